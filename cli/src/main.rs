@@ -1,0 +1,2 @@
+//! The goldpath command line.
+fn main() {}

@@ -1,0 +1,381 @@
+//! The one error type of goldpath.
+//!
+//! Every failure is an [`Error`]: one or more [`Diagnostic`]s, each with an [`ErrorKind`], a
+//! [`Location`] (file, line, column and the path inside the document) and a message that says
+//! what is wrong and what to change. A loader that finds several problems in one file reports
+//! them all in one `Error`; [`Error::kind`] and [`Error::location`] describe the first.
+//!
+//! Messages never carry secret values: code that builds a diagnostic about a sensitive value
+//! names its path and its type, not its text.
+//!
+//! ```
+//! use goldpath::{Error, ErrorKind, Location, DocPath};
+//!
+//! let location = Location::in_file("score.yaml").at(4, 7).with_path(DocPath::root().key("metadata").key("name"));
+//! let err = Error::new(ErrorKind::Name, location, "`Web` is not a DNS-1123 label: use lower case");
+//! assert_eq!(err.kind(), ErrorKind::Name);
+//! assert_eq!(err.to_string(), "score.yaml:4:7: name: metadata.name: `Web` is not a DNS-1123 label: use lower case");
+//! ```
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// The category of a problem: what went wrong, independent of where.
+///
+/// The bindings map each kind to an exception class (Python) or an error code (Node), so kinds
+/// are stable: new ones may be added, existing ones keep their names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The text is not well-formed YAML or JSON, or uses a YAML feature goldpath refuses
+    /// (duplicate keys, application tags, several documents where one is expected).
+    Yaml,
+    /// The document does not match its JSON Schema (missing field, wrong type, unknown field).
+    Schema,
+    /// A name breaks the rules of the object it names (DNS-1123 labels, port names, env names).
+    Name,
+    /// A value is well-typed but invalid (a port out of range, a bad quantity, an unsafe path,
+    /// conflicting entries).
+    Invalid,
+    /// A `${...}` placeholder does not parse, or names something that does not exist.
+    Placeholder,
+    /// An input exceeds a safety limit (size, nesting depth, alias expansion).
+    Limit,
+    /// A file or folder could not be read or written.
+    Io,
+}
+
+impl ErrorKind {
+    /// The short lower-case name used in diagnostics (`schema`, `yaml`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Yaml => "yaml",
+            Self::Schema => "schema",
+            Self::Name => "name",
+            Self::Invalid => "invalid",
+            Self::Placeholder => "placeholder",
+            Self::Limit => "limit",
+            Self::Io => "io",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One step of a [`DocPath`]: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathSegment {
+    /// A key of a mapping.
+    Key(String),
+    /// An index into a sequence.
+    Index(usize),
+}
+
+/// A path inside a document, written `containers.web.variables.PORT`.
+///
+/// Keys that are not plain words (they hold dots, slashes, spaces, ...) are written in brackets
+/// and quotes: `containers.web.files["/etc/app.conf"].mode`; indexes as `[0]`.
+///
+/// ```
+/// use goldpath::DocPath;
+/// let p = DocPath::root().key("containers").key("web").key("files").key("/etc/app.conf");
+/// assert_eq!(p.to_string(), r#"containers.web.files["/etc/app.conf"]"#);
+/// assert_eq!(p.to_json_pointer(), "/containers/web/files/~1etc~1app.conf");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DocPath(Vec<PathSegment>);
+
+impl DocPath {
+    /// The path of the whole document.
+    #[must_use]
+    pub fn root() -> Self {
+        Self(Vec::new())
+    }
+
+    /// This path extended by a mapping key.
+    #[must_use]
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.0.push(PathSegment::Key(key.into()));
+        self
+    }
+
+    /// This path extended by a sequence index.
+    #[must_use]
+    pub fn index(mut self, index: usize) -> Self {
+        self.0.push(PathSegment::Index(index));
+        self
+    }
+
+    /// The segments of the path, outermost first.
+    #[must_use]
+    pub fn segments(&self) -> &[PathSegment] {
+        &self.0
+    }
+
+    /// Whether this is the path of the whole document.
+    #[must_use]
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The path one step up, or `None` at the root.
+    #[must_use]
+    pub fn parent(&self) -> Option<Self> {
+        let (_, rest) = self.0.split_last()?;
+        Some(Self(rest.to_vec()))
+    }
+
+    /// The RFC 6901 JSON pointer of this path (`/containers/web`), as JSON Schema tools use.
+    #[must_use]
+    pub fn to_json_pointer(&self) -> String {
+        let mut out = String::new();
+        for segment in &self.0 {
+            out.push('/');
+            match segment {
+                PathSegment::Key(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
+                PathSegment::Index(i) => out.push_str(&i.to_string()),
+            }
+        }
+        out
+    }
+
+    /// Parses an RFC 6901 JSON pointer. Segments made only of digits become indexes when
+    /// `document` has a sequence at that place, keys otherwise; without a document they are
+    /// indexes.
+    #[must_use]
+    pub fn from_json_pointer(pointer: &str, document: Option<&serde_json::Value>) -> Self {
+        let mut path = Self::root();
+        let mut node = document;
+        for raw in pointer.split('/').skip(1) {
+            let key = raw.replace("~1", "/").replace("~0", "~");
+            let as_index = key.parse::<usize>().ok();
+            match (node, as_index) {
+                (Some(serde_json::Value::Array(items)), Some(i)) => {
+                    node = items.get(i);
+                    path = path.index(i);
+                }
+                (None, Some(i)) => path = path.index(i),
+                (Some(serde_json::Value::Object(map)), _) => {
+                    node = map.get(&key);
+                    path = path.key(key);
+                }
+                _ => {
+                    node = None;
+                    path = path.key(key);
+                }
+            }
+        }
+        path
+    }
+}
+
+fn is_plain_key(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+impl fmt::Display for DocPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, segment) in self.0.iter().enumerate() {
+            match segment {
+                PathSegment::Key(k) if is_plain_key(k) => {
+                    if n > 0 {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(k)?;
+                }
+                PathSegment::Key(k) => write!(f, "[{}]", serde_json::Value::from(k.as_str()))?,
+                PathSegment::Index(i) => write!(f, "[{i}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for DocPath {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// Where a problem is: the source (a file path, or a name such as `<input>`), the 1-based line
+/// and column when known, and the path inside the document.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file or source name; `None` for text given without a name.
+    pub file: Option<String>,
+    /// The 1-based line, when known.
+    pub line: Option<u32>,
+    /// The 1-based column, when known.
+    pub column: Option<u32>,
+    /// The path of the offending value inside the document (root when it is the document).
+    pub path: DocPath,
+}
+
+impl Location {
+    /// A location in a named source, without line or path yet.
+    #[must_use]
+    pub fn in_file(file: impl Into<String>) -> Self {
+        Self { file: Some(file.into()), ..Self::default() }
+    }
+
+    /// The same location at a line and column (both 1-based).
+    #[must_use]
+    pub fn at(mut self, line: u32, column: u32) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    /// The same location with a path inside the document.
+    #[must_use]
+    pub fn with_path(mut self, path: DocPath) -> Self {
+        self.path = path;
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.file.as_deref().unwrap_or("<input>"))?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}:{}", self.column.unwrap_or(1))?;
+        }
+        Ok(())
+    }
+}
+
+/// One problem: its kind, where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// What kind of problem this is.
+    pub kind: ErrorKind,
+    /// Where it is.
+    pub location: Location,
+    /// What is wrong and what to change; never a secret value.
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: ", self.location, self.kind)?;
+        if !self.location.path.is_root() {
+            write!(f, "{}: ", self.location.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// The error of every fallible goldpath operation: one or more [`Diagnostic`]s.
+///
+/// Displayed, it prints one diagnostic a line as `file:line:col: kind: path: message`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", render(&self.diagnostics))]
+pub struct Error {
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn render(diagnostics: &[Diagnostic]) -> String {
+    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+impl Error {
+    /// An error with a single diagnostic.
+    #[must_use]
+    pub fn new(kind: ErrorKind, location: Location, message: impl Into<String>) -> Self {
+        Self { diagnostics: vec![Diagnostic { kind, location, message: message.into() }] }
+    }
+
+    /// An error holding several diagnostics, or `None` when there are none.
+    #[must_use]
+    pub fn from_diagnostics(diagnostics: Vec<Diagnostic>) -> Option<Self> {
+        (!diagnostics.is_empty()).then_some(Self { diagnostics })
+    }
+
+    /// Joins the diagnostics of several errors into one error (`None` when given none).
+    #[must_use]
+    pub fn join(errors: impl IntoIterator<Item = Self>) -> Option<Self> {
+        Self::from_diagnostics(errors.into_iter().flat_map(|e| e.diagnostics).collect())
+    }
+
+    /// The kind of the first problem.
+    #[must_use]
+    pub fn kind(&self) -> ErrorKind {
+        self.diagnostics[0].kind
+    }
+
+    /// The location of the first problem.
+    #[must_use]
+    pub fn location(&self) -> &Location {
+        &self.diagnostics[0].location
+    }
+
+    /// The message of the first problem.
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.diagnostics[0].message
+    }
+
+    /// Every problem, in the order found.
+    #[must_use]
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Consumes the error, returning its problems.
+    #[must_use]
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    /// The same error with `file` set on every diagnostic that has no file yet.
+    #[must_use]
+    pub fn in_file(mut self, file: &str) -> Self {
+        for d in &mut self.diagnostics {
+            d.location.file.get_or_insert_with(|| file.to_owned());
+        }
+        self
+    }
+}
+
+/// The result type of goldpath.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_display_quotes_keys_that_are_not_words() {
+        let p = DocPath::root().key("containers").key("web").key("files").key("/etc/x y").index(2);
+        assert_eq!(p.to_string(), r#"containers.web.files["/etc/x y"][2]"#);
+        assert_eq!(DocPath::root().to_string(), "");
+    }
+
+    #[test]
+    fn json_pointer_round_trip_uses_the_document_to_tell_keys_from_indexes() {
+        let doc = serde_json::json!({"a": {"0": [1, {"b/c~": 2}]}});
+        let p = DocPath::root().key("a").key("0").index(1).key("b/c~");
+        let ptr = p.to_json_pointer();
+        assert_eq!(ptr, "/a/0/1/b~1c~0");
+        assert_eq!(DocPath::from_json_pointer(&ptr, Some(&doc)), p);
+    }
+
+    #[test]
+    fn display_lists_every_diagnostic() {
+        let loc = Location::in_file("f.yaml").at(2, 3).with_path(DocPath::root().key("x"));
+        let a = Error::new(ErrorKind::Schema, loc.clone(), "first");
+        let b = Error::new(ErrorKind::Name, Location::default(), "second");
+        let both = Error::join([a, b]).unwrap().in_file("g.yaml");
+        assert_eq!(both.to_string(), "f.yaml:2:3: schema: x: first\ng.yaml: name: second");
+        assert_eq!(both.kind(), ErrorKind::Schema);
+        assert_eq!(both.diagnostics().len(), 2);
+        assert!(Error::join([]).is_none());
+    }
+}

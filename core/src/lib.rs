@@ -1,0 +1,17 @@
+//! goldpath: the engine of an Internal Developer Platform, as a library.
+//!
+//! Platform teams describe *how* resources are made in each kind of environment
+//! (`EnvironmentType`, `ResourceDefinition`, ... documents); application developers describe
+//! *what* their workloads need in Score files. goldpath loads both strictly ([`load`]), checks
+//! them beyond their schemas ([`validate`]), and joins them.
+//!
+//! Data flows one way: [`load`] turns text into the typed documents of [`spec`];
+//! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
+
+pub mod error;
+pub mod load;
+pub mod placeholder;
+pub mod spec;
+pub mod validate;
+
+pub use error::{Diagnostic, DocPath, Error, ErrorKind, Location, PathSegment, Result};

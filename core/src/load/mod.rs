@@ -1,0 +1,1 @@
+//! From text to typed documents: YAML parsing under limits, schema validation, source locations.

@@ -1,0 +1,1 @@
+//! The `${...}` placeholder grammar, parsed once into an AST, and substitution over a resolver.

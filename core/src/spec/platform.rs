@@ -1,0 +1,1 @@
+//! goldpath platform documents (`goldpath.dev/v1alpha1`).

@@ -1,0 +1,1 @@
+//! Score workload documents (`score.dev/v1b1`).
