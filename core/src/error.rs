@@ -177,7 +177,10 @@ impl DocPath {
 }
 
 fn is_plain_key(key: &str) -> bool {
-    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 impl fmt::Display for DocPath {
@@ -222,7 +225,10 @@ impl Location {
     /// A location in a named source, without line or path yet.
     #[must_use]
     pub fn in_file(file: impl Into<String>) -> Self {
-        Self { file: Some(file.into()), ..Self::default() }
+        Self {
+            file: Some(file.into()),
+            ..Self::default()
+        }
     }
 
     /// The same location at a line and column (both 1-based).
@@ -282,14 +288,24 @@ pub struct Error {
 }
 
 fn render(diagnostics: &[Diagnostic]) -> String {
-    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    diagnostics
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl Error {
     /// An error with a single diagnostic.
     #[must_use]
     pub fn new(kind: ErrorKind, location: Location, message: impl Into<String>) -> Self {
-        Self { diagnostics: vec![Diagnostic { kind, location, message: message.into() }] }
+        Self {
+            diagnostics: vec![Diagnostic {
+                kind,
+                location,
+                message: message.into(),
+            }],
+        }
     }
 
     /// An error holding several diagnostics, or `None` when there are none.
@@ -353,7 +369,12 @@ mod tests {
 
     #[test]
     fn path_display_quotes_keys_that_are_not_words() {
-        let p = DocPath::root().key("containers").key("web").key("files").key("/etc/x y").index(2);
+        let p = DocPath::root()
+            .key("containers")
+            .key("web")
+            .key("files")
+            .key("/etc/x y")
+            .index(2);
         assert_eq!(p.to_string(), r#"containers.web.files["/etc/x y"][2]"#);
         assert_eq!(DocPath::root().to_string(), "");
     }
@@ -369,11 +390,16 @@ mod tests {
 
     #[test]
     fn display_lists_every_diagnostic() {
-        let loc = Location::in_file("f.yaml").at(2, 3).with_path(DocPath::root().key("x"));
+        let loc = Location::in_file("f.yaml")
+            .at(2, 3)
+            .with_path(DocPath::root().key("x"));
         let a = Error::new(ErrorKind::Schema, loc.clone(), "first");
         let b = Error::new(ErrorKind::Name, Location::default(), "second");
         let both = Error::join([a, b]).unwrap().in_file("g.yaml");
-        assert_eq!(both.to_string(), "f.yaml:2:3: schema: x: first\ng.yaml: name: second");
+        assert_eq!(
+            both.to_string(),
+            "f.yaml:2:3: schema: x: first\ng.yaml: name: second"
+        );
         assert_eq!(both.kind(), ErrorKind::Schema);
         assert_eq!(both.diagnostics().len(), 2);
         assert!(Error::join([]).is_none());

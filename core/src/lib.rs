@@ -11,7 +11,9 @@
 pub mod error;
 pub mod load;
 pub mod placeholder;
+mod resource_key;
 pub mod spec;
 pub mod validate;
 
 pub use error::{Diagnostic, DocPath, Error, ErrorKind, Location, PathSegment, Result};
+pub use resource_key::ResourceKey;

@@ -1,1 +1,143 @@
-//! From text to typed documents: YAML parsing under limits, schema validation, source locations.
+//! From text to typed documents: YAML parsing under [`Limits`], the deprecated-form upgrade,
+//! JSON Schema validation, semantic validation, and source locations on every problem.
+//!
+//! A [`Loader`] reads a string, a file, a folder (recursively, `*.yaml`, `*.yml`, `*.json` in
+//! name order) or several of them. Each document is recognised by its `apiVersion`: Score
+//! workloads (`score.dev/v1b1`, exactly one per file) or goldpath platform documents
+//! (`goldpath.dev/v1alpha1`, many per file). Every problem of every input is reported, each
+//! with its file, line, column and path, not only the first.
+//!
+//! ```
+//! use goldpath::load::Loader;
+//!
+//! let text = "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers:\n  main: {image: nginx, variables: {PORT: 8080}}\n";
+//! let err = Loader::default().score_str(text, Some("score.yaml")).unwrap_err();
+//! assert_eq!(err.location().line, Some(4));
+//! assert!(err.to_string().starts_with("score.yaml:4:"));
+//! assert!(err.message().contains("quote it"));
+//! ```
+
+mod document;
+mod schema;
+mod sources;
+mod upgrade;
+mod yaml;
+
+pub use document::{Documents, Loaded, Origin};
+pub use schema::{PLATFORM_SCHEMA, SCORE_SCHEMA};
+pub use upgrade::upgrade_score;
+
+use std::path::Path;
+
+use crate::Result;
+use crate::spec::score::Workload;
+
+/// Safety limits for untrusted input. The defaults suit Score files and platform folders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// The most bytes one document may have; checked before parsing. Default 4 MiB.
+    pub max_document_bytes: usize,
+    /// The deepest nesting of mappings and sequences. Default 64.
+    pub max_depth: usize,
+    /// The most nodes that aliases (`*name`) may expand to in one input. Default 100,000.
+    pub max_alias_expansion: usize,
+    /// The most documents in one file. Default 1,000.
+    pub max_documents: usize,
+    /// The most bytes one file may have; checked before reading it whole. Default 64 MiB.
+    pub max_file_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_document_bytes: 4 * 1024 * 1024,
+            max_depth: 64,
+            max_alias_expansion: 100_000,
+            max_documents: 1_000,
+            max_file_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// Reads documents under a set of [`Limits`].
+#[derive(Debug, Clone, Default)]
+pub struct Loader {
+    limits: Limits,
+}
+
+impl Loader {
+    /// A loader with the given limits.
+    #[must_use]
+    pub fn new(limits: Limits) -> Self {
+        Self { limits }
+    }
+
+    /// The limits in force.
+    #[must_use]
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Loads one Score workload from text; `name` names the source in diagnostics.
+    ///
+    /// # Errors
+    /// Every problem of the text, or one saying the text holds no workload or several
+    /// documents.
+    pub fn score_str(&self, text: &str, name: Option<&str>) -> Result<Workload> {
+        let origin = Origin::new(name.map(str::to_owned), None);
+        let docs = self.documents_from_text(text, &origin)?;
+        docs.into_single_workload(&origin)
+    }
+
+    /// Loads every document of a text stream (Score workloads and platform documents).
+    ///
+    /// # Errors
+    /// Every problem found.
+    pub fn str(&self, text: &str, name: Option<&str>) -> Result<Documents> {
+        let origin = Origin::new(name.map(str::to_owned), None);
+        let docs = self.documents_from_text(text, &origin)?;
+        docs.check_set()?;
+        Ok(docs)
+    }
+
+    /// Loads a file or a folder of documents.
+    ///
+    /// # Errors
+    /// Every problem of every file.
+    pub fn path(&self, path: &Path) -> Result<Documents> {
+        self.paths(std::slice::from_ref(&path))
+    }
+
+    /// Loads several files and folders as one set: problems of all of them are reported
+    /// together, and rules across documents (duplicate names, duplicate criteria) see them all.
+    ///
+    /// # Errors
+    /// Every problem of every input.
+    pub fn paths<P: AsRef<Path>>(&self, paths: &[P]) -> Result<Documents> {
+        let files = sources::collect_files(paths)?;
+        let mut all = Documents::default();
+        let mut errors = Vec::new();
+        for file in files {
+            match self.load_file(&file) {
+                Ok(docs) => all.extend(docs),
+                Err(e) => errors.push(e),
+            }
+        }
+        errors.extend(all.check_set().err());
+        crate::Error::join(errors).map_or(Ok(all), Err)
+    }
+
+    fn load_file(&self, file: &Path) -> Result<Documents> {
+        let name = file.display().to_string();
+        let origin = Origin::new(Some(name.clone()), file.parent().map(Path::to_path_buf));
+        let text = sources::read_text(file, &self.limits)?;
+        let docs = self.documents_from_text(&text, &origin)?;
+        docs.check_single_workload_file(&origin)?;
+        Ok(docs)
+    }
+
+    fn documents_from_text(&self, text: &str, origin: &Origin) -> Result<Documents> {
+        let parsed = yaml::parse_stream(text, &self.limits).map_err(|e| origin.locate(e))?;
+        document::build(text, parsed, origin)
+    }
+}

@@ -7,6 +7,7 @@ pub mod names;
 pub mod paths;
 pub mod platform;
 pub mod quantity;
+pub mod score;
 
 use crate::{DocPath, ErrorKind};
 
@@ -34,7 +35,11 @@ impl Findings {
 
     /// Records a problem of `kind` at `path`.
     pub fn push(&mut self, kind: ErrorKind, path: DocPath, message: impl Into<String>) {
-        self.0.push(Finding { kind, path, message: message.into() });
+        self.0.push(Finding {
+            kind,
+            path,
+            message: message.into(),
+        });
     }
 
     /// Records `Err(reason)` of a rule check as a problem at `path`; `Ok` records nothing.

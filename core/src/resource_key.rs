@@ -1,0 +1,131 @@
+//! The identity of a resource: its canonical key `type.class#id` (DESIGN.md §3).
+//!
+//! ```
+//! use goldpath::ResourceKey;
+//!
+//! let key: ResourceKey = "postgres#shop.db".parse().unwrap();
+//! assert_eq!((key.kind(), key.class(), key.id()), ("postgres", "default", Some("shop.db")));
+//! assert_eq!(key.to_string(), "postgres.default#shop.db");
+//! assert!("Postgres".parse::<ResourceKey>().is_err());
+//! ```
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::validate::names;
+
+/// A resource key: a type, a class (`default` when unset) and an optional id.
+///
+/// Written `type[.class][#id]`; type and class are DNS-1123 labels, the id is one or more
+/// dot-separated DNS-1123 labels. The canonical form always names the class.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceKey {
+    kind: String,
+    class: String,
+    id: Option<String>,
+}
+
+impl ResourceKey {
+    /// A key from its parts; `class` `None` means `default`. The parts are not checked: use
+    /// [`str::parse`] for text from users.
+    #[must_use]
+    pub fn new(kind: impl Into<String>, class: Option<&str>, id: Option<&str>) -> Self {
+        Self {
+            kind: kind.into(),
+            class: class.unwrap_or("default").to_owned(),
+            id: id.map(str::to_owned),
+        }
+    }
+
+    /// The resource type.
+    #[must_use]
+    pub fn kind(&self) -> &str {
+        &self.kind
+    }
+
+    /// The class (`default` when none was given).
+    #[must_use]
+    pub fn class(&self) -> &str {
+        &self.class
+    }
+
+    /// The id, when the key names one.
+    #[must_use]
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+}
+
+impl fmt::Display for ResourceKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}", self.kind, self.class)?;
+        if let Some(id) = &self.id {
+            write!(f, "#{id}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for ResourceKey {
+    type Err = String;
+
+    /// Parses `type[.class][#id]`; the error says which part is wrong and how to write it.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (head, id) = match text.split_once('#') {
+            Some((head, id)) => (head, Some(id)),
+            None => (text, None),
+        };
+        let (kind, class) = match head.split_once('.') {
+            Some((kind, class)) => (kind, Some(class)),
+            None => (head, None),
+        };
+        let explain = |part: &str, reason: String| {
+            format!("resource key `{text}`: {part} {reason}; write keys as `type[.class][#id]`")
+        };
+        names::resource_type(kind).map_err(|r| explain("the type is invalid:", r))?;
+        if let Some(class) = class {
+            names::resource_class(class).map_err(|r| explain("the class is invalid:", r))?;
+        }
+        if let Some(id) = id {
+            names::resource_id(id).map_err(|r| explain("the id is invalid:", r))?;
+        }
+        Ok(Self::new(kind, class, id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_form_of_the_grammar() {
+        let cases = [
+            ("dns", "dns.default"),
+            ("dns.external", "dns.external"),
+            ("dns#shared.api", "dns.default#shared.api"),
+            ("dns.external#shared.api", "dns.external#shared.api"),
+        ];
+        for (text, canonical) in cases {
+            let key: ResourceKey = text.parse().unwrap();
+            assert_eq!(key.to_string(), canonical, "{text}");
+            assert_eq!(canonical.parse::<ResourceKey>().unwrap(), key);
+        }
+    }
+
+    #[test]
+    fn refuses_bad_parts_naming_the_part() {
+        for (text, part) in [
+            ("", "type"),
+            ("DNS", "type"),
+            ("dns.Ext", "class"),
+            ("dns#Api", "id"),
+            ("dns.#x", "class"),
+        ] {
+            let err = text.parse::<ResourceKey>().unwrap_err();
+            assert!(
+                err.contains(&format!("the {part} is invalid")),
+                "{text}: {err}"
+            );
+        }
+    }
+}
