@@ -233,8 +233,8 @@ fn unknown_fields_name_the_field_and_the_allowed_ones() {
 fn a_score_text_must_hold_exactly_one_workload() {
     let two = format!(
         "{}---\n{}",
-        score("containers:\n  a: {image: x}\n"),
-        score("containers:\n  b: {image: x}\n")
+        score("containers:\n  aa: {image: x}\n"),
+        score("containers:\n  bb: {image: x}\n")
     );
     assert_eq!(load_err(&two).kind(), ErrorKind::Yaml);
     assert_eq!(load_err("").kind(), ErrorKind::Yaml);

@@ -74,9 +74,18 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 }
 
+/// Stack kept free before descending one level (debug builds use ~35 KB a level in the
+/// deserializer chain), and the size of each new stack segment when it runs short.
+const STACK_RED_ZONE: usize = 128 * 1024;
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        d.deserialize_any(NodeVisitor)
+        // Nesting is bounded by `Limits::max_depth`, but the caller's thread may have a small
+        // stack (test threads, Python or Node worker threads): grow it on demand.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            d.deserialize_any(NodeVisitor)
+        })
     }
 }
 
@@ -186,16 +195,14 @@ pub(crate) fn parse_stream(text: &str, limits: &Limits) -> Result<Vec<ParsedDocu
 fn check_sizes(text: &str, limits: &Limits) -> Result<()> {
     let mut start = 0usize;
     let mut start_line = 1u32;
-    let mut line_no = 1u32;
     let mut offset = 0usize;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in (1u32..).zip(text.split_inclusive('\n')) {
         if is_document_marker(line) {
             check_one(offset - start, start_line, limits)?;
             start = offset;
             start_line = line_no;
         }
         offset += line.len();
-        line_no += 1;
     }
     check_one(offset - start, start_line, limits)
 }
@@ -267,6 +274,7 @@ fn yaml_error(err: serde_saphyr::Error) -> Error {
 fn describe(err: &serde_saphyr::Error) -> (ErrorKind, String) {
     use serde_saphyr::Error as E;
     match err.without_snippet() {
+        E::AliasError { error, .. } => describe(error),
         E::DuplicateMappingKey { key, .. } => (
             ErrorKind::Yaml,
             match key {

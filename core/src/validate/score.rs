@@ -179,12 +179,16 @@ fn check_amounts(
         ("memory", &requests.memory, &limits.memory),
     ];
     for (what, request, limit) in pairs {
-        if let (Some(request), Some(limit)) = (request, limit) {
+        let parsed = |q: &Option<String>| {
+            q.as_deref()
+                .and_then(|q| q.parse::<quantity::Quantity>().ok())
+        };
+        if let (Some(request), Some(limit)) = (parsed(request), parsed(limit)) {
             let at = path.clone().key("requests").key(what);
             out.check(
                 ErrorKind::Invalid,
                 &at,
-                quantity::requests_within_limits(request, limit),
+                quantity::requests_within_limits(&request, &limit),
             );
         }
     }
@@ -360,7 +364,7 @@ fn check_placeholders(
     let template = match placeholder::parse(text) {
         Ok(template) => template,
         Err(err) => {
-            let message = format!("{} (at character {})", err.message, err.column);
+            let message = format!("at column {} of the value: {}", err.column, err.message);
             out.push(ErrorKind::Placeholder, path.clone(), message);
             return;
         }
