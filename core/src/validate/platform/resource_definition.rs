@@ -1,0 +1,285 @@
+//! Rules for `ResourceDefinition` documents.
+
+use super::{check_label, check_resource_id, is_dns1123_label, is_resource_id, spec_path};
+use crate::spec::platform::{Criterion, ResourceDefinitionSpec, STATIC_DRIVER, TEMPLATE_DRIVER};
+use crate::validate::Findings;
+use crate::{DocPath, ErrorKind};
+
+pub(super) fn check(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
+    check_label(
+        findings,
+        spec_path("type"),
+        "the resource type",
+        &spec.resource_type,
+    );
+    check_criteria(&spec.criteria, findings);
+    check_provision(spec, findings);
+    check_driver(spec, findings);
+    check_expected(spec, findings);
+}
+
+/// The path of the criterion at `index`.
+pub(super) fn criterion_path(index: usize) -> DocPath {
+    spec_path("criteria").index(index)
+}
+
+/// A criterion as a user writes it: the fields it sets, class only when not `default`.
+pub(super) fn describe_criterion(criterion: &Criterion) -> String {
+    let fields = [
+        ("envType", criterion.env_type.as_deref()),
+        ("env", criterion.env.as_deref()),
+        ("app", criterion.app.as_deref()),
+        ("resId", criterion.res_id.as_deref()),
+        (
+            "class",
+            Some(criterion.class.as_str()).filter(|c| *c != "default"),
+        ),
+    ];
+    let set: Vec<String> = fields
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}: {v}")))
+        .collect();
+    format!("{{{}}}", set.join(", "))
+}
+
+fn check_criteria(criteria: &[Criterion], findings: &mut Findings) {
+    for (i, criterion) in criteria.iter().enumerate() {
+        let path = criterion_path(i);
+        let labels = [
+            (
+                "envType",
+                "the environment type",
+                criterion.env_type.as_deref(),
+            ),
+            ("env", "the environment", criterion.env.as_deref()),
+            ("app", "the application", criterion.app.as_deref()),
+            ("class", "the class", Some(criterion.class.as_str())),
+        ];
+        for (key, what, value) in labels {
+            if let Some(value) = value {
+                check_label(findings, path.clone().key(key), what, value);
+            }
+        }
+        if let Some(res_id) = &criterion.res_id {
+            check_resource_id(findings, path.clone().key("resId"), res_id);
+        }
+        if let Some(first) = criteria[..i].iter().position(|c| c == criterion) {
+            findings.push(
+                ErrorKind::Invalid,
+                path,
+                format!(
+                    "criterion {} repeats criterion [{first}] of this definition: remove one",
+                    describe_criterion(criterion)
+                ),
+            );
+        }
+    }
+}
+
+/// A co-provisioning key `TYPE[.CLASS][#ID]`, parsed.
+#[derive(Debug, PartialEq, Eq)]
+struct ResourceKey<'a> {
+    resource_type: &'a str,
+    class: Option<&'a str>,
+    id: Option<&'a str>,
+}
+
+impl ResourceKey<'_> {
+    /// Whether the key, inheriting class and id, names a resource of `resource_type` itself.
+    fn names_itself(&self, resource_type: &str) -> bool {
+        self.resource_type == resource_type && self.class.is_none() && self.id.is_none()
+    }
+}
+
+fn parse_resource_key(key: &str) -> Result<ResourceKey<'_>, String> {
+    let (head, id) = match key.split_once('#') {
+        Some((head, id)) => (head, Some(id)),
+        None => (key, None),
+    };
+    let (resource_type, class) = match head.split_once('.') {
+        Some((t, c)) => (t, Some(c)),
+        None => (head, None),
+    };
+    let grammar = "write it `TYPE[.CLASS][#ID]` (`dns`, `s3.large`, `route#shared.api`)";
+    if !is_dns1123_label(resource_type) {
+        return Err(format!(
+            "the type `{resource_type}` of `{key}` is not a DNS-1123 label: {grammar}"
+        ));
+    }
+    if let Some(class) = class.filter(|c| !is_dns1123_label(c)) {
+        return Err(format!(
+            "the class `{class}` of `{key}` is not a DNS-1123 label: {grammar}"
+        ));
+    }
+    if let Some(id) = id.filter(|id| !is_resource_id(id)) {
+        return Err(format!(
+            "the id `{id}` of `{key}` is not DNS-1123 labels joined by dots: {grammar}"
+        ));
+    }
+    Ok(ResourceKey {
+        resource_type,
+        class,
+        id,
+    })
+}
+
+fn check_provision(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
+    for key in spec.provision.keys() {
+        let path = spec_path("provision").key(key.as_str());
+        match parse_resource_key(key) {
+            Err(message) => findings.push(ErrorKind::Name, path, message),
+            Ok(parsed) if parsed.names_itself(&spec.resource_type) => findings.push(
+                ErrorKind::Invalid,
+                path,
+                format!(
+                    "`{key}` inherits this resource's class and id, so it names this very \
+                     resource: give the co-provisioned one a class or an id (`{key}#other`)"
+                ),
+            ),
+            Ok(_) => {}
+        }
+    }
+}
+
+fn check_driver(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
+    let has_templates = spec.templates.as_ref().is_some_and(|t| !t.is_empty());
+    match spec.driver.as_str() {
+        TEMPLATE_DRIVER if !has_templates => findings.push(
+            ErrorKind::Invalid,
+            spec_path("templates"),
+            "the `template` driver needs at least one of `templates.outputs`, \
+             `templates.secrets` and `templates.manifests`",
+        ),
+        STATIC_DRIVER => check_static(spec, findings),
+        _ => {}
+    }
+}
+
+/// The `static` driver's outputs are its inputs, so it needs inputs and renders nothing.
+fn check_static(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
+    if spec.templates.is_some() {
+        findings.push(
+            ErrorKind::Invalid,
+            spec_path("templates"),
+            "the `static` driver renders no templates: put the outputs in `inputs.values` and \
+             `inputs.secrets`, or use `driver: template`",
+        );
+    }
+    if spec.inputs.is_empty() {
+        findings.push(
+            ErrorKind::Invalid,
+            spec_path("inputs"),
+            "the `static` driver's outputs are its inputs: set `inputs.values` and/or \
+             `inputs.secrets`",
+        );
+    }
+    for name in spec
+        .inputs
+        .secrets
+        .keys()
+        .filter(|k| spec.inputs.values.contains_key(*k))
+    {
+        findings.push(
+            ErrorKind::Invalid,
+            spec_path("inputs").key("secrets").key(name.as_str()),
+            format!("`{name}` is both a value and a secret: keep it in one of the two"),
+        );
+    }
+    let values = |name: &str| spec.inputs.values.contains_key(name);
+    let secrets = |name: &str| spec.inputs.secrets.contains_key(name);
+    check_promised(
+        findings,
+        "expectedOutputs",
+        &spec.expected_outputs,
+        "values",
+        values,
+    );
+    check_promised(
+        findings,
+        "expectedSecrets",
+        &spec.expected_secrets,
+        "secrets",
+        secrets,
+    );
+}
+
+/// Records every name of `spec.<key>` that `present` says the `inputs.<inputs>` lack.
+fn check_promised(
+    findings: &mut Findings,
+    key: &str,
+    names: &[String],
+    inputs: &str,
+    present: impl Fn(&str) -> bool,
+) {
+    for (i, name) in names.iter().enumerate().filter(|(_, name)| !present(name)) {
+        findings.push(
+            ErrorKind::Invalid,
+            spec_path(key).index(i),
+            format!(
+                "`{name}` is promised but `inputs.{inputs}` has no `{name}`: add it there, or \
+                 remove it from `{key}`"
+            ),
+        );
+    }
+}
+
+fn check_expected(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
+    for (i, name) in spec.expected_secrets.iter().enumerate() {
+        if spec.expected_outputs.contains(name) {
+            findings.push(
+                ErrorKind::Invalid,
+                spec_path("expectedSecrets").index(i),
+                format!(
+                    "`{name}` is listed as an output and as a secret: an output is one or the \
+                     other"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resource_keys_parse_type_class_and_id() {
+        let key = parse_resource_key("route.public#shared.api").unwrap();
+        assert_eq!(
+            key,
+            ResourceKey {
+                resource_type: "route",
+                class: Some("public"),
+                id: Some("shared.api")
+            }
+        );
+        assert_eq!(parse_resource_key("dns").unwrap().class, None);
+        assert!(parse_resource_key("dns#").is_err());
+        assert!(parse_resource_key("Dns").is_err());
+        assert!(parse_resource_key("s3.Large").is_err());
+        assert!(parse_resource_key("s3.a.b").is_err());
+    }
+
+    #[test]
+    fn criteria_are_described_as_written() {
+        let criterion = Criterion {
+            env_type: Some("production".into()),
+            env: None,
+            app: Some("shop".into()),
+            res_id: None,
+            class: "default".into(),
+        };
+        assert_eq!(
+            describe_criterion(&criterion),
+            "{envType: production, app: shop}"
+        );
+        let large = Criterion {
+            class: "large".into(),
+            ..criterion
+        };
+        assert_eq!(
+            describe_criterion(&large),
+            "{envType: production, app: shop, class: large}"
+        );
+    }
+}
