@@ -77,13 +77,13 @@ fn all_problems_of_all_files_are_reported() {
         dir.path().join("a.yaml"),
         format!(
             "{}    variables: {{'A B': x, 'C D': y}}\n",
-            head.replace("NAME", "a")
+            head.replace("NAME", "aa")
         ),
     )
     .unwrap();
     std::fs::write(
         dir.path().join("b.yaml"),
-        head.replace("NAME", "b").replace("nginx", "[x"),
+        head.replace("NAME", "bb").replace("nginx", "[x"),
     )
     .unwrap();
     let out = goldpath(&["validate", &dir.path().display().to_string()]);

@@ -86,7 +86,7 @@ fn nested_alias_bomb() -> String {
         let prev = format!("*l{}", i - 1);
         text.push_str(&format!(
             "l{i}: &l{i} [{}]\n",
-            vec![prev.as_str(); 9].join(", ")
+            [prev.as_str(); 9].join(", ")
         ));
     }
     text
