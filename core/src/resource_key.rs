@@ -21,7 +21,7 @@ use crate::validate::names;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceKey {
     kind: String,
-    class: String,
+    class: Option<String>,
     id: Option<String>,
 }
 
@@ -32,7 +32,7 @@ impl ResourceKey {
     pub fn new(kind: impl Into<String>, class: Option<&str>, id: Option<&str>) -> Self {
         Self {
             kind: kind.into(),
-            class: class.unwrap_or("default").to_owned(),
+            class: class.map(str::to_owned),
             id: id.map(str::to_owned),
         }
     }
@@ -46,7 +46,14 @@ impl ResourceKey {
     /// The class (`default` when none was given).
     #[must_use]
     pub fn class(&self) -> &str {
-        &self.class
+        self.class.as_deref().unwrap_or("default")
+    }
+
+    /// The class as written, `None` when the key omits it (a reference that omits the class
+    /// inherits the referencing resource's own, DESIGN.md §5).
+    #[must_use]
+    pub fn written_class(&self) -> Option<&str> {
+        self.class.as_deref()
     }
 
     /// The id, when the key names one.
@@ -58,7 +65,7 @@ impl ResourceKey {
 
 impl fmt::Display for ResourceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.kind, self.class)?;
+        write!(f, "{}.{}", self.kind, self.class())?;
         if let Some(id) = &self.id {
             write!(f, "#{id}")?;
         }
@@ -108,7 +115,14 @@ mod tests {
         for (text, canonical) in cases {
             let key: ResourceKey = text.parse().unwrap();
             assert_eq!(key.to_string(), canonical, "{text}");
-            assert_eq!(canonical.parse::<ResourceKey>().unwrap(), key);
+            assert_eq!(
+                canonical.parse::<ResourceKey>().unwrap().to_string(),
+                canonical
+            );
+            assert_eq!(
+                key.written_class().is_some(),
+                text.contains('.') && !text.starts_with("dns#")
+            );
         }
     }
 

@@ -27,7 +27,7 @@ mod resource_definition;
 mod set;
 
 use crate::spec::platform::PlatformDocument;
-use crate::validate::{Finding, Findings};
+use crate::validate::{Finding, Findings, names};
 use crate::{DocPath, ErrorKind};
 
 /// Checks one platform document on its own; see the module documentation for the rules.
@@ -62,49 +62,22 @@ fn spec_path(key: &str) -> DocPath {
     DocPath::root().key("spec").key(key)
 }
 
-/// Whether `s` is a DNS-1123 label: 1 to 63 characters of `[a-z0-9-]`, starting and ending
-/// with a letter or digit. The rule shared by every document lives in `validate::names`;
-/// this copy keeps the platform rules self-contained.
+/// Whether `s` is a DNS-1123 label (the rule of [`names::dns1123_label`]).
 fn is_dns1123_label(s: &str) -> bool {
-    let bytes = s.as_bytes();
-    let edge = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
-    !bytes.is_empty()
-        && bytes.len() <= 63
-        && bytes.iter().all(|b| edge(b) || *b == b'-')
-        && bytes.first().is_some_and(edge)
-        && bytes.last().is_some_and(edge)
-}
-
-/// Whether `s` is a resource id: DNS-1123 labels joined by dots, at most 253 characters.
-fn is_resource_id(s: &str) -> bool {
-    s.len() <= 253 && s.split('.').all(is_dns1123_label)
+    names::dns1123_label(s).is_ok()
 }
 
 /// Records a [`ErrorKind::Name`] finding at `path` unless `value` is a DNS-1123 label.
 fn check_label(findings: &mut Findings, path: DocPath, what: &str, value: &str) {
-    if !is_dns1123_label(value) {
-        findings.push(
-            ErrorKind::Name,
-            path,
-            format!(
-                "{what} `{value}` is not a DNS-1123 label: use 1 to 63 lower-case letters, \
-                 digits and `-`, starting and ending with a letter or digit"
-            ),
-        );
+    if let Err(reason) = names::dns1123_label(value) {
+        findings.push(ErrorKind::Name, path, format!("{what}: {reason}"));
     }
 }
 
 /// Records a [`ErrorKind::Name`] finding at `path` unless `value` is a resource id.
 fn check_resource_id(findings: &mut Findings, path: DocPath, value: &str) {
-    if !is_resource_id(value) {
-        findings.push(
-            ErrorKind::Name,
-            path,
-            format!(
-                "the resource id `{value}` is not valid: use DNS-1123 labels joined by dots \
-                 (`backend.db`, `shared-cache`)"
-            ),
-        );
+    if let Err(reason) = names::resource_id(value) {
+        findings.push(ErrorKind::Name, path, reason);
     }
 }
 

@@ -1,9 +1,9 @@
 //! Rules for `ResourceDefinition` documents.
 
-use super::{check_label, check_resource_id, is_dns1123_label, is_resource_id, spec_path};
+use super::{check_label, check_resource_id, spec_path};
 use crate::spec::platform::{Criterion, ResourceDefinitionSpec, STATIC_DRIVER, TEMPLATE_DRIVER};
 use crate::validate::Findings;
-use crate::{DocPath, ErrorKind};
+use crate::{DocPath, ErrorKind, ResourceKey};
 
 pub(super) fn check(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
     check_label(
@@ -76,59 +76,18 @@ fn check_criteria(criteria: &[Criterion], findings: &mut Findings) {
     }
 }
 
-/// A co-provisioning key `TYPE[.CLASS][#ID]`, parsed.
-#[derive(Debug, PartialEq, Eq)]
-struct ResourceKey<'a> {
-    resource_type: &'a str,
-    class: Option<&'a str>,
-    id: Option<&'a str>,
-}
-
-impl ResourceKey<'_> {
-    /// Whether the key, inheriting class and id, names a resource of `resource_type` itself.
-    fn names_itself(&self, resource_type: &str) -> bool {
-        self.resource_type == resource_type && self.class.is_none() && self.id.is_none()
-    }
-}
-
-fn parse_resource_key(key: &str) -> Result<ResourceKey<'_>, String> {
-    let (head, id) = match key.split_once('#') {
-        Some((head, id)) => (head, Some(id)),
-        None => (key, None),
-    };
-    let (resource_type, class) = match head.split_once('.') {
-        Some((t, c)) => (t, Some(c)),
-        None => (head, None),
-    };
-    let grammar = "write it `TYPE[.CLASS][#ID]` (`dns`, `s3.large`, `route#shared.api`)";
-    if !is_dns1123_label(resource_type) {
-        return Err(format!(
-            "the type `{resource_type}` of `{key}` is not a DNS-1123 label: {grammar}"
-        ));
-    }
-    if let Some(class) = class.filter(|c| !is_dns1123_label(c)) {
-        return Err(format!(
-            "the class `{class}` of `{key}` is not a DNS-1123 label: {grammar}"
-        ));
-    }
-    if let Some(id) = id.filter(|id| !is_resource_id(id)) {
-        return Err(format!(
-            "the id `{id}` of `{key}` is not DNS-1123 labels joined by dots: {grammar}"
-        ));
-    }
-    Ok(ResourceKey {
-        resource_type,
-        class,
-        id,
-    })
+/// Whether a co-provisioning key, inheriting class and id, names a resource of
+/// `resource_type` itself.
+fn names_itself(key: &ResourceKey, resource_type: &str) -> bool {
+    key.kind() == resource_type && key.written_class().is_none() && key.id().is_none()
 }
 
 fn check_provision(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
     for key in spec.provision.keys() {
         let path = spec_path("provision").key(key.as_str());
-        match parse_resource_key(key) {
+        match key.parse::<ResourceKey>() {
             Err(message) => findings.push(ErrorKind::Name, path, message),
-            Ok(parsed) if parsed.names_itself(&spec.resource_type) => findings.push(
+            Ok(parsed) if names_itself(&parsed, &spec.resource_type) => findings.push(
                 ErrorKind::Invalid,
                 path,
                 format!(
@@ -243,21 +202,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn resource_keys_parse_type_class_and_id() {
-        let key = parse_resource_key("route.public#shared.api").unwrap();
-        assert_eq!(
-            key,
-            ResourceKey {
-                resource_type: "route",
-                class: Some("public"),
-                id: Some("shared.api")
-            }
-        );
-        assert_eq!(parse_resource_key("dns").unwrap().class, None);
-        assert!(parse_resource_key("dns#").is_err());
-        assert!(parse_resource_key("Dns").is_err());
-        assert!(parse_resource_key("s3.Large").is_err());
-        assert!(parse_resource_key("s3.a.b").is_err());
+    fn a_key_names_itself_only_when_it_inherits_class_and_id() {
+        let key = |k: &str| k.parse::<ResourceKey>().unwrap();
+        assert!(names_itself(&key("route"), "route"));
+        assert!(!names_itself(&key("route.default"), "route"));
+        assert!(!names_itself(&key("route#other"), "route"));
+        assert!(!names_itself(&key("dns"), "route"));
     }
 
     #[test]

@@ -38,17 +38,6 @@ fn definition(name: &str, spec: Value) -> PlatformDocument {
 }
 
 #[test]
-fn dns1123_labels_follow_the_kubernetes_rule() {
-    for good in ["a", "qa-42", "0x", &"a".repeat(63)] {
-        assert!(is_dns1123_label(good), "{good}");
-    }
-    for bad in ["", "-a", "a-", "A", "a.b", "a_b", "web\n", &"a".repeat(64)] {
-        assert!(!is_dns1123_label(bad), "{bad:?}");
-    }
-    assert!(is_resource_id("shop.backend.db") && !is_resource_id("shop..db"));
-}
-
-#[test]
 fn document_names_must_be_labels() {
     let d = doc(
         "Environment",
