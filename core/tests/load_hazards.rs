@@ -281,3 +281,16 @@ fn secret_values_are_not_echoed_in_schema_errors() {
     let err = Loader::default().str(text, None).unwrap_err();
     assert!(!err.to_string().contains("hunter2"), "{err}");
 }
+
+#[test]
+fn bytes_must_be_utf8() {
+    let err = Loader::default()
+        .bytes(b"apiVersion: \xff\n", Some("b.yaml"))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Yaml);
+    assert!(err.message().contains("offset 12"), "{err}");
+    let docs = Loader::default()
+        .bytes(score("containers:\n  main: {image: x}\n").as_bytes(), None)
+        .unwrap();
+    assert_eq!(docs.workloads.len(), 1);
+}

@@ -100,6 +100,16 @@ impl Loader {
         Ok(docs)
     }
 
+    /// Loads every document of a byte stream, which must be UTF-8 text (an optional BOM is
+    /// accepted).
+    ///
+    /// # Errors
+    /// A [`crate::ErrorKind::Yaml`] error for bytes that are not UTF-8; otherwise as [`Loader::str`].
+    pub fn bytes(&self, bytes: &[u8], name: Option<&str>) -> Result<Documents> {
+        let text = sources::utf8(bytes.to_vec(), name)?;
+        self.str(&text, name)
+    }
+
     /// Loads a file or a folder of documents.
     ///
     /// # Errors

@@ -77,15 +77,20 @@ pub(crate) fn read_text(path: &Path, limits: &Limits) -> Result<String> {
             message,
         ));
     }
+    utf8(bytes, Some(&path.display().to_string()))
+}
+
+/// The bytes as text, or an error naming the first byte that is not UTF-8.
+pub(crate) fn utf8(bytes: Vec<u8>, name: Option<&str>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
         let message =
-            format!("the file is not UTF-8 text (invalid byte at offset {at}): save it as UTF-8");
-        Error::new(
-            ErrorKind::Yaml,
-            Location::in_file(path.display().to_string()),
-            message,
-        )
+            format!("the input is not UTF-8 text (invalid byte at offset {at}): save it as UTF-8");
+        let location = Location {
+            file: name.map(str::to_owned),
+            ..Location::default()
+        };
+        Error::new(ErrorKind::Yaml, location, message)
     })
 }
 

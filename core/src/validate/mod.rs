@@ -49,6 +49,20 @@ impl Findings {
         }
     }
 
+    /// Checks `rule` on the optional field `field` under `parent`, when it is set.
+    pub fn check_field(
+        &mut self,
+        kind: ErrorKind,
+        parent: &DocPath,
+        field: &str,
+        value: Option<&str>,
+        rule: fn(&str) -> Result<(), String>,
+    ) {
+        if let Some(value) = value {
+            self.check(kind, &parent.clone().key(field), rule(value));
+        }
+    }
+
     /// Whether nothing was found.
     #[must_use]
     pub fn is_empty(&self) -> bool {

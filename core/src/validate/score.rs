@@ -156,20 +156,15 @@ fn check_amounts(
     for (section, amounts) in [("requests", requests), ("limits", limits)] {
         let Some(amounts) = amounts else { continue };
         let at = path.clone().key(section);
-        if let Some(cpu) = &amounts.cpu {
-            out.check(
-                ErrorKind::Invalid,
-                &at.clone().key("cpu"),
-                quantity::score_cpu(cpu),
-            );
-        }
-        if let Some(memory) = &amounts.memory {
-            out.check(
-                ErrorKind::Invalid,
-                &at.clone().key("memory"),
-                quantity::score_memory(memory),
-            );
-        }
+        let (cpu, memory) = (amounts.cpu.as_deref(), amounts.memory.as_deref());
+        out.check_field(ErrorKind::Invalid, &at, "cpu", cpu, quantity::score_cpu);
+        out.check_field(
+            ErrorKind::Invalid,
+            &at,
+            "memory",
+            memory,
+            quantity::score_memory,
+        );
     }
     let (Some(requests), Some(limits)) = (requests, limits) else {
         return;
@@ -299,20 +294,9 @@ fn check_resources(workload: &Workload, out: &mut Findings) {
             &at.clone().key("type"),
             names::resource_type(&request.kind),
         );
-        if let Some(class) = &request.class {
-            out.check(
-                ErrorKind::Name,
-                &at.clone().key("class"),
-                names::resource_class(class),
-            );
-        }
-        if let Some(id) = &request.id {
-            out.check(
-                ErrorKind::Name,
-                &at.clone().key("id"),
-                names::resource_id(id),
-            );
-        }
+        let (class, id) = (request.class.as_deref(), request.id.as_deref());
+        out.check_field(ErrorKind::Name, &at, "class", class, names::resource_class);
+        out.check_field(ErrorKind::Name, &at, "id", id, names::resource_id);
         if let Some(params) = &request.params {
             for (key, value) in params {
                 check_value_placeholders(
