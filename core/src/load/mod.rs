@@ -27,7 +27,7 @@ pub use document::{Documents, Loaded, Origin};
 pub use schema::{PLATFORM_SCHEMA, SCORE_SCHEMA};
 pub use upgrade::upgrade_score;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::Result;
 use crate::spec::score::Workload;
@@ -127,14 +127,36 @@ impl Loader {
         let files = sources::collect_files(paths)?;
         let mut all = Documents::default();
         let mut errors = Vec::new();
-        for file in files {
-            match self.load_file(&file) {
+        for result in self.load_files(&files) {
+            match result {
                 Ok(docs) => all.extend(docs),
                 Err(e) => errors.push(e),
             }
         }
         errors.extend(all.check_set().err());
         crate::Error::join(errors).map_or(Ok(all), Err)
+    }
+
+    /// Loads files on up to one thread per core; results come back in file order, so output
+    /// does not depend on scheduling.
+    fn load_files(&self, files: &[PathBuf]) -> Vec<Result<Documents>> {
+        let workers = std::thread::available_parallelism().map_or(1, usize::from);
+        if workers < 2 || files.len() < 16 {
+            return files.iter().map(|f| self.load_file(f)).collect();
+        }
+        let chunk = files.len().div_ceil(workers);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || part.iter().map(|f| self.load_file(f)).collect::<Vec<_>>())
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        })
     }
 
     fn load_file(&self, file: &Path) -> Result<Documents> {
