@@ -241,8 +241,14 @@ impl DocumentContext<'_> {
         })
     }
 
+    /// The findings as one error, in the order of their place in the file.
     fn fail_on(&self, findings: Findings) -> Result<()> {
-        let errors = findings.into_vec().into_iter().map(|f| self.error(f));
+        let mut errors: Vec<Error> = findings
+            .into_vec()
+            .into_iter()
+            .map(|f| self.error(f))
+            .collect();
+        errors.sort_by_key(|e| (e.location().line, e.location().column));
         Error::join(errors).map_or(Ok(()), Err)
     }
 

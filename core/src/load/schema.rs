@@ -78,11 +78,15 @@ impl Schema {
                     }
                     return;
                 }
-                format!(
-                    "{} does not match any allowed form{}",
-                    shown(),
-                    self.hint(error)
-                )
+                if let Some(expected) = expected_types(context) {
+                    format!("expected {expected}, found {}", shown())
+                } else {
+                    format!(
+                        "{} does not match any allowed form{}",
+                        shown(),
+                        self.hint(error)
+                    )
+                }
             }
             ValidationErrorKind::OneOfMultipleValid { .. } => {
                 format!("matches more than one allowed form{}", self.hint(error))
@@ -200,6 +204,24 @@ fn best_branch<'e>(
     let first = candidates.next()?;
     let shallowest = context.iter().map(depth).min()?;
     (deepest > shallowest || context.len() == 1).then_some(first.as_slice())
+}
+
+/// `"a string or a mapping"` when every branch of a `oneOf`/`anyOf` fails on the type of the
+/// value itself: the forms the value may take.
+fn expected_types(context: &[Vec<ValidationError<'static>>]) -> Option<String> {
+    let mut names = Vec::new();
+    for branch in context {
+        let first = branch.first()?;
+        let ValidationErrorKind::Type {
+            kind: TypeKind::Single(t),
+        } = first.kind()
+        else {
+            return None;
+        };
+        names.push(article(&t.to_string()));
+    }
+    names.dedup();
+    Some(names.join(" or "))
 }
 
 fn type_message(
