@@ -45,6 +45,15 @@ pub enum ErrorKind {
     Limit,
     /// A file or folder could not be read or written.
     Io,
+    /// No resource definition matches a resource request in its context.
+    NoMatch,
+    /// Resources depend on each other in a cycle.
+    Cycle,
+    /// Two requests for one shared resource disagree (different params, ...).
+    Conflict,
+    /// A driver failed to provision a resource (template error, fuel exhausted, host driver
+    /// error, unknown driver).
+    Driver,
 }
 
 impl ErrorKind {
@@ -59,6 +68,10 @@ impl ErrorKind {
             Self::Placeholder => "placeholder",
             Self::Limit => "limit",
             Self::Io => "io",
+            Self::NoMatch => "no-match",
+            Self::Cycle => "cycle",
+            Self::Conflict => "conflict",
+            Self::Driver => "driver",
         }
     }
 }

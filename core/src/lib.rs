@@ -11,6 +11,7 @@
 pub mod error;
 pub mod load;
 pub mod placeholder;
+pub mod platform;
 mod resource_key;
 pub mod spec;
 pub mod validate;
