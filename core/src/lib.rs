@@ -9,6 +9,7 @@
 //! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
 
 pub mod error;
+pub mod graph;
 pub mod load;
 pub mod placeholder;
 pub mod platform;

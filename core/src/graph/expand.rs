@@ -1,0 +1,424 @@
+//! Building the graph: seed nodes from workloads, expand through definitions to a fixed point,
+//! then apply `matchDependents` and selectors, and order.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde_json::{Map, Value};
+
+use super::references::{self, Target};
+use super::{
+    EdgeKind, Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode, order, selectors,
+};
+use crate::platform::{Context, Definition};
+use crate::spec::score::{ResourceRequest, Workload};
+use crate::validate::names::fnv1a64;
+use crate::{DocPath, Error, ErrorKind, Location, ResourceKey, Result};
+
+/// What the graph is built from.
+pub struct GraphInput<'a> {
+    /// The workloads of the application.
+    pub workloads: &'a [Workload],
+    /// The context of the plan.
+    pub context: &'a Context,
+    /// The platform's definitions (indexes in nodes refer to this slice).
+    pub definitions: &'a [Definition],
+    /// Matches a resource key to a definition index (see [`crate::matching`]).
+    pub matcher: &'a dyn Fn(&ResourceKey) -> Result<usize>,
+}
+
+/// The two built-in types that link workloads (DESIGN.md §3).
+const LINK_TYPES: [&str; 2] = ["service", "service-port"];
+
+/// Builds, expands, checks and orders the graph.
+///
+/// # Errors
+/// An unknown linked workload, conflicting params of a shared resource, a definition whose
+/// placeholders do not parse, a failed match, or a cycle (printed `a → b → a`).
+pub fn build(input: &GraphInput<'_>) -> Result<ResourceGraph> {
+    let mut builder = Builder::new(input);
+    builder.seed()?;
+    builder.expand()?;
+    builder.apply_match_dependents();
+    selectors::add_selector_edges(&mut builder.graph, &builder.index, &builder.selector_nodes)?;
+    let order = order::topological(&builder.graph)?;
+    Ok(ResourceGraph {
+        graph: builder.graph,
+        index: builder.index,
+        order,
+    })
+}
+
+struct Builder<'a> {
+    input: &'a GraphInput<'a>,
+    graph: DiGraph<Node, EdgeKind>,
+    index: HashMap<NodeName, NodeIndex>,
+    pending: VecDeque<NodeIndex>,
+    targets: HashMap<usize, Vec<Target>>,
+    match_dependents: Vec<(NodeIndex, NodeIndex)>,
+    selector_nodes: Vec<(NodeIndex, Vec<references::Selector>)>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(input: &'a GraphInput<'a>) -> Self {
+        Self {
+            input,
+            graph: DiGraph::new(),
+            index: HashMap::new(),
+            pending: VecDeque::new(),
+            targets: HashMap::new(),
+            match_dependents: Vec::new(),
+            selector_nodes: Vec::new(),
+        }
+    }
+
+    /// Workload nodes, their requests, service links and params references.
+    fn seed(&mut self) -> Result<()> {
+        let mut workloads: Vec<&Workload> = self.input.workloads.iter().collect();
+        workloads.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        for workload in &workloads {
+            let name = NodeName::Workload(workload.metadata.name.clone());
+            let node = self
+                .graph
+                .add_node(Node::Workload(workload.metadata.name.clone()));
+            self.index.insert(name, node);
+        }
+        for workload in &workloads {
+            for (local, request) in &workload.resources {
+                self.request(workload, local, request)?;
+            }
+        }
+        for workload in &workloads {
+            self.params_edges(workload)?;
+        }
+        Ok(())
+    }
+
+    fn request(
+        &mut self,
+        workload: &Workload,
+        local: &str,
+        request: &ResourceRequest,
+    ) -> Result<()> {
+        let wname = &workload.metadata.name;
+        let id = request
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{wname}.{local}"));
+        let key = ResourceKey::new(&request.kind, Some(request.class()), Some(&id));
+        let params = request
+            .params
+            .clone()
+            .map(|p| p.into_iter().collect())
+            .unwrap_or_default();
+        let node = self.resource(&key, params, ParamsOrigin::Workload(wname.clone()))?;
+        if let Node::Resource(r) = &mut self.graph[node] {
+            r.requested_by.insert((wname.clone(), local.to_owned()));
+        }
+        let from = self.index[&NodeName::Workload(wname.clone())];
+        self.edge(from, node, EdgeKind::Request);
+        if LINK_TYPES.contains(&request.kind.as_str()) {
+            let target = link_target(workload, local, request, self.input.workloads)?;
+            let to = self.index[&NodeName::Workload(target)];
+            self.edge(node, to, EdgeKind::ServiceLink);
+            self.edge(from, to, EdgeKind::ServiceLink);
+        }
+        Ok(())
+    }
+
+    /// Edges from a resource to the resources its request params reference.
+    fn params_edges(&mut self, workload: &Workload) -> Result<()> {
+        let wname = &workload.metadata.name;
+        for (local, request) in &workload.resources {
+            let Some(params) = &request.params else {
+                continue;
+            };
+            let value = Value::Object(params.clone().into_iter().collect());
+            let names = references::workload_resource_names(&value)
+                .map_err(|e| request_error(wname, local, &format!("params: {e}")))?;
+            let from = self.index[&NodeName::Resource(self.request_key(workload, local))];
+            for name in names {
+                let Some(other) = workload.resources.get(&name) else {
+                    continue;
+                };
+                let to = self.index[&NodeName::Resource(self.request_key_of(wname, &name, other))];
+                self.edge(from, to, EdgeKind::Params);
+            }
+        }
+        Ok(())
+    }
+
+    fn request_key(&self, workload: &Workload, local: &str) -> ResourceKey {
+        self.request_key_of(&workload.metadata.name, local, &workload.resources[local])
+    }
+
+    fn request_key_of(&self, wname: &str, local: &str, request: &ResourceRequest) -> ResourceKey {
+        let id = request
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("{wname}.{local}"));
+        ResourceKey::new(&request.kind, Some(request.class()), Some(&id))
+    }
+
+    /// Matches pending nodes and follows their definitions until nothing new appears.
+    fn expand(&mut self) -> Result<()> {
+        while let Some(node) = self.pending.pop_front() {
+            let key = match &self.graph[node] {
+                Node::Resource(r) => r.key.clone(),
+                Node::Workload(_) => continue,
+            };
+            let definition = (self.input.matcher)(&key)?;
+            if let Node::Resource(r) = &mut self.graph[node] {
+                r.definition = definition;
+            }
+            self.follow_references(node, &key, definition)?;
+            self.follow_provision(node, &key, definition)?;
+        }
+        Ok(())
+    }
+
+    fn follow_references(
+        &mut self,
+        node: NodeIndex,
+        key: &ResourceKey,
+        definition: usize,
+    ) -> Result<()> {
+        let targets = self.definition_targets(definition)?;
+        let mut selectors = Vec::new();
+        for target in targets {
+            match target {
+                Target::Reference(written) => {
+                    let to =
+                        self.resource(&inherit(&written, key), Map::new(), ParamsOrigin::None)?;
+                    self.edge(node, to, EdgeKind::Reference);
+                }
+                Target::Selector(mut selector) => {
+                    selector.start = inherit(&selector.start, key);
+                    selectors.push(selector);
+                }
+            }
+        }
+        if !selectors.is_empty() {
+            self.selector_nodes.push((node, selectors));
+        }
+        Ok(())
+    }
+
+    fn follow_provision(
+        &mut self,
+        node: NodeIndex,
+        key: &ResourceKey,
+        definition: usize,
+    ) -> Result<()> {
+        let provision = self.input.definitions[definition].spec.provision.clone();
+        for (written, entry) in provision {
+            let written: ResourceKey = written.parse().map_err(|e: String| {
+                definition_error(
+                    &self.input.definitions[definition],
+                    &format!("provision: {e}"),
+                )
+            })?;
+            let co_key = inherit(&written, key);
+            let params: Map<String, Value> = entry.params.clone().into_iter().collect();
+            let co = self.resource(
+                &co_key,
+                params.clone(),
+                ParamsOrigin::Provision(key.clone()),
+            )?;
+            if entry.is_dependent {
+                self.edge(co, node, EdgeKind::CoProvision);
+            }
+            if entry.match_dependents {
+                self.match_dependents.push((node, co));
+            }
+            let targets = references::value_targets(&Value::Object(params)).map_err(|e| {
+                definition_error(
+                    &self.input.definitions[definition],
+                    &format!("provision `{co_key}` params: {e}"),
+                )
+            })?;
+            for target in targets {
+                if let Target::Reference(written) = target {
+                    let to =
+                        self.resource(&inherit(&written, &co_key), Map::new(), ParamsOrigin::None)?;
+                    self.edge(co, to, EdgeKind::Reference);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn definition_targets(&mut self, definition: usize) -> Result<Vec<Target>> {
+        if let Some(targets) = self.targets.get(&definition) {
+            return Ok(targets.clone());
+        }
+        let targets = references::definition_targets(&self.input.definitions[definition])?;
+        self.targets.insert(definition, targets.clone());
+        Ok(targets)
+    }
+
+    /// `X → current` implies `X → co` for every `matchDependents` pair, until nothing changes.
+    fn apply_match_dependents(&mut self) {
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for &(current, co) in &self.match_dependents.clone() {
+                let dependents: Vec<NodeIndex> = self
+                    .graph
+                    .neighbors_directed(current, petgraph::Direction::Incoming)
+                    .collect();
+                for x in dependents {
+                    if x != co && self.graph.find_edge(x, co).is_none() {
+                        self.graph.add_edge(x, co, EdgeKind::MatchDependents);
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The node of `key`, created (and queued for matching) when new. Params meet the rule
+    /// for shared resources: every request that gives params gives the same ones.
+    fn resource(
+        &mut self,
+        key: &ResourceKey,
+        params: Map<String, Value>,
+        origin: ParamsOrigin,
+    ) -> Result<NodeIndex> {
+        let name = NodeName::Resource(key.clone());
+        if let Some(&node) = self.index.get(&name) {
+            if let Node::Resource(existing) = &mut self.graph[node] {
+                merge_params(existing, params, origin)?;
+            }
+            return Ok(node);
+        }
+        let (params_origin, params) = if params.is_empty() {
+            (ParamsOrigin::None, params)
+        } else {
+            (origin, params)
+        };
+        let guid = guid(self.input.context, key);
+        let resource = ResourceNode {
+            key: key.clone(),
+            definition: usize::MAX,
+            params,
+            params_origin,
+            requested_by: BTreeSet::new(),
+            guid,
+        };
+        let node = self.graph.add_node(Node::Resource(resource));
+        self.index.insert(name, node);
+        self.pending.push_back(node);
+        Ok(node)
+    }
+
+    fn edge(&mut self, from: NodeIndex, to: NodeIndex, kind: EdgeKind) {
+        if self.graph.find_edge(from, to).is_none() {
+            self.graph.add_edge(from, to, kind);
+        }
+    }
+}
+
+/// A reference that omits class or id takes the referencing resource's own.
+fn inherit(written: &ResourceKey, from: &ResourceKey) -> ResourceKey {
+    let class = written.written_class().unwrap_or(from.class());
+    let id = written.id().or(from.id());
+    ResourceKey::new(written.kind(), Some(class), id)
+}
+
+fn merge_params(
+    existing: &mut ResourceNode,
+    params: Map<String, Value>,
+    origin: ParamsOrigin,
+) -> Result<()> {
+    if params.is_empty() || existing.params == params {
+        return Ok(());
+    }
+    if existing.params.is_empty() {
+        existing.params = params;
+        existing.params_origin = origin;
+        return Ok(());
+    }
+    let describe = |o: &ParamsOrigin| match o {
+        ParamsOrigin::Workload(w) => format!("workload `{w}`"),
+        ParamsOrigin::Provision(k) => format!("the definition provisioning `{k}`"),
+        ParamsOrigin::None => "a reference".to_owned(),
+    };
+    Err(Error::new(
+        ErrorKind::Conflict,
+        Location::default(),
+        format!(
+            "shared resource `{}` is requested with different params by {} and by {}: give both the same params, or give them different ids",
+            existing.key,
+            describe(&existing.params_origin),
+            describe(&origin)
+        ),
+    ))
+}
+
+/// The workload a `service`/`service-port` request links to; it must exist.
+fn link_target(
+    workload: &Workload,
+    local: &str,
+    request: &ResourceRequest,
+    all: &[Workload],
+) -> Result<String> {
+    let param = request
+        .params
+        .as_ref()
+        .and_then(|p| p.get("workload"))
+        .and_then(Value::as_str);
+    let target = match (request.kind.as_str(), param) {
+        (_, Some(target)) => target.to_owned(),
+        ("service", None) => local.to_owned(),
+        _ => {
+            return Err(request_error(
+                &workload.metadata.name,
+                local,
+                "a `service-port` resource needs params `workload` and `port`",
+            ));
+        }
+    };
+    if all.iter().any(|w| w.metadata.name == target) {
+        return Ok(target);
+    }
+    let mut known: Vec<&str> = all.iter().map(|w| w.metadata.name.as_str()).collect();
+    known.sort_unstable();
+    Err(request_error(
+        &workload.metadata.name,
+        local,
+        &format!(
+            "links to workload `{target}`, which is not part of this application; workloads: {}",
+            known.join(", ")
+        ),
+    ))
+}
+
+fn request_error(workload: &str, local: &str, message: &str) -> Error {
+    let path = DocPath::root().key("resources").key(local);
+    let location = Location {
+        file: None,
+        line: None,
+        column: None,
+        path,
+    };
+    Error::new(
+        ErrorKind::Invalid,
+        location,
+        format!("workload `{workload}`: {message}"),
+    )
+}
+
+fn definition_error(definition: &Definition, message: &str) -> Error {
+    Error::new(
+        ErrorKind::Invalid,
+        Location::default(),
+        format!("resource definition `{}`: {message}", definition.name),
+    )
+}
+
+/// 16 hex digits, stable for an application, environment and key.
+fn guid(context: &Context, key: &ResourceKey) -> String {
+    let text = format!("{}\0{}\0{key}", context.app, context.env);
+    format!("{:016x}", fnv1a64(text.as_bytes()))
+}
