@@ -18,7 +18,10 @@ use crate::validate::names;
 ///
 /// Written `type[.class][#id]`; type and class are DNS-1123 labels, the id is one or more
 /// dot-separated DNS-1123 labels. The canonical form always names the class.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// Two keys are equal when their canonical forms are: `dns` and `dns.default` name the same
+/// resource type and class.
+#[derive(Debug, Clone)]
 pub struct ResourceKey {
     kind: String,
     class: Option<String>,
@@ -60,6 +63,38 @@ impl ResourceKey {
     #[must_use]
     pub fn id(&self) -> Option<&str> {
         self.id.as_deref()
+    }
+}
+
+impl ResourceKey {
+    fn identity(&self) -> (&str, &str, Option<&str>) {
+        (&self.kind, self.class(), self.id.as_deref())
+    }
+}
+
+impl PartialEq for ResourceKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.identity() == other.identity()
+    }
+}
+
+impl Eq for ResourceKey {}
+
+impl std::hash::Hash for ResourceKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.identity().hash(state);
+    }
+}
+
+impl PartialOrd for ResourceKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ResourceKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.identity().cmp(&other.identity())
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::{EdgeKind, Node, NodeName};
+use super::{EdgeKind, Node};
 use crate::{Error, ErrorKind, Location, Result};
 
 /// The order in which nodes are resolved: a node comes after every node it needs; among nodes
@@ -15,7 +15,10 @@ use crate::{Error, ErrorKind, Location, Result};
 /// # Errors
 /// A [`ErrorKind::Cycle`] error printing one cycle of the graph.
 pub(crate) fn topological(graph: &DiGraph<Node, EdgeKind>) -> Result<Vec<NodeIndex>> {
-    let names: Vec<NodeName> = graph.node_indices().map(|i| graph[i].name()).collect();
+    let names: Vec<String> = graph
+        .node_indices()
+        .map(|i| graph[i].name().to_string())
+        .collect();
     let mut waiting: Vec<usize> = graph
         .node_indices()
         .map(|i| {
@@ -24,7 +27,7 @@ pub(crate) fn topological(graph: &DiGraph<Node, EdgeKind>) -> Result<Vec<NodeInd
                 .count()
         })
         .collect();
-    let mut ready: BinaryHeap<Reverse<(&NodeName, usize)>> = graph
+    let mut ready: BinaryHeap<Reverse<(&String, usize)>> = graph
         .node_indices()
         .filter(|i| waiting[i.index()] == 0)
         .map(|i| Reverse((&names[i.index()], i.index())))
