@@ -13,6 +13,7 @@ pub mod graph;
 pub mod load;
 pub mod placeholder;
 pub mod platform;
+pub mod render;
 mod resource_key;
 pub mod spec;
 pub mod validate;

@@ -1,0 +1,320 @@
+//! Deterministic YAML output: keys sorted, two-space indentation, and every string that a
+//! YAML 1.1 parser (kubectl's) or a YAML 1.2 parser would read as something else quoted, so
+//! `NO`, `on`, `1:30`, `0755`, `~` and `1e3` stay strings everywhere.
+//!
+//! ```
+//! let doc = serde_json::json!({"b": ["NO", "yes", 1], "a": {"mode": "0755", "x": "plain"}});
+//! let text = goldpath::render::yaml::to_string(&doc);
+//! assert_eq!(text, "a:\n  mode: \"0755\"\n  x: plain\nb:\n- \"NO\"\n- \"yes\"\n- 1\n");
+//! ```
+
+use std::io::{self, Write};
+
+use serde_json::Value;
+
+/// The YAML text of one value (no document marker).
+#[must_use]
+pub fn to_string(value: &Value) -> String {
+    let mut out = Vec::new();
+    // Writing to a Vec cannot fail.
+    let _ = write_value(&mut out, value);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes values as a stream of YAML documents, each introduced by `---`.
+///
+/// # Errors
+/// The writer's errors.
+pub fn write_documents<'a, W: Write>(
+    out: &mut W,
+    values: impl IntoIterator<Item = &'a Value>,
+) -> io::Result<()> {
+    for value in values {
+        out.write_all(b"---\n")?;
+        write_value(out, value)?;
+    }
+    Ok(())
+}
+
+/// Writes one value as a YAML document body.
+///
+/// # Errors
+/// The writer's errors.
+pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
+    match value {
+        Value::Object(map) if !map.is_empty() => write_map(out, value, 0),
+        Value::Array(items) if !items.is_empty() => write_seq(out, items, 0),
+        scalar => {
+            write_scalar(out, scalar)?;
+            out.write_all(b"\n")
+        }
+    }
+}
+
+fn indent<W: Write>(out: &mut W, level: usize) -> io::Result<()> {
+    for _ in 0..level {
+        out.write_all(b"  ")?;
+    }
+    Ok(())
+}
+
+fn sorted_entries(value: &Value) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = value
+        .as_object()
+        .map(|m| m.iter().collect())
+        .unwrap_or_default();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
+}
+
+fn write_map<W: Write>(out: &mut W, value: &Value, level: usize) -> io::Result<()> {
+    for (n, (key, item)) in sorted_entries(value).into_iter().enumerate() {
+        if n > 0 {
+            indent(out, level)?;
+        }
+        write_string(out, key)?;
+        out.write_all(b":")?;
+        write_nested(out, item, level)?;
+    }
+    Ok(())
+}
+
+/// Writes what follows `key:` or `- `: a scalar on the same line, or a block below.
+fn write_nested<W: Write>(out: &mut W, item: &Value, level: usize) -> io::Result<()> {
+    match item {
+        Value::Object(map) if !map.is_empty() => {
+            out.write_all(b"\n")?;
+            indent(out, level + 1)?;
+            write_map(out, item, level + 1)
+        }
+        Value::Array(items) if !items.is_empty() => {
+            out.write_all(b"\n")?;
+            indent(out, level)?;
+            write_seq(out, items, level)
+        }
+        scalar => {
+            out.write_all(b" ")?;
+            write_scalar(out, scalar)?;
+            out.write_all(b"\n")
+        }
+    }
+}
+
+fn write_seq<W: Write>(out: &mut W, items: &[Value], level: usize) -> io::Result<()> {
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            indent(out, level)?;
+        }
+        out.write_all(b"-")?;
+        match item {
+            Value::Object(map) if !map.is_empty() => {
+                out.write_all(b" ")?;
+                write_map(out, item, level + 1)?;
+            }
+            Value::Array(inner) if !inner.is_empty() => {
+                out.write_all(b" ")?;
+                write_seq(out, inner, level + 1)?;
+            }
+            scalar => {
+                out.write_all(b" ")?;
+                write_scalar(out, scalar)?;
+                out.write_all(b"\n")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_scalar<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
+    match value {
+        Value::Null => out.write_all(b"null"),
+        Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
+        Value::Number(n) => write!(out, "{n}"),
+        Value::String(s) => write_string(out, s),
+        Value::Array(_) => out.write_all(b"[]"),
+        Value::Object(_) => out.write_all(b"{}"),
+    }
+}
+
+fn write_string<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+    if is_plain_safe(s) {
+        out.write_all(s.as_bytes())
+    } else {
+        // JSON string escapes are valid YAML double-quoted escapes.
+        out.write_all(serde_json::Value::from(s).to_string().as_bytes())
+    }
+}
+
+/// Words that YAML 1.1 or 1.2 parsers read as booleans, nulls or special floats.
+const RESERVED: &[&str] = &[
+    "y", "yes", "n", "no", "true", "false", "on", "off", "null", "~", "nan", ".nan", "inf", ".inf",
+    "-.inf", "+.inf", "-inf", "+inf", "=", "<<",
+];
+
+/// Whether a string can be written without quotes and read back as the same string by both
+/// YAML 1.1 and YAML 1.2 parsers. Conservative: when in doubt, quote.
+fn is_plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    let allowed = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '-' | '_'
+                    | '.'
+                    | '/'
+                    | '@'
+                    | '='
+                    | '+'
+                    | ':'
+                    | ','
+                    | ' '
+                    | '('
+                    | ')'
+                    | '$'
+                    | '%'
+                    | '^'
+                    | ';'
+                    | '<'
+                    | '>'
+            )
+    };
+    (first.is_ascii_alphabetic() || matches!(first, '/' | '_' | '$' | '('))
+        && s.chars().all(allowed)
+        && !s.ends_with([' ', ':'])
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !RESERVED.contains(&s.to_ascii_lowercase().as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn read_back(text: &str) -> Value {
+        let options =
+            serde_saphyr::options! { strict_booleans: true, leading_zero_numbers_as_strings: true };
+        serde_saphyr::from_str_with_options(text, options).unwrap()
+    }
+
+    #[test]
+    fn yaml_1_1_and_1_2_lookalikes_are_quoted() {
+        let hazards = [
+            "NO",
+            "no",
+            "Yes",
+            "y",
+            "N",
+            "on",
+            "OFF",
+            "true",
+            "False",
+            "null",
+            "Null",
+            "~",
+            "",
+            "1:30",
+            "0755",
+            "0o755",
+            "0x1F",
+            "1e3",
+            "1.10",
+            ".5",
+            "-1",
+            "+1",
+            ".inf",
+            "-.inf",
+            ".NaN",
+            "2024-01-01",
+            "=",
+            "<<",
+            " lead",
+            "trail ",
+            "a: b",
+            "a #b",
+            "#x",
+            "*x",
+            "&x",
+            "!x",
+            "%x",
+            "@x",
+            "`x",
+            "|x",
+            ">x",
+            "[x]",
+            "{x}",
+            "'x'",
+            "\"x\"",
+            "-x",
+            "?x",
+            "line\nbreak",
+            "tab\tx",
+            "é",
+        ];
+        for s in hazards {
+            let text = to_string(&Value::from(s));
+            assert!(text.starts_with('"'), "{s:?} must be quoted, got {text}");
+            assert_eq!(read_back(&text), Value::from(s), "{s:?}");
+        }
+        for s in [
+            "plain",
+            "app.kubernetes.io/name",
+            "registry.example.com/shop:1.2",
+            "http://x:80/y",
+            "$(VAR)",
+            "a b",
+        ] {
+            assert_eq!(to_string(&Value::from(s)), format!("{s}\n"));
+        }
+    }
+
+    #[test]
+    fn nested_structures_use_block_style_with_sorted_keys() {
+        let doc = json!({"spec": {"containers": [{"name": "web", "ports": [{"containerPort": 80}], "args": []}], "x": {}}, "a": null});
+        let text = to_string(&doc);
+        assert_eq!(
+            text,
+            "a: null\nspec:\n  containers:\n  - args: []\n    name: web\n    ports:\n    - containerPort: 80\n  x: {}\n"
+        );
+        assert_eq!(read_back(&text), doc);
+    }
+
+    #[test]
+    fn documents_are_separated() {
+        let mut out = Vec::new();
+        write_documents(&mut out, [&json!({"a": 1}), &json!(["x"])]).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "---\na: 1\n---\n- x\n");
+    }
+
+    fn json_value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "[ -~\n\téü]{0,12}".prop_map(Value::from),
+            prop::sample::select(vec![
+                "NO", "on", "1:30", "0755", "~", "1e3", "y", "- x", "a: b"
+            ])
+            .prop_map(Value::from),
+        ];
+        leaf.prop_recursive(4, 40, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                prop::collection::btree_map("[a-zA-Z0-9 ._/:-]{0,8}", inner, 0..5)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn any_value_reads_back_unchanged(value in json_value()) {
+            let text = to_string(&value);
+            prop_assert_eq!(read_back(&text), value.clone(), "{}", text);
+            prop_assert_eq!(to_string(&value), text, "deterministic");
+        }
+    }
+}
