@@ -10,6 +10,7 @@
 
 pub mod error;
 pub mod load;
+pub mod matching;
 pub mod placeholder;
 pub mod platform;
 mod resource_key;
