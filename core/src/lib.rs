@@ -11,6 +11,7 @@
 pub mod error;
 pub mod graph;
 pub mod load;
+pub mod matching;
 pub mod placeholder;
 pub mod platform;
 pub mod render;
