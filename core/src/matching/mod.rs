@@ -47,7 +47,6 @@ use serde::Serialize;
 
 pub use explain::{Candidate, Explanation, RequestSummary, Verdict};
 pub use rank::{Specificity, specificity};
-pub use reason::CriterionText;
 
 use crate::platform::{Context, Platform};
 use crate::{Error, ErrorKind, Location};

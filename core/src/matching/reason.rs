@@ -6,33 +6,7 @@ use std::fmt::{self, Write as _};
 use super::Request;
 use super::rank::Contender;
 use crate::platform::{Definition, Platform};
-use crate::spec::platform::{Criterion, DEFAULT_CLASS};
-
-/// A criterion as a user writes it: the fields it sets, class only when not `default`
-/// (`{envType: production, class: large}`; `{}` for the broadest).
-#[derive(Debug, Clone, Copy)]
-pub struct CriterionText<'a>(pub &'a Criterion);
-
-impl fmt::Display for CriterionText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.0;
-        let class = Some(c.class.as_str()).filter(|class| *class != DEFAULT_CLASS);
-        let fields = [
-            ("envType", c.env_type.as_deref()),
-            ("env", c.env.as_deref()),
-            ("app", c.app.as_deref()),
-            ("resId", c.res_id.as_deref()),
-            ("class", class),
-        ];
-        let set = fields.iter().filter_map(|(k, v)| v.map(|v| (k, v)));
-        f.write_str("{")?;
-        for (n, (key, value)) in set.enumerate() {
-            let separator = if n == 0 { "" } else { ", " };
-            write!(f, "{separator}{key}: {value}")?;
-        }
-        f.write_str("}")
-    }
-}
+use crate::spec::platform::Criterion;
 
 impl fmt::Display for Request<'_> {
     /// `postgres` class `default` for resource `web.db` in app `shop`, environment `qa-42`
@@ -68,11 +42,7 @@ pub(super) fn mismatch(definition: &Definition, request: &Request<'_>) -> String
     let mut out = String::new();
     for (i, criterion) in definition.spec.criteria.iter().enumerate() {
         let separator = if i == 0 { "" } else { "; " };
-        let _ = write!(
-            out,
-            "{separator}criterion [{i}] {}",
-            CriterionText(criterion)
-        );
+        let _ = write!(out, "{separator}criterion [{i}] {}", criterion);
         for (n, difference) in differences(criterion, request).enumerate() {
             let joint = if n == 0 { " wants " } else { ", and " };
             let _ = write!(out, "{joint}{difference}");
@@ -118,16 +88,12 @@ fn differences<'c>(
 
 /// Why `loser`, which matches, ranks below `winner`.
 pub(super) fn outranked(loser: &Contender<'_>, winner: &Contender<'_>) -> String {
-    let mine = format!(
-        "criterion [{}] {}",
-        loser.criterion,
-        CriterionText(loser.criterion())
-    );
+    let mine = format!("criterion [{}] {}", loser.criterion, loser.criterion());
     let theirs = format!(
         "`{}`'s criterion [{}] {}",
         winner.definition.name,
         winner.criterion,
-        CriterionText(winner.criterion())
+        winner.criterion()
     );
     if winner.rank.user != loser.rank.user {
         return format!(
@@ -151,7 +117,7 @@ pub(super) fn outranked(loser: &Contender<'_>, winner: &Contender<'_>) -> String
 
 /// Why `winner` won: the criterion that fired, and how many others matched.
 pub(super) fn won(winner: &Contender<'_>, others_matching: usize) -> String {
-    let criterion = CriterionText(winner.criterion());
+    let criterion = winner.criterion();
     match others_matching {
         0 => format!(
             "criterion [{}] {criterion} is the only match",
@@ -221,7 +187,7 @@ fn example_criterion(request: &Request<'_>) -> String {
         res_id: None,
         class: request.class.to_owned(),
     };
-    CriterionText(&criterion).to_string()
+    criterion.to_string()
 }
 
 /// The message when the platform has no definition of the requested type at all.

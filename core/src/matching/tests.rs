@@ -357,7 +357,7 @@ fn explain_of_a_request_nothing_matches_is_the_same_error_as_find() {
 
 #[test]
 fn criterion_text_writes_what_a_user_writes() {
-    let text = |v| CriterionText(&criterion(v)).to_string();
+    let text = |v| criterion(v).to_string();
     assert_eq!(text(json!({})), "{}");
     assert_eq!(text(json!({"class": "default"})), "{}");
     assert_eq!(

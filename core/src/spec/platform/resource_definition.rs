@@ -172,3 +172,25 @@ impl Templates {
         self.outputs.is_none() && self.secrets.is_none() && self.manifests.is_none()
     }
 }
+
+impl std::fmt::Display for Criterion {
+    /// The criterion as a user writes it: the fields it sets, class only when not `default`
+    /// (`{envType: production, class: large}`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let class = Some(self.class.as_str()).filter(|class| *class != DEFAULT_CLASS);
+        let fields = [
+            ("envType", self.env_type.as_deref()),
+            ("env", self.env.as_deref()),
+            ("app", self.app.as_deref()),
+            ("resId", self.res_id.as_deref()),
+            ("class", class),
+        ];
+        let set = fields.iter().filter_map(|(k, v)| v.map(|v| (k, v)));
+        f.write_str("{")?;
+        for (n, (key, value)) in set.enumerate() {
+            let separator = if n == 0 { "" } else { ", " };
+            write!(f, "{separator}{key}: {value}")?;
+        }
+        f.write_str("}")
+    }
+}

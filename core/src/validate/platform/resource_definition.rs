@@ -23,25 +23,6 @@ pub(super) fn criterion_path(index: usize) -> DocPath {
     spec_path("criteria").index(index)
 }
 
-/// A criterion as a user writes it: the fields it sets, class only when not `default`.
-pub(super) fn describe_criterion(criterion: &Criterion) -> String {
-    let fields = [
-        ("envType", criterion.env_type.as_deref()),
-        ("env", criterion.env.as_deref()),
-        ("app", criterion.app.as_deref()),
-        ("resId", criterion.res_id.as_deref()),
-        (
-            "class",
-            Some(criterion.class.as_str()).filter(|c| *c != "default"),
-        ),
-    ];
-    let set: Vec<String> = fields
-        .iter()
-        .filter_map(|(k, v)| v.map(|v| format!("{k}: {v}")))
-        .collect();
-    format!("{{{}}}", set.join(", "))
-}
-
 fn check_criteria(criteria: &[Criterion], findings: &mut Findings) {
     for (i, criterion) in criteria.iter().enumerate() {
         let path = criterion_path(i);
@@ -69,7 +50,7 @@ fn check_criteria(criteria: &[Criterion], findings: &mut Findings) {
                 path,
                 format!(
                     "criterion {} repeats criterion [{first}] of this definition: remove one",
-                    describe_criterion(criterion)
+                    criterion
                 ),
             );
         }
@@ -219,16 +200,13 @@ mod tests {
             res_id: None,
             class: "default".into(),
         };
-        assert_eq!(
-            describe_criterion(&criterion),
-            "{envType: production, app: shop}"
-        );
+        assert_eq!(criterion.to_string(), "{envType: production, app: shop}");
         let large = Criterion {
             class: "large".into(),
             ..criterion
         };
         assert_eq!(
-            describe_criterion(&large),
+            large.to_string(),
             "{envType: production, app: shop, class: large}"
         );
     }

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::resource_definition::{criterion_path, describe_criterion};
+use super::resource_definition::criterion_path;
 use super::spec_path;
 use crate::spec::platform::{Criterion, PlatformDocument, PlatformKind};
 use crate::validate::Finding;
@@ -77,7 +77,7 @@ fn identical_criteria(docs: &[PlatformDocument], out: &mut Vec<(usize, Finding)>
                 "criterion {} of `{}` is identical to criterion [{k}] of `{}`, both for type \
                  `{resource_type}`: matching could not choose between the two definitions; \
                  make one criterion more specific or remove it",
-                describe_criterion(criterion),
+                criterion,
                 def.metadata.name,
                 docs[first].name(),
             );
