@@ -1,3 +1,4 @@
-//! Rendering: Kubernetes objects from a resolved graph, and their deterministic YAML.
+//! Rendering: Kubernetes objects from resolved workloads, and their deterministic YAML.
 
+pub mod input;
 pub mod yaml;
