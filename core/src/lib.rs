@@ -8,11 +8,13 @@
 //! Data flows one way: [`load`] turns text into the typed documents of [`spec`];
 //! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
 
+pub mod drivers;
 pub mod error;
 pub mod load;
 pub mod placeholder;
 pub mod platform;
 mod resource_key;
+pub mod sensitive;
 pub mod spec;
 pub mod validate;
 
