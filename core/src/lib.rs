@@ -8,6 +8,7 @@
 //! Data flows one way: [`load`] turns text into the typed documents of [`spec`];
 //! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
 
+pub mod drivers;
 pub mod error;
 pub mod graph;
 pub mod load;
@@ -16,6 +17,7 @@ pub mod placeholder;
 pub mod platform;
 pub mod render;
 mod resource_key;
+pub mod sensitive;
 pub mod spec;
 pub mod validate;
 

@@ -1,0 +1,105 @@
+//! Drivers: what turns a matched resource definition into outputs, secrets and manifests
+//! (DESIGN.md §7).
+//!
+//! A [`Driver`] receives a [`ProvisionRequest`] (the resource's key, a stable guid, the
+//! context, the matched definition, the request's params, the [`SecretSeed`] and a resolver for
+//! `${...}` placeholders) and returns [`Provisioned`]. Two drivers are built in:
+//!
+//! - [`StaticDriver`] (`static`): the outputs are the definition's `inputs.values`, the secret
+//!   outputs its `inputs.secrets`, after placeholder substitution;
+//! - [`TemplateDriver`] (`template`): minijinja templates rendered to YAML, under a fuel limit.
+//!
+//! Hosts (the Python and Node bindings, or Rust callers) add their own with
+//! [`DriverRegistry::register`].
+//!
+//! Placeholders are substituted once: a value that comes out of the resolver is never expanded
+//! again, and neither is text that comes from params or inputs (the template driver hands them
+//! to minijinja escaped, see [`TemplateDriver`]).
+//!
+//! ```
+//! use goldpath::drivers::{DriverRegistry, ProvisionRequest, SecretSeed};
+//! use goldpath::placeholder::{lookup, Reference};
+//! use goldpath::platform::{Context, Definition};
+//! use goldpath::ResourceKey;
+//! use serde_json::json;
+//!
+//! let spec = serde_json::from_value(json!({
+//!     "type": "postgres",
+//!     "driver": "static",
+//!     "inputs": {
+//!         "values": {"host": "db.internal", "name": "${context.app.id}"},
+//!         "secrets": {"password": {"secretKeyRef": {"name": "${context.app.id}-db", "key": "password"}}},
+//!     },
+//! })).unwrap();
+//! let definition = Definition { name: "postgres-managed".into(), spec, builtin: false };
+//! let key: ResourceKey = "postgres#shop.db".parse().unwrap();
+//! let context = Context::new("shop", "prod", "production");
+//! let tree = json!({"context": {"app": {"id": "shop"}}});
+//! let resolver = |r: &Reference| lookup(&tree, r.segments()).cloned();
+//! let request = ProvisionRequest {
+//!     key: &key,
+//!     guid: "4f1c2a",
+//!     context: &context,
+//!     definition: &definition,
+//!     params: &serde_json::Map::new(),
+//!     seed: &SecretSeed::development(),
+//!     resolver: &resolver,
+//! };
+//! let provisioned = DriverRegistry::with_builtins().provision(&request).unwrap();
+//! assert_eq!(provisioned.outputs["name"], json!("shop"));
+//! assert_eq!(provisioned.secrets["password"].to_string(), "secretKeyRef shop-db/password");
+//! ```
+
+mod leak;
+mod provisioned;
+mod registry;
+mod seed;
+mod static_driver;
+mod substitution;
+mod template;
+
+use serde_json::{Map, Value};
+
+use crate::ResourceKey;
+use crate::placeholder::Resolver;
+use crate::platform::{Context, Definition};
+
+pub use leak::{MIN_LEAK_CHARS, check_no_leak};
+pub use provisioned::Provisioned;
+pub use registry::DriverRegistry;
+pub use seed::{GENERATED_ALPHABET, GENERATED_LENGTH, MIN_SEED_BYTES, SecretSeed};
+pub use static_driver::StaticDriver;
+pub use template::{DEFAULT_FUEL, Rendered, TemplateDriver};
+
+/// What a driver is asked to provision: one resource, in one context, by one definition.
+#[derive(Clone, Copy)]
+pub struct ProvisionRequest<'a> {
+    /// The resource's key (type, class, id).
+    pub key: &'a ResourceKey,
+    /// A stable, unique id of the resource, given by the caller (used in names of the objects
+    /// a driver creates, `context.res.guid`).
+    pub guid: &'a str,
+    /// The application, environment and environment type.
+    pub context: &'a Context,
+    /// The definition that matched the resource.
+    pub definition: &'a Definition,
+    /// The request's params, already resolved.
+    pub params: &'a Map<String, Value>,
+    /// The seed of generated secrets.
+    pub seed: &'a SecretSeed,
+    /// Resolves `${...}` in the definition: answers `context.*`, `params.*` and `resources.*`.
+    pub resolver: &'a dyn Resolver,
+}
+
+/// Provisions resources: the built-in `template` and `static` drivers, and drivers of hosts.
+pub trait Driver: Send + Sync {
+    /// Provisions the resource of `req`.
+    ///
+    /// # Errors
+    ///
+    /// An [`ErrorKind::Driver`](crate::ErrorKind::Driver) error when the definition cannot be
+    /// provisioned (template errors, wrong shapes, host failures), or an
+    /// [`ErrorKind::Placeholder`](crate::ErrorKind::Placeholder) error when a `${...}` of the
+    /// definition does not resolve; messages name the definition and never a secret value.
+    fn provision(&self, req: &ProvisionRequest<'_>) -> crate::Result<Provisioned>;
+}

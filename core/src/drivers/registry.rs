@@ -1,0 +1,98 @@
+//! The drivers known by name.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use super::{Driver, ProvisionRequest, Provisioned, StaticDriver, TemplateDriver};
+use crate::spec::platform::{STATIC_DRIVER, TEMPLATE_DRIVER};
+use crate::{DocPath, Error, ErrorKind, Location, Result};
+
+/// The drivers a plan may use, by name: the built-ins and those of the host.
+///
+/// ```
+/// use std::sync::Arc;
+/// use goldpath::drivers::{Driver, DriverRegistry, ProvisionRequest, Provisioned};
+///
+/// struct Nothing;
+/// impl Driver for Nothing {
+///     fn provision(&self, _: &ProvisionRequest<'_>) -> goldpath::Result<Provisioned> {
+///         Ok(Provisioned::default())
+///     }
+/// }
+///
+/// let mut registry = DriverRegistry::with_builtins();
+/// registry.register("nothing", Arc::new(Nothing));
+/// assert_eq!(registry.names().collect::<Vec<_>>(), ["nothing", "static", "template"]);
+/// let err = registry.get("terraform").err().unwrap();
+/// assert!(err.message().contains("nothing, static, template"));
+/// ```
+#[derive(Clone, Default)]
+pub struct DriverRegistry {
+    drivers: BTreeMap<String, Arc<dyn Driver>>,
+}
+
+impl DriverRegistry {
+    /// A registry without any driver.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A registry with the built-in drivers `template` and `static`.
+    #[must_use]
+    pub fn with_builtins() -> Self {
+        let mut registry = Self::new();
+        registry.register(TEMPLATE_DRIVER, Arc::new(TemplateDriver::new()));
+        registry.register(STATIC_DRIVER, Arc::new(StaticDriver));
+        registry
+    }
+
+    /// Registers `driver` under `name`, replacing any driver of that name (a host may replace
+    /// a built-in).
+    pub fn register(&mut self, name: impl Into<String>, driver: Arc<dyn Driver>) {
+        self.drivers.insert(name.into(), driver);
+    }
+
+    /// The driver named `name`.
+    ///
+    /// # Errors
+    ///
+    /// An [`ErrorKind::Driver`] error listing the registered names when there is none.
+    pub fn get(&self, name: &str) -> Result<&Arc<dyn Driver>> {
+        self.drivers.get(name).ok_or_else(|| {
+            Error::new(
+                ErrorKind::Driver,
+                Location::default().with_path(DocPath::root().key("spec").key("driver")),
+                format!(
+                    "no driver named `{name}`; the registered drivers are: {}. Use one of them, \
+                     or register `{name}` with the host before planning",
+                    self.names().collect::<Vec<_>>().join(", ")
+                ),
+            )
+        })
+    }
+
+    /// The registered names, sorted.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.drivers.keys().map(String::as_str)
+    }
+
+    /// Provisions `req` with the driver its definition names.
+    ///
+    /// # Errors
+    ///
+    /// The error of [`get`](Self::get), naming the definition, or the driver's error.
+    pub fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
+        let driver = self
+            .get(&req.definition.spec.driver)
+            .map_err(|e| super::substitution::in_definition(req.definition, e))?;
+        driver.provision(req)
+    }
+}
+
+impl fmt::Debug for DriverRegistry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.names()).finish()
+    }
+}

@@ -1,0 +1,196 @@
+//! The secret seed, and the passwords derived from it.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+use crate::sensitive::Sensitive;
+use crate::{Error, ErrorKind, Location, ResourceKey};
+
+/// The 62 characters of a generated value, in the order of their digit value: ASCII digits,
+/// upper-case and lower-case letters. They need no quoting in YAML, shells, URLs or
+/// connection strings, and none of them is `$`, a quote or `\`.
+pub const GENERATED_ALPHABET: &[u8; 62] =
+    b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// The length of a generated value: 32 characters, about 190 bits.
+pub const GENERATED_LENGTH: usize = 32;
+
+/// The shortest seed [`SecretSeed::new`] accepts, in bytes.
+pub const MIN_SEED_BYTES: usize = 16;
+
+/// The bytes of the development seed. Public on purpose: values derived from it are not secret.
+const DEVELOPMENT_SEED: &[u8] = b"goldpath development seed: not secret, not for production";
+
+/// The seed that generated secrets (`generated(name)` in templates) are derived from.
+///
+/// The caller supplies it (CLI: `--secret-seed-file` or `GOLDPATH_SECRET_SEED`), so repeated
+/// plans give the same passwords and nothing needs storing. Its `Debug` never shows the bytes.
+///
+/// ```
+/// use goldpath::drivers::SecretSeed;
+/// use goldpath::ResourceKey;
+///
+/// let seed = SecretSeed::new(*b"0123456789abcdef0123456789abcdef").unwrap();
+/// let key: ResourceKey = "postgres#shop.db".parse().unwrap();
+/// let password = seed.generate(&key, "password");
+/// assert_eq!(password.expose().len(), 32);
+/// assert_eq!(password, seed.generate(&key, "password"));
+/// assert_ne!(password, seed.generate(&key, "admin-password"));
+/// assert!(!seed.is_development());
+/// assert!(SecretSeed::development().is_development());
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretSeed {
+    bytes: Vec<u8>,
+    development: bool,
+}
+
+impl SecretSeed {
+    /// A seed of the caller's bytes; use at least 16 random bytes (32 recommended).
+    ///
+    /// # Errors
+    ///
+    /// An [`ErrorKind::Invalid`] error when the seed is shorter than [`MIN_SEED_BYTES`].
+    pub fn new(bytes: impl Into<Vec<u8>>) -> crate::Result<Self> {
+        let bytes = bytes.into();
+        if bytes.len() < MIN_SEED_BYTES {
+            return Err(Error::new(
+                ErrorKind::Invalid,
+                Location::default(),
+                format!(
+                    "the secret seed is {} bytes, fewer than {MIN_SEED_BYTES}: use at least \
+                     {MIN_SEED_BYTES} random bytes, e.g. the output of `openssl rand -hex 32`",
+                    bytes.len()
+                ),
+            ));
+        }
+        Ok(Self {
+            bytes,
+            development: false,
+        })
+    }
+
+    /// The fixed development seed, used when the caller supplies none. Its bytes are public
+    /// (the text `goldpath development seed: not secret, not for production`), so values
+    /// derived from it protect nothing; plans made with it carry a warning.
+    #[must_use]
+    pub fn development() -> Self {
+        Self {
+            bytes: DEVELOPMENT_SEED.to_vec(),
+            development: true,
+        }
+    }
+
+    /// Whether this is the [development](Self::development) seed.
+    #[must_use]
+    pub fn is_development(&self) -> bool {
+        self.development
+    }
+
+    /// The value named `name` of the resource `key`: HMAC-SHA256 keyed by the seed over the
+    /// canonical key, a NUL byte and the name, written as [`GENERATED_LENGTH`] characters of
+    /// [`GENERATED_ALPHABET`] (the 256-bit MAC read as a big-endian number, least significant
+    /// base-62 digit first).
+    ///
+    /// The same seed, key and name always give the same value; a different one of the three
+    /// gives an unrelated value.
+    #[must_use]
+    pub fn generate(&self, key: &ResourceKey, name: &str) -> Sensitive<String> {
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.bytes)
+            .expect("HMAC accepts keys of any length");
+        mac.update(key.to_string().as_bytes());
+        mac.update(b"\0");
+        mac.update(name.as_bytes());
+        let mut number: [u8; 32] = mac.finalize().into_bytes().into();
+        let text = (0..GENERATED_LENGTH)
+            .map(|_| char::from(GENERATED_ALPHABET[divide_in_place(&mut number, 62)]))
+            .collect();
+        Sensitive::new(text)
+    }
+}
+
+/// Divides the big-endian number in `digits` by `divisor` in place; returns the remainder.
+fn divide_in_place(digits: &mut [u8], divisor: u16) -> usize {
+    let mut remainder: u16 = 0;
+    for digit in digits.iter_mut() {
+        let current = (remainder << 8) | u16::from(*digit);
+        // current < divisor * 256, so the quotient fits in a byte.
+        *digit = u8::try_from(current / divisor).unwrap_or(u8::MAX);
+        remainder = current % divisor;
+    }
+    usize::from(remainder)
+}
+
+impl fmt::Debug for SecretSeed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.development {
+            f.write_str("SecretSeed(development)")
+        } else {
+            f.write_str("SecretSeed(***)")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(text: &str) -> ResourceKey {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn division_gives_quotient_and_remainder() {
+        let mut number = [0x01, 0x00]; // 256
+        assert_eq!(divide_in_place(&mut number, 62), 8);
+        assert_eq!(number, [0, 4]);
+    }
+
+    #[test]
+    fn generated_values_use_only_the_alphabet() {
+        let seed = SecretSeed::development();
+        for name in ["a", "b", "password", ""] {
+            let value = seed.generate(&key("redis#ab"), name);
+            assert_eq!(value.expose().len(), GENERATED_LENGTH);
+            assert!(
+                value
+                    .expose()
+                    .bytes()
+                    .all(|b| GENERATED_ALPHABET.contains(&b))
+            );
+        }
+    }
+
+    #[test]
+    fn the_key_is_canonical_and_the_separator_keeps_parts_apart() {
+        let seed = SecretSeed::development();
+        assert_eq!(
+            seed.generate(&key("redis#ab"), "p"),
+            seed.generate(&key("redis.default#ab"), "p")
+        );
+        assert_ne!(
+            seed.generate(&key("redis#ab"), "p"),
+            seed.generate(&key("redis#abp"), "")
+        );
+    }
+
+    #[test]
+    fn a_short_seed_is_refused_without_echoing_it() {
+        let err = SecretSeed::new(*b"short-seed").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Invalid);
+        assert!(err.message().contains("10 bytes"), "{err}");
+        assert!(!err.message().contains("short-seed"), "{err}");
+    }
+
+    #[test]
+    fn debug_hides_the_bytes() {
+        let seed = SecretSeed::new(*b"0123456789abcdef").unwrap();
+        assert_eq!(format!("{seed:?}"), "SecretSeed(***)");
+        assert_eq!(
+            format!("{:?}", SecretSeed::development()),
+            "SecretSeed(development)"
+        );
+    }
+}

@@ -1,0 +1,184 @@
+//! One-pass placeholder substitution over the values of a definition, with the document path
+//! of every value for errors, and the naming of the definition in errors.
+
+use serde_json::{Map, Value};
+
+use crate::placeholder::{Resolver, canonical_json, parse, substitute};
+use crate::platform::Definition;
+use crate::{DocPath, Error, Location, Result};
+
+/// The path of a definition's `spec`, where driver error paths start.
+pub(crate) fn spec_path() -> DocPath {
+    DocPath::root().key("spec")
+}
+
+/// `text` with its placeholders substituted; a whole-string placeholder keeps its type.
+pub(crate) fn substitute_text(
+    text: &str,
+    resolver: &dyn Resolver,
+    path: &DocPath,
+) -> Result<Value> {
+    let at = || Location::default().with_path(path.clone());
+    let template = parse(text).map_err(|e| e.into_error(at()))?;
+    substitute(&template, resolver).map_err(|e| e.into_error(at()))
+}
+
+/// `text` with its placeholders substituted, as text: a value that is not a string is written
+/// as compact JSON, as it would be inside a longer string.
+pub(crate) fn substitute_string(
+    text: &str,
+    resolver: &dyn Resolver,
+    path: &DocPath,
+) -> Result<String> {
+    Ok(match substitute_text(text, resolver, path)? {
+        Value::String(text) => text,
+        other => canonical_json(&other),
+    })
+}
+
+/// What substitution does with the keys of maps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keys {
+    /// Keys are copied as they are (definition inputs, where only values are expanded).
+    Verbatim,
+    /// Keys are substituted too, to text (rendered templates, whose variables are escaped).
+    Substituted,
+}
+
+/// `value` with the placeholders of every string and every key inside substituted once; a
+/// key becomes text.
+pub(crate) fn substitute_tree_and_keys(
+    value: &Value,
+    resolver: &dyn Resolver,
+    path: &DocPath,
+) -> Result<Value> {
+    walk(value, resolver, path, Keys::Substituted)
+}
+
+/// The entries of a map with the placeholders of every string inside their values
+/// substituted once; keys are kept as they are.
+pub(crate) fn substitute_map<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a Value)>,
+    resolver: &dyn Resolver,
+    path: &DocPath,
+) -> Result<Map<String, Value>> {
+    walk_map(entries, resolver, path, Keys::Verbatim)
+}
+
+fn walk(value: &Value, resolver: &dyn Resolver, path: &DocPath, keys: Keys) -> Result<Value> {
+    Ok(match value {
+        Value::String(text) => substitute_text(text, resolver, path)?,
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| walk(item, resolver, &path.clone().index(i), keys))
+                .collect::<Result<_>>()?,
+        ),
+        Value::Object(map) => Value::Object(walk_map(map.iter(), resolver, path, keys)?),
+        scalar => scalar.clone(),
+    })
+}
+
+fn walk_map<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a Value)>,
+    resolver: &dyn Resolver,
+    path: &DocPath,
+    keys: Keys,
+) -> Result<Map<String, Value>> {
+    let mut out = Map::new();
+    for (key, value) in entries {
+        let item_path = path.clone().key(key);
+        let value = walk(value, resolver, &item_path, keys)?;
+        let key = match keys {
+            Keys::Verbatim => key.clone(),
+            Keys::Substituted => substitute_string(key, resolver, &item_path)?,
+        };
+        if out.contains_key(&key) {
+            return Err(Error::new(
+                crate::ErrorKind::Invalid,
+                Location::default().with_path(item_path),
+                format!("two keys of this mapping become `{key}` after substitution: rename one"),
+            ));
+        }
+        out.insert(key, value);
+    }
+    Ok(out)
+}
+
+/// The error with every message prefixed by ``definition `NAME`: ``.
+pub(crate) fn in_definition(definition: &Definition, error: Error) -> Error {
+    let prefix = format!("definition `{}`: ", definition.name);
+    let diagnostics = error.into_diagnostics();
+    let renamed = diagnostics.into_iter().map(|mut d| {
+        d.message.insert_str(0, &prefix);
+        d
+    });
+    Error::from_diagnostics(renamed.collect()).unwrap_or_else(|| {
+        Error::new(
+            crate::ErrorKind::Driver,
+            Location::default(),
+            format!("{prefix}failed without a reason"),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+    use crate::placeholder::{Reference, lookup};
+    use serde_json::json;
+
+    fn walk_verbatim(value: &Value, resolver: &dyn Resolver, path: &DocPath) -> Result<Value> {
+        walk(value, resolver, path, Keys::Verbatim)
+    }
+
+    fn tree() -> Value {
+        json!({"params": {"port": 5432, "name": "${x}"}})
+    }
+
+    #[test]
+    fn strings_are_substituted_once_and_keep_their_type_when_whole() {
+        let root = tree();
+        let resolver = |r: &Reference| lookup(&root, r.segments()).cloned();
+        let value = json!({"port": "${params.port}", "list": ["n=${params.name}", 1, "$${y}"]});
+        let done = walk_verbatim(&value, &resolver, &spec_path()).unwrap();
+        assert_eq!(done, json!({"port": 5432, "list": ["n=${x}", 1, "${y}"]}));
+        assert_eq!(
+            substitute_string("${params.port}", &resolver, &spec_path()).unwrap(),
+            "5432"
+        );
+    }
+
+    #[test]
+    fn errors_carry_the_path_of_the_value() {
+        let root = tree();
+        let resolver = |r: &Reference| lookup(&root, r.segments()).cloned();
+        let value = json!({"a": [{"b": "${params.nope}"}]});
+        let path = spec_path().key("inputs");
+        let err = walk_verbatim(&value, &resolver, &path).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Placeholder);
+        assert_eq!(err.location().path.to_string(), "spec.inputs.a[0].b");
+        let err = walk_verbatim(&json!("${"), &resolver, &path).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Placeholder);
+    }
+
+    #[test]
+    fn keys_are_substituted_only_when_asked() {
+        let root = tree();
+        let resolver = |r: &Reference| lookup(&root, r.segments()).cloned();
+        let value = json!({"$${a}": 1, "k-${params.port}": "$$"});
+        assert_eq!(
+            walk_verbatim(&value, &resolver, &spec_path()).unwrap(),
+            json!({"$${a}": 1, "k-${params.port}": "$"})
+        );
+        assert_eq!(
+            substitute_tree_and_keys(&value, &resolver, &spec_path()).unwrap(),
+            json!({"${a}": 1, "k-5432": "$"})
+        );
+        let clash = json!({"a": 1, "${params.name}": 2, "$${x}": 3});
+        let err = substitute_tree_and_keys(&clash, &resolver, &spec_path()).unwrap_err();
+        assert!(err.message().contains("become `${x}`"), "{err}");
+    }
+}

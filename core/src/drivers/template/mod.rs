@@ -1,0 +1,179 @@
+//! The `template` driver: minijinja templates rendered to YAML.
+
+mod rendered;
+mod variables;
+
+use std::fmt;
+
+use minijinja::syntax::SyntaxConfig;
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use serde_json::Value;
+
+use self::rendered::Which;
+use self::variables::{Recorder, variables};
+use super::leak::check_no_leak;
+use super::static_driver::resolve_inputs;
+use super::substitution::{in_definition, substitute_tree_and_keys};
+use super::{Driver, ProvisionRequest, Provisioned};
+use crate::Result;
+use crate::sensitive::{SecretValue, Sensitive};
+
+/// The fuel of one template render unless set otherwise: about a million steps of work (or
+/// 64 MB of values), far more than a definition's templates need, and well under a second.
+pub const DEFAULT_FUEL: u64 = 1_000_000;
+
+/// The built-in `template` driver.
+///
+/// Each of the definition's `templates.outputs`, `templates.secrets` and
+/// `templates.manifests` is a minijinja template that renders to YAML: `outputs` to a mapping,
+/// `secrets` to a mapping of strings or `{secretKeyRef: {name, key}}` (each becomes a
+/// [`SecretValue`]), `manifests` to a list of Kubernetes objects.
+///
+/// - Variables: `context` (`app.id`, `env.id`, `env.type`, `res.id`, `res.type`, `res.class`,
+///   `res.key` in canonical form, `res.guid`), `inputs` (`values` and `secrets` after
+///   substitution; a secret literal as its text, a reference as `{secretKeyRef: {name, key}}`)
+///   and `params`. `generated(name)` gives the value [`SecretSeed::generate`] derives for the
+///   resource.
+/// - Undefined variables are errors; blocks trim their newline and leading spaces
+///   (`trim_blocks`, `lstrip_blocks`); nothing is HTML-escaped; `| tojson` quotes a value.
+/// - Every render has a fuel budget ([`DEFAULT_FUEL`]): a template that loops too long is an
+///   error, not a hang.
+/// - After rendering, `${...}` in the keys and strings of the parsed YAML are substituted once
+///   through the request's resolver. Every key and string of `context`, `inputs` and `params`
+///   reaches the template with its `$` doubled, so that this substitution gives their text
+///   back instead of expanding it a second time.
+/// - [`provision`](Driver::provision) refuses a result that shows a generated value or a
+///   secret input outside a Secret's data or the secret outputs ([`check_no_leak`]); use
+///   [`render`](Self::render) to get the result and its sensitive values unchecked.
+///
+/// [`SecretSeed::generate`]: super::SecretSeed::generate
+pub struct TemplateDriver {
+    environment: Environment<'static>,
+    fuel: u64,
+}
+
+/// A rendered definition and the sensitive values that went into it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rendered {
+    /// The outputs, secret outputs and manifests.
+    pub provisioned: Provisioned,
+    /// Every generated value, secret input literal and secret output value of the render,
+    /// sorted and without duplicates.
+    pub sensitive: Vec<Sensitive<String>>,
+}
+
+impl TemplateDriver {
+    /// A template driver with [`DEFAULT_FUEL`].
+    #[must_use]
+    pub fn new() -> Self {
+        Self::with_fuel(DEFAULT_FUEL)
+    }
+
+    /// A template driver whose renders may each use `fuel` units of work and memory.
+    #[must_use]
+    pub fn with_fuel(fuel: u64) -> Self {
+        let mut environment = Environment::new();
+        environment.set_undefined_behavior(UndefinedBehavior::Strict);
+        environment.set_fuel(Some(fuel));
+        // Debug mode would copy the variables (secrets included) into every error.
+        environment.set_debug(false);
+        environment.set_auto_escape_callback(|_| AutoEscape::None);
+        let mut syntax = SyntaxConfig::builder();
+        syntax.trim_blocks(true).lstrip_blocks(true);
+        environment.set_syntax(syntax.build().unwrap_or_default());
+        Self { environment, fuel }
+    }
+
+    /// Renders the definition's templates for `req`, without the leak check of
+    /// [`provision`](Driver::provision).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Driver`](crate::ErrorKind::Driver) errors for template errors (syntax,
+    /// undefined values, fuel), rendered text that is not YAML and results of the wrong shape,
+    /// naming the definition, the template and the line;
+    /// [`ErrorKind::Placeholder`](crate::ErrorKind::Placeholder) errors for `${...}` that do
+    /// not resolve.
+    pub fn render(&self, req: &ProvisionRequest<'_>) -> Result<Rendered> {
+        self.render_unnamed(req)
+            .map_err(|e| in_definition(req.definition, e))
+    }
+
+    fn render_unnamed(&self, req: &ProvisionRequest<'_>) -> Result<Rendered> {
+        let inputs = resolve_inputs(req)?;
+        let recorder = Recorder::default();
+        let vars = variables(req, &inputs, &recorder);
+        let render = |which| self.render_one(which, req, &vars);
+        let provisioned = Provisioned {
+            outputs: rendered::outputs(render(Which::Outputs)?)?,
+            secrets: rendered::secrets(render(Which::Secrets)?)?,
+            manifests: rendered::manifests(render(Which::Manifests)?)?,
+        };
+        let mut sensitive = recorder.take();
+        sensitive.extend(secret_values(inputs.secrets.values()));
+        sensitive.extend(secret_values(provisioned.secrets.values()));
+        sensitive.sort_unstable();
+        sensitive.dedup();
+        Ok(Rendered {
+            provisioned,
+            sensitive,
+        })
+    }
+
+    /// Renders one template, parses it and substitutes its placeholders; `null` when the
+    /// definition has no such template.
+    fn render_one(
+        &self,
+        which: Which,
+        req: &ProvisionRequest<'_>,
+        vars: &minijinja::Value,
+    ) -> Result<Value> {
+        let templates = req.definition.spec.templates.as_ref();
+        let source = templates.and_then(|t| match which {
+            Which::Outputs => t.outputs.as_deref(),
+            Which::Secrets => t.secrets.as_deref(),
+            Which::Manifests => t.manifests.as_deref(),
+        });
+        let Some(source) = source else {
+            return Ok(Value::Null);
+        };
+        let text = self
+            .environment
+            .render_named_str(which.name(), source, vars.clone())
+            .map_err(|e| rendered::template_error(which, source, &e, self.fuel))?;
+        let parsed = rendered::parse_yaml(which, &text)?;
+        substitute_tree_and_keys(&parsed, req.resolver, &which.path())
+    }
+}
+
+fn secret_values<'a>(
+    secrets: impl Iterator<Item = &'a SecretValue>,
+) -> impl Iterator<Item = Sensitive<String>> {
+    secrets.filter_map(|secret| match secret {
+        SecretValue::Value(value) => Some(value.clone()),
+        SecretValue::Ref { .. } => None,
+    })
+}
+
+impl Default for TemplateDriver {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for TemplateDriver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TemplateDriver")
+            .field("fuel", &self.fuel)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Driver for TemplateDriver {
+    fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
+        let rendered = self.render(req)?;
+        check_no_leak(&rendered.provisioned, &rendered.sensitive)
+            .map_err(|e| in_definition(req.definition, e))?;
+        Ok(rendered.provisioned)
+    }
+}

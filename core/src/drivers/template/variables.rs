@@ -1,0 +1,130 @@
+//! The variables a template sees, and `generated(name)`.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use minijinja::value::Serde;
+use serde_json::{Map, Value, json};
+
+use super::super::static_driver::ResolvedInputs;
+use super::super::{ProvisionRequest, SecretSeed};
+use crate::ResourceKey;
+use crate::placeholder::escape;
+use crate::sensitive::{SecretValue, Sensitive};
+
+/// The sensitive values a render produced, shared with the `generated` function.
+#[derive(Clone, Default)]
+pub(super) struct Recorder(Arc<Mutex<Vec<Sensitive<String>>>>);
+
+impl Recorder {
+    fn push(&self, value: Sensitive<String>) {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(value);
+    }
+
+    /// Everything recorded so far.
+    pub(super) fn take(&self) -> Vec<Sensitive<String>> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+}
+
+/// The render context: `context`, `inputs`, `params` (every key and string escaped so that the
+/// substitution after rendering gives their text back instead of expanding it) and
+/// `generated(name)`.
+pub(super) fn variables(
+    req: &ProvisionRequest<'_>,
+    inputs: &ResolvedInputs,
+    recorder: &Recorder,
+) -> minijinja::Value {
+    let tree = json!({
+        "context": context_tree(req),
+        "inputs": {
+            "values": inputs.values,
+            "secrets": secrets_tree(inputs),
+        },
+        "params": req.params,
+    });
+    let generated = generated_function(req.seed.clone(), req.key.clone(), recorder.clone());
+    minijinja::context! {
+        generated => generated,
+        ..minijinja::Value::from(Serde(escaped(tree)))
+    }
+}
+
+/// `context.app.id`, `context.env.id|type`, `context.res.id|type|class|key|guid`; the id of a
+/// key without one is `""`.
+fn context_tree(req: &ProvisionRequest<'_>) -> Value {
+    let key = req.key;
+    json!({
+        "app": {"id": req.context.app},
+        "env": {"id": req.context.env, "type": req.context.env_type},
+        "res": {
+            "id": key.id().unwrap_or(""),
+            "type": key.kind(),
+            "class": key.class(),
+            "key": key.to_string(),
+            "guid": req.guid,
+        },
+    })
+}
+
+/// Secret inputs as the template sees them: a literal as its text, a reference as
+/// `{secretKeyRef: {name, key}}`.
+fn secrets_tree(inputs: &ResolvedInputs) -> Map<String, Value> {
+    inputs
+        .secrets
+        .iter()
+        .map(|(name, secret)| {
+            let value = match secret {
+                SecretValue::Value(value) => Value::from(value.expose().as_str()),
+                SecretValue::Ref { name, key } => {
+                    json!({"secretKeyRef": {"name": name, "key": key}})
+                }
+            };
+            (name.clone(), value)
+        })
+        .collect()
+}
+
+/// `value` with every `$` of its strings and keys doubled ([`escape`]).
+fn escaped(value: Value) -> Value {
+    match value {
+        Value::String(text) => Value::String(escape(&text)),
+        Value::Array(items) => Value::Array(items.into_iter().map(escaped).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(key, item)| (escape(&key), escaped(item)))
+                .collect(),
+        ),
+        scalar => scalar,
+    }
+}
+
+/// `generated(name)`: the value [`SecretSeed::generate`] derives for the resource, recorded as
+/// sensitive. Its characters need no escaping (no `$`, quotes or `\`).
+fn generated_function(seed: SecretSeed, key: ResourceKey, recorder: Recorder) -> minijinja::Value {
+    minijinja::Value::from_function(move |name: &str| {
+        if name.is_empty() {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "generated() needs a non-empty name, such as generated('password')",
+            ));
+        }
+        let value = seed.generate(&key, name);
+        let text = value.expose().clone();
+        recorder.push(value);
+        Ok(text)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_doubles_every_dollar_of_keys_and_strings() {
+        let value = json!({"a$": ["${x}", 1, {"$$": "$"}]});
+        assert_eq!(escaped(value), json!({"a$$": ["$${x}", 1, {"$$$$": "$$"}]}));
+    }
+}
