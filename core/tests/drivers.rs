@@ -176,7 +176,9 @@ fn template_renders_every_variable() {
             "existing": "shop-x", "dns": "shop.example.com",
         })
     );
-    let password = fixture.seed.generate(&fixture.key, "password");
+    let password = fixture
+        .seed
+        .generate(&fixture.context, &fixture.key, "password");
     assert_eq!(secret_text(&provisioned, "password"), *password.expose());
     assert_eq!(secret_text(&provisioned, "admin"), "root-pass-shop");
     assert_eq!(
@@ -212,12 +214,15 @@ fn render_reports_every_sensitive_value() {
         .run(|req| TemplateDriver::new().render(req))
         .unwrap();
     let mut expected = vec![
-        fixture.seed.generate(&fixture.key, "a"),
-        fixture.seed.generate(&fixture.key, "c"),
+        fixture.seed.generate(&fixture.context, &fixture.key, "a"),
+        fixture.seed.generate(&fixture.context, &fixture.key, "c"),
         goldpath::sensitive::Sensitive::new("root-pass".to_string()),
         goldpath::sensitive::Sensitive::new(format!(
             "composed-{}",
-            fixture.seed.generate(&fixture.key, "c").expose()
+            fixture
+                .seed
+                .generate(&fixture.context, &fixture.key, "c")
+                .expose()
         )),
     ];
     expected.sort();
@@ -417,7 +422,9 @@ fn the_leak_check_catches_a_generated_password_in_a_config_map() {
         "manifests": "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: pg-config}\n  \
                       data:\n    url: \"postgres://app:{{ generated('password') }}@pg:5432/app\"\n",
     }));
-    let password = fixture.seed.generate(&fixture.key, "password");
+    let password = fixture
+        .seed
+        .generate(&fixture.context, &fixture.key, "password");
     let err = fixture.provision().unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Driver);
     assert!(

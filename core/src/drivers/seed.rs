@@ -5,6 +5,7 @@ use std::fmt;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
+use crate::platform::Context;
 use crate::sensitive::Sensitive;
 use crate::{Error, ErrorKind, Location, ResourceKey};
 
@@ -34,10 +35,13 @@ const DEVELOPMENT_SEED: &[u8] = b"goldpath development seed: not secret, not for
 ///
 /// let seed = SecretSeed::new(*b"0123456789abcdef0123456789abcdef").unwrap();
 /// let key: ResourceKey = "postgres#shop.db".parse().unwrap();
-/// let password = seed.generate(&key, "password");
+/// let context = goldpath::platform::Context::new("shop", "prod", "production");
+/// let password = seed.generate(&context, &key, "password");
 /// assert_eq!(password.expose().len(), 32);
-/// assert_eq!(password, seed.generate(&key, "password"));
-/// assert_ne!(password, seed.generate(&key, "admin-password"));
+/// assert_eq!(password, seed.generate(&context, &key, "password"));
+/// assert_ne!(password, seed.generate(&context, &key, "admin-password"));
+/// let blog = goldpath::platform::Context::new("blog", "prod", "production");
+/// assert_ne!(password, seed.generate(&blog, &key, "password"));
 /// assert!(!seed.is_development());
 /// assert!(SecretSeed::development().is_development());
 /// ```
@@ -89,17 +93,22 @@ impl SecretSeed {
         self.development
     }
 
-    /// The value named `name` of the resource `key`: HMAC-SHA256 keyed by the seed over the
-    /// canonical key, a NUL byte and the name, written as [`GENERATED_LENGTH`] characters of
+    /// The value named `name` of the resource `key` in `context`: HMAC-SHA256 keyed by the
+    /// seed over the application, the environment, the canonical key and the name (NUL between
+    /// each), so two applications or two environments never share a generated password, written as [`GENERATED_LENGTH`] characters of
     /// [`GENERATED_ALPHABET`] (the 256-bit MAC read as a big-endian number, least significant
     /// base-62 digit first).
     ///
-    /// The same seed, key and name always give the same value; a different one of the three
-    /// gives an unrelated value.
+    /// The same seed, context, key and name always give the same value; a different one of
+    /// them gives an unrelated value.
     #[must_use]
-    pub fn generate(&self, key: &ResourceKey, name: &str) -> Sensitive<String> {
+    pub fn generate(&self, context: &Context, key: &ResourceKey, name: &str) -> Sensitive<String> {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.bytes)
             .expect("HMAC accepts keys of any length");
+        for part in [context.app.as_str(), context.env.as_str()] {
+            mac.update(part.as_bytes());
+            mac.update(b"\0");
+        }
         mac.update(key.to_string().as_bytes());
         mac.update(b"\0");
         mac.update(name.as_bytes());
@@ -137,6 +146,10 @@ impl fmt::Debug for SecretSeed {
 mod tests {
     use super::*;
 
+    fn ctx() -> Context {
+        Context::new("shop", "qa-42", "qa-light")
+    }
+
     fn key(text: &str) -> ResourceKey {
         text.parse().unwrap()
     }
@@ -152,7 +165,7 @@ mod tests {
     fn generated_values_use_only_the_alphabet() {
         let seed = SecretSeed::development();
         for name in ["a", "b", "password", ""] {
-            let value = seed.generate(&key("redis#ab"), name);
+            let value = seed.generate(&ctx(), &key("redis#ab"), name);
             assert_eq!(value.expose().len(), GENERATED_LENGTH);
             assert!(
                 value
@@ -167,12 +180,12 @@ mod tests {
     fn the_key_is_canonical_and_the_separator_keeps_parts_apart() {
         let seed = SecretSeed::development();
         assert_eq!(
-            seed.generate(&key("redis#ab"), "p"),
-            seed.generate(&key("redis.default#ab"), "p")
+            seed.generate(&ctx(), &key("redis#ab"), "p"),
+            seed.generate(&ctx(), &key("redis.default#ab"), "p")
         );
         assert_ne!(
-            seed.generate(&key("redis#ab"), "p"),
-            seed.generate(&key("redis#abp"), "")
+            seed.generate(&ctx(), &key("redis#ab"), "p"),
+            seed.generate(&ctx(), &key("redis#abp"), "")
         );
     }
 

@@ -9,6 +9,7 @@ use super::super::static_driver::ResolvedInputs;
 use super::super::{ProvisionRequest, SecretSeed};
 use crate::ResourceKey;
 use crate::placeholder::escape;
+use crate::platform::Context;
 use crate::sensitive::{SecretValue, Sensitive};
 
 /// The sensitive values a render produced, shared with the `generated` function.
@@ -45,7 +46,12 @@ pub(super) fn variables(
         },
         "params": req.params,
     });
-    let generated = generated_function(req.seed.clone(), req.key.clone(), recorder.clone());
+    let generated = generated_function(
+        req.seed.clone(),
+        req.context.clone(),
+        req.key.clone(),
+        recorder.clone(),
+    );
     minijinja::context! {
         generated => generated,
         ..minijinja::Value::from(Serde(escaped(tree)))
@@ -103,7 +109,12 @@ fn escaped(value: Value) -> Value {
 
 /// `generated(name)`: the value [`SecretSeed::generate`] derives for the resource, recorded as
 /// sensitive. Its characters need no escaping (no `$`, quotes or `\`).
-fn generated_function(seed: SecretSeed, key: ResourceKey, recorder: Recorder) -> minijinja::Value {
+fn generated_function(
+    seed: SecretSeed,
+    context: Context,
+    key: ResourceKey,
+    recorder: Recorder,
+) -> minijinja::Value {
     minijinja::Value::from_function(move |name: &str| {
         if name.is_empty() {
             return Err(minijinja::Error::new(
@@ -111,7 +122,7 @@ fn generated_function(seed: SecretSeed, key: ResourceKey, recorder: Recorder) ->
                 "generated() needs a non-empty name, such as generated('password')",
             ));
         }
-        let value = seed.generate(&key, name);
+        let value = seed.generate(&context, &key, name);
         let text = value.expose().clone();
         recorder.push(value);
         Ok(text)
