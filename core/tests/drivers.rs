@@ -68,6 +68,8 @@ impl Fixture {
             params: &self.params,
             seed: &self.seed,
             resolver: &resolver,
+            workloads: &serde_json::Value::Null,
+            source: None,
         };
         f(&request)
     }
@@ -499,7 +501,7 @@ fn a_host_driver_is_registered_and_called() {
     registry.register("echo", echo.clone());
     assert_eq!(
         registry.names().collect::<Vec<_>>(),
-        ["echo", "static", "template"]
+        ["echo", "static", "template", "workload-link"]
     );
     let fixture = Fixture::new(json!({"type": "postgres", "driver": "echo"}));
     let provisioned = fixture.run(|req| registry.provision(req)).unwrap();

@@ -44,6 +44,8 @@
 //!     params: &serde_json::Map::new(),
 //!     seed: &SecretSeed::development(),
 //!     resolver: &resolver,
+//!     workloads: &serde_json::Value::Null,
+//!     source: None,
 //! };
 //! let provisioned = DriverRegistry::with_builtins().provision(&request).unwrap();
 //! assert_eq!(provisioned.outputs["name"], json!("shop"));
@@ -57,6 +59,7 @@ mod seed;
 mod static_driver;
 mod substitution;
 mod template;
+mod workload_link;
 
 use serde_json::{Map, Value};
 
@@ -70,6 +73,7 @@ pub use registry::DriverRegistry;
 pub use seed::{GENERATED_ALPHABET, GENERATED_LENGTH, MIN_SEED_BYTES, SecretSeed};
 pub use static_driver::StaticDriver;
 pub use template::{DEFAULT_FUEL, Rendered, TemplateDriver};
+pub use workload_link::{WORKLOAD_LINK_DRIVER, WorkloadLinkDriver};
 
 /// What a driver is asked to provision: one resource, in one context, by one definition.
 #[derive(Clone, Copy)]
@@ -89,6 +93,13 @@ pub struct ProvisionRequest<'a> {
     pub seed: &'a SecretSeed,
     /// Resolves `${...}` in the definition: answers `context.*`, `params.*` and `resources.*`.
     pub resolver: &'a dyn Resolver,
+    /// The workloads of the application and what they serve, as a JSON map: name →
+    /// `{"service": {"name": ..., "ports": {NAME: {"port", "targetPort", "protocol"}}}}`
+    /// (`service` is null for a workload without ports). Templates see it as `workloads`.
+    pub workloads: &'a Value,
+    /// The workload whose request gave the params, or that first requested the resource;
+    /// `None` for resources only referenced by definitions. Templates see it as `source`.
+    pub source: Option<&'a str>,
 }
 
 /// Provisions resources: the built-in `template` and `static` drivers, and drivers of hosts.

@@ -4,7 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{Driver, ProvisionRequest, Provisioned, StaticDriver, TemplateDriver};
+use super::{
+    Driver, ProvisionRequest, Provisioned, StaticDriver, TemplateDriver, WORKLOAD_LINK_DRIVER,
+    WorkloadLinkDriver,
+};
 use crate::spec::platform::{STATIC_DRIVER, TEMPLATE_DRIVER};
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 
@@ -39,12 +42,13 @@ impl DriverRegistry {
         Self::default()
     }
 
-    /// A registry with the built-in drivers `template` and `static`.
+    /// A registry with the built-in drivers `template`, `static` and `workload-link`.
     #[must_use]
     pub fn with_builtins() -> Self {
         let mut registry = Self::new();
         registry.register(TEMPLATE_DRIVER, Arc::new(TemplateDriver::new()));
         registry.register(STATIC_DRIVER, Arc::new(StaticDriver));
+        registry.register(WORKLOAD_LINK_DRIVER, Arc::new(WorkloadLinkDriver));
         registry
     }
 

@@ -45,6 +45,8 @@ pub(super) fn variables(
             "secrets": secrets_tree(inputs),
         },
         "params": req.params,
+        "workloads": req.workloads,
+        "source": req.source,
     });
     let generated = generated_function(
         req.seed.clone(),
