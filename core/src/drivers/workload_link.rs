@@ -123,6 +123,7 @@ mod tests {
     use crate::ResourceKey;
     use crate::drivers::SecretSeed;
     use crate::platform::{Context, Definition};
+    use serde_json::json;
 
     fn provision(key: &str, params: Value) -> Result<Provisioned> {
         let workloads = json!({
