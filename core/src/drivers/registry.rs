@@ -26,7 +26,7 @@ use crate::{DocPath, Error, ErrorKind, Location, Result};
 ///
 /// let mut registry = DriverRegistry::with_builtins();
 /// registry.register("nothing", Arc::new(Nothing));
-/// assert_eq!(registry.names().collect::<Vec<_>>(), ["nothing", "static", "template"]);
+/// assert_eq!(registry.names().collect::<Vec<_>>(), ["nothing", "static", "template", "workload-link"]);
 /// let err = registry.get("terraform").err().unwrap();
 /// assert!(err.message().contains("nothing, static, template"));
 /// ```

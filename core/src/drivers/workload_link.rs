@@ -99,9 +99,11 @@ fn find_port(service: &Value, wanted: &Value, target: &str) -> Result<Value, Str
         .cloned()
         .unwrap_or_default();
     let found = match wanted {
-        Value::String(name) => ports
-            .get(name)
-            .or_else(|| ports.values().find(|p| p["port"].to_string() == *name)),
+        Value::String(name) => ports.get(name).or_else(|| {
+            ports
+                .values()
+                .find(|p| p["port"].as_u64().is_some_and(|n| n.to_string() == *name))
+        }),
         Value::Number(_) => ports.values().find(|p| p["port"] == *wanted),
         _ => None,
     };
