@@ -14,8 +14,10 @@ pub mod graph;
 pub mod load;
 pub mod matching;
 pub mod placeholder;
+
 pub mod platform;
 pub mod render;
+pub mod resolve;
 mod resource_key;
 pub mod sensitive;
 pub mod spec;

@@ -1,0 +1,258 @@
+//! Resolution (DESIGN.md §5-§7): walk the graph in order, provision each resource with its
+//! definition's driver, keep its outputs, and resolve each workload's placeholders against
+//! them. Secrets leave this stage only as references to Kubernetes Secrets.
+
+mod definition;
+mod scope;
+mod state;
+mod workload;
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value, json};
+
+pub use state::ResourceState;
+
+use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed};
+use crate::graph::{Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
+use crate::placeholder::{self, Resolver};
+use crate::platform::{Context, Platform};
+use crate::render::input::ResolvedWorkload;
+use crate::sensitive::Sensitive;
+use crate::spec::score::Workload;
+use crate::{DocPath, Error, ErrorKind, Location, ResourceKey, Result};
+use definition::DefinitionResolver;
+use scope::WorkloadScope;
+use state::State;
+
+/// A workload to plan, with the folder its file `source`s are read from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkloadInput {
+    /// The workload.
+    pub workload: Workload,
+    /// The folder of its Score file; `None` when it was not read from a file.
+    pub folder: Option<PathBuf>,
+}
+
+/// What resolution needs.
+pub(crate) struct ResolveInput<'a> {
+    pub graph: &'a ResourceGraph,
+    pub platform: &'a Platform,
+    pub drivers: &'a DriverRegistry,
+    pub seed: &'a SecretSeed,
+    pub context: &'a Context,
+    pub workloads: &'a [WorkloadInput],
+    pub image: Option<&'a str>,
+}
+
+/// The result: every resource's state (in graph order), and the resolved workloads with the
+/// Secrets their files need.
+pub(crate) struct Resolution {
+    pub resources: Vec<(ResourceKey, ResourceState)>,
+    pub workloads: Vec<(ResolvedWorkload, Vec<Value>)>,
+    pub sensitive: Vec<Sensitive<String>>,
+}
+
+/// Resolves the whole graph.
+pub(crate) fn resolve(input: &ResolveInput<'_>) -> Result<Resolution> {
+    let mut state = State::default();
+    let services = services(input.workloads);
+    let mut order = Vec::new();
+    let mut workloads = Vec::new();
+    for node in input.graph.ordered() {
+        match node {
+            Node::Resource(resource) => {
+                provision(input, resource, &services, &mut state)?;
+                order.push(resource.key.clone());
+            }
+            Node::Workload(name) => {
+                let Some(w) = input
+                    .workloads
+                    .iter()
+                    .find(|w| &w.workload.metadata.name == name)
+                else {
+                    continue;
+                };
+                let scope = WorkloadScope::new(&w.workload, &state);
+                let linked = linked_from(input.graph, name);
+                let resolution =
+                    workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked)?;
+                workloads.push((resolution.resolved, resolution.secrets));
+            }
+        }
+    }
+    let resources = order
+        .into_iter()
+        .map(|key| {
+            let state = state.resources.remove(&key).unwrap_or_default();
+            (key, state)
+        })
+        .collect();
+    Ok(Resolution {
+        resources,
+        workloads,
+        sensitive: state.sensitive,
+    })
+}
+
+fn provision(
+    input: &ResolveInput<'_>,
+    node: &ResourceNode,
+    services: &Value,
+    state: &mut State,
+) -> Result<()> {
+    let definition = &input.platform.definitions()[node.definition];
+    let params = resolve_params(input, node, state)?;
+    let source = match &node.params_origin {
+        ParamsOrigin::Workload(w) => Some(w.as_str()),
+        _ => node.requested_by.iter().next().map(|(w, _)| w.as_str()),
+    };
+    let resolver = DefinitionResolver {
+        key: &node.key,
+        guid: &node.guid,
+        context: input.context,
+        params: &params,
+        graph: input.graph,
+        state,
+    };
+    let request = ProvisionRequest {
+        key: &node.key,
+        guid: &node.guid,
+        context: input.context,
+        definition,
+        params: &params,
+        seed: input.seed,
+        resolver: &resolver,
+        workloads: services,
+        source,
+    };
+    let provisioned = input
+        .drivers
+        .provision(&request)
+        .map_err(|e| in_resource(e, node, &definition.name))?;
+    state.record(&node.key, &node.guid, provisioned);
+    Ok(())
+}
+
+/// The params of a resource with their placeholders resolved in the context they were written
+/// in: the requesting workload's, or the co-provisioned resource's own.
+fn resolve_params(
+    input: &ResolveInput<'_>,
+    node: &ResourceNode,
+    state: &State,
+) -> Result<Map<String, Value>> {
+    let value = Value::Object(node.params.clone());
+    let resolved = match &node.params_origin {
+        ParamsOrigin::None => Ok(value),
+        ParamsOrigin::Workload(name) => {
+            let workload = input
+                .workloads
+                .iter()
+                .find(|w| &w.workload.metadata.name == name)
+                .map(|w| &w.workload);
+            let Some(workload) = workload else {
+                return Ok(node.params.clone());
+            };
+            substitute_value(&value, &WorkloadScope::new(workload, state))
+        }
+        ParamsOrigin::Provision(_) => {
+            let empty = Map::new();
+            let resolver = DefinitionResolver {
+                key: &node.key,
+                guid: &node.guid,
+                context: input.context,
+                params: &empty,
+                graph: input.graph,
+                state,
+            };
+            substitute_value(&value, &resolver)
+        }
+    };
+    let resolved = resolved.map_err(|m| {
+        let location = Location {
+            path: DocPath::root().key("params"),
+            ..Location::default()
+        };
+        Error::new(
+            ErrorKind::Placeholder,
+            location,
+            format!("resource `{}`: params: {m}", node.key),
+        )
+    })?;
+    Ok(resolved.as_object().cloned().unwrap_or_default())
+}
+
+/// Substitutes the placeholders of every string in a value, once.
+fn substitute_value(value: &Value, resolver: &dyn Resolver) -> Result<Value, String> {
+    Ok(match value {
+        Value::String(text) if text.contains('$') => {
+            let template = placeholder::parse(text)
+                .map_err(|e| format!("at column {}: {}", e.column, e.message))?;
+            placeholder::substitute(&template, resolver).map_err(|e| {
+                format!(
+                    "cannot resolve `{}`: {}",
+                    e.reference.to_placeholder(),
+                    e.reason
+                )
+            })?
+        }
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|v| substitute_value(v, resolver))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| Ok((k.clone(), substitute_value(v, resolver)?)))
+                .collect::<Result<_, String>>()?,
+        ),
+        other => other.clone(),
+    })
+}
+
+fn in_resource(error: Error, node: &ResourceNode, definition: &str) -> Error {
+    let mut diagnostics = error.into_diagnostics();
+    for d in &mut diagnostics {
+        if !d.message.contains(&node.key.to_string()) {
+            d.message = format!(
+                "resource `{}` (definition `{definition}`): {}",
+                node.key, d.message
+            );
+        }
+    }
+    Error::from_diagnostics(diagnostics)
+        .unwrap_or_else(|| Error::new(ErrorKind::Driver, Location::default(), "driver failed"))
+}
+
+/// The services of the workloads, as drivers see them (`workloads` in templates).
+fn services(workloads: &[WorkloadInput]) -> Value {
+    let mut all = Map::new();
+    for w in workloads {
+        let workload = &w.workload;
+        let service = workload.service.as_ref().filter(|s| !s.ports.is_empty()).map(|s| {
+            let name = workload.metadata.annotations.get("k8s.score.dev/service-name").unwrap_or(&workload.metadata.name);
+            let ports: Map<String, Value> = s
+                .ports
+                .iter()
+                .map(|(n, p)| (n.clone(), json!({"port": p.port, "targetPort": p.target(), "protocol": p.protocol().as_str()})))
+                .collect();
+            json!({"name": name, "ports": ports})
+        });
+        all.insert(workload.metadata.name.clone(), json!({"service": service}));
+    }
+    Value::Object(all)
+}
+
+/// The workloads that link to `name`.
+fn linked_from(graph: &ResourceGraph, name: &str) -> BTreeSet<String> {
+    graph
+        .dependents(&NodeName::Workload(name.to_owned()))
+        .into_iter()
+        .filter_map(|n| match n {
+            NodeName::Workload(w) => Some(w),
+            NodeName::Resource(_) => None,
+        })
+        .collect()
+}

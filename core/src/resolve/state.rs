@@ -1,0 +1,183 @@
+//! What resolution has produced so far: each provisioned resource's outputs, secret
+//! references and manifests, and the secret values goldpath itself renders into Secrets.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use crate::ResourceKey;
+use crate::drivers::Provisioned;
+use crate::render::input::SecretRef;
+use crate::sensitive::{SecretValue, Sensitive};
+
+/// A provisioned resource, as later stages see it: secrets only as references.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ResourceState {
+    /// The non-secret outputs.
+    pub outputs: Map<String, Value>,
+    /// The secret outputs, by name, as Secret keys.
+    pub secrets: BTreeMap<String, SecretRef>,
+    /// The manifests the resource's definition rendered, plus the Secret goldpath renders for
+    /// secret values the driver returned.
+    pub manifests: Vec<Value>,
+}
+
+impl ResourceState {
+    /// The outputs seen by placeholders: non-secret outputs, and secret outputs as
+    /// `{"secretKeyRef": {"name", "key"}}` objects.
+    pub(crate) fn visible(&self) -> Value {
+        let mut all = self.outputs.clone();
+        for (name, reference) in &self.secrets {
+            all.insert(name.clone(), secret_ref_value(reference));
+        }
+        Value::Object(all)
+    }
+}
+
+/// The JSON form of a reference to a Secret key.
+pub(crate) fn secret_ref_value(reference: &SecretRef) -> Value {
+    json!({"secretKeyRef": {"name": reference.name, "key": reference.key}})
+}
+
+/// The reference a `{"secretKeyRef": {"name", "key"}}` value stands for.
+pub(crate) fn as_secret_ref(value: &Value) -> Option<SecretRef> {
+    let inner = value.get("secretKeyRef")?;
+    let name = inner.get("name")?.as_str()?.to_owned();
+    let key = inner.get("key")?.as_str()?.to_owned();
+    (value.as_object()?.len() == 1).then_some(SecretRef { name, key })
+}
+
+/// Everything resolved so far.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub resources: HashMap<ResourceKey, ResourceState>,
+    /// The values of the Secrets goldpath renders, by reference: needed to compose a file
+    /// that mixes text and secrets, never printed.
+    pub secret_values: HashMap<SecretRef, Sensitive<String>>,
+    /// Every sensitive value met, for the final leak check.
+    pub sensitive: Vec<Sensitive<String>>,
+}
+
+impl State {
+    /// Records a driver's result for `key`: secret values go into a Secret named after the
+    /// resource's guid, and become references to it.
+    pub fn record(&mut self, key: &ResourceKey, guid: &str, provisioned: Provisioned) {
+        let secret_name = format!("{}-{guid}-secrets", key.kind());
+        let secret_name = crate::validate::names::shorten_name(&secret_name, 253);
+        let mut secrets = BTreeMap::new();
+        let mut data = Map::new();
+        for (name, value) in provisioned.secrets {
+            let reference = match value {
+                SecretValue::Ref { name, key } => SecretRef { name, key },
+                SecretValue::Value(text) => {
+                    let reference = SecretRef {
+                        name: secret_name.clone(),
+                        key: name.clone(),
+                    };
+                    data.insert(name.clone(), Value::from(base64(text.expose().as_bytes())));
+                    self.sensitive.push(text.clone());
+                    self.secret_values.insert(reference.clone(), text);
+                    reference
+                }
+            };
+            secrets.insert(name, reference);
+        }
+        let mut manifests = provisioned.manifests;
+        if !data.is_empty() {
+            manifests.push(json!({
+                "apiVersion": "v1",
+                "kind": "Secret",
+                "metadata": {"name": secret_name},
+                "type": "Opaque",
+                "data": data,
+            }));
+        }
+        let state = ResourceState {
+            outputs: provisioned.outputs,
+            secrets,
+            manifests,
+        };
+        self.resources.insert(key.clone(), state);
+    }
+}
+
+/// Standard base64 with padding, as Kubernetes wants Secret `data`.
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_standard_alphabet_with_padding() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+    }
+
+    #[test]
+    fn secret_values_become_references_to_a_secret_of_the_resource() {
+        let mut state = State::default();
+        let key: ResourceKey = "redis#web.cache".parse().unwrap();
+        let mut provisioned = Provisioned::default();
+        provisioned
+            .secrets
+            .insert("password".into(), SecretValue::value("s3cr3t-value"));
+        provisioned.secrets.insert(
+            "token".into(),
+            SecretValue::Ref {
+                name: "t".into(),
+                key: "k".into(),
+            },
+        );
+        state.record(&key, "0123456789abcdef", provisioned);
+        let resource = &state.resources[&key];
+        assert_eq!(
+            resource.secrets["password"],
+            SecretRef {
+                name: "redis-0123456789abcdef-secrets".into(),
+                key: "password".into()
+            }
+        );
+        assert_eq!(
+            resource.secrets["token"],
+            SecretRef {
+                name: "t".into(),
+                key: "k".into()
+            }
+        );
+        assert_eq!(
+            resource.manifests[0]["data"]["password"],
+            base64(b"s3cr3t-value")
+        );
+        assert_eq!(
+            as_secret_ref(&resource.visible()["token"]),
+            Some(SecretRef {
+                name: "t".into(),
+                key: "k".into()
+            })
+        );
+        assert!(!resource.visible().to_string().contains("s3cr3t"));
+    }
+}
