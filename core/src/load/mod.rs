@@ -18,12 +18,14 @@
 //! ```
 
 mod document;
+mod overrides;
 mod schema;
 mod sources;
 mod upgrade;
 mod yaml;
 
 pub use document::{Documents, Loaded, Origin};
+pub use overrides::Overrides;
 pub use schema::{PLATFORM_SCHEMA, SCORE_SCHEMA};
 pub use upgrade::upgrade_score;
 
@@ -157,6 +159,33 @@ impl Loader {
                 .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
                 .collect()
         })
+    }
+
+    /// Loads one Score file with overrides applied to its raw document before validation (as
+    /// `score-k8s generate --overrides-file/--override-property` do).
+    ///
+    /// # Errors
+    /// Every problem of the file, or of the overrides.
+    pub fn score_file_with(&self, file: &Path, overrides: &Overrides) -> Result<Loaded<Workload>> {
+        let name = file.display().to_string();
+        let origin = Origin::new(Some(name), file.parent().map(Path::to_path_buf));
+        let text = sources::read_text(file, &self.limits)?;
+        let mut parsed = yaml::parse_stream(&text, &self.limits).map_err(|e| origin.locate(e))?;
+        for doc in &mut parsed {
+            overrides
+                .apply(&mut doc.value)
+                .map_err(|e| origin.locate(e))?;
+        }
+        let mut docs = document::build(&text, parsed, &origin)?;
+        docs.check_single_workload_file(&origin)?;
+        match (docs.workloads.len(), docs.platform.len()) {
+            (1, 0) => Ok(docs.workloads.remove(0)),
+            _ => Err(origin.locate(crate::Error::new(
+                crate::ErrorKind::Yaml,
+                crate::Location::default(),
+                "expected one Score workload (`apiVersion: score.dev/v1b1`) in the file",
+            ))),
+        }
     }
 
     fn load_file(&self, file: &Path) -> Result<Documents> {
