@@ -1,0 +1,89 @@
+//! The stable hashes inside generated names: fixed by their specifications, so a name never
+//! changes between versions or platforms.
+
+use crate::render::input::SecretRef;
+use crate::validate::names::fnv1a64;
+
+/// The first 10 lower-case hex digits of the FNV-1a 64 hash of `text`: the `<h>` of file and
+/// volume names.
+pub(super) fn short_hash(text: &str) -> String {
+    let mut hex = format!("{:016x}", fnv1a64(text.as_bytes()));
+    hex.truncate(10);
+    hex
+}
+
+/// The name of the helper variable that holds `secret`: `__ref_<id>`, with score-k8s's id (the
+/// 128-bit FNV-1 hash of name and key concatenated, big-endian, in URL-safe base64 without
+/// padding, `-` and `_` replaced by `0`), so manifests match score-k8s's.
+pub(super) fn secret_ref_variable(secret: &SecretRef) -> String {
+    let text = format!("{}{}", secret.name, secret.key);
+    let id = base64_url(&fnv1_128(text.as_bytes()).to_be_bytes()).replace(['-', '_'], "0");
+    format!("__ref_{id}")
+}
+
+/// FNV-1 (multiply, then xor), 128 bits.
+fn fnv1_128(bytes: &[u8]) -> u128 {
+    const OFFSET_BASIS: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    bytes.iter().fold(OFFSET_BASIS, |hash, byte| {
+        hash.wrapping_mul(PRIME) ^ u128::from(*byte)
+    })
+}
+
+/// URL-safe base64 (RFC 4648 §5) without padding.
+fn base64_url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let mut block = [0u8; 3];
+        block[..chunk.len()].copy_from_slice(chunk);
+        let bits = u32::from(block[0]) << 16 | u32::from(block[1]) << 8 | u32::from(block[2]);
+        for index in 0..=chunk.len() {
+            let sextet = (bits >> (18 - 6 * index)) & 0x3f;
+            out.push(char::from(ALPHABET[sextet as usize]));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1_128_matches_published_vectors() {
+        assert_eq!(fnv1_128(b""), 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
+        assert_eq!(fnv1_128(b"a"), 0xd228_cb69_101a_8caf_7891_2b70_4e4a_141e);
+    }
+
+    #[test]
+    fn base64_url_follows_rfc_4648() {
+        assert_eq!(base64_url(b""), "");
+        assert_eq!(base64_url(b"f"), "Zg");
+        assert_eq!(base64_url(b"fo"), "Zm8");
+        assert_eq!(base64_url(b"foo"), "Zm9v");
+        assert_eq!(base64_url(b"foob"), "Zm9vYg");
+        assert_eq!(base64_url(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn secret_ref_variable_is_22_safe_characters() {
+        let secret = SecretRef {
+            name: "db-creds".to_owned(),
+            key: "password".to_owned(),
+        };
+        let name = secret_ref_variable(&secret);
+        // Cross-checked with an independent big-integer FNV-1 and Python's base64; the `-` of
+        // `...z9y-A` became `0`.
+        assert_eq!(name, "__ref_cFoX8GczYc5MM8fPxz9y0A");
+        let id = name.strip_prefix("__ref_").unwrap();
+        assert_eq!(id.len(), 22);
+        assert!(id.chars().all(|c| c.is_ascii_alphanumeric()), "{id}");
+    }
+
+    #[test]
+    fn short_hash_is_ten_hex_digits_of_fnv1a() {
+        // fnv1a64("foobar") = 0x85944171f73967e8.
+        assert_eq!(short_hash("foobar"), "85944171f7");
+    }
+}

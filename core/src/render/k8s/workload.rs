@@ -1,0 +1,207 @@
+//! The Deployment or StatefulSet of a workload, with its Services and ConfigMaps.
+
+use serde_json::{Value, json};
+
+use super::container::{Shared, container, container_ports};
+use super::meta::{Meta, Strings};
+use super::mounts::{Mounts, Owner};
+use super::problems::{Problems, error};
+use super::security::{Security, security};
+use super::service::{headless_name, headless_service, service};
+use crate::render::input::{ResolvedContainer, ResolvedWorkload, Target};
+use crate::spec::score::Workload;
+use crate::validate::names::quoted;
+use crate::{DocPath, ErrorKind};
+
+/// The workload annotation that picks the kind of the workload object.
+pub(super) const KIND_ANNOTATION: &str = "k8s.score.dev/kind";
+/// Workload annotations under this prefix steer rendering and stay off the pod template.
+const SCORE_ANNOTATION_PREFIX: &str = "k8s.score.dev/";
+
+/// The kind of a workload object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Deployment,
+    StatefulSet,
+}
+
+impl Kind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Deployment => "Deployment",
+            Self::StatefulSet => "StatefulSet",
+        }
+    }
+}
+
+/// The objects of one workload: the workload object, its Services, its ConfigMaps by name.
+pub(super) fn render(
+    resolved: &ResolvedWorkload,
+    target: &Target<'_>,
+) -> crate::Result<Vec<Value>> {
+    let workload = &resolved.workload;
+    let name = workload.metadata.name.as_str();
+    let kind = kind(workload)?;
+    check_containers_known(resolved)?;
+    let meta = Meta::workload(name, target);
+    let security = security(target.env_type);
+    let shared = Shared {
+        ports: container_ports(workload.service.as_ref()),
+        security: &security,
+        defaults: target.env_type.and_then(|t| t.defaults.resources.as_ref()),
+    };
+    let mut problems = Problems::default();
+    let (containers, mounts) = containers(resolved, &meta, kind, &shared, &mut problems);
+    let mut services: Vec<Value> = problems
+        .take(service(workload, &meta))
+        .flatten()
+        .into_iter()
+        .collect();
+    if kind == Kind::StatefulSet {
+        services.extend(problems.take(headless_service(name, &meta)));
+    }
+    problems.finish(())?;
+    let template = pod_template(workload, &meta, containers, mounts.volumes, &security);
+    let object = workload_object(kind, name, &meta, template, mounts.claim_templates, target);
+    let mut config_maps = mounts.config_maps;
+    config_maps.sort_by(|a, b| {
+        let name = |o: &Value| o["metadata"]["name"].as_str().map(str::to_owned);
+        name(a).cmp(&name(b))
+    });
+    Ok([vec![object], services, config_maps].concat())
+}
+
+/// The Deployment or StatefulSet around the pod template.
+fn workload_object(
+    kind: Kind,
+    name: &str,
+    meta: &Meta<'_>,
+    template: Value,
+    claim_templates: Vec<Value>,
+    target: &Target<'_>,
+) -> Value {
+    let mut spec = json!({"selector": meta.label_selector(), "template": template});
+    if let Some(replicas) = target.env_type.map(|t| t.replicas).filter(|r| *r > 0) {
+        spec["replicas"] = replicas.into();
+    }
+    if kind == Kind::StatefulSet {
+        spec["serviceName"] = headless_name(name).into();
+        if !claim_templates.is_empty() {
+            spec["volumeClaimTemplates"] = claim_templates.into();
+        }
+    }
+    json!({
+        "apiVersion": "apps/v1",
+        "kind": kind.as_str(),
+        "metadata": meta.owned_metadata(name, name),
+        "spec": spec,
+    })
+}
+
+/// The kind the annotation `k8s.score.dev/kind` asks for (a Deployment without it).
+fn kind(workload: &Workload) -> crate::Result<Kind> {
+    match workload
+        .metadata
+        .annotations
+        .get(KIND_ANNOTATION)
+        .map(String::as_str)
+    {
+        None | Some("Deployment") => Ok(Kind::Deployment),
+        Some("StatefulSet") => Ok(Kind::StatefulSet),
+        Some(other) => {
+            let at = DocPath::root()
+                .key("metadata")
+                .key("annotations")
+                .key(KIND_ANNOTATION);
+            let message = format!(
+                "{} is not a kind goldpath renders: write `Deployment` or `StatefulSet`, or remove the annotation for a Deployment",
+                quoted(other)
+            );
+            Err(error(ErrorKind::Invalid, at, message))
+        }
+    }
+}
+
+/// Refuses resolved parts of a container the workload does not have.
+fn check_containers_known(resolved: &ResolvedWorkload) -> crate::Result<()> {
+    let known = &resolved.workload.containers;
+    match resolved
+        .containers
+        .keys()
+        .find(|name| !known.contains_key(*name))
+    {
+        None => Ok(()),
+        Some(name) => {
+            let at = DocPath::root().key("containers").key(name.clone());
+            let message = format!(
+                "there are resolved variables, files or volumes for the container {}, which the workload does not have: resolve the workload again",
+                quoted(name)
+            );
+            Err(error(ErrorKind::Invalid, at, message))
+        }
+    }
+}
+
+/// The containers, sorted by name, and what their mounts add; problems go to `problems`.
+fn containers(
+    resolved: &ResolvedWorkload,
+    meta: &Meta<'_>,
+    kind: Kind,
+    shared: &Shared<'_>,
+    problems: &mut Problems,
+) -> (Vec<Value>, Mounts) {
+    let empty = ResolvedContainer::default();
+    let mut all = Mounts::default();
+    let mut containers = Vec::new();
+    for (name, spec) in &resolved.workload.containers {
+        let owner = Owner {
+            meta,
+            workload: &resolved.workload.metadata.name,
+            container: name,
+            path: DocPath::root().key("containers").key(name.clone()),
+            stateful: kind == Kind::StatefulSet,
+        };
+        let parts = resolved.containers.get(name).unwrap_or(&empty);
+        match container(&owner, spec, parts, shared) {
+            Ok((container, mounts)) => {
+                containers.push(container);
+                all.volumes.extend(mounts.volumes);
+                all.config_maps.extend(mounts.config_maps);
+                all.claim_templates.extend(mounts.claim_templates);
+            }
+            Err(e) => problems.push_error(e),
+        }
+    }
+    (containers, all)
+}
+
+/// The pod template: the workload's labels, its annotations (except `k8s.score.dev/` ones)
+/// under the environment type's, the containers, volumes and pod security context.
+fn pod_template(
+    workload: &Workload,
+    meta: &Meta<'_>,
+    containers: Vec<Value>,
+    volumes: Vec<Value>,
+    security: &Security,
+) -> Value {
+    let mut annotations: Strings = workload
+        .metadata
+        .annotations
+        .iter()
+        .filter(|(key, _)| !key.starts_with(SCORE_ANNOTATION_PREFIX))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    annotations.extend(meta.annotations.clone());
+    let mut metadata = json!({"labels": meta.labels});
+    if !annotations.is_empty() {
+        metadata["annotations"] = json!(annotations);
+    }
+    let mut spec = json!({ "containers": containers });
+    if !volumes.is_empty() {
+        spec["volumes"] = volumes.into();
+    }
+    if let Some(pod) = &security.pod {
+        spec["securityContext"] = pod.clone();
+    }
+    json!({"metadata": metadata, "spec": spec})
+}
