@@ -8,6 +8,7 @@
 //! Data flows one way: [`load`] turns text into the typed documents of [`spec`];
 //! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
 
+pub mod builtins;
 pub mod drivers;
 pub mod error;
 pub mod graph;
