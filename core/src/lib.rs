@@ -15,6 +15,7 @@ pub mod graph;
 pub mod load;
 pub mod matching;
 pub mod placeholder;
+pub mod plan;
 
 pub mod platform;
 pub mod render;

@@ -14,30 +14,12 @@ use goldpath::render::input::{
 use goldpath::render::k8s::{environment_objects, workload_objects};
 use goldpath::spec::platform::EnvironmentTypeSpec;
 use goldpath::validate::names;
-use k8s_openapi::api::{apps, core, networking};
 use proptest::prelude::*;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-/// Reads `object` into the `k8s_openapi` type of its kind and checks that writing it back
-/// gives the same value, so no field is unknown to Kubernetes and none has the wrong type.
-fn kube_check(object: &Value) {
-    fn round_trip<T: DeserializeOwned + Serialize>(object: &Value) {
-        let typed: T =
-            serde_json::from_value(object.clone()).unwrap_or_else(|e| panic!("{e}: {object:#}"));
-        assert_eq!(&serde_json::to_value(typed).unwrap(), object);
-    }
-    match object["kind"].as_str() {
-        Some("Deployment") => round_trip::<apps::v1::Deployment>(object),
-        Some("StatefulSet") => round_trip::<apps::v1::StatefulSet>(object),
-        Some("Service") => round_trip::<core::v1::Service>(object),
-        Some("ConfigMap") => round_trip::<core::v1::ConfigMap>(object),
-        Some("Namespace") => round_trip::<core::v1::Namespace>(object),
-        Some("NetworkPolicy") => round_trip::<networking::v1::NetworkPolicy>(object),
-        other => panic!("unexpected kind {other:?}"),
-    }
-}
+#[path = "common/kube.rs"]
+mod kube;
+use kube::kube_check;
 
 fn context() -> Context {
     Context::new("shop", "qa", "qa-light")

@@ -188,6 +188,26 @@ impl Loader {
         }
     }
 
+    /// Reads a file of one YAML (or JSON) document as a plain value, under the same limits and
+    /// YAML rules as every other input (an overrides file, for instance).
+    ///
+    /// # Errors
+    /// An unreadable file, a YAML problem, or not exactly one document.
+    pub fn value_file(&self, file: &Path) -> Result<serde_json::Value> {
+        let origin = Origin::new(Some(file.display().to_string()), None);
+        let text = sources::read_text(file, &self.limits)?;
+        let mut parsed = yaml::parse_stream(&text, &self.limits).map_err(|e| origin.locate(e))?;
+        if parsed.len() != 1 {
+            let message = "expected exactly one YAML document";
+            return Err(origin.locate(crate::Error::new(
+                crate::ErrorKind::Yaml,
+                crate::Location::default(),
+                message,
+            )));
+        }
+        Ok(parsed.remove(0).value)
+    }
+
     fn load_file(&self, file: &Path) -> Result<Documents> {
         let name = file.display().to_string();
         let origin = Origin::new(Some(name.clone()), file.parent().map(Path::to_path_buf));

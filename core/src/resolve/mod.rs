@@ -26,13 +26,38 @@ use definition::DefinitionResolver;
 use scope::WorkloadScope;
 use state::State;
 
-/// A workload to plan, with the folder its file `source`s are read from.
+/// A workload to plan, with where it came from: its file names it in errors, and its folder
+/// is where file `source`s are read from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkloadInput {
     /// The workload.
     pub workload: Workload,
+    /// The Score file, as given; `None` when it was not read from a file.
+    pub file: Option<String>,
     /// The folder of its Score file; `None` when it was not read from a file.
     pub folder: Option<PathBuf>,
+}
+
+impl WorkloadInput {
+    /// A workload given without a file (its file `source`s cannot be read).
+    #[must_use]
+    pub fn new(workload: Workload) -> Self {
+        Self {
+            workload,
+            file: None,
+            folder: None,
+        }
+    }
+
+    /// A workload as the loader read it.
+    #[must_use]
+    pub fn from_loaded(loaded: crate::load::Loaded<Workload>) -> Self {
+        Self {
+            workload: loaded.document,
+            file: loaded.origin.file,
+            folder: loaded.origin.folder,
+        }
+    }
 }
 
 /// What resolution needs.
@@ -77,7 +102,11 @@ pub(crate) fn resolve(input: &ResolveInput<'_>) -> Result<Resolution> {
                 let scope = WorkloadScope::new(&w.workload, &state);
                 let linked = linked_from(input.graph, name);
                 let resolution =
-                    workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked)?;
+                    workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked)
+                        .map_err(|e| match &w.file {
+                            Some(file) => e.in_file(file),
+                            None => e,
+                        })?;
                 workloads.push((resolution.resolved, resolution.secrets));
             }
         }

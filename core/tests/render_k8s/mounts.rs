@@ -187,14 +187,22 @@ fn a_volume_is_merged_into_a_pod_volume_and_mounted_at_its_target() {
 }
 
 #[test]
-fn a_file_in_the_root_folder_or_two_mounts_on_one_path_are_refused() {
+fn a_file_in_the_root_folder_is_mounted_alone_with_sub_path() {
     let workload = with_files(web(json!({})), "main", &[("/app.conf", text_file("x"))]);
-    let err = render_error(&workload, None);
-    assert_eq!(err.kind(), ErrorKind::Invalid);
+    let objects = render(&workload, None);
+    let pod = &objects[0]["spec"]["template"]["spec"];
+    let mounts = pod["containers"][0]["volumeMounts"].as_array().unwrap();
+    assert_eq!(mounts.len(), 1);
+    assert_eq!(mounts[0]["mountPath"], "/app.conf");
+    assert_eq!(mounts[0]["subPath"], "app.conf");
     assert_eq!(
-        err.location().path.to_string(),
-        r#"containers.main.files["/app.conf"]"#
+        pod["volumes"][0]["configMap"]["items"][0]["path"],
+        "app.conf"
     );
+}
+
+#[test]
+fn two_mounts_on_one_path_are_refused() {
     let mut workload = with_files(
         web(json!({})),
         "main",

@@ -135,11 +135,12 @@ fn file_volume<'t>(
     out: &mut Mounts,
 ) -> crate::Result<(&'t str, FileVolume)> {
     let at = owner.path.clone().key("files").key(target);
+    // A file right under `/` is mounted on its own with `subPath` (its folder would be `/`).
     let (folder, base) = match target.rsplit_once('/') {
-        Some((folder, base)) if !folder.is_empty() && !base.is_empty() => (folder, base),
+        Some((folder, base)) if !base.is_empty() => (folder, base),
         _ => {
             let message = format!(
-                "the file {} is not in a folder: a file is mounted by mounting its folder, which here would hide the whole image; put it in a folder such as `/etc/app/`",
+                "the file {} has no file name: give a path such as `/etc/app/config.yaml`",
                 quoted(target)
             );
             return Err(error(ErrorKind::Invalid, at, message));
@@ -190,6 +191,10 @@ fn config_map(owner: &Owner<'_>, name: &str, content: &FileContent) -> Value {
 fn add_folders(owner: &Owner<'_>, folders: BTreeMap<&str, Vec<FileVolume>>, out: &mut Mounts) {
     let mut projected = 0;
     for (folder, files) in folders {
+        if folder.is_empty() {
+            add_root_files(files, out);
+            continue;
+        }
         let name = match <[FileVolume; 1]>::try_from(files) {
             Ok([file]) => {
                 let mut source = json!({"items": [file.item]});
@@ -217,6 +222,24 @@ fn add_folders(owner: &Owner<'_>, folders: BTreeMap<&str, Vec<FileVolume>>, out:
         };
         out.mounts
             .push(json!({"name": name, "mountPath": folder, "readOnly": true}));
+    }
+}
+
+/// Files right under `/`: each keeps its own volume, mounted with `subPath` at its path, so
+/// the image's root is not hidden (score-k8s would mount the folder `/`).
+fn add_root_files(files: Vec<FileVolume>, out: &mut Mounts) {
+    for file in files {
+        let path = file.item["path"].as_str().unwrap_or_default().to_owned();
+        let name_field = if file.kind == "secret" {
+            "secretName"
+        } else {
+            "name"
+        };
+        let mut source = json!({"items": [file.item]});
+        source[name_field] = file.object.into();
+        out.volumes
+            .push(json!({"name": file.volume, file.kind: source}));
+        out.mounts.push(json!({"name": file.volume, "mountPath": format!("/{path}"), "subPath": path, "readOnly": true}));
     }
 }
 

@@ -1,0 +1,185 @@
+//! The inputs shared by `render`, `graph` and `explain`: Score files, the platform, the
+//! context, overrides and the secret seed, turned into an engine and a plan.
+
+use std::path::{Path, PathBuf};
+
+use goldpath::drivers::SecretSeed;
+use goldpath::load::{Loader, Overrides};
+use goldpath::plan::{Engine, Plan, PlanOptions};
+use goldpath::platform::{Context, Platform};
+use goldpath::resolve::WorkloadInput;
+use goldpath::{Error, ErrorKind, Location, Result};
+
+/// Arguments that say what to plan.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanArgs {
+    /// Score files, or folders of them (default: score.yaml).
+    #[arg(value_name = "SCORE_FILE")]
+    pub score_files: Vec<PathBuf>,
+    /// A folder (or file) of platform documents; goldpath's built-in definitions stay beneath it.
+    #[arg(long, value_name = "DIR")]
+    pub platform: Option<PathBuf>,
+    /// Switch goldpath's built-in resource definitions off.
+    #[arg(long)]
+    pub no_builtins: bool,
+    /// The application id.
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub app: String,
+    /// The environment id (default: the environment type).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// The environment type (default: development).
+    #[arg(long, default_value = "development", value_name = "NAME")]
+    pub env_type: String,
+    /// The image of containers whose image is `.` (one Score file only).
+    #[arg(long, short = 'i', value_name = "IMAGE")]
+    pub image: Option<String>,
+    /// A YAML file deep-merged into the Score file (one Score file only).
+    #[arg(long, alias = "overrides-file", value_name = "FILE")]
+    pub override_file: Option<PathBuf>,
+    /// PATH=VALUE set in the Score file; an empty VALUE deletes (one Score file only).
+    #[arg(long, value_name = "PATH=VALUE")]
+    pub override_property: Vec<String>,
+    /// The namespace of every namespaced object (overrides the environment type's pattern).
+    #[arg(long, short = 'n', value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Also emit the Namespace object (needs a namespace).
+    #[arg(long)]
+    pub generate_namespace: bool,
+    /// A file holding the seed of generated secrets (else GOLDPATH_SECRET_SEED, else a fixed
+    /// development seed, with a warning).
+    #[arg(long, value_name = "FILE")]
+    pub secret_seed_file: Option<PathBuf>,
+}
+
+fn usage(message: impl Into<String>) -> Error {
+    Error::new(ErrorKind::Invalid, Location::default(), message)
+}
+
+impl PlanArgs {
+    /// Checks the combinations score-k8s refuses too.
+    pub fn check_usage(&self) -> std::result::Result<(), String> {
+        let single =
+            self.score_files.len() <= 1 && !self.score_files.first().is_some_and(|p| p.is_dir());
+        let per_file = self.image.is_some()
+            || self.override_file.is_some()
+            || !self.override_property.is_empty();
+        if per_file && !single {
+            return Err("--image and the override flags apply to a single Score file".to_owned());
+        }
+        if self.generate_namespace && self.namespace.is_none() && self.platform.is_none() {
+            return Err("--generate-namespace needs --namespace (or a platform whose environment type names one)".to_owned());
+        }
+        Ok(())
+    }
+
+    /// Loads everything and plans.
+    pub fn plan(&self) -> Result<Plan> {
+        let engine = self.engine()?;
+        let workloads = self.workloads()?;
+        let env = self.env.clone().unwrap_or_else(|| self.env_type.clone());
+        let context = Context::new(&self.app, env, &self.env_type);
+        let options = PlanOptions {
+            namespace: self.namespace.clone(),
+            create_namespace: self.generate_namespace,
+            image: self.image.clone(),
+        };
+        engine.plan(&workloads, &context, &options)
+    }
+
+    fn engine(&self) -> Result<Engine> {
+        let documents = match &self.platform {
+            Some(dir) => Loader::default()
+                .path(dir)?
+                .platform
+                .into_iter()
+                .map(|l| l.document)
+                .collect(),
+            None => Vec::new(),
+        };
+        let platform = Platform::from_documents(documents);
+        let engine = if self.no_builtins {
+            Engine::without_builtins(platform)
+        } else {
+            Engine::new(platform)
+        };
+        Ok(match self.seed()? {
+            Some(seed) => engine.with_seed(seed),
+            None => engine,
+        })
+    }
+
+    fn seed(&self) -> Result<Option<SecretSeed>> {
+        let bytes = match (
+            &self.secret_seed_file,
+            std::env::var("GOLDPATH_SECRET_SEED"),
+        ) {
+            (Some(file), _) => std::fs::read(file).map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    Location::in_file(file.display().to_string()),
+                    format!("cannot read the secret seed: {e}"),
+                )
+            })?,
+            (None, Ok(text)) if !text.is_empty() => text.into_bytes(),
+            _ => return Ok(None),
+        };
+        SecretSeed::new(bytes).map(Some)
+    }
+
+    fn workloads(&self) -> Result<Vec<WorkloadInput>> {
+        let files = if self.score_files.is_empty() {
+            vec![PathBuf::from("score.yaml")]
+        } else {
+            self.score_files.clone()
+        };
+        let overrides = self.overrides()?;
+        let loader = Loader::default();
+        let loaded = if overrides.is_empty() {
+            loader.paths(&files)?.workloads
+        } else {
+            vec![loader.score_file_with(&files[0], &overrides)?]
+        };
+        if loaded.is_empty() {
+            return Err(usage(format!(
+                "no Score workload found in {}",
+                display(&files)
+            )));
+        }
+        Ok(loaded.into_iter().map(WorkloadInput::from_loaded).collect())
+    }
+
+    fn overrides(&self) -> Result<Overrides> {
+        let mut overrides = Overrides::default();
+        if let Some(file) = &self.override_file {
+            let value = Loader::default().value_file(file)?;
+            overrides
+                .document(value)
+                .map_err(|e| e.in_file(&file.display().to_string()))?;
+        }
+        for property in &self.override_property {
+            overrides.property(property)?;
+        }
+        Ok(overrides)
+    }
+}
+
+fn display(files: &[PathBuf]) -> String {
+    files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Prints the diagnostics of an error to standard error.
+pub fn report(error: &Error) {
+    for diagnostic in error.diagnostics() {
+        eprintln!("{diagnostic}");
+    }
+}
+
+/// Whether a path is standard output.
+pub fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}

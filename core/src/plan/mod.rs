@@ -1,0 +1,324 @@
+//! Planning: Score workloads plus a platform in, a resolved graph and deterministic Kubernetes
+//! manifests out.
+//!
+//! ```
+//! use goldpath::load::Loader;
+//! use goldpath::plan::{Engine, PlanOptions};
+//! use goldpath::platform::{Context, Platform};
+//! use goldpath::resolve::WorkloadInput;
+//!
+//! let text = "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers:\n  main:\n    image: nginx:1.27\n    variables: {REDIS: '${resources.cache.host}'}\nresources:\n  cache: {type: redis}\n";
+//! let workload = Loader::default().score_str(text, None).unwrap();
+//! let engine = Engine::new(Platform::default());
+//! let context = Context::new("shop", "dev", "development");
+//! let plan = engine.plan(&[WorkloadInput::new(workload)], &context, &PlanOptions::default()).unwrap();
+//! assert!(plan.to_yaml().contains("kind: Deployment"));
+//! assert_eq!(plan.to_yaml(), engine.plan(&[plan.workloads()[0].clone()], &context, &PlanOptions::default()).unwrap().to_yaml());
+//! ```
+
+mod assemble;
+mod export;
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::drivers::{Driver, DriverRegistry, SecretSeed};
+use crate::graph::{GraphInput, ResourceGraph};
+use crate::matching::{self, Explanation, Request};
+use crate::platform::{Context, Platform};
+use crate::resolve::{ResolveInput, WorkloadInput, resolve};
+use crate::{Error, ErrorKind, Location, ResourceKey, Result};
+
+/// Options of one plan, as `score-k8s generate` has them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// The namespace of every namespaced object; overrides the environment type's pattern.
+    pub namespace: Option<String>,
+    /// Emit a Namespace object for the namespace even when the environment type does not ask.
+    pub create_namespace: bool,
+    /// The image of containers whose image is `.`.
+    pub image: Option<String>,
+}
+
+/// The planning engine: a platform (with goldpath's built-in definitions beneath it), the
+/// drivers, and the secret seed.
+#[derive(Clone)]
+pub struct Engine {
+    platform: Arc<Platform>,
+    drivers: DriverRegistry,
+    seed: SecretSeed,
+}
+
+impl Engine {
+    /// An engine over `platform` with the built-in default definitions beneath it (they rank
+    /// below every definition of the platform) and the development secret seed.
+    #[must_use]
+    pub fn new(mut platform: Platform) -> Self {
+        crate::builtins::add_to(&mut platform);
+        Self::without_builtins(platform)
+    }
+
+    /// An engine over `platform` alone: the built-in definitions are switched off.
+    #[must_use]
+    pub fn without_builtins(platform: Platform) -> Self {
+        Self {
+            platform: Arc::new(platform),
+            drivers: DriverRegistry::with_builtins(),
+            seed: SecretSeed::development(),
+        }
+    }
+
+    /// The same engine with the seed that generated secrets derive from.
+    #[must_use]
+    pub fn with_seed(mut self, seed: SecretSeed) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// Registers a host driver under `name` (replacing a built-in of that name).
+    pub fn register_driver(&mut self, name: impl Into<String>, driver: Arc<dyn Driver>) {
+        self.drivers.register(name, driver);
+    }
+
+    /// The platform, built-ins included.
+    #[must_use]
+    pub fn platform(&self) -> &Platform {
+        &self.platform
+    }
+
+    /// Plans `workloads` (one application) in `context`.
+    ///
+    /// # Errors
+    /// An unknown environment type, a resource no definition matches, a cycle, a driver
+    /// failure, a placeholder that does not resolve, or an object Kubernetes would refuse.
+    pub fn plan(
+        &self,
+        workloads: &[WorkloadInput],
+        context: &Context,
+        options: &PlanOptions,
+    ) -> Result<Plan> {
+        let env_type = self.environment_type(context)?;
+        let specs: Vec<_> = workloads.iter().map(|w| w.workload.clone()).collect();
+        let matcher = |key: &ResourceKey| {
+            let request = Request::new(
+                key.kind(),
+                key.class(),
+                key.id().unwrap_or_default(),
+                context,
+            );
+            matching::find(&self.platform, &request).map(|m| m.definition)
+        };
+        let input = GraphInput {
+            workloads: &specs,
+            context,
+            definitions: self.platform.definitions(),
+            matcher: &matcher,
+        };
+        let graph = crate::graph::build(&input)?;
+        let resolution = resolve(&ResolveInput {
+            graph: &graph,
+            platform: &self.platform,
+            drivers: &self.drivers,
+            seed: &self.seed,
+            context,
+            workloads,
+            image: options.image.as_deref(),
+        })?;
+        let assembled = assemble::assemble(&resolution, context, env_type, options)?;
+        let mut warnings = Vec::new();
+        if self.seed.is_development() {
+            warnings.push(
+                "generated secrets use the fixed development seed: pass --secret-seed-file or GOLDPATH_SECRET_SEED for real environments"
+                    .to_owned(),
+            );
+        }
+        let resources = resolution
+            .resources
+            .iter()
+            .map(|(key, state)| PlannedResource {
+                key: key.to_string(),
+                definition: graph
+                    .resource(key)
+                    .map(|r| self.platform.definitions()[r.definition].name.clone())
+                    .unwrap_or_default(),
+                outputs: state.outputs.clone(),
+                secrets: state.secrets.keys().cloned().collect(),
+            })
+            .collect();
+        Ok(Plan {
+            platform: Arc::clone(&self.platform),
+            context: context.clone(),
+            namespace: assembled.namespace,
+            graph,
+            resources,
+            manifests: assembled.manifests,
+            warnings,
+            workloads: workloads.to_vec(),
+        })
+    }
+
+    fn environment_type(
+        &self,
+        context: &Context,
+    ) -> Result<Option<&crate::spec::platform::EnvironmentTypeSpec>> {
+        let types = self.platform.environment_types();
+        if types.is_empty() {
+            return Ok(None);
+        }
+        types.get(&context.env_type).map(Some).ok_or_else(|| {
+            let known: Vec<&str> = types.keys().map(String::as_str).collect();
+            Error::new(
+                ErrorKind::Invalid,
+                Location::default(),
+                format!(
+                    "unknown environment type `{}`; the platform defines: {}",
+                    context.env_type,
+                    known.join(", ")
+                ),
+            )
+        })
+    }
+}
+
+/// A resource of a plan: its key, the definition chosen, and its non-secret outputs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedResource {
+    /// The canonical key.
+    pub key: String,
+    /// The name of the definition that matched.
+    pub definition: String,
+    /// The non-secret outputs.
+    pub outputs: Map<String, Value>,
+    /// The names of the secret outputs (never their values).
+    pub secrets: Vec<String>,
+}
+
+/// A plan: the graph, the resources and the manifests of one application in one context.
+#[derive(Clone)]
+pub struct Plan {
+    platform: Arc<Platform>,
+    context: Context,
+    namespace: Option<String>,
+    graph: ResourceGraph,
+    resources: Vec<PlannedResource>,
+    manifests: Vec<Value>,
+    warnings: Vec<String>,
+    workloads: Vec<WorkloadInput>,
+}
+
+impl Plan {
+    /// The context planned for.
+    #[must_use]
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// The namespace of the objects, if any.
+    #[must_use]
+    pub fn namespace(&self) -> Option<&str> {
+        self.namespace.as_deref()
+    }
+
+    /// The resource graph.
+    #[must_use]
+    pub fn graph(&self) -> &ResourceGraph {
+        &self.graph
+    }
+
+    /// The resources in resolution order.
+    #[must_use]
+    pub fn resources(&self) -> &[PlannedResource] {
+        &self.resources
+    }
+
+    /// The manifests in apply order: Namespace, environment objects, resource manifests in
+    /// graph order, then workloads by name.
+    #[must_use]
+    pub fn manifests(&self) -> &[Value] {
+        &self.manifests
+    }
+
+    /// Warnings about the plan (the development seed, ...).
+    #[must_use]
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The workloads the plan was made from.
+    #[must_use]
+    pub fn workloads(&self) -> &[WorkloadInput] {
+        &self.workloads
+    }
+
+    /// The manifests as a stream of YAML documents.
+    #[must_use]
+    pub fn to_yaml(&self) -> String {
+        let mut out = Vec::new();
+        let _ = self.write_yaml(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes the manifests as YAML documents, without building the whole text first.
+    ///
+    /// # Errors
+    /// The writer's errors.
+    pub fn write_yaml<W: Write>(&self, out: &mut W) -> io::Result<()> {
+        crate::render::yaml::write_documents(out, &self.manifests)
+    }
+
+    /// The manifests as a JSON array.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.manifests).unwrap_or_default()
+    }
+
+    /// Why the resource `key` got its definition: the winner, the criterion that fired and
+    /// every other candidate with its reason.
+    ///
+    /// # Errors
+    /// A key that does not parse or is not a resource of this plan.
+    pub fn explain(&self, key: &str) -> Result<Explanation> {
+        let parsed: ResourceKey = key
+            .parse()
+            .map_err(|e: String| Error::new(ErrorKind::Invalid, Location::default(), e))?;
+        if self.graph.resource(&parsed).is_none() {
+            let known: Vec<&str> = self.resources.iter().map(|r| r.key.as_str()).collect();
+            return Err(Error::new(
+                ErrorKind::Invalid,
+                Location::default(),
+                format!(
+                    "`{key}` is not a resource of this plan; resources: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        let request = Request::new(
+            parsed.kind(),
+            parsed.class(),
+            parsed.id().unwrap_or_default(),
+            &self.context,
+        );
+        matching::explain(&self.platform, &request)
+    }
+
+    /// The graph in Graphviz DOT.
+    #[must_use]
+    pub fn to_dot(&self) -> String {
+        export::dot(&self.graph)
+    }
+
+    /// The graph as a Mermaid flowchart.
+    #[must_use]
+    pub fn to_mermaid(&self) -> String {
+        export::mermaid(&self.graph)
+    }
+
+    /// The graph as JSON: nodes, edges and order.
+    #[must_use]
+    pub fn graph_json(&self) -> Value {
+        export::json(&self.graph, &self.resources)
+    }
+}
