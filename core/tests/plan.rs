@@ -46,26 +46,54 @@ fn plan_shop(env_type: &str) -> Plan {
         .unwrap()
 }
 
+/// Checks `yaml` against the golden file `name` (or writes it with GOLDPATH_UPDATE_GOLDEN).
+fn assert_golden(name: &str, yaml: &str) {
+    let golden = repo().join(format!("fixtures/golden/{name}.yaml"));
+    if std::env::var_os("GOLDPATH_UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, yaml).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+    assert!(
+        yaml == expected,
+        "output differs from {} (GOLDPATH_UPDATE_GOLDEN=1 to accept)",
+        golden.display()
+    );
+}
+
 const ENV_TYPES: [&str; 4] = ["development", "qa-light", "staging", "production"];
 
 #[test]
 fn the_shop_renders_as_the_golden_files_in_every_environment_type() {
     for env_type in ENV_TYPES {
-        let yaml = plan_shop(env_type).to_yaml();
-        let golden = repo().join(format!("fixtures/golden/shop-{env_type}.yaml"));
-        if std::env::var_os("GOLDPATH_UPDATE_GOLDEN").is_some() {
-            std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
-            std::fs::write(&golden, &yaml).unwrap();
-        }
-        let expected = std::fs::read_to_string(&golden).unwrap_or_default();
         let plan = plan_shop(env_type);
         plan.manifests().iter().for_each(kube::kube_check);
-        assert!(
-            yaml == expected,
-            "{env_type}: output differs from {} (GOLDPATH_UPDATE_GOLDEN=1 to accept)",
-            golden.display()
-        );
+        assert_golden(&format!("shop-{env_type}"), &plan.to_yaml());
     }
+}
+
+#[test]
+fn every_built_in_type_renders_with_no_platform_as_the_showcase_golden_file() {
+    let docs = Loader::default()
+        .path(&repo().join("fixtures/showcase"))
+        .unwrap();
+    let workloads: Vec<WorkloadInput> = docs
+        .workloads
+        .into_iter()
+        .map(WorkloadInput::from_loaded)
+        .collect();
+    let context = Context::new("showcase", "development", "development");
+    let plan = Engine::new(Platform::default())
+        .plan(&workloads, &context, &PlanOptions::default())
+        .unwrap();
+    plan.manifests().iter().for_each(kube::kube_check);
+    let types: std::collections::BTreeSet<&str> = plan
+        .resources()
+        .iter()
+        .map(|r| r.key.split('.').next().unwrap())
+        .collect();
+    assert_eq!(types.len(), 13, "{types:?}");
+    assert_golden("showcase", &plan.to_yaml());
 }
 
 #[test]
