@@ -27,7 +27,7 @@ struct Fixture {
     context: Context,
     params: Map<String, Value>,
     seed: SecretSeed,
-    workloads: Value,
+    workloads: std::sync::Arc<Value>,
     tree: Value,
 }
 
@@ -38,7 +38,7 @@ impl Fixture {
             key: key.parse().unwrap(),
             params: params.as_object().cloned().unwrap_or_default(),
             seed: SecretSeed::development(),
-            workloads: json!({
+            workloads: std::sync::Arc::new(json!({
                 "frontend": {"service": {"name": "frontend", "ports": {
                     "http": {"port": 80, "targetPort": 8080, "protocol": "TCP"},
                 }}},
@@ -46,7 +46,7 @@ impl Fixture {
                     "api": {"port": 8080, "targetPort": 8080, "protocol": "TCP"},
                 }}},
                 "worker": {"service": null},
-            }),
+            })),
             tree: json!({
                 "context": {"app": {"id": context.app}, "env": {"id": context.env, "type": context.env_type}},
                 "params": params,

@@ -68,7 +68,7 @@ impl Fixture {
             params: &self.params,
             seed: &self.seed,
             resolver: &resolver,
-            workloads: &serde_json::Value::Null,
+            workloads: &std::sync::Arc::new(serde_json::Value::Null),
             source: None,
         };
         f(&request)

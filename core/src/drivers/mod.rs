@@ -44,7 +44,7 @@
 //!     params: &serde_json::Map::new(),
 //!     seed: &SecretSeed::development(),
 //!     resolver: &resolver,
-//!     workloads: &serde_json::Value::Null,
+//!     workloads: &std::sync::Arc::new(serde_json::Value::Null),
 //!     source: None,
 //! };
 //! let provisioned = DriverRegistry::with_builtins().provision(&request).unwrap();
@@ -60,6 +60,8 @@ mod static_driver;
 mod substitution;
 mod template;
 mod workload_link;
+
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -96,7 +98,7 @@ pub struct ProvisionRequest<'a> {
     /// The workloads of the application and what they serve, as a JSON map: name →
     /// `{"service": {"name": ..., "ports": {NAME: {"port", "targetPort", "protocol"}}}}`
     /// (`service` is null for a workload without ports). Templates see it as `workloads`.
-    pub workloads: &'a Value,
+    pub workloads: &'a Arc<Value>,
     /// The workload whose request gave the params, or that first requested the resource;
     /// `None` for resources only referenced by definitions. Templates see it as `source`.
     pub source: Option<&'a str>,

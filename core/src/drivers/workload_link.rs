@@ -152,7 +152,7 @@ mod tests {
             params: &params,
             seed: &SecretSeed::development(),
             resolver: &resolver,
-            workloads: &workloads,
+            workloads: &std::sync::Arc::new(workloads),
             source: Some("frontend"),
         };
         WorkloadLinkDriver.provision(&req)

@@ -82,7 +82,7 @@ pub(crate) struct Resolution {
 /// Resolves the whole graph.
 pub(crate) fn resolve(input: &ResolveInput<'_>) -> Result<Resolution> {
     let mut state = State::default();
-    let services = services(input.workloads);
+    let services = std::sync::Arc::new(services(input.workloads));
     let mut order = Vec::new();
     let mut workloads = Vec::new();
     for node in input.graph.ordered() {
@@ -128,7 +128,7 @@ pub(crate) fn resolve(input: &ResolveInput<'_>) -> Result<Resolution> {
 fn provision(
     input: &ResolveInput<'_>,
     node: &ResourceNode,
-    services: &Value,
+    services: &std::sync::Arc<Value>,
     state: &mut State,
 ) -> Result<()> {
     let definition = &input.platform.definitions()[node.definition];

@@ -45,7 +45,6 @@ pub(super) fn variables(
             "secrets": secrets_tree(inputs),
         },
         "params": req.params,
-        "workloads": req.workloads,
         "source": req.source,
     });
     let generated = generated_function(
@@ -56,6 +55,7 @@ pub(super) fn variables(
     );
     minijinja::context! {
         generated => generated,
+        workloads => minijinja::Value::from_object(WorkloadMap(Arc::clone(req.workloads))),
         ..minijinja::Value::from(Serde(escaped(tree)))
     }
 }
@@ -93,6 +93,32 @@ fn secrets_tree(inputs: &ResolvedInputs) -> Map<String, Value> {
             (name.clone(), value)
         })
         .collect()
+}
+
+/// The application's workloads for templates, looked up lazily: a template that reads one
+/// workload converts only that one (planning thousands of workloads stays linear). Workload
+/// and Service names are DNS labels and ports numbers, so nothing here needs escaping.
+#[derive(Debug)]
+struct WorkloadMap(Arc<Value>);
+
+impl minijinja::value::Object for WorkloadMap {
+    fn get_value(self: &Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+        let child = self.0.get(key.as_str()?)?;
+        Some(minijinja::Value::from(Serde(child.clone())))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> minijinja::value::Enumerator {
+        let keys: Vec<minijinja::Value> = self
+            .0
+            .as_object()
+            .map(|m| {
+                m.keys()
+                    .map(|k| minijinja::Value::from(k.as_str()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        minijinja::value::Enumerator::Iter(Box::new(keys.into_iter()))
+    }
 }
 
 /// `value` with every `$` of its strings and keys doubled ([`escape`]).
