@@ -41,7 +41,7 @@ const WHAT: &str = "a secret value (a generated value, a secret input or a secre
 /// name the output or the manifest and the path, never the value.
 pub fn check_no_leak(provisioned: &Provisioned, sensitive: &[Sensitive<String>]) -> Result<()> {
     let needles = needles(provisioned, sensitive);
-    if needles.is_empty() {
+    if needles.is_empty() || !any_leak(provisioned, &needles) {
         return Ok(());
     }
     let mut errors = Vec::new();
@@ -66,6 +66,46 @@ pub fn check_no_leak(provisioned: &Provisioned, sensitive: &[Sensitive<String>])
 }
 
 /// The texts to look for, longest first so that a value containing another is named once.
+/// A quick pass that builds no paths: whether any needle appears where it may not. The
+/// detailed pass, which names every place, runs only when this finds something.
+fn any_leak(provisioned: &Provisioned, needles: &[&str]) -> bool {
+    let outputs = provisioned
+        .outputs
+        .iter()
+        .any(|(k, v)| contains_any(k, needles) || value_leaks(v, needles));
+    outputs
+        || provisioned.manifests.iter().any(|manifest| match manifest {
+            Value::Object(fields) if kind_of(manifest) == "Secret" => fields
+                .iter()
+                .filter(|(field, _)| !SECRET_DATA_FIELDS.contains(&field.as_str()))
+                .any(|(k, v)| contains_any(k, needles) || value_leaks(v, needles)),
+            other => value_leaks(other, needles),
+        })
+}
+
+fn value_leaks(value: &Value, needles: &[&str]) -> bool {
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        let hit = match value {
+            Value::String(text) => contains_any(text, needles),
+            Value::Number(number) => contains_any(&number.to_string(), needles),
+            Value::Array(items) => {
+                stack.extend(items);
+                false
+            }
+            Value::Object(map) => {
+                stack.extend(map.values());
+                map.keys().any(|k| contains_any(k, needles))
+            }
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+    }
+    false
+}
+
 fn needles<'a>(provisioned: &'a Provisioned, sensitive: &'a [Sensitive<String>]) -> Vec<&'a str> {
     let secret_outputs = provisioned
         .secrets

@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::placeholder::{Resolver, canonical_json, parse, substitute};
 use crate::platform::Definition;
-use crate::{DocPath, Error, Location, Result};
+use crate::{DocPath, Error, Location, PathSegment, Result};
 
 /// The path of a definition's `spec`, where driver error paths start.
 pub(crate) fn spec_path() -> DocPath {
@@ -66,18 +66,7 @@ pub(crate) fn substitute_map<'a>(
 }
 
 fn walk(value: &Value, resolver: &dyn Resolver, path: &DocPath, keys: Keys) -> Result<Value> {
-    Ok(match value {
-        Value::String(text) => substitute_text(text, resolver, path)?,
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| walk(item, resolver, &path.clone().index(i), keys))
-                .collect::<Result<_>>()?,
-        ),
-        Value::Object(map) => Value::Object(walk_map(map.iter(), resolver, path, keys)?),
-        scalar => scalar.clone(),
-    })
+    walk_value(value, resolver, keys).map_err(|failure| failure.into_error(path))
 }
 
 fn walk_map<'a>(
@@ -86,20 +75,95 @@ fn walk_map<'a>(
     path: &DocPath,
     keys: Keys,
 ) -> Result<Map<String, Value>> {
+    walk_entries(entries, resolver, keys).map_err(|failure| failure.into_error(path))
+}
+
+/// A substitution that failed somewhere below: the way down (innermost segment first) and the
+/// error, which gets its full path only when it is reported. Successful walks build no paths.
+struct Failure {
+    below: Vec<PathSegment>,
+    error: Error,
+}
+
+impl Failure {
+    fn at(mut self, segment: PathSegment) -> Self {
+        self.below.push(segment);
+        self
+    }
+
+    fn into_error(self, base: &DocPath) -> Error {
+        let mut path = base.clone();
+        for segment in self.below.into_iter().rev() {
+            path = match segment {
+                PathSegment::Key(k) => path.key(k),
+                PathSegment::Index(i) => path.index(i),
+            };
+        }
+        let located = self.error.into_diagnostics().into_iter().map(|mut d| {
+            d.location.path = path.clone();
+            d
+        });
+        Error::from_diagnostics(located.collect()).unwrap_or_else(|| {
+            Error::new(
+                crate::ErrorKind::Placeholder,
+                Location::default().with_path(path),
+                "substitution failed",
+            )
+        })
+    }
+}
+
+fn fail(error: Error) -> Failure {
+    Failure {
+        below: Vec::new(),
+        error,
+    }
+}
+
+fn walk_value(value: &Value, resolver: &dyn Resolver, keys: Keys) -> Result<Value, Failure> {
+    Ok(match value {
+        // Most strings hold no placeholder: copy them without parsing.
+        Value::String(text) if !text.contains('$') => value.clone(),
+        Value::String(text) => substitute_text(text, resolver, &DocPath::root()).map_err(fail)?,
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    walk_value(item, resolver, keys).map_err(|f| f.at(PathSegment::Index(i)))
+                })
+                .collect::<Result<_, Failure>>()?,
+        ),
+        Value::Object(map) => Value::Object(walk_entries(map.iter(), resolver, keys)?),
+        scalar => scalar.clone(),
+    })
+}
+
+fn walk_entries<'a>(
+    entries: impl Iterator<Item = (&'a String, &'a Value)>,
+    resolver: &dyn Resolver,
+    keys: Keys,
+) -> Result<Map<String, Value>, Failure> {
     let mut out = Map::new();
     for (key, value) in entries {
-        let item_path = path.clone().key(key);
-        let value = walk(value, resolver, &item_path, keys)?;
+        let here = || PathSegment::Key(key.clone());
+        let value = walk_value(value, resolver, keys).map_err(|f| f.at(here()))?;
         let key = match keys {
-            Keys::Verbatim => key.clone(),
-            Keys::Substituted => substitute_string(key, resolver, &item_path)?,
+            Keys::Substituted if key.contains('$') => {
+                substitute_string(key, resolver, &DocPath::root())
+                    .map_err(|e| fail(e).at(here()))?
+            }
+            _ => key.clone(),
         };
         if out.contains_key(&key) {
-            return Err(Error::new(
+            let message =
+                format!("two keys of this mapping become `{key}` after substitution: rename one");
+            return Err(fail(Error::new(
                 crate::ErrorKind::Invalid,
-                Location::default().with_path(item_path),
-                format!("two keys of this mapping become `{key}` after substitution: rename one"),
-            ));
+                Location::default(),
+                message,
+            ))
+            .at(here()));
         }
         out.insert(key, value);
     }

@@ -11,6 +11,7 @@ use crate::platform::Context;
 use crate::render::input::{ResolvedWorkload, Target};
 use crate::render::k8s::{environment_objects, workload_objects};
 use crate::resolve::Resolution;
+use crate::sensitive::Sensitive;
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::validate::names;
 use crate::{Error, ErrorKind, Location, Result};
@@ -36,7 +37,7 @@ const CLUSTER_SCOPED: &[&str] = &[
 ];
 
 pub(super) fn assemble(
-    resolution: &Resolution,
+    resolution: Resolution,
     context: &Context,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
@@ -47,9 +48,14 @@ pub(super) fn assemble(
         namespace: namespace.as_deref(),
         env_type,
     };
-    let mut workloads: Vec<&(ResolvedWorkload, Vec<Value>)> = resolution.workloads.iter().collect();
+    let Resolution {
+        resources,
+        mut workloads,
+        sensitive,
+    } = resolution;
     workloads.sort_by(|a, b| a.0.workload.metadata.name.cmp(&b.0.workload.metadata.name));
-    let resolved: Vec<ResolvedWorkload> = workloads.iter().map(|(w, _)| w.clone()).collect();
+    let (resolved, file_secrets): (Vec<ResolvedWorkload>, Vec<Vec<Value>>) =
+        workloads.into_iter().unzip();
 
     let mut manifests = environment_objects(&resolved, &target)?;
     if let (true, Some(ns)) = (options.create_namespace, &namespace)
@@ -60,11 +66,11 @@ pub(super) fn assemble(
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
         );
     }
-    for (_, state) in &resolution.resources {
-        manifests.extend(state.manifests.iter().cloned());
+    for (_, state) in resources {
+        manifests.extend(state.manifests);
     }
-    for (workload, secrets) in workloads {
-        manifests.extend(secrets.iter().cloned());
+    for (workload, secrets) in resolved.iter().zip(file_secrets) {
+        manifests.extend(secrets);
         manifests.extend(workload_objects(workload, &target)?);
     }
     if let Some(ns) = &namespace {
@@ -72,7 +78,7 @@ pub(super) fn assemble(
     }
     let manifests = deduplicate(manifests);
     check_names(&manifests)?;
-    check_no_secret_values(&manifests, resolution)?;
+    check_no_secret_values(&manifests, &sensitive)?;
     Ok(Assembled {
         namespace,
         manifests,
@@ -170,9 +176,8 @@ fn check_names(manifests: &[Value]) -> Result<()> {
 /// No sensitive value may be a string of an object other than a Secret's data. Secrets reach
 /// rendering only as references, so this is a last guard against a definition that copies a
 /// secret into plain fields.
-fn check_no_secret_values(manifests: &[Value], resolution: &Resolution) -> Result<()> {
-    let sensitive: HashSet<&str> = resolution
-        .sensitive
+fn check_no_secret_values(manifests: &[Value], sensitive: &[Sensitive<String>]) -> Result<()> {
+    let sensitive: HashSet<&str> = sensitive
         .iter()
         .map(|s| s.expose().as_str())
         .filter(|s| s.len() >= 4)

@@ -127,7 +127,6 @@ impl Engine {
             workloads,
             image: options.image.as_deref(),
         })?;
-        let assembled = assemble::assemble(&resolution, context, env_type, options)?;
         let mut warnings = Vec::new();
         if self.seed.is_development() {
             warnings.push(
@@ -148,6 +147,7 @@ impl Engine {
                 secrets: state.secrets.keys().cloned().collect(),
             })
             .collect();
+        let assembled = assemble::assemble(resolution, context, env_type, options)?;
         Ok(Plan {
             platform: Arc::clone(&self.platform),
             context: context.clone(),

@@ -3,7 +3,9 @@
 mod rendered;
 mod variables;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
@@ -48,8 +50,15 @@ pub const DEFAULT_FUEL: u64 = 1_000_000;
 ///
 /// [`SecretSeed::generate`]: super::SecretSeed::generate
 pub struct TemplateDriver {
-    environment: Environment<'static>,
+    /// The environment, with every template source seen so far compiled once, by source text.
+    compiled: Mutex<Compiled>,
     fuel: u64,
+}
+
+/// The environment and the names its templates got.
+struct Compiled {
+    environment: Environment<'static>,
+    names: HashMap<String, String>,
 }
 
 /// A rendered definition and the sensitive values that went into it.
@@ -81,7 +90,14 @@ impl TemplateDriver {
         let mut syntax = SyntaxConfig::builder();
         syntax.trim_blocks(true).lstrip_blocks(true);
         environment.set_syntax(syntax.build().unwrap_or_default());
-        Self { environment, fuel }
+        let compiled = Compiled {
+            environment,
+            names: HashMap::new(),
+        };
+        Self {
+            compiled: Mutex::new(compiled),
+            fuel,
+        }
     }
 
     /// Renders the definition's templates for `req`, without the leak check of
@@ -138,11 +154,34 @@ impl TemplateDriver {
             return Ok(Value::Null);
         };
         let text = self
-            .environment
-            .render_named_str(which.name(), source, vars.clone())
+            .render_compiled(which, source, vars)
             .map_err(|e| rendered::template_error(which, source, &e, self.fuel))?;
         let parsed = rendered::parse_yaml(which, &text)?;
         substitute_tree_and_keys(&parsed, req.resolver, &which.path())
+    }
+}
+
+impl TemplateDriver {
+    /// Renders `source`, compiling it on first use only: a definition's templates are parsed
+    /// once however many resources it provisions.
+    fn render_compiled(
+        &self,
+        which: Which,
+        source: &str,
+        vars: &minijinja::Value,
+    ) -> std::result::Result<String, minijinja::Error> {
+        let mut compiled = self.compiled.lock().unwrap_or_else(PoisonError::into_inner);
+        let Compiled { environment, names } = &mut *compiled;
+        let name = match names.get(source) {
+            Some(name) => name.clone(),
+            None => {
+                let name = format!("{}#{}", which.name(), names.len());
+                environment.add_template_owned(name.clone(), source.to_owned())?;
+                names.insert(source.to_owned(), name.clone());
+                name
+            }
+        };
+        environment.get_template(&name)?.render(vars.clone())
     }
 }
 
