@@ -73,18 +73,25 @@ impl PlanArgs {
         Ok(())
     }
 
+    /// Loads everything: the engine, the workloads, the context and the options.
+    pub fn prepare(&self) -> Result<Prepared> {
+        let env = self.env.clone().unwrap_or_else(|| self.env_type.clone());
+        Ok(Prepared {
+            engine: self.engine()?,
+            workloads: self.workloads()?,
+            context: Context::new(&self.app, env, &self.env_type),
+            options: PlanOptions {
+                namespace: self.namespace.clone(),
+                create_namespace: self.generate_namespace,
+                image: self.image.clone(),
+            },
+        })
+    }
+
     /// Loads everything and plans.
     pub fn plan(&self) -> Result<Plan> {
-        let engine = self.engine()?;
-        let workloads = self.workloads()?;
-        let env = self.env.clone().unwrap_or_else(|| self.env_type.clone());
-        let context = Context::new(&self.app, env, &self.env_type);
-        let options = PlanOptions {
-            namespace: self.namespace.clone(),
-            create_namespace: self.generate_namespace,
-            image: self.image.clone(),
-        };
-        engine.plan(&workloads, &context, &options)
+        let p = self.prepare()?;
+        p.engine.plan(&p.workloads, &p.context, &p.options)
     }
 
     fn engine(&self) -> Result<Engine> {
@@ -162,6 +169,18 @@ impl PlanArgs {
         }
         Ok(overrides)
     }
+}
+
+/// Everything a plan is made from.
+pub struct Prepared {
+    /// The engine (platform, built-ins, seed).
+    pub engine: Engine,
+    /// The workloads.
+    pub workloads: Vec<WorkloadInput>,
+    /// The context.
+    pub context: Context,
+    /// The options.
+    pub options: PlanOptions,
 }
 
 fn display(files: &[PathBuf]) -> String {

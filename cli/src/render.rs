@@ -47,48 +47,101 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    let plan = match args.plan.plan() {
-        Ok(plan) => plan,
+    let prepared = match args.plan.prepare() {
+        Ok(prepared) => prepared,
         Err(error) => {
             report(&error);
             return ExitCode::from(1);
         }
     };
-    for warning in plan.warnings() {
+    for warning in prepared.engine.warnings() {
         eprintln!("warning: {warning}");
     }
-    let written = match &args.out_dir {
-        Some(dir) => write_dir(&plan, dir, args.format),
-        None => write_file(&plan, &args.output, args.format),
+    let written = match (&args.out_dir, args.format) {
+        // YAML to one file streams: the plan's objects are never all held at once.
+        (None, Format::Yaml) => stream_yaml(&prepared, &args.output),
+        (out_dir, format) => {
+            match prepared
+                .engine
+                .plan(&prepared.workloads, &prepared.context, &prepared.options)
+            {
+                Ok(plan) => match out_dir {
+                    Some(dir) => write_dir(&plan, dir, format).map_err(Written::Io),
+                    None => write_file(&args.output, |out| write_plan(&plan, out, format))
+                        .map_err(Written::Io),
+                },
+                Err(error) => Err(Written::Plan(error)),
+            }
+        }
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Written::Plan(error)) => {
+            report(&error);
+            ExitCode::from(1)
+        }
+        Err(Written::Io(e)) => {
             eprintln!("error: cannot write the manifests: {e}");
             ExitCode::from(1)
         }
     }
 }
 
-fn write_file(plan: &Plan, path: &Path, format: Format) -> std::io::Result<()> {
-    if is_stdout(path) {
-        let mut out = BufWriter::new(std::io::stdout().lock());
-        write_plan(plan, &mut out, format)?;
-        return out.flush();
-    }
-    // Write next to the target and rename, so a reader never sees half a file.
-    let tmp = path.with_extension("goldpath-tmp");
-    let mut out = BufWriter::new(fs::File::create(&tmp)?);
-    write_plan(plan, &mut out, format)?;
-    out.into_inner()
-        .map_err(std::io::IntoInnerError::into_error)?
-        .sync_all()?;
-    fs::rename(&tmp, path)
+/// Why nothing (or only a temporary file, removed) was written.
+enum Written {
+    Plan(goldpath::Error),
+    Io(std::io::Error),
 }
 
-fn write_plan<W: Write>(plan: &Plan, out: &mut W, format: Format) -> std::io::Result<()> {
+/// Streams YAML into a temporary file renamed on success, so a failed plan leaves nothing.
+fn stream_yaml(p: &crate::inputs::Prepared, path: &Path) -> Result<(), Written> {
+    let mut failure = None;
+    let written = write_file(path, |out| {
+        p.engine
+            .write_yaml(&p.workloads, &p.context, &p.options, out)
+            .map_err(|e| {
+                failure = Some(e);
+                std::io::Error::other("the plan failed")
+            })
+    });
+    match (written, failure) {
+        (_, Some(error)) => Err(Written::Plan(error)),
+        (Err(e), None) => Err(Written::Io(e)),
+        (Ok(()), None) => Ok(()),
+    }
+}
+
+/// Writes through `write` to standard output, or to a temporary file next to `path` that is
+/// renamed over it on success and removed on failure, so a reader never sees half a file.
+fn write_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    if is_stdout(path) {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        write(&mut out)?;
+        return out.flush();
+    }
+    let tmp = path.with_extension("goldpath-tmp");
+    let result = (|| {
+        let mut out = BufWriter::new(fs::File::create(&tmp)?);
+        write(&mut out)?;
+        out.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .sync_all()
+    })();
+    match result {
+        Ok(()) => fs::rename(&tmp, path),
+        Err(e) => {
+            let _ = fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+fn write_plan(plan: &Plan, out: &mut dyn Write, format: Format) -> std::io::Result<()> {
     match format {
-        Format::Yaml => plan.write_yaml(out),
+        Format::Yaml => plan.write_yaml(&mut *out),
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, plan.manifests())?;
             out.write_all(b"\n")

@@ -1,26 +1,23 @@
-//! Putting the manifests of a plan together: order, namespace, duplicates, and the last checks
-//! (names Kubernetes accepts, no secret value outside a Secret).
+//! Putting the objects of a plan out in apply order, one at a time: the namespace filled in,
+//! duplicates dropped, names checked and no secret value outside a Secret's data. Nothing here
+//! holds the whole plan, so rendering a large application streams.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Value, json};
 
 use super::PlanOptions;
-use crate::placeholder::{self, lookup};
+use crate::placeholder::{self, canonical_json, lookup};
 use crate::platform::Context;
-use crate::render::input::{ResolvedWorkload, Target};
+use crate::render::input::Target;
 use crate::render::k8s::{environment_objects, workload_objects};
-use crate::resolve::Resolution;
+use crate::resolve::{
+    ResolveInput, Resources, provision_all, resolve_workloads, workload_outlines,
+};
 use crate::sensitive::Sensitive;
 use crate::spec::platform::EnvironmentTypeSpec;
-use crate::validate::names;
+use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, Result};
-
-/// The manifests of a plan, in apply order, and its namespace.
-pub(super) struct Assembled {
-    pub namespace: Option<String>,
-    pub manifests: Vec<Value>,
-}
 
 /// Kinds that live outside namespaces (the common ones; others are assumed namespaced).
 const CLUSTER_SCOPED: &[&str] = &[
@@ -36,53 +33,119 @@ const CLUSTER_SCOPED: &[&str] = &[
     "MutatingWebhookConfiguration",
 ];
 
-pub(super) fn assemble(
-    resolution: Resolution,
-    context: &Context,
+/// Where the objects go.
+pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
+
+/// Resolves and renders the whole plan, handing each object to `sink` in apply order:
+/// Namespace and environment objects, resource manifests in graph order, then each workload's
+/// objects by workload name. Returns the namespace and what is kept of the resources.
+pub(super) fn stream(
+    input: &ResolveInput<'_>,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
-) -> Result<Assembled> {
-    let namespace = namespace(context, env_type, options)?;
+    sink: &mut Sink<'_>,
+) -> Result<(Option<String>, Resources)> {
+    let namespace = namespace(input.context, env_type, options)?;
     let target = Target {
-        context,
+        context: input.context,
         namespace: namespace.as_deref(),
         env_type,
     };
-    let Resolution {
-        resources,
-        mut workloads,
-        sensitive,
-    } = resolution;
-    workloads.sort_by(|a, b| a.0.workload.metadata.name.cmp(&b.0.workload.metadata.name));
-    let (resolved, file_secrets): (Vec<ResolvedWorkload>, Vec<Vec<Value>>) =
-        workloads.into_iter().unzip();
+    let mut out = Output {
+        namespace: namespace.as_deref(),
+        seen: HashMap::new(),
+        needles: HashSet::new(),
+        known: 0,
+        sink,
+    };
 
-    let mut manifests = environment_objects(&resolved, &target)?;
+    let needs_outlines = env_type.is_some_and(|t| t.network_policy);
+    let outlines = if needs_outlines {
+        workload_outlines(input)
+    } else {
+        Vec::new()
+    };
+    let mut environment = environment_objects(&outlines, &target)?;
+    drop(outlines);
     if let (true, Some(ns)) = (options.create_namespace, &namespace)
-        && !manifests.iter().any(|m| m["kind"] == "Namespace")
+        && !environment.iter().any(|m| m["kind"] == "Namespace")
     {
-        manifests.insert(
+        environment.insert(
             0,
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
         );
     }
-    for (_, state) in resources {
-        manifests.extend(state.manifests);
+    for object in environment {
+        out.emit(object, &[])?;
     }
-    for (workload, secrets) in resolved.iter().zip(file_secrets) {
-        manifests.extend(secrets);
-        manifests.extend(workload_objects(workload, &target)?);
+    let resources = provision_all(input, &mut |manifests, sensitive| {
+        manifests
+            .into_iter()
+            .try_for_each(|m| out.emit(m, sensitive))
+    })?;
+    resolve_workloads(input, &resources, &mut |workload, secrets| {
+        for secret in secrets {
+            out.emit(secret, resources.sensitive())?;
+        }
+        for object in workload_objects(&workload, &target)? {
+            out.emit(object, resources.sensitive())?;
+        }
+        Ok(())
+    })?;
+    Ok((namespace, resources))
+}
+
+/// The checks every object passes on its way out.
+struct Output<'a, 's> {
+    namespace: Option<&'a str>,
+    /// A digest of each object put out, by identity, to drop exact duplicates.
+    seen: HashMap<(String, String, String, String), u64>,
+    /// The secret values met so far (four characters or more), and how many were looked at.
+    needles: HashSet<String>,
+    known: usize,
+    sink: &'a mut Sink<'s>,
+}
+
+impl Output<'_, '_> {
+    fn emit(&mut self, mut object: Value, sensitive: &[Sensitive<String>]) -> Result<()> {
+        if let Some(ns) = self.namespace {
+            set_namespace(&mut object, ns);
+        }
+        check_name(&object)?;
+        for new in sensitive.iter().skip(self.known) {
+            if new.expose().len() >= 4 {
+                self.needles.insert(new.expose().clone());
+            }
+        }
+        self.known = self.known.max(sensitive.len());
+        check_no_secret_values(&object, &self.needles)?;
+        let field = |p: &str| {
+            object
+                .pointer(p)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let id = (
+            field("/apiVersion"),
+            field("/kind"),
+            field("/metadata/namespace"),
+            field("/metadata/name"),
+        );
+        let digest = fnv1a64(canonical_json(&object).as_bytes());
+        match self.seen.get(&id) {
+            // Shared infrastructure that several resources render alike appears once.
+            Some(&previous) if previous == digest => Ok(()),
+            Some(_) => Err(invalid(format!(
+                "two different {} objects are named `{}`: make the definitions that render them use different names",
+                id.1, id.3
+            ))),
+            None => {
+                self.seen.insert(id, digest);
+                (self.sink)(object)
+            }
+        }
     }
-    if let Some(ns) = &namespace {
-        set_namespace(&mut manifests, ns);
-    }
-    let manifests = deduplicate(manifests);
-    check_names(&manifests)?;
-    check_no_secret_values(&manifests, &sensitive)?;
-    Ok(Assembled {
-        namespace,
-        manifests,
-    })
 }
 
 /// `--namespace`, else the environment type's pattern with the context filled in.
@@ -109,110 +172,69 @@ fn namespace(
     Ok(Some(name))
 }
 
-fn set_namespace(manifests: &mut [Value], namespace: &str) {
-    for manifest in manifests {
-        let kind = manifest["kind"].as_str().unwrap_or_default();
-        if CLUSTER_SCOPED.contains(&kind) {
-            continue;
-        }
-        if let Some(metadata) = manifest.get_mut("metadata").and_then(Value::as_object_mut) {
-            metadata
-                .entry("namespace")
-                .or_insert_with(|| Value::from(namespace));
-        }
+fn set_namespace(object: &mut Value, namespace: &str) {
+    let kind = object["kind"].as_str().unwrap_or_default();
+    if CLUSTER_SCOPED.contains(&kind) {
+        return;
+    }
+    if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
+        metadata
+            .entry("namespace")
+            .or_insert_with(|| Value::from(namespace));
     }
 }
 
-/// One object per apiVersion, kind, namespace and name: a later one replaces an earlier one in
-/// its place (shared infrastructure rendered by several resources appears once).
-fn deduplicate(manifests: Vec<Value>) -> Vec<Value> {
-    let mut position: HashMap<(String, String, String, String), usize> = HashMap::new();
-    let mut out: Vec<Value> = Vec::with_capacity(manifests.len());
-    for manifest in manifests {
-        let field = |p: &str| {
-            manifest
-                .pointer(p)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let id = (
-            field("/apiVersion"),
-            field("/kind"),
-            field("/metadata/namespace"),
-            field("/metadata/name"),
-        );
-        match position.get(&id) {
-            Some(&at) => out[at] = manifest,
-            None => {
-                position.insert(id, out.len());
-                out.push(manifest);
-            }
-        }
+/// An object has an apiVersion, a kind and a name Kubernetes accepts.
+fn check_name(object: &Value) -> Result<()> {
+    let kind = object.get("kind").and_then(Value::as_str);
+    let name = object.pointer("/metadata/name").and_then(Value::as_str);
+    let problem = match (object.get("apiVersion").and_then(Value::as_str), kind, name) {
+        (Some(_), Some(_), Some(name)) => names::dns1123_subdomain(name).err(),
+        _ => Some("every object needs `apiVersion`, `kind` and `metadata.name`".to_owned()),
+    };
+    match problem {
+        Some(p) => Err(invalid(format!(
+            "{} `{}`: {p}",
+            kind.unwrap_or("object"),
+            name.unwrap_or("(unnamed)")
+        ))),
+        None => Ok(()),
     }
-    out
-}
-
-/// Every object has an apiVersion, a kind and a name Kubernetes accepts.
-fn check_names(manifests: &[Value]) -> Result<()> {
-    let errors = manifests.iter().filter_map(|m| {
-        let kind = m.get("kind").and_then(Value::as_str);
-        let name = m.pointer("/metadata/name").and_then(Value::as_str);
-        let problem = match (m.get("apiVersion").and_then(Value::as_str), kind, name) {
-            (Some(_), Some(_), Some(name)) => names::dns1123_subdomain(name).err(),
-            _ => Some("every object needs `apiVersion`, `kind` and `metadata.name`".to_owned()),
-        };
-        problem.map(|p| {
-            invalid(format!(
-                "{} `{}`: {p}",
-                kind.unwrap_or("object"),
-                name.unwrap_or("(unnamed)")
-            ))
-        })
-    });
-    Error::join(errors).map_or(Ok(()), Err)
 }
 
 /// No sensitive value may be a string of an object other than a Secret's data. Secrets reach
 /// rendering only as references, so this is a last guard against a definition that copies a
 /// secret into plain fields.
-fn check_no_secret_values(manifests: &[Value], sensitive: &[Sensitive<String>]) -> Result<()> {
-    let sensitive: HashSet<&str> = sensitive
-        .iter()
-        .map(|s| s.expose().as_str())
-        .filter(|s| s.len() >= 4)
-        .collect();
-    if sensitive.is_empty() {
+fn check_no_secret_values(object: &Value, needles: &HashSet<String>) -> Result<()> {
+    if needles.is_empty() {
         return Ok(());
     }
-    for manifest in manifests {
-        let is_secret = manifest["kind"] == "Secret";
-        let mut stack = vec![(manifest, false)];
-        while let Some((value, in_data)) = stack.pop() {
-            match value {
-                Value::String(s) if !in_data && sensitive.contains(s.as_str()) => {
-                    let kind = manifest["kind"].as_str().unwrap_or("object");
-                    let name = manifest
-                        .pointer("/metadata/name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("(unnamed)");
-                    return Err(Error::new(
-                        ErrorKind::Driver,
-                        Location::default(),
-                        format!(
-                            "{kind} `{name}` contains a secret value outside a Secret's data: reference the secret instead"
-                        ),
-                    ));
-                }
-                Value::Array(items) => stack.extend(items.iter().map(|i| (i, in_data))),
-                Value::Object(map) => stack.extend(map.iter().map(|(k, v)| {
-                    (
-                        v,
-                        in_data || (is_secret && (k == "data" || k == "stringData")),
-                    )
-                })),
-                _ => {}
+    let is_secret = object["kind"] == "Secret";
+    let mut stack = vec![(object, false)];
+    while let Some((value, in_data)) = stack.pop() {
+        match value {
+            Value::String(s) if !in_data && needles.contains(s) => {
+                let kind = object["kind"].as_str().unwrap_or("object");
+                let name = object
+                    .pointer("/metadata/name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(unnamed)");
+                return Err(Error::new(
+                    ErrorKind::Driver,
+                    Location::default(),
+                    format!(
+                        "{kind} `{name}` contains a secret value outside a Secret's data: reference the secret instead"
+                    ),
+                ));
             }
+            Value::Array(items) => stack.extend(items.iter().map(|i| (i, in_data))),
+            Value::Object(map) => stack.extend(map.iter().map(|(k, v)| {
+                (
+                    v,
+                    in_data || (is_secret && (k == "data" || k == "stringData")),
+                )
+            })),
+            _ => {}
         }
     }
     Ok(())

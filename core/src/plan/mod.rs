@@ -29,7 +29,7 @@ use crate::drivers::{Driver, DriverRegistry, SecretSeed};
 use crate::graph::{GraphInput, ResourceGraph};
 use crate::matching::{self, Explanation, Request};
 use crate::platform::{Context, Platform};
-use crate::resolve::{ResolveInput, WorkloadInput, resolve};
+use crate::resolve::{ResolveInput, WorkloadInput};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 
 /// Options of one plan, as `score-k8s generate` has them.
@@ -100,6 +100,71 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
     ) -> Result<Plan> {
+        let mut manifests = Vec::new();
+        let (graph, namespace, resources) =
+            self.stream(workloads, context, options, &mut |object| {
+                manifests.push(object);
+                Ok(())
+            })?;
+        Ok(Plan {
+            platform: Arc::clone(&self.platform),
+            context: context.clone(),
+            namespace,
+            graph,
+            resources,
+            manifests,
+            warnings: self.warnings(),
+            workloads: workloads.to_vec(),
+        })
+    }
+
+    /// Plans and writes the manifests as YAML documents to `out` one object at a time, without
+    /// holding the plan's objects: what `goldpath render` does. The output is the same as
+    /// [`Plan::write_yaml`] of [`Engine::plan`]. On an error part of the output may have been
+    /// written: write to a temporary file and rename it on success.
+    ///
+    /// # Errors
+    /// As [`Engine::plan`], and the writer's errors as [`ErrorKind::Io`].
+    pub fn write_yaml<W: Write + ?Sized>(
+        &self,
+        workloads: &[WorkloadInput],
+        context: &Context,
+        options: &PlanOptions,
+        out: &mut W,
+    ) -> Result<()> {
+        self.stream(workloads, context, options, &mut |object| {
+            crate::render::yaml::write_documents(out, [&object]).map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    Location::default(),
+                    format!("cannot write the manifests: {e}"),
+                )
+            })
+        })
+        .map(|_| ())
+    }
+
+    /// Warnings every plan of this engine carries.
+    #[must_use]
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if self.seed.is_development() {
+            warnings.push(
+                "generated secrets use the fixed development seed: pass --secret-seed-file or GOLDPATH_SECRET_SEED for real environments"
+                    .to_owned(),
+            );
+        }
+        warnings
+    }
+
+    /// Builds the graph, then resolves and renders, handing each object to `sink` in order.
+    fn stream(
+        &self,
+        workloads: &[WorkloadInput],
+        context: &Context,
+        options: &PlanOptions,
+        sink: &mut assemble::Sink<'_>,
+    ) -> Result<(ResourceGraph, Option<String>, Vec<PlannedResource>)> {
         let env_type = self.environment_type(context)?;
         let specs: Vec<_> = workloads.iter().map(|w| w.workload.clone()).collect();
         let matcher = |key: &ResourceKey| {
@@ -118,7 +183,8 @@ impl Engine {
             matcher: &matcher,
         };
         let graph = crate::graph::build(&input)?;
-        let resolution = resolve(&ResolveInput {
+        drop(specs);
+        let input = ResolveInput {
             graph: &graph,
             platform: &self.platform,
             drivers: &self.drivers,
@@ -126,38 +192,28 @@ impl Engine {
             context,
             workloads,
             image: options.image.as_deref(),
-        })?;
-        let mut warnings = Vec::new();
-        if self.seed.is_development() {
-            warnings.push(
-                "generated secrets use the fixed development seed: pass --secret-seed-file or GOLDPATH_SECRET_SEED for real environments"
-                    .to_owned(),
-            );
-        }
-        let resources = resolution
-            .resources
+        };
+        let (namespace, resolved) = assemble::stream(&input, env_type, options, sink)?;
+        let resources = resolved
+            .order
             .iter()
-            .map(|(key, state)| PlannedResource {
+            .map(|key| PlannedResource {
                 key: key.to_string(),
                 definition: graph
                     .resource(key)
                     .map(|r| self.platform.definitions()[r.definition].name.clone())
                     .unwrap_or_default(),
-                outputs: state.outputs.clone(),
-                secrets: state.secrets.keys().cloned().collect(),
+                outputs: resolved
+                    .get(key)
+                    .map(|s| s.outputs.clone())
+                    .unwrap_or_default(),
+                secrets: resolved
+                    .get(key)
+                    .map(|s| s.secrets.keys().cloned().collect())
+                    .unwrap_or_default(),
             })
             .collect();
-        let assembled = assemble::assemble(resolution, context, env_type, options)?;
-        Ok(Plan {
-            platform: Arc::clone(&self.platform),
-            context: context.clone(),
-            namespace: assembled.namespace,
-            graph,
-            resources,
-            manifests: assembled.manifests,
-            warnings,
-            workloads: workloads.to_vec(),
-        })
+        Ok((graph, namespace, resources))
     }
 
     fn environment_type(
@@ -265,7 +321,7 @@ impl Plan {
     ///
     /// # Errors
     /// The writer's errors.
-    pub fn write_yaml<W: Write>(&self, out: &mut W) -> io::Result<()> {
+    pub fn write_yaml<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
         crate::render::yaml::write_documents(out, &self.manifests)
     }
 

@@ -25,7 +25,7 @@ pub fn to_string(value: &Value) -> String {
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_documents<'a, W: Write>(
+pub fn write_documents<'a, W: Write + ?Sized>(
     out: &mut W,
     values: impl IntoIterator<Item = &'a Value>,
 ) -> io::Result<()> {
@@ -40,7 +40,7 @@ pub fn write_documents<'a, W: Write>(
 ///
 /// # Errors
 /// The writer's errors.
-pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
+pub fn write_value<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Result<()> {
     match value {
         Value::Object(map) if !map.is_empty() => write_map(out, value, 0),
         Value::Array(items) if !items.is_empty() => write_seq(out, items, 0),
@@ -51,7 +51,7 @@ pub fn write_value<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
     }
 }
 
-fn indent<W: Write>(out: &mut W, level: usize) -> io::Result<()> {
+fn indent<W: Write + ?Sized>(out: &mut W, level: usize) -> io::Result<()> {
     for _ in 0..level {
         out.write_all(b"  ")?;
     }
@@ -67,7 +67,7 @@ fn sorted_entries(value: &Value) -> Vec<(&String, &Value)> {
     entries
 }
 
-fn write_map<W: Write>(out: &mut W, value: &Value, level: usize) -> io::Result<()> {
+fn write_map<W: Write + ?Sized>(out: &mut W, value: &Value, level: usize) -> io::Result<()> {
     for (n, (key, item)) in sorted_entries(value).into_iter().enumerate() {
         if n > 0 {
             indent(out, level)?;
@@ -80,7 +80,7 @@ fn write_map<W: Write>(out: &mut W, value: &Value, level: usize) -> io::Result<(
 }
 
 /// Writes what follows `key:` or `- `: a scalar on the same line, or a block below.
-fn write_nested<W: Write>(out: &mut W, item: &Value, level: usize) -> io::Result<()> {
+fn write_nested<W: Write + ?Sized>(out: &mut W, item: &Value, level: usize) -> io::Result<()> {
     match item {
         Value::Object(map) if !map.is_empty() => {
             out.write_all(b"\n")?;
@@ -100,7 +100,7 @@ fn write_nested<W: Write>(out: &mut W, item: &Value, level: usize) -> io::Result
     }
 }
 
-fn write_seq<W: Write>(out: &mut W, items: &[Value], level: usize) -> io::Result<()> {
+fn write_seq<W: Write + ?Sized>(out: &mut W, items: &[Value], level: usize) -> io::Result<()> {
     for (n, item) in items.iter().enumerate() {
         if n > 0 {
             indent(out, level)?;
@@ -125,7 +125,7 @@ fn write_seq<W: Write>(out: &mut W, items: &[Value], level: usize) -> io::Result
     Ok(())
 }
 
-fn write_scalar<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
+fn write_scalar<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Result<()> {
     match value {
         Value::Null => out.write_all(b"null"),
         Value::Bool(b) => out.write_all(if *b { b"true" } else { b"false" }),
@@ -136,7 +136,7 @@ fn write_scalar<W: Write>(out: &mut W, value: &Value) -> io::Result<()> {
     }
 }
 
-fn write_string<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
+fn write_string<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
     if is_plain_safe(s) {
         out.write_all(s.as_bytes())
     } else {

@@ -71,58 +71,92 @@ pub(crate) struct ResolveInput<'a> {
     pub image: Option<&'a str>,
 }
 
-/// The result: every resource's state (in graph order), and the resolved workloads with the
-/// Secrets their files need.
-pub(crate) struct Resolution {
-    pub resources: Vec<(ResourceKey, ResourceState)>,
-    pub workloads: Vec<(ResolvedWorkload, Vec<Value>)>,
-    pub sensitive: Vec<Sensitive<String>>,
+/// What is kept of the resources once their manifests have been handed on: outputs and secret
+/// references (for workloads and the plan's summary), in graph order, and the secret values
+/// met (for the leak check).
+pub(crate) struct Resources {
+    pub order: Vec<ResourceKey>,
+    state: State,
 }
 
-/// Resolves the whole graph.
-pub(crate) fn resolve(input: &ResolveInput<'_>) -> Result<Resolution> {
+impl Resources {
+    /// The state of a resource (its manifests already handed on).
+    pub fn get(&self, key: &ResourceKey) -> Option<&ResourceState> {
+        self.state.resources.get(key)
+    }
+
+    /// Every secret value met so far.
+    pub fn sensitive(&self) -> &[Sensitive<String>] {
+        &self.state.sensitive
+    }
+}
+
+/// Receives the manifests of one resource, with every secret value met so far.
+pub(crate) type ManifestSink<'s> = dyn FnMut(Vec<Value>, &[Sensitive<String>]) -> Result<()> + 's;
+
+/// Provisions every resource in graph order, handing each one's manifests to `emit` as soon as
+/// it is provisioned, so a plan never holds them all.
+pub(crate) fn provision_all(
+    input: &ResolveInput<'_>,
+    emit: &mut ManifestSink<'_>,
+) -> Result<Resources> {
     let mut state = State::default();
     let services = std::sync::Arc::new(services(input.workloads));
     let mut order = Vec::new();
-    let mut workloads = Vec::new();
     for node in input.graph.ordered() {
-        match node {
-            Node::Resource(resource) => {
-                provision(input, resource, &services, &mut state)?;
-                order.push(resource.key.clone());
-            }
-            Node::Workload(name) => {
-                let Some(w) = input
-                    .workloads
-                    .iter()
-                    .find(|w| &w.workload.metadata.name == name)
-                else {
-                    continue;
-                };
-                let scope = WorkloadScope::new(&w.workload, &state);
-                let linked = linked_from(input.graph, name);
-                let resolution =
-                    workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked)
-                        .map_err(|e| match &w.file {
-                            Some(file) => e.in_file(file),
-                            None => e,
-                        })?;
-                workloads.push((resolution.resolved, resolution.secrets));
-            }
+        if let Node::Resource(resource) = node {
+            provision(input, resource, &services, &mut state)?;
+            let manifests = state
+                .resources
+                .get_mut(&resource.key)
+                .map(|r| std::mem::take(&mut r.manifests));
+            emit(manifests.unwrap_or_default(), &state.sensitive)?;
+            order.push(resource.key.clone());
         }
     }
-    let resources = order
-        .into_iter()
-        .map(|key| {
-            let state = state.resources.remove(&key).unwrap_or_default();
-            (key, state)
+    Ok(Resources { order, state })
+}
+
+/// Resolves the workloads in name order, handing each to `emit` with the Secrets its files
+/// need.
+pub(crate) fn resolve_workloads(
+    input: &ResolveInput<'_>,
+    resources: &Resources,
+    emit: &mut dyn FnMut(ResolvedWorkload, Vec<Value>) -> Result<()>,
+) -> Result<()> {
+    let mut workloads: Vec<&WorkloadInput> = input.workloads.iter().collect();
+    workloads.sort_by(|a, b| a.workload.metadata.name.cmp(&b.workload.metadata.name));
+    for w in workloads {
+        let name = &w.workload.metadata.name;
+        let scope = WorkloadScope::new(&w.workload, &resources.state);
+        let linked = linked_from(input.graph, name);
+        let resolution =
+            workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked).map_err(
+                |e| match &w.file {
+                    Some(file) => e.in_file(file),
+                    None => e,
+                },
+            )?;
+        emit(resolution.resolved, resolution.secrets)?;
+    }
+    Ok(())
+}
+
+/// The workloads as the environment objects need them (names, ports, links, routes), before
+/// any of them is resolved.
+pub(crate) fn workload_outlines(input: &ResolveInput<'_>) -> Vec<ResolvedWorkload> {
+    let mut outlines: Vec<ResolvedWorkload> = input
+        .workloads
+        .iter()
+        .map(|w| ResolvedWorkload {
+            workload: w.workload.clone(),
+            containers: std::collections::BTreeMap::new(),
+            linked_from: linked_from(input.graph, &w.workload.metadata.name),
+            routed: w.workload.resources.values().any(|r| r.kind == "route"),
         })
         .collect();
-    Ok(Resolution {
-        resources,
-        workloads,
-        sensitive: state.sensitive,
-    })
+    outlines.sort_by(|a, b| a.workload.metadata.name.cmp(&b.workload.metadata.name));
+    outlines
 }
 
 fn provision(
