@@ -303,3 +303,31 @@ fn upstream_score_examples_render_with_the_built_in_platform() {
     println!("rendered {rendered} upstream examples");
     assert!(rendered >= 10, "only {rendered} examples rendered");
 }
+
+/// A platform whose managed postgres takes a literal secret password from its inputs.
+fn platform_with_literal_secret(password: &str) -> Platform {
+    let text = format!(
+        "apiVersion: goldpath.dev/v1alpha1\nkind: ResourceDefinition\nmetadata: {{name: pg-literal}}\nspec:\n  type: postgres\n  driver: static\n  criteria: [{{}}]\n  inputs:\n    values: {{host: db.internal, port: 5432, name: shop, username: shop}}\n    secrets: {{password: {}}}\n",
+        serde_json::Value::from(password)
+    );
+    let docs = Loader::default().str(&text, None).unwrap();
+    Platform::from_documents(docs.platform.into_iter().map(|l| l.document))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+    #[test]
+    fn literal_secret_inputs_stay_in_secrets_and_plans_are_deterministic(password in "[A-Za-z0-9!#%&*+,.:;=?@^_~-]{8,40}") {
+        let engine = Engine::new(platform_with_literal_secret(&password));
+        let context = Context::new("shop", "dev", "development");
+        let plan = engine.plan(&shop(), &context, &PlanOptions::default()).unwrap();
+        for s in plain_strings(&plan) {
+            prop_assert!(!s.contains(password.as_str()), "the secret leaked into {}", s);
+        }
+        let again = engine.plan(&shop(), &context, &PlanOptions::default()).unwrap();
+        prop_assert_eq!(plan.to_yaml(), again.to_yaml());
+        let mut streamed = Vec::new();
+        engine.write_yaml(&shop(), &context, &PlanOptions::default(), &mut streamed).unwrap();
+        prop_assert_eq!(String::from_utf8(streamed).unwrap(), plan.to_yaml(), "streaming writes what plan holds");
+    }
+}
