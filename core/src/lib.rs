@@ -10,6 +10,7 @@
 
 pub mod builtins;
 pub mod drivers;
+mod encoding;
 pub mod error;
 pub mod graph;
 pub mod load;

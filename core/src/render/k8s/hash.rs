@@ -1,6 +1,7 @@
 //! The stable hashes inside generated names: fixed by their specifications, so a name never
 //! changes between versions or platforms.
 
+use crate::encoding::base64_url;
 use crate::render::input::SecretRef;
 use crate::validate::names::fnv1a64;
 
@@ -30,22 +31,6 @@ fn fnv1_128(bytes: &[u8]) -> u128 {
     })
 }
 
-/// URL-safe base64 (RFC 4648 §5) without padding.
-fn base64_url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let mut block = [0u8; 3];
-        block[..chunk.len()].copy_from_slice(chunk);
-        let bits = u32::from(block[0]) << 16 | u32::from(block[1]) << 8 | u32::from(block[2]);
-        for index in 0..=chunk.len() {
-            let sextet = (bits >> (18 - 6 * index)) & 0x3f;
-            out.push(char::from(ALPHABET[sextet as usize]));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,16 +39,6 @@ mod tests {
     fn fnv1_128_matches_published_vectors() {
         assert_eq!(fnv1_128(b""), 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
         assert_eq!(fnv1_128(b"a"), 0xd228_cb69_101a_8caf_7891_2b70_4e4a_141e);
-    }
-
-    #[test]
-    fn base64_url_follows_rfc_4648() {
-        assert_eq!(base64_url(b""), "");
-        assert_eq!(base64_url(b"f"), "Zg");
-        assert_eq!(base64_url(b"fo"), "Zm8");
-        assert_eq!(base64_url(b"foo"), "Zm9v");
-        assert_eq!(base64_url(b"foob"), "Zm9vYg");
-        assert_eq!(base64_url(&[0xfb, 0xff]), "-_8");
     }
 
     #[test]
