@@ -128,6 +128,15 @@ fn backend_env(plan: &Plan, name: &str) -> Value {
         .unwrap_or(Value::Null)
 }
 
+/// The definition the backend's database matched.
+fn database_definition(plan: &Plan) -> &str {
+    let resources = plan.resources();
+    let db = resources
+        .iter()
+        .find(|r| r.key == "postgres.default#backend.db");
+    &db.expect("the backend has a database").definition
+}
+
 #[test]
 fn development_and_qa_run_the_database_in_cluster_staging_and_production_use_the_managed_one() {
     for env_type in ["development", "qa-light"] {
@@ -137,12 +146,7 @@ fn development_and_qa_run_the_database_in_cluster_staging_and_production_use_the
             1,
             "{env_type}: in-cluster postgres"
         );
-        let definition = &plan
-            .resources()
-            .iter()
-            .find(|r| r.key == "postgres.default#backend.db")
-            .unwrap()
-            .definition;
+        let definition = database_definition(&plan);
         assert_eq!(definition, "postgres-in-cluster");
         assert!(
             backend_env(&plan, "DATABASE_HOST")["value"]
@@ -157,12 +161,7 @@ fn development_and_qa_run_the_database_in_cluster_staging_and_production_use_the
             objects(&plan, "StatefulSet").is_empty(),
             "{env_type}: no in-cluster database"
         );
-        let definition = &plan
-            .resources()
-            .iter()
-            .find(|r| r.key == "postgres.default#backend.db")
-            .unwrap()
-            .definition;
+        let definition = database_definition(&plan);
         assert_eq!(definition, "postgres-managed");
         assert_eq!(
             backend_env(&plan, "DATABASE_HOST")["value"],
