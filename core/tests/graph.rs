@@ -52,8 +52,9 @@ fn graph(workloads: &[Workload], definitions: &[Definition]) -> goldpath::Result
                 )
             })
     };
+    let workloads: Vec<&Workload> = workloads.iter().collect();
     build(&GraphInput {
-        workloads,
+        workloads: &workloads,
         context: &context,
         definitions,
         matcher: &matcher,

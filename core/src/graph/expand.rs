@@ -18,7 +18,7 @@ use crate::{DocPath, Error, ErrorKind, Location, ResourceKey, Result};
 /// What the graph is built from.
 pub struct GraphInput<'a> {
     /// The workloads of the application.
-    pub workloads: &'a [Workload],
+    pub workloads: &'a [&'a Workload],
     /// The context of the plan.
     pub context: &'a Context,
     /// The platform's definitions (indexes in nodes refer to this slice).
@@ -74,7 +74,7 @@ impl<'a> Builder<'a> {
 
     /// Workload nodes, their requests, service links and params references.
     fn seed(&mut self) -> Result<()> {
-        let mut workloads: Vec<&Workload> = self.input.workloads.iter().collect();
+        let mut workloads: Vec<&Workload> = self.input.workloads.to_vec();
         workloads.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
         for workload in &workloads {
             let name = NodeName::Workload(workload.metadata.name.clone());
@@ -361,7 +361,7 @@ fn link_target(
     workload: &Workload,
     local: &str,
     request: &ResourceRequest,
-    all: &[Workload],
+    all: &[&Workload],
 ) -> Result<String> {
     let param = request
         .params
@@ -396,12 +396,7 @@ fn link_target(
 
 fn request_error(workload: &str, local: &str, message: &str) -> Error {
     let path = DocPath::root().key("resources").key(local);
-    let location = Location {
-        file: None,
-        line: None,
-        column: None,
-        path,
-    };
+    let location = Location::default().with_path(path);
     Error::new(
         ErrorKind::Invalid,
         location,

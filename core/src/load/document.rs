@@ -116,9 +116,9 @@ impl Documents {
     }
 
     /// The one workload of a single-document Score input.
-    pub(crate) fn into_single_workload(mut self, origin: &Origin) -> Result<Workload> {
+    pub(crate) fn into_single_workload(mut self, origin: &Origin) -> Result<Loaded<Workload>> {
         match (self.workloads.len(), self.platform.len()) {
-            (1, 0) => Ok(self.workloads.remove(0).document),
+            (1, 0) => Ok(self.workloads.remove(0)),
             (0, 0) => Err(origin.locate(Error::new(ErrorKind::Yaml, Location::default(), "the input holds no document: expected one Score workload"))),
             _ => Err(origin.locate(Error::new(
                 ErrorKind::Yaml,

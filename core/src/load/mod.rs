@@ -88,7 +88,7 @@ impl Loader {
     pub fn score_str(&self, text: &str, name: Option<&str>) -> Result<Workload> {
         let origin = Origin::new(name.map(str::to_owned), None);
         let docs = self.documents_from_text(text, &origin)?;
-        docs.into_single_workload(&origin)
+        docs.into_single_workload(&origin).map(|l| l.document)
     }
 
     /// Loads every document of a text stream (Score workloads and platform documents).
@@ -144,14 +144,18 @@ impl Loader {
     fn load_files(&self, files: &[PathBuf]) -> Vec<Result<Documents>> {
         let workers = std::thread::available_parallelism().map_or(1, usize::from);
         if workers < 2 || files.len() < 16 {
-            return files.iter().map(|f| self.load_file(f)).collect();
+            return files.iter().map(|f| self.load_file(f, None)).collect();
         }
         let chunk = files.len().div_ceil(workers);
         std::thread::scope(|scope| {
             let handles: Vec<_> = files
                 .chunks(chunk)
                 .map(|part| {
-                    scope.spawn(move || part.iter().map(|f| self.load_file(f)).collect::<Vec<_>>())
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|f| self.load_file(f, None))
+                            .collect::<Vec<_>>()
+                    })
                 })
                 .collect();
             handles
@@ -167,25 +171,9 @@ impl Loader {
     /// # Errors
     /// Every problem of the file, or of the overrides.
     pub fn score_file_with(&self, file: &Path, overrides: &Overrides) -> Result<Loaded<Workload>> {
-        let name = file.display().to_string();
-        let origin = Origin::new(Some(name), file.parent().map(Path::to_path_buf));
-        let text = sources::read_text(file, &self.limits)?;
-        let mut parsed = yaml::parse_stream(&text, &self.limits).map_err(|e| origin.locate(e))?;
-        for doc in &mut parsed {
-            overrides
-                .apply(&mut doc.value)
-                .map_err(|e| origin.locate(e))?;
-        }
-        let mut docs = document::build(&text, parsed, &origin)?;
-        docs.check_single_workload_file(&origin)?;
-        match (docs.workloads.len(), docs.platform.len()) {
-            (1, 0) => Ok(docs.workloads.remove(0)),
-            _ => Err(origin.locate(crate::Error::new(
-                crate::ErrorKind::Yaml,
-                crate::Location::default(),
-                "expected one Score workload (`apiVersion: score.dev/v1b1`) in the file",
-            ))),
-        }
+        let origin = Origin::new(Some(file.display().to_string()), None);
+        self.load_file(file, Some(overrides))?
+            .into_single_workload(&origin)
     }
 
     /// Reads a file of one YAML (or JSON) document as a plain value, under the same limits and
@@ -208,11 +196,22 @@ impl Loader {
         Ok(parsed.remove(0).value)
     }
 
-    fn load_file(&self, file: &Path) -> Result<Documents> {
-        let name = file.display().to_string();
-        let origin = Origin::new(Some(name.clone()), file.parent().map(Path::to_path_buf));
+    /// Loads one file; `overrides` apply to its raw documents before validation.
+    fn load_file(&self, file: &Path, overrides: Option<&Overrides>) -> Result<Documents> {
+        let origin = Origin::new(
+            Some(file.display().to_string()),
+            file.parent().map(Path::to_path_buf),
+        );
         let text = sources::read_text(file, &self.limits)?;
-        let docs = self.documents_from_text(&text, &origin)?;
+        let mut parsed = yaml::parse_stream(&text, &self.limits).map_err(|e| origin.locate(e))?;
+        if let Some(overrides) = overrides {
+            for doc in &mut parsed {
+                overrides
+                    .apply(&mut doc.value)
+                    .map_err(|e| origin.locate(e))?;
+            }
+        }
+        let docs = document::build(&text, parsed, &origin)?;
         docs.check_single_workload_file(&origin)?;
         Ok(docs)
     }

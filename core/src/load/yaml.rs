@@ -103,7 +103,7 @@ impl ParsedDocument {
         let (node, key_pos, _) = self.walk(path);
         match key_pos {
             Some(pos) if key => pos,
-            _ => loc(node),
+            _ => loc_of(node),
         }
     }
 
@@ -141,10 +141,6 @@ impl ParsedDocument {
         }
         (node, key_pos, true)
     }
-}
-
-fn loc(node: &Spanned<Node>) -> (u32, u32) {
-    loc_of(node)
 }
 
 fn loc_of<T>(spanned: &Spanned<T>) -> (u32, u32) {
@@ -231,7 +227,7 @@ fn check_one(size: usize, line: u32, limits: &Limits) -> Result<()> {
 
 fn to_json(node: &Spanned<Node>, depth_left: usize) -> Result<Value> {
     let Some(depth_left) = depth_left.checked_sub(1) else {
-        let (line, column) = loc(node);
+        let (line, column) = loc_of(node);
         return Err(Error::new(
             ErrorKind::Limit,
             Location::default().at(line, column),

@@ -30,6 +30,7 @@ use crate::graph::{GraphInput, ResourceGraph};
 use crate::matching::{self, Explanation, Request};
 use crate::platform::{Context, Platform};
 use crate::resolve::{ResolveInput, WorkloadInput};
+use crate::spec::score::Workload;
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 
 /// Options of one plan, as `score-k8s generate` has them.
@@ -166,7 +167,7 @@ impl Engine {
         sink: &mut assemble::Sink<'_>,
     ) -> Result<(ResourceGraph, Option<String>, Vec<PlannedResource>)> {
         let env_type = self.environment_type(context)?;
-        let specs: Vec<_> = workloads.iter().map(|w| w.workload.clone()).collect();
+        let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
         let matcher = |key: &ResourceKey| {
             let request = Request::new(
                 key.kind(),

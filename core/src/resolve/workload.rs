@@ -252,12 +252,7 @@ fn volume_source(scope: &WorkloadScope<'_>, text: &str) -> Result<VolumeSource, 
 }
 
 fn error(workload: &Workload, path: DocPath, kind: ErrorKind, message: String) -> Error {
-    let location = Location {
-        file: None,
-        line: None,
-        column: None,
-        path,
-    };
+    let location = Location::default().with_path(path);
     Error::new(
         kind,
         location,
