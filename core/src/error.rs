@@ -54,6 +54,13 @@ pub enum ErrorKind {
     /// A driver failed to provision a resource (template error, fuel exhausted, host driver
     /// error, unknown driver).
     Driver,
+    /// A policy of the environment type refuses the plan (a violation of severity `error`).
+    Policy,
+    /// The principal may not perform the action on the target (role-based access).
+    Permission,
+    /// A deployment record, an environment or a store's content is missing, corrupt or was
+    /// changed by someone else at the same time.
+    Store,
 }
 
 impl ErrorKind {
@@ -72,6 +79,9 @@ impl ErrorKind {
             Self::Cycle => "cycle",
             Self::Conflict => "conflict",
             Self::Driver => "driver",
+            Self::Policy => "policy",
+            Self::Permission => "permission",
+            Self::Store => "store",
         }
     }
 }
