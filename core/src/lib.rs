@@ -17,6 +17,7 @@ pub mod load;
 pub mod matching;
 pub mod placeholder;
 pub mod plan;
+pub mod rbac;
 
 pub mod platform;
 pub mod render;
