@@ -8,6 +8,7 @@
 //! Data flows one way: [`load`] turns text into the typed documents of [`spec`];
 //! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
 
+pub mod baseline;
 pub mod builtins;
 pub mod drivers;
 mod encoding;

@@ -146,11 +146,13 @@
 
 mod check;
 mod container;
+mod disruption;
 mod env;
 mod environment;
 mod hash;
 mod meta;
 mod mounts;
+mod observability;
 mod problems;
 mod resources;
 mod security;
@@ -161,7 +163,7 @@ use serde_json::Value;
 
 use crate::render::input::{ResolvedWorkload, Target};
 
-pub use environment::INGRESS_CONTROLLER_NAMESPACE;
+pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
 
 /// The Kubernetes objects of one workload: the Deployment or StatefulSet, its Services, then
 /// the ConfigMaps of its files, sorted by name.
