@@ -198,6 +198,16 @@ pub fn report(error: &Error) {
     }
 }
 
+/// Prints policy violations to standard error, one a line, prefixed by the Score file.
+pub fn report_violations(violations: &[goldpath::policy::Violation]) {
+    for violation in violations {
+        match &violation.file {
+            Some(file) => eprintln!("{file}: {violation}"),
+            None => eprintln!("{violation}"),
+        }
+    }
+}
+
 /// Whether a path is standard output.
 pub fn is_stdout(path: &Path) -> bool {
     path.as_os_str() == "-"

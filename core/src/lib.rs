@@ -18,6 +18,7 @@ pub mod load;
 pub mod matching;
 pub mod placeholder;
 pub mod plan;
+pub mod policy;
 pub mod rbac;
 
 pub mod platform;
