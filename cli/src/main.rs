@@ -1,6 +1,8 @@
 //! `goldpath`: the command line of the goldpath engine. A thin shell over the `goldpath` crate:
 //! it parses arguments, calls the library and prints what it returns.
 
+mod authorize;
+mod check;
 mod explain;
 mod graph;
 mod inputs;
@@ -24,11 +26,16 @@ Examples:
       Say which definition serves the backend's database, and why.
   goldpath validate fixtures/shop fixtures/platform
       Check the Score files of fixtures/shop and the platform documents of fixtures/platform.
+  goldpath check fixtures/shop --platform fixtures/platform --app shop --env-type production
+      Print the policy violations of the sample application in production.
+  goldpath authorize --platform fixtures/platform --as sam --group shop-team --action promote --app shop --env-type production
+      Say whether sam may promote shop into production, and why not.
   goldpath validate score.yaml --format json
       Check one Score file and print the problems as JSON.
 
-Exit status: 0 on success, 1 when an input is invalid or unreadable or the plan fails
-(nothing is written then), 2 on a usage error.";
+Exit status: 0 on success, 1 when an input is invalid or unreadable, the plan fails or a
+policy violation of severity error blocks it (nothing is written then), or an authorization is
+denied; 2 on a usage error.";
 
 /// goldpath: Score workloads and platform definitions in, Kubernetes manifests out.
 #[derive(Debug, Parser)]
@@ -51,6 +58,10 @@ enum Command {
     /// `file:line:col: kind: path: message`.
     #[command(after_help = EXAMPLES)]
     Validate(validate::Args),
+    /// Plan and print the policy violations; exit 1 when one blocks deploy.
+    Check(check::Args),
+    /// Decide whether a user may perform an action on an app and environment type.
+    Authorize(authorize::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,5 +71,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Authorize(args) => authorize::run(&args),
     }
 }
