@@ -238,3 +238,61 @@ fn actions_read_back_from_their_names() {
             .contains("read-secrets")
     );
 }
+
+mod laws {
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    /// Loaded once: the laws run hundreds of cases.
+    static PLATFORM: LazyLock<Platform> = LazyLock::new(platform);
+
+    const USERS: [&str; 6] = ["sam", "ada", "vic", "dora", "bob", "pat"];
+    const GROUPS: [&str; 4] = ["shop-team", "release-managers", "platform-team", "support"];
+    const APPS: [&str; 3] = ["shop", "billing", ""];
+    const TYPES: [&str; 5] = ["development", "qa-light", "staging", "production", ""];
+
+    fn case() -> impl Strategy<Value = (Principal, Action, Target, usize)> {
+        (
+            0..USERS.len(),
+            proptest::collection::vec(0..GROUPS.len(), 0..3),
+            0..Action::ALL.len(),
+            0..APPS.len(),
+            0..TYPES.len(),
+            0..GROUPS.len(),
+        )
+            .prop_map(|(user, groups, action, app, env_type, extra)| {
+                let mut principal = Principal::user(USERS[user]);
+                for g in groups {
+                    principal = principal.in_group(GROUPS[g]);
+                }
+                (
+                    principal,
+                    Action::ALL[action],
+                    target(APPS[app], TYPES[env_type]),
+                    extra,
+                )
+            })
+    }
+
+    proptest! {
+        /// Joining a group never takes a permission away.
+        #[test]
+        fn more_groups_never_deny_what_was_allowed((principal, action, target, extra) in case()) {
+            let platform = &*PLATFORM;
+            let before = authorize(platform, &principal, action, &target);
+            let after = authorize(platform, &principal.clone().in_group(GROUPS[extra]), action, &target);
+            prop_assert!(!before.allowed || after.allowed);
+        }
+
+        /// A platform admin may do anything; an allow always names the binding behind it.
+        #[test]
+        fn admins_may_do_anything((principal, action, target, _) in case()) {
+            let platform = &*PLATFORM;
+            let admin = principal.clone().in_group("platform-team");
+            prop_assert!(authorize(platform, &admin, action, &target).allowed);
+            let decision = authorize(platform, &principal, action, &target);
+            prop_assert_eq!(decision.allowed, decision.binding.is_some());
+        }
+    }
+}

@@ -7,6 +7,7 @@ use crate::spec::platform::{
 };
 use crate::spec::score::{ResourceAmounts, Workload};
 use crate::validate::names::quoted;
+use crate::validate::quantity::Quantity;
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 
 const REPLICAS: &str = "goldpath.dev/replicas";
@@ -167,7 +168,9 @@ pub(super) fn refused_resources(
         ];
         for (section, own, default) in sections {
             for (kind, own, default) in pairs(own, default) {
-                if own.is_some() && default.is_some() && own != default {
+                if let (Some(own), Some(default)) = (own, default)
+                    && !same_quantity(own, default)
+                {
                     let path = DocPath::root()
                         .key("containers")
                         .key(name.clone())
@@ -175,9 +178,7 @@ pub(super) fn refused_resources(
                         .key(section)
                         .key(kind);
                     let message = format!(
-                        "the environment type locks `defaults`: {section}.{kind} {} is ignored and {} applies; remove it or use the type's value",
-                        own.unwrap_or_default(),
-                        default.unwrap_or_default()
+                        "the environment type locks `defaults`: {section}.{kind} {own} is ignored and {default} applies; remove it or use the type's value",
                     );
                     refusals.push(Refusal {
                         field: LockableField::Defaults,
@@ -189,6 +190,15 @@ pub(super) fn refused_resources(
         }
     }
     refusals
+}
+
+/// Whether two quantities are equal (`0.5` and `500m` are); text that does not parse is
+/// compared as written (rendering reports it).
+fn same_quantity(a: &str, b: &str) -> bool {
+    match (Quantity::parse(a), Quantity::parse(b)) {
+        (Ok(a), Ok(b)) => a.canonical() == b.canonical(),
+        _ => a == b,
+    }
 }
 
 /// `(kind, own, default)` for cpu and memory.
