@@ -366,9 +366,11 @@ impl<'a> Deployer<'a> {
             return Err(no_environment(app, env));
         };
         // The deploy brings its own workloads, so the declared `from` is not cloned here.
-        let (environment, _) =
-            self.create(app, env, &spec.env_type, None, spec.ephemeral, actor)?;
-        Ok(environment)
+        match self.create(app, env, &spec.env_type, None, spec.ephemeral, actor) {
+            Ok((environment, _)) => Ok(environment),
+            // Another deploy created it meanwhile.
+            Err(e) => self.store.environment(app, env)?.ok_or(e),
+        }
     }
 
     fn type_names(&self) -> String {
