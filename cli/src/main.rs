@@ -1,10 +1,14 @@
 //! `goldpath`: the command line of the goldpath engine. A thin shell over the `goldpath` crate:
 //! it parses arguments, calls the library and prints what it returns.
 
+mod deploy;
+mod env;
 mod explain;
 mod graph;
+mod history;
 mod inputs;
 mod render;
+mod store;
 mod validate;
 
 use std::process::ExitCode;
@@ -51,6 +55,19 @@ enum Command {
     /// `file:line:col: kind: path: message`.
     #[command(after_help = EXAMPLES)]
     Validate(validate::Args),
+    /// Plan and record a deployment to an environment; prints the record id.
+    Deploy(deploy::DeployArgs),
+    /// List an environment's deployment records, oldest first.
+    History(history::HistoryArgs),
+    /// Compare two deployment records: input changes, then manifest changes.
+    Diff(history::DiffArgs),
+    /// Deploy the inputs of an earlier record again, under today's platform.
+    Rollback(deploy::RollbackArgs),
+    /// Deploy an environment's latest workloads to another environment, in its context.
+    Promote(deploy::PromoteArgs),
+    /// Create, list and delete environments.
+    #[command(subcommand)]
+    Env(env::EnvCommand),
 }
 
 fn main() -> ExitCode {
@@ -60,5 +77,11 @@ fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Deploy(args) => deploy::deploy(&args),
+        Command::History(args) => history::history(&args),
+        Command::Diff(args) => history::run_diff(&args),
+        Command::Rollback(args) => deploy::rollback(&args),
+        Command::Promote(args) => deploy::promote(&args),
+        Command::Env(command) => env::run(&command),
     }
 }

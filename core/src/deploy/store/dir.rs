@@ -217,6 +217,18 @@ impl Store for DirStore {
         Ok(record)
     }
 
+    fn record_ids(&self) -> Result<Vec<String>> {
+        let dir = self.root.join("records");
+        let entries = fs::read_dir(&dir).map_err(|e| io_error(&dir, "cannot read", &e))?;
+        let mut ids: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|name| name.strip_suffix(".json").map(str::to_owned))
+            .filter(|id| is_record_id(id))
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
     fn history(&self, app: &str, env: &str) -> Result<History> {
         if self.environment(app, env)?.is_none() {
             return Err(no_environment(app, env));

@@ -112,6 +112,12 @@ impl Store for MemoryStore {
             .ok_or_else(|| no_record(id))
     }
 
+    fn record_ids(&self) -> Result<Vec<String>> {
+        let mut ids: Vec<String> = self.state().records.keys().cloned().collect();
+        ids.sort();
+        Ok(ids)
+    }
+
     fn history(&self, app: &str, env: &str) -> Result<History> {
         let state = self.state();
         let Some((_, ids)) = state.environments.get(&key(app, env)) else {

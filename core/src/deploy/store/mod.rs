@@ -120,6 +120,36 @@ pub trait Store: Send + Sync {
     /// [`crate::ErrorKind::Store`] when the environment does not exist or its index is
     /// corrupt. An unreadable record is an entry, not an error.
     fn history(&self, app: &str, env: &str) -> Result<History>;
+
+    /// The ids of every record in the store, sorted.
+    ///
+    /// # Errors
+    /// I/O errors.
+    fn record_ids(&self) -> Result<Vec<String>>;
+
+    /// The full id of the one record whose id starts with `prefix` (at least 4 characters),
+    /// as `git` resolves short commit ids.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when no record or several match.
+    fn resolve_id(&self, prefix: &str) -> Result<String> {
+        if prefix.len() < 4 {
+            return Err(super::record::store_error(format!(
+                "record id `{prefix}` is too short: give at least 4 characters"
+            )));
+        }
+        let mut matches = self
+            .record_ids()?
+            .into_iter()
+            .filter(|id| id.starts_with(prefix));
+        match (matches.next(), matches.next()) {
+            (Some(id), None) => Ok(id),
+            (None, _) => Err(no_record(prefix)),
+            (Some(_), Some(_)) => Err(super::record::store_error(format!(
+                "record id `{prefix}` is ambiguous: give more characters"
+            ))),
+        }
+    }
 }
 
 /// The error for an environment that does not exist.
