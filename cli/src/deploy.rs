@@ -7,7 +7,7 @@ use goldpath::Result;
 use goldpath::deploy::{Deployer, Deployment};
 
 use crate::inputs::{EngineArgs, PlanArgs, report};
-use crate::store::{ActorArgs, StoreArgs};
+use crate::store::{ActorArgs, EnvironmentArgs, StoreArgs};
 
 /// Arguments of `goldpath deploy`.
 #[derive(Debug, clap::Args)]
@@ -23,12 +23,8 @@ pub struct DeployArgs {
 /// Arguments of `goldpath rollback`.
 #[derive(Debug, clap::Args)]
 pub struct RollbackArgs {
-    /// The application id.
-    #[arg(long, value_name = "NAME")]
-    app: String,
-    /// The environment id.
-    #[arg(long, value_name = "NAME")]
-    env: String,
+    #[command(flatten)]
+    target: EnvironmentArgs,
     /// The record to roll back to (its id, or a unique prefix of at least 4 characters).
     #[arg(long, value_name = "ID")]
     to: String,
@@ -87,8 +83,8 @@ pub fn rollback(args: &RollbackArgs) -> ExitCode {
         let store = args.store.open()?;
         let to = goldpath::deploy::Store::resolve_id(&store, &args.to)?;
         let rollback = Deployer::new(&engine, &store).rollback(
-            &args.app,
-            &args.env,
+            &args.target.app,
+            &args.target.env,
             &to,
             &args.actor.actor(),
         )?;

@@ -2,11 +2,11 @@
 
 use std::process::ExitCode;
 
-use goldpath::deploy::Deployer;
+use goldpath::deploy::{Deployer, NewEnvironment};
 
 use crate::history::Format;
 use crate::inputs::{EngineArgs, report};
-use crate::store::{ActorArgs, StoreArgs};
+use crate::store::{ActorArgs, EnvironmentArgs, StoreArgs};
 
 /// The `env` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -23,12 +23,8 @@ pub enum EnvCommand {
 /// Arguments of `goldpath env create`.
 #[derive(Debug, clap::Args)]
 pub struct CreateArgs {
-    /// The application id.
-    #[arg(long, value_name = "NAME")]
-    app: String,
-    /// The new environment's id.
-    #[arg(long, value_name = "NAME")]
-    env: String,
+    #[command(flatten)]
+    target: EnvironmentArgs,
     /// Its environment type.
     #[arg(long, value_name = "NAME")]
     env_type: String,
@@ -62,12 +58,8 @@ pub struct ListArgs {
 /// Arguments of `goldpath env delete`.
 #[derive(Debug, clap::Args)]
 pub struct DeleteArgs {
-    /// The application id.
-    #[arg(long, value_name = "NAME")]
-    app: String,
-    /// The environment id.
-    #[arg(long, value_name = "NAME")]
-    env: String,
+    #[command(flatten)]
+    target: EnvironmentArgs,
     #[command(flatten)]
     engine: EngineArgs,
     #[command(flatten)]
@@ -96,19 +88,10 @@ fn create(args: &CreateArgs) -> goldpath::Result<()> {
     let engine = args.engine.engine()?;
     let store = args.store.open()?;
     let deployer = Deployer::new(&engine, &store);
-    let actor = args.actor.actor();
-    let clone = args.clone_from.as_deref();
-    let (environment, record) = if args.ephemeral {
-        deployer.create_ephemeral_environment(
-            &args.app,
-            &args.env,
-            &args.env_type,
-            clone,
-            &actor,
-        )?
-    } else {
-        deployer.create_environment(&args.app, &args.env, &args.env_type, clone, &actor)?
-    };
+    let mut new = NewEnvironment::new(&args.target.app, &args.target.env, &args.env_type);
+    new.clone_from.clone_from(&args.clone_from);
+    new.ephemeral = args.ephemeral;
+    let (environment, record) = deployer.create_environment(&new, &args.actor.actor())?;
     println!(
         "created environment {} ({})",
         environment.name, environment.env_type
@@ -140,7 +123,11 @@ fn list(args: &ListArgs) -> goldpath::Result<()> {
 fn delete(args: &DeleteArgs) -> goldpath::Result<()> {
     let engine = args.engine.engine()?;
     let store = args.store.open()?;
-    Deployer::new(&engine, &store).delete_environment(&args.app, &args.env, &args.actor.actor())?;
-    println!("deleted environment {}", args.env);
+    Deployer::new(&engine, &store).delete_environment(
+        &args.target.app,
+        &args.target.env,
+        &args.actor.actor(),
+    )?;
+    println!("deleted environment {}", args.target.env);
     Ok(())
 }

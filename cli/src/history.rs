@@ -7,7 +7,7 @@ use goldpath::{Error, Result};
 use serde_json::json;
 
 use crate::inputs::report;
-use crate::store::StoreArgs;
+use crate::store::{EnvironmentArgs, StoreArgs};
 
 /// Output formats of the reading commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -21,12 +21,8 @@ pub enum Format {
 /// Arguments of `goldpath history`.
 #[derive(Debug, clap::Args)]
 pub struct HistoryArgs {
-    /// The application id.
-    #[arg(long, value_name = "NAME")]
-    app: String,
-    /// The environment id.
-    #[arg(long, value_name = "NAME")]
-    env: String,
+    #[command(flatten)]
+    target: EnvironmentArgs,
     #[command(flatten)]
     store: StoreArgs,
     /// Output format.
@@ -56,7 +52,7 @@ pub fn history(args: &HistoryArgs) -> ExitCode {
     let history = match args
         .store
         .open()
-        .and_then(|s| s.history(&args.app, &args.env))
+        .and_then(|s| s.history(&args.target.app, &args.target.env))
     {
         Ok(history) => history,
         Err(error) => return fail(&error),

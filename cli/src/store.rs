@@ -23,6 +23,17 @@ impl StoreArgs {
     }
 }
 
+/// Which environment of which application.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EnvironmentArgs {
+    /// The application id.
+    #[arg(long, value_name = "NAME")]
+    pub app: String,
+    /// The environment id.
+    #[arg(long, value_name = "NAME")]
+    pub env: String,
+}
+
 /// Who acts, and when.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ActorArgs {

@@ -6,8 +6,8 @@ mod fixtures;
 
 use goldpath::ErrorKind;
 use goldpath::deploy::{
-    Actor, ChangeKind, Deployer, Deployment, DirStore, MemoryStore, Operation, RECORD_FORMAT,
-    Store, diff,
+    Actor, ChangeKind, Deployer, Deployment, DirStore, MemoryStore, NewEnvironment, Operation,
+    RECORD_FORMAT, Store, diff,
 };
 use goldpath::plan::{Engine, PlanOptions};
 use goldpath::platform::Context;
@@ -286,7 +286,12 @@ fn a_cloned_environment_takes_the_workloads_but_gets_its_own_resources() {
         )
         .unwrap();
     let (environment, record) = deployer
-        .create_ephemeral_environment("shop", "pr-7", "qa-light", Some("qa-42"), &actor(T2))
+        .create_environment(
+            &NewEnvironment::new("shop", "pr-7", "qa-light")
+                .cloned_from("qa-42")
+                .ephemeral(),
+            &actor(T2),
+        )
         .unwrap();
     assert!(environment.ephemeral);
     assert_eq!(environment.cloned_from.as_deref(), Some("qa-42"));
@@ -320,21 +325,24 @@ fn environments_are_created_listed_and_deleted() {
     let store = MemoryStore::new();
     let deployer = Deployer::new(&engine, &store);
     deployer
-        .create_environment("shop", "perf", "staging", None, &actor(T1))
+        .create_environment(&NewEnvironment::new("shop", "perf", "staging"), &actor(T1))
         .unwrap();
     let err = deployer
-        .create_environment("shop", "perf", "staging", None, &actor(T1))
+        .create_environment(&NewEnvironment::new("shop", "perf", "staging"), &actor(T1))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Store);
     let err = deployer
-        .create_environment("shop", "x", "nope", None, &actor(T1))
+        .create_environment(&NewEnvironment::new("shop", "x", "nope"), &actor(T1))
         .unwrap_err();
     assert!(
         err.message().contains("`production`"),
         "lists the types: {err}"
     );
     let err = deployer
-        .create_environment("shop", "y", "staging", Some("perf"), &actor(T1))
+        .create_environment(
+            &NewEnvironment::new("shop", "y", "staging").cloned_from("perf"),
+            &actor(T1),
+        )
         .unwrap_err();
     assert!(err.message().contains("no deployment yet"), "{err}");
     let names: Vec<String> = deployer

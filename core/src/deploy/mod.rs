@@ -20,7 +20,7 @@ mod store;
 pub use diff::{
     Change, Diff, InputChanges, ObjectDiff, ObjectId, WorkloadDiff, diff, diff_objects,
 };
-pub use ops::{Actor, Deployer, Rollback};
+pub use ops::{Actor, Deployer, NewEnvironment, Rollback};
 pub use record::{
     ChangeKind, Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest,
     RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource, RecordedWorkload,

@@ -42,6 +42,53 @@ impl Actor {
     }
 }
 
+/// An environment to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEnvironment {
+    /// The application.
+    pub app: String,
+    /// The environment's id.
+    pub name: String,
+    /// Its environment type.
+    pub env_type: String,
+    /// The environment whose latest workloads it starts from.
+    pub clone_from: Option<String>,
+    /// Short-lived (a preview or pull-request environment; otherwise ordinary).
+    pub ephemeral: bool,
+}
+
+impl NewEnvironment {
+    /// An environment `name` of `env_type` for `app`, empty and not ephemeral.
+    #[must_use]
+    pub fn new(
+        app: impl Into<String>,
+        name: impl Into<String>,
+        env_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            app: app.into(),
+            name: name.into(),
+            env_type: env_type.into(),
+            clone_from: None,
+            ephemeral: false,
+        }
+    }
+
+    /// The same, cloned from `env`'s latest record.
+    #[must_use]
+    pub fn cloned_from(mut self, env: impl Into<String>) -> Self {
+        self.clone_from = Some(env.into());
+        self
+    }
+
+    /// The same, marked ephemeral.
+    #[must_use]
+    pub fn ephemeral(mut self) -> Self {
+        self.ephemeral = true;
+        self
+    }
+}
+
 /// What a rollback did: the new record, and what the platform changed since the record
 /// rolled back to.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -67,7 +114,7 @@ impl Rollback {
 /// Deployments of applications through an engine into a store.
 ///
 /// ```
-/// use goldpath::deploy::{Actor, Deployer, MemoryStore};
+/// use goldpath::deploy::{Actor, Deployer, MemoryStore, NewEnvironment};
 /// use goldpath::load::Loader;
 /// use goldpath::plan::Engine;
 /// use goldpath::platform::Platform;
@@ -80,7 +127,8 @@ impl Rollback {
 /// let engine = Engine::new(platform);
 /// let store = MemoryStore::new();
 /// let deployer = Deployer::new(&engine, &store);
-/// deployer.create_environment("shop", "dev", "development", None, &Actor::at("2026-11-23T10:00:00Z")).unwrap();
+/// let dev = NewEnvironment::new("shop", "dev", "development");
+/// deployer.create_environment(&dev, &Actor::at("2026-11-23T10:00:00Z")).unwrap();
 ///
 /// let score = Loader::default().score_str(
 ///     "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers: {main: {image: nginx:1.27}}\n",
@@ -211,38 +259,19 @@ impl<'a> Deployer<'a> {
         )
     }
 
-    /// Creates an environment of `env_type` for `app`. With `clone_from`, the workloads of
-    /// that environment's latest record are deployed into it as its first record (its
-    /// resources are its own).
+    /// Creates an environment. With [`NewEnvironment::clone_from`], the workloads of that
+    /// environment's latest record are deployed into it as its first record (its resources
+    /// are its own).
     ///
     /// # Errors
     /// The environment exists already; the type is unknown; access is denied; the clone's
     /// plan fails.
     pub fn create_environment(
         &self,
-        app: &str,
-        env: &str,
-        env_type: &str,
-        clone_from: Option<&str>,
+        new: &NewEnvironment,
         actor: &Actor,
     ) -> Result<(Environment, Option<Deployment>)> {
-        self.create(app, env, env_type, clone_from, false, actor)
-    }
-
-    /// As [`Deployer::create_environment`], marked ephemeral (a preview or pull-request
-    /// environment; otherwise ordinary).
-    ///
-    /// # Errors
-    /// As [`Deployer::create_environment`].
-    pub fn create_ephemeral_environment(
-        &self,
-        app: &str,
-        env: &str,
-        env_type: &str,
-        clone_from: Option<&str>,
-        actor: &Actor,
-    ) -> Result<(Environment, Option<Deployment>)> {
-        self.create(app, env, env_type, clone_from, true, actor)
+        self.create(new, actor)
     }
 
     /// The environments of `app`.
@@ -265,13 +294,11 @@ impl<'a> Deployer<'a> {
 
     fn create(
         &self,
-        app: &str,
-        env: &str,
-        env_type: &str,
-        clone_from: Option<&str>,
-        ephemeral: bool,
+        new: &NewEnvironment,
         actor: &Actor,
     ) -> Result<(Environment, Option<Deployment>)> {
+        let (app, env, env_type) = (new.app.as_str(), new.name.as_str(), new.env_type.as_str());
+        let clone_from = new.clone_from.as_deref();
         check_timestamp(&actor.at)?;
         if self.engine.platform().environment_type(env_type).is_none() {
             return Err(invalid(format!(
@@ -283,8 +310,8 @@ impl<'a> Deployer<'a> {
             app: app.to_owned(),
             name: env.to_owned(),
             env_type: env_type.to_owned(),
-            ephemeral,
-            cloned_from: clone_from.map(str::to_owned),
+            ephemeral: new.ephemeral,
+            cloned_from: new.clone_from.clone(),
             created_at: actor.at.clone(),
         };
         self.authorize(actor, Action::CreateEnvironment, &environment)?;
@@ -366,7 +393,9 @@ impl<'a> Deployer<'a> {
             return Err(no_environment(app, env));
         };
         // The deploy brings its own workloads, so the declared `from` is not cloned here.
-        match self.create(app, env, &spec.env_type, None, spec.ephemeral, actor) {
+        let mut new = NewEnvironment::new(app, env, &spec.env_type);
+        new.ephemeral = spec.ephemeral;
+        match self.create(&new, actor) {
             Ok((environment, _)) => Ok(environment),
             // Another deploy created it meanwhile.
             Err(e) => self.store.environment(app, env)?.ok_or(e),
