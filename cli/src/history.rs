@@ -46,7 +46,8 @@ pub struct DiffArgs {
     format: Format,
 }
 
-/// Lists an environment's records, oldest first. Unreadable records are listed with their
+/// Lists an environment's records, oldest first; a record that failed to apply has `!` after
+/// its operation. Unreadable records are listed with their
 /// error, and make the exit status 1.
 pub fn history(args: &HistoryArgs) -> ExitCode {
     let history = match args
@@ -72,7 +73,7 @@ pub fn history(args: &HistoryArgs) -> ExitCode {
             );
             for entry in &history.entries {
                 match &entry.record {
-                    Ok(record) => println!("{}", summary(record)),
+                    Ok(record) => println!("{}", summary(record, entry.failed)),
                     Err(error) => println!(
                         "{:<12}  unreadable: {error}",
                         &entry.id[..12.min(entry.id.len())]
@@ -90,7 +91,7 @@ pub fn history(args: &HistoryArgs) -> ExitCode {
     }
 }
 
-fn summary(record: &Deployment) -> String {
+fn summary(record: &Deployment, failed: bool) -> String {
     let inputs = &record.inputs;
     let operation = serde_json::to_value(&inputs.operation).unwrap_or_default();
     let images: Vec<String> = inputs
@@ -102,7 +103,11 @@ fn summary(record: &Deployment) -> String {
         "{:<12}  {:<25}  {:<10}  {:<12}  {}",
         &record.id[..12],
         inputs.at,
-        operation["kind"].as_str().unwrap_or_default(),
+        format!(
+            "{}{}",
+            operation["kind"].as_str().unwrap_or_default(),
+            if failed { "!" } else { "" }
+        ),
         inputs.principal.as_deref().unwrap_or("-"),
         images.join(" ")
     )
@@ -117,6 +122,7 @@ fn entry_json(entry: &HistoryEntry) -> serde_json::Value {
             "principal": record.inputs.principal,
             "operation": record.inputs.operation,
             "envType": record.inputs.env_type,
+            "failed": entry.failed,
         }),
         Err(error) => json!({"id": entry.id, "error": error.diagnostics()}),
     }

@@ -257,3 +257,49 @@ fn records_match_their_json_schema_and_the_schema_describes_every_field() {
     bad["inputs"]["at"] = Value::from("now");
     assert!(!validator.is_valid(&bad));
 }
+
+fn failed_records_stay_in_the_history_but_are_not_current(store: &dyn Store) {
+    let a = deploy(store, "2026-11-23T10:00:00Z");
+    let b = deploy(store, "2026-11-23T11:00:00Z");
+    store.mark_failed("shop", "qa-42", &b.id).unwrap();
+    let history = store.history("shop", "qa-42").unwrap();
+    assert_eq!(history.ids(), [a.id.as_str(), b.id.as_str()]);
+    assert!(!history.entries[0].failed && history.entries[1].failed);
+    assert_eq!(
+        history.current().map(|r| r.id.as_str()),
+        Some(a.id.as_str())
+    );
+    let promoted = Deployer::new(engine(), store)
+        .promote(
+            "shop",
+            "qa-42",
+            "staging",
+            &Actor::at("2026-11-23T12:00:00Z"),
+        )
+        .unwrap();
+    assert_eq!(
+        promoted.inputs.operation,
+        goldpath::deploy::Operation::Promote {
+            from: "qa-42".into(),
+            record: a.id.clone()
+        },
+        "promotion takes the current record, not the failed one"
+    );
+    let c = deploy(store, "2026-11-23T13:00:00Z");
+    assert_eq!(
+        c.inputs.parent.as_deref(),
+        Some(b.id.as_str()),
+        "the history stays one line"
+    );
+    let err = store
+        .mark_failed("shop", "qa-42", &promoted.id)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Store);
+}
+
+#[test]
+fn failed_records_in_both_stores() {
+    failed_records_stay_in_the_history_but_are_not_current(&MemoryStore::new());
+    let folder = tempfile::tempdir().unwrap();
+    failed_records_stay_in_the_history_but_are_not_current(&DirStore::open(folder.path()).unwrap());
+}

@@ -364,12 +364,15 @@ impl<'a> Deployer<'a> {
 
     fn latest(&self, app: &str, env: &str) -> Result<Deployment> {
         let history = self.store.history(app, env)?;
-        match history.entries.last() {
-            None => Err(invalid(format!(
-                "environment `{env}` of app `{app}` has no deployment yet: deploy to it first"
-            ))),
-            Some(entry) => entry.record.clone(),
+        if let Some(record) = history.current() {
+            return Ok(record.clone());
         }
+        Err(match history.first_error() {
+            Some(error) => error.clone(),
+            None => invalid(format!(
+                "environment `{env}` of app `{app}` has no deployment yet: deploy to it first"
+            )),
+        })
     }
 
     fn existing_environment(&self, app: &str, env: &str) -> Result<Environment> {

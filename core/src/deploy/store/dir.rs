@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     Environment, History, HistoryEntry, Store, environment_exists, no_environment, no_record,
+    not_in_history,
 };
 use crate::deploy::digest::is_record_id;
 use crate::deploy::record::{Deployment, Draft, store_error};
@@ -53,6 +54,18 @@ pub struct DirStore {
 struct Index {
     format: String,
     records: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    failed: Vec<String>,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Self {
+            format: INDEX_FORMAT.to_owned(),
+            records: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
 }
 
 impl DirStore {
@@ -112,7 +125,7 @@ impl DirStore {
         Ok(file)
     }
 
-    fn read_index(&self, app: &str, env: &str) -> Result<Vec<String>> {
+    fn read_index(&self, app: &str, env: &str) -> Result<Index> {
         let path = self.env_dir(app, env)?.join("index.json");
         let index: Index = read_json(&path)?;
         if index.format != INDEX_FORMAT {
@@ -121,16 +134,11 @@ impl DirStore {
                 &format!("format `{}` is unknown", index.format),
             ));
         }
-        Ok(index.records)
+        Ok(index)
     }
 
-    fn write_index(&self, app: &str, env: &str, records: Vec<String>) -> Result<()> {
-        let path = self.env_dir(app, env)?.join("index.json");
-        let index = Index {
-            format: INDEX_FORMAT.to_owned(),
-            records,
-        };
-        write_json(&path, &index)
+    fn write_index(&self, app: &str, env: &str, index: &Index) -> Result<()> {
+        write_json(&self.env_dir(app, env)?.join("index.json"), index)
     }
 }
 
@@ -143,7 +151,7 @@ impl Store for DirStore {
             return Err(environment_exists(app, env));
         }
         fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "cannot create", &e))?;
-        self.write_index(app, env, Vec::new())?;
+        self.write_index(app, env, &Index::default())?;
         write_json(&dir.join("environment.json"), environment)
     }
 
@@ -193,12 +201,27 @@ impl Store for DirStore {
         if !self.env_dir(&app, &env)?.join("environment.json").exists() {
             return Err(no_environment(&app, &env));
         }
-        let mut records = self.read_index(&app, &env)?;
-        let record = draft.seal(records.last().cloned());
+        let mut index = self.read_index(&app, &env)?;
+        let record = draft.seal(index.records.last().cloned());
         write_json(&self.record_path(&record.id)?, &record)?;
-        records.push(record.id.clone());
-        self.write_index(&app, &env, records)?;
+        index.records.push(record.id.clone());
+        self.write_index(&app, &env, &index)?;
         Ok(record)
+    }
+
+    fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()> {
+        let _lock = self.lock(app, Some(env))?;
+        if !self.env_dir(app, env)?.join("environment.json").exists() {
+            return Err(no_environment(app, env));
+        }
+        let mut index = self.read_index(app, env)?;
+        if !index.records.iter().any(|r| r == id) {
+            return Err(not_in_history(app, env, id));
+        }
+        if !index.failed.iter().any(|r| r == id) {
+            index.failed.push(id.to_owned());
+        }
+        self.write_index(app, env, &index)
     }
 
     fn record(&self, id: &str) -> Result<Deployment> {
@@ -233,12 +256,14 @@ impl Store for DirStore {
         if self.environment(app, env)?.is_none() {
             return Err(no_environment(app, env));
         }
-        let entries = self
-            .read_index(app, env)?
-            .into_iter()
+        let index = self.read_index(app, env)?;
+        let entries = index
+            .records
+            .iter()
             .map(|id| HistoryEntry {
-                record: self.record(&id),
-                id,
+                record: self.record(id),
+                failed: index.failed.contains(id),
+                id: id.clone(),
             })
             .collect();
         Ok(History { entries })

@@ -1,10 +1,11 @@
 //! A store in memory: for tests, previews and hosts that keep records elsewhere.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
     Environment, History, HistoryEntry, Store, environment_exists, no_environment, no_record,
+    not_in_history,
 };
 use crate::Result;
 use crate::deploy::record::{Deployment, Draft};
@@ -31,6 +32,7 @@ pub struct MemoryStore {
 struct State {
     environments: BTreeMap<(String, String), (Environment, Vec<String>)>,
     records: HashMap<String, Deployment>,
+    failed: HashSet<String>,
 }
 
 impl MemoryStore {
@@ -112,6 +114,18 @@ impl Store for MemoryStore {
             .ok_or_else(|| no_record(id))
     }
 
+    fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()> {
+        let mut state = self.state();
+        let Some((_, ids)) = state.environments.get(&key(app, env)) else {
+            return Err(no_environment(app, env));
+        };
+        if !ids.iter().any(|i| i == id) {
+            return Err(not_in_history(app, env, id));
+        }
+        state.failed.insert(id.to_owned());
+        Ok(())
+    }
+
     fn record_ids(&self) -> Result<Vec<String>> {
         let mut ids: Vec<String> = self.state().records.keys().cloned().collect();
         ids.sort();
@@ -128,6 +142,7 @@ impl Store for MemoryStore {
             .map(|id| HistoryEntry {
                 id: id.clone(),
                 record: state.records.get(id).cloned().ok_or_else(|| no_record(id)),
+                failed: state.failed.contains(id),
             })
             .collect();
         Ok(History { entries })

@@ -52,6 +52,9 @@ pub struct HistoryEntry {
     pub id: String,
     /// The record, or why it cannot be read.
     pub record: std::result::Result<Deployment, Error>,
+    /// Applying the record to a cluster failed ([`Store::mark_failed`]): it is in the history
+    /// but not current.
+    pub failed: bool,
 }
 
 impl History {
@@ -59,6 +62,16 @@ impl History {
     #[must_use]
     pub fn head(&self) -> Option<&Deployment> {
         self.entries.last().and_then(|e| e.record.as_ref().ok())
+    }
+
+    /// The latest readable record that did not fail to apply: what the environment runs.
+    #[must_use]
+    pub fn current(&self) -> Option<&Deployment> {
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| !e.failed)
+            .find_map(|e| e.record.as_ref().ok())
     }
 
     /// The ids, oldest first.
@@ -121,6 +134,14 @@ pub trait Store: Send + Sync {
     /// corrupt. An unreadable record is an entry, not an error.
     fn history(&self, app: &str, env: &str) -> Result<History>;
 
+    /// Marks record `id` of the environment's history as failed to apply. The record stays in
+    /// the history (records are immutable) but is no longer current.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the environment does not exist or `id` is not in its
+    /// history.
+    fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()>;
+
     /// The ids of every record in the store, sorted.
     ///
     /// # Errors
@@ -163,6 +184,13 @@ pub(crate) fn no_environment(app: &str, env: &str) -> Error {
 pub(crate) fn environment_exists(app: &str, env: &str) -> Error {
     super::record::store_error(format!(
         "environment `{env}` of app `{app}` exists already: pick another name, or delete it first"
+    ))
+}
+
+/// The error for a record that is not in an environment's history.
+pub(crate) fn not_in_history(app: &str, env: &str, id: &str) -> Error {
+    super::record::store_error(format!(
+        "record `{id}` is not in the history of environment `{env}` of app `{app}`"
     ))
 }
 
