@@ -1,7 +1,6 @@
 //! The loader on hostile and mistaken input: every limit and YAML hazard is refused with the
 //! right error kind and a location, and YAML 1.2 scalars keep the text the author wrote.
 
-
 use goldpath::ErrorKind;
 use goldpath::load::{Limits, Loader};
 
