@@ -16,12 +16,9 @@ pub struct PlanArgs {
     /// Score files, or folders of them (default: score.yaml).
     #[arg(value_name = "SCORE_FILE")]
     pub score_files: Vec<PathBuf>,
-    /// A folder (or file) of platform documents; goldpath's built-in definitions stay beneath it.
-    #[arg(long, value_name = "DIR")]
-    pub platform: Option<PathBuf>,
-    /// Switch goldpath's built-in resource definitions off.
-    #[arg(long)]
-    pub no_builtins: bool,
+    /// The platform, the built-ins and the secret seed.
+    #[command(flatten)]
+    pub engine: EngineArgs,
     /// The application id.
     #[arg(long, default_value = "default", value_name = "NAME")]
     pub app: String,
@@ -46,6 +43,17 @@ pub struct PlanArgs {
     /// Also emit the Namespace object (needs a namespace).
     #[arg(long)]
     pub generate_namespace: bool,
+}
+
+/// Arguments that say which engine plans: the platform, the built-ins, the secret seed.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EngineArgs {
+    /// A folder (or file) of platform documents; goldpath's built-in definitions stay beneath it.
+    #[arg(long, value_name = "DIR")]
+    pub platform: Option<PathBuf>,
+    /// Switch goldpath's built-in resource definitions off.
+    #[arg(long)]
+    pub no_builtins: bool,
     /// A file holding the seed of generated secrets (else GOLDPATH_SECRET_SEED, else a fixed
     /// development seed, with a warning).
     #[arg(long, value_name = "FILE")]
@@ -67,7 +75,7 @@ impl PlanArgs {
         if per_file && !single {
             return Err("--image and the override flags apply to a single Score file".to_owned());
         }
-        if self.generate_namespace && self.namespace.is_none() && self.platform.is_none() {
+        if self.generate_namespace && self.namespace.is_none() && self.engine.platform.is_none() {
             return Err("--generate-namespace needs --namespace (or a platform whose environment type names one)".to_owned());
         }
         Ok(())
@@ -77,7 +85,7 @@ impl PlanArgs {
     pub fn prepare(&self) -> Result<Prepared> {
         let env = self.env.clone().unwrap_or_else(|| self.env_type.clone());
         Ok(Prepared {
-            engine: self.engine()?,
+            engine: self.engine.engine()?,
             workloads: self.workloads()?,
             context: Context::new(&self.app, env, &self.env_type),
             options: PlanOptions {
@@ -94,7 +102,46 @@ impl PlanArgs {
         p.engine.plan(&p.workloads, &p.context, &p.options)
     }
 
-    fn engine(&self) -> Result<Engine> {
+    fn workloads(&self) -> Result<Vec<WorkloadInput>> {
+        let files = if self.score_files.is_empty() {
+            vec![PathBuf::from("score.yaml")]
+        } else {
+            self.score_files.clone()
+        };
+        let overrides = self.overrides()?;
+        let loader = Loader::default();
+        let loaded = if overrides.is_empty() {
+            loader.paths(&files)?.workloads
+        } else {
+            vec![loader.score_file_with(&files[0], &overrides)?]
+        };
+        if loaded.is_empty() {
+            return Err(usage(format!(
+                "no Score workload found in {}",
+                display(&files)
+            )));
+        }
+        Ok(loaded.into_iter().map(WorkloadInput::from_loaded).collect())
+    }
+
+    fn overrides(&self) -> Result<Overrides> {
+        let mut overrides = Overrides::default();
+        if let Some(file) = &self.override_file {
+            let value = Loader::default().value_file(file)?;
+            overrides
+                .document(value)
+                .map_err(|e| e.in_file(&file.display().to_string()))?;
+        }
+        for property in &self.override_property {
+            overrides.property(property)?;
+        }
+        Ok(overrides)
+    }
+}
+
+impl EngineArgs {
+    /// Loads the platform and builds the engine.
+    pub fn engine(&self) -> Result<Engine> {
         let documents = match &self.platform {
             Some(dir) => Loader::default()
                 .path(dir)?
@@ -132,42 +179,6 @@ impl PlanArgs {
             _ => return Ok(None),
         };
         SecretSeed::new(bytes).map(Some)
-    }
-
-    fn workloads(&self) -> Result<Vec<WorkloadInput>> {
-        let files = if self.score_files.is_empty() {
-            vec![PathBuf::from("score.yaml")]
-        } else {
-            self.score_files.clone()
-        };
-        let overrides = self.overrides()?;
-        let loader = Loader::default();
-        let loaded = if overrides.is_empty() {
-            loader.paths(&files)?.workloads
-        } else {
-            vec![loader.score_file_with(&files[0], &overrides)?]
-        };
-        if loaded.is_empty() {
-            return Err(usage(format!(
-                "no Score workload found in {}",
-                display(&files)
-            )));
-        }
-        Ok(loaded.into_iter().map(WorkloadInput::from_loaded).collect())
-    }
-
-    fn overrides(&self) -> Result<Overrides> {
-        let mut overrides = Overrides::default();
-        if let Some(file) = &self.override_file {
-            let value = Loader::default().value_file(file)?;
-            overrides
-                .document(value)
-                .map_err(|e| e.in_file(&file.display().to_string()))?;
-        }
-        for property in &self.override_property {
-            overrides.property(property)?;
-        }
-        Ok(overrides)
     }
 }
 

@@ -3,10 +3,14 @@
 
 mod authorize;
 mod check;
+mod deploy;
+mod env;
 mod explain;
 mod graph;
+mod history;
 mod inputs;
 mod render;
+mod store;
 mod validate;
 
 use std::process::ExitCode;
@@ -62,6 +66,19 @@ enum Command {
     Check(check::Args),
     /// Decide whether a user may perform an action on an app and environment type.
     Authorize(authorize::Args),
+    /// Plan and record a deployment to an environment; prints the record id.
+    Deploy(deploy::DeployArgs),
+    /// List an environment's deployment records, oldest first.
+    History(history::HistoryArgs),
+    /// Compare two deployment records: input changes, then manifest changes.
+    Diff(history::DiffArgs),
+    /// Deploy the inputs of an earlier record again, under today's platform.
+    Rollback(deploy::RollbackArgs),
+    /// Deploy an environment's latest workloads to another environment, in its context.
+    Promote(deploy::PromoteArgs),
+    /// Create, list and delete environments.
+    #[command(subcommand)]
+    Env(env::EnvCommand),
 }
 
 fn main() -> ExitCode {
@@ -73,5 +90,11 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Authorize(args) => authorize::run(&args),
+        Command::Deploy(args) => deploy::deploy(&args),
+        Command::History(args) => history::history(&args),
+        Command::Diff(args) => history::run_diff(&args),
+        Command::Rollback(args) => deploy::rollback(&args),
+        Command::Promote(args) => deploy::promote(&args),
+        Command::Env(command) => env::run(&command),
     }
 }

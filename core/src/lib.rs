@@ -10,6 +10,7 @@
 
 pub mod baseline;
 pub mod builtins;
+pub mod deploy;
 pub mod drivers;
 mod encoding;
 pub mod error;
