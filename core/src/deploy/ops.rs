@@ -11,7 +11,7 @@ use super::record::{
 use super::store::{Environment, History, Store, environment_exists, no_environment};
 use crate::plan::{Engine, Plan, PlanOptions};
 use crate::platform::Context;
-use crate::rbac::{Action, Principal, Target};
+use crate::rbac::{self, Action, Principal, Target};
 use crate::resolve::WorkloadInput;
 use crate::{Error, ErrorKind, Location, Result};
 
@@ -417,22 +417,34 @@ impl<'a> Deployer<'a> {
     }
 
     /// Checks `actor` may perform `action` on `environment` (always allowed while the platform
-    /// has no role bindings).
+    /// has no role bindings; with bindings, an actor without a principal is refused).
     fn authorize(&self, actor: &Actor, action: Action, environment: &Environment) -> Result<()> {
-        let _target = Target {
+        let platform = self.engine.platform();
+        if !rbac::bindings_configured(platform) {
+            return Ok(());
+        }
+        let Some(principal) = &actor.principal else {
+            return Err(Error::new(
+                ErrorKind::Permission,
+                Location::default(),
+                format!(
+                    "the platform has role bindings, so `{}` needs to know who acts: pass a principal (CLI: --as USER [--group G]...)",
+                    action.as_str()
+                ),
+            ));
+        };
+        let target = Target {
             app: Some(environment.app.clone()),
             env: Some(environment.name.clone()),
             env_type: Some(environment.env_type.clone()),
         };
-        let _ = (actor, action);
-        Ok(())
+        rbac::authorize(platform, principal, action, &target).into_result()
     }
 }
 
 /// Refuses a plan with error violations of its environment type's policies.
 fn refuse_blocking(plan: &Plan) -> Result<()> {
-    let _ = plan;
-    Ok(())
+    crate::policy::refuse(plan.violations())
 }
 
 fn invalid(message: String) -> Error {
