@@ -64,6 +64,8 @@ fn deploy(store: &str, shop: &Path, at: &str) -> String {
         at,
         "--as",
         "ada",
+        "--group",
+        "shop-team",
     ];
     let id = ok(&args).trim().to_owned();
     assert_eq!(id.len(), 64, "deploy prints the record id: {id}");
@@ -120,6 +122,8 @@ fn deploy_change_deploy_diff_rollback_diff() {
         "2026-11-23T12:00:00Z",
         "--as",
         "ada",
+        "--group",
+        "shop-team",
     ]);
     let c = rollback.trim();
     let same = ok(&["diff", "--store", store, &a, c]);
@@ -170,7 +174,9 @@ fn promote_and_environments() {
         "--at",
         "2026-11-23T11:00:00Z",
         "--as",
-        "ada",
+        "pat",
+        "--group",
+        "platform-team",
     ]);
     assert_eq!(promoted.trim().len(), 64);
 
@@ -194,6 +200,8 @@ fn promote_and_environments() {
         "2026-11-23T12:00:00Z",
         "--as",
         "ada",
+        "--group",
+        "shop-team",
     ]);
     assert!(
         created.starts_with("created environment pr-7 (qa-light)"),
@@ -217,6 +225,8 @@ fn promote_and_environments() {
         "pr-7",
         "--as",
         "ada",
+        "--group",
+        "shop-team",
     ]);
     let list = ok(&[
         "env", "list", "--store", store, "--app", "shop", "--format", "json",

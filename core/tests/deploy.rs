@@ -19,8 +19,16 @@ const T1: &str = "2026-11-23T10:00:00Z";
 const T2: &str = "2026-11-23T11:00:00Z";
 const T3: &str = "2026-11-23T12:00:00Z";
 
+/// Ada owns the shop and is in the groups that may deploy to qa-light, development and
+/// production (fixtures/platform/role-bindings.yaml).
 fn actor(at: &str) -> Actor {
-    Actor::at(at).by(Principal::user("ada"))
+    Actor::at(at).by(ada())
+}
+
+fn ada() -> Principal {
+    Principal::user("ada")
+        .in_group("shop-team")
+        .in_group("release-managers")
 }
 
 fn engine() -> Engine {
@@ -454,4 +462,95 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn with_role_bindings_every_write_needs_a_principal_with_the_right() {
+    let engine = engine();
+    let store = MemoryStore::new();
+    let deployer = Deployer::new(&engine, &store);
+    let err = deployer
+        .deploy("shop", "qa-42", &fixtures::shop(), &Actor::at(T1))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Permission);
+    assert!(err.message().contains("--as USER"), "{err}");
+
+    let developer = Actor::at(T1).by(Principal::user("bob").in_group("shop-team"));
+    deployer
+        .deploy("shop", "qa-42", &fixtures::shop(), &developer)
+        .unwrap();
+    let err = deployer
+        .promote("shop", "qa-42", "production", &developer)
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Permission,
+        "no deployer binding on production"
+    );
+    let err = deployer
+        .create_environment(
+            &NewEnvironment::new("shop", "copy", "staging").cloned_from("qa-42"),
+            &developer,
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        ErrorKind::Permission,
+        "a clone deploys, and staging has no deployer for bob"
+    );
+    let stranger = Actor::at(T1).by(Principal::user("eve"));
+    let err = deployer
+        .delete_environment("shop", "qa-42", &stranger)
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Permission);
+    assert_eq!(
+        deployer.history("shop", "qa-42").unwrap().entries.len(),
+        1,
+        "nothing was written"
+    );
+}
+
+#[test]
+fn without_role_bindings_anyone_may_deploy() {
+    // The environment types alone: no RoleBinding documents.
+    let platform =
+        fixtures::platform_in(&fixtures::repo().join("fixtures/platform/environment-types.yaml"));
+    let engine = Engine::new(platform);
+    let store = MemoryStore::new();
+    let deployer = Deployer::new(&engine, &store);
+    deployer
+        .create_environment(
+            &NewEnvironment::new("shop", "dev", "development"),
+            &Actor::at(T1),
+        )
+        .unwrap();
+    let record = deployer
+        .deploy("shop", "dev", &fixtures::shop(), &Actor::at(T2))
+        .unwrap();
+    assert_eq!(record.inputs.principal, None);
+}
+
+#[test]
+fn a_blocking_policy_violation_refuses_the_promotion_and_writes_nothing() {
+    let engine = engine();
+    let store = MemoryStore::new();
+    let deployer = Deployer::new(&engine, &store);
+    let latest = shop_with_backend("registry.example.com/shop/backend:latest");
+    // qa-light only warns about the latest tag, so the deploy goes through.
+    deployer
+        .deploy("shop", "qa-42", &latest, &actor(T1))
+        .unwrap();
+    let err = deployer
+        .promote("shop", "qa-42", "production", &actor(T2))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Policy);
+    assert!(err.to_string().contains("forbid-latest-tag"), "{err}");
+    assert!(
+        store
+            .history("shop", "production")
+            .unwrap()
+            .entries
+            .is_empty(),
+        "the refused promotion left no record"
+    );
 }

@@ -8,7 +8,7 @@ mod fixtures;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
-use goldpath::deploy::{Actor, Deployer, Deployment, MemoryStore, ObjectId, diff, diff_objects};
+use goldpath::deploy::{Deployer, Deployment, MemoryStore, ObjectId, diff, diff_objects};
 use goldpath::placeholder::canonical_json;
 use goldpath::plan::Engine;
 use goldpath::resolve::WorkloadInput;
@@ -113,7 +113,7 @@ fn base_record() -> &'static Deployment {
                 "shop",
                 "qa-42",
                 &fixtures::shop(),
-                &Actor::at("2026-11-23T10:00:00Z"),
+                &fixtures::admin("2026-11-23T10:00:00Z"),
             )
             .unwrap()
     })
@@ -206,10 +206,10 @@ proptest! {
         for (i, (tag, port)) in tags.iter().zip(ports.iter().cycle()).enumerate() {
             let workloads = shop_with(&format!("registry.example.com/shop/backend:{tag}"), &format!(":{port}"));
             let at = format!("2026-11-23T10:00:0{i}Z");
-            records.push(deployer.deploy("shop", "qa-42", &workloads, &Actor::at(at)).unwrap());
+            records.push(deployer.deploy("shop", "qa-42", &workloads, &fixtures::admin(at)).unwrap());
         }
         let target = &records[pick % records.len()];
-        let rollback = deployer.rollback("shop", "qa-42", &target.id, &Actor::at("2026-11-23T11:00:00Z")).unwrap();
+        let rollback = deployer.rollback("shop", "qa-42", &target.id, &fixtures::admin("2026-11-23T11:00:00Z")).unwrap();
         prop_assert!(!rollback.platform_changed());
         prop_assert_eq!(
             serde_json::to_vec(&rollback.record.manifests).unwrap(),

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use goldpath::ErrorKind;
-use goldpath::deploy::{Actor, Deployer, Deployment, DirStore, History, MemoryStore, Store};
+use goldpath::deploy::{Deployer, Deployment, DirStore, History, MemoryStore, Store};
 use goldpath::load::DEPLOYMENT_SCHEMA;
 use goldpath::plan::Engine;
 use goldpath::resolve::WorkloadInput;
@@ -33,7 +33,7 @@ fn shop() -> &'static [WorkloadInput] {
 
 fn deploy(store: &dyn Store, at: &str) -> Deployment {
     Deployer::new(engine(), store)
-        .deploy("shop", "qa-42", shop(), &Actor::at(at))
+        .deploy("shop", "qa-42", shop(), &fixtures::admin(at))
         .unwrap()
 }
 
@@ -197,7 +197,12 @@ fn a_corrupt_index_is_reported_with_its_path() {
         Some(index.display().to_string().as_str())
     );
     let err = Deployer::new(engine(), &store)
-        .deploy("shop", "qa-42", shop(), &Actor::at("2026-11-23T11:00:00Z"))
+        .deploy(
+            "shop",
+            "qa-42",
+            shop(),
+            &fixtures::admin("2026-11-23T11:00:00Z"),
+        )
         .unwrap_err();
     assert_eq!(
         err.kind(),
@@ -233,7 +238,7 @@ fn records_match_their_json_schema_and_the_schema_describes_every_field() {
             "shop",
             "qa-42",
             "staging",
-            &Actor::at("2026-11-23T11:00:00Z"),
+            &fixtures::admin("2026-11-23T11:00:00Z"),
         )
         .unwrap();
     let rolled = deployer
@@ -241,7 +246,7 @@ fn records_match_their_json_schema_and_the_schema_describes_every_field() {
             "shop",
             "qa-42",
             &first.id,
-            &Actor::at("2026-11-23T12:00:00Z"),
+            &fixtures::admin("2026-11-23T12:00:00Z"),
         )
         .unwrap()
         .record;
@@ -274,7 +279,7 @@ fn failed_records_stay_in_the_history_but_are_not_current(store: &dyn Store) {
             "shop",
             "qa-42",
             "staging",
-            &Actor::at("2026-11-23T12:00:00Z"),
+            &fixtures::admin("2026-11-23T12:00:00Z"),
         )
         .unwrap();
     assert_eq!(

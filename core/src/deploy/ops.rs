@@ -316,6 +316,10 @@ impl<'a> Deployer<'a> {
         };
         self.authorize(actor, Action::CreateEnvironment, &environment)?;
         let source = clone_from.map(|from| self.latest(app, from)).transpose()?;
+        if source.is_some() {
+            // A clone deploys the source's workloads into the new environment.
+            self.authorize(actor, Action::Deploy, &environment)?;
+        }
         if self.store.environment(app, env)?.is_some() {
             return Err(environment_exists(app, env));
         }

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use goldpath::deploy::Actor;
 use goldpath::load::Loader;
 use goldpath::platform::Platform;
+use goldpath::rbac::Principal;
 use goldpath::resolve::WorkloadInput;
 
 /// The repository's root.
@@ -35,4 +37,9 @@ pub fn platform() -> Platform {
 pub fn platform_in(path: &Path) -> Platform {
     let docs = Loader::default().path(path).unwrap();
     Platform::from_documents(docs.platform.into_iter().map(|l| l.document))
+}
+
+/// A member of the fixture platform's `platform-team` group (platform-admin) acting at `at`.
+pub fn admin(at: impl Into<String>) -> Actor {
+    Actor::at(at).by(Principal::user("pat").in_group("platform-team"))
 }
