@@ -4,10 +4,13 @@ Score workloads and a platform (environment types, resource definitions) in; the
 graph and deterministic Kubernetes manifests out. The engine is goldpath's Rust crate: it runs
 in-process, without the GIL, and raises ``goldpath.Error`` (one subclass per error kind).
 
-    >>> import goldpath
-    >>> platform = goldpath.Platform.default()
-    >>> plan = platform.plan(["score.yaml"], app="shop", env="dev", env_type="development")
-    >>> plan.manifests[0]["kind"]
+Example::
+
+    import goldpath
+
+    platform = goldpath.Platform.load("fixtures/platform")
+    plan = platform.plan(["fixtures/shop"], app="shop", env="qa-42", env_type="qa-light")
+    print(plan.to_yaml())
 """
 
 from goldpath._goldpath import (
