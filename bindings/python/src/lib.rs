@@ -1,0 +1,40 @@
+//! The Python package `goldpath`: the compiled module `goldpath._goldpath`.
+//!
+//! It converts Python values and errors to goldpath's and back, and nothing more: loading,
+//! planning and rendering are the core crate's. The engine runs without the GIL, and a Rust
+//! panic reaches Python as `goldpath.Error`.
+
+mod convert;
+mod driver;
+mod errors;
+mod inputs;
+mod plan;
+mod platform;
+
+use pyo3::prelude::*;
+
+/// Panics inside the engine guard: it exists so the test suite can show that a Rust panic
+/// reaches Python as `goldpath.Error` and never aborts the interpreter.
+#[pyfunction]
+fn _check_panic_guard(py: Python<'_>) -> PyResult<()> {
+    let result: Result<(), errors::Failure> = errors::guard(|| panic!("the panic guard works"));
+    errors::to_py(py, result)
+}
+
+/// goldpath: Score workloads and a platform in, a resource graph and Kubernetes manifests out.
+#[pymodule]
+fn _goldpath(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::add_to(module)?;
+    module.add_class::<errors::Location>()?;
+    module.add_class::<errors::Diagnostic>()?;
+    module.add_class::<platform::Platform>()?;
+    module.add_class::<plan::Plan>()?;
+    module.add_class::<plan::Resource>()?;
+    module.add_class::<plan::Graph>()?;
+    module.add_class::<plan::GraphNode>()?;
+    module.add_class::<plan::GraphEdge>()?;
+    module.add_class::<plan::Explanation>()?;
+    module.add_function(wrap_pyfunction!(_check_panic_guard, module)?)?;
+    Ok(())
+}

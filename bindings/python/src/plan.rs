@@ -1,0 +1,333 @@
+//! `goldpath.Plan` and what it exposes: manifests, resources, the graph and explanations.
+
+use goldpath::ResourceKey;
+use goldpath::matching::Explanation as CoreExplanation;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use serde_json::Value;
+
+use crate::convert::{list_to_python, to_python};
+use crate::errors::{guard, to_py};
+
+/// A plan: the manifests, resources and graph of one application in one context. Every
+/// property builds fresh Python objects from the plan, which never changes.
+#[pyclass(module = "goldpath", frozen)]
+pub struct Plan {
+    plan: goldpath::plan::Plan,
+}
+
+impl Plan {
+    /// Wraps a plan of the engine.
+    pub fn new(plan: goldpath::plan::Plan) -> Self {
+        Self { plan }
+    }
+}
+
+#[pymethods]
+impl Plan {
+    /// The Kubernetes objects in apply order, as plain dicts.
+    #[getter]
+    fn manifests<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        list_to_python(py, self.plan.manifests())
+    }
+
+    /// The manifests as a stream of YAML documents (deterministic: sorted keys, quoted
+    /// ambiguous strings).
+    fn to_yaml(&self, py: Python<'_>) -> String {
+        py.detach(|| self.plan.to_yaml())
+    }
+
+    /// The manifests as a JSON array.
+    fn to_json(&self, py: Python<'_>) -> String {
+        py.detach(|| self.plan.to_json())
+    }
+
+    /// The resource graph: nodes in resolution order, edges (`from_` needs `to`), and `order`.
+    #[getter]
+    fn graph(&self, py: Python<'_>) -> Graph {
+        Graph::from_json(py, &self.plan.graph_json())
+    }
+
+    /// The resources in resolution order, with their definitions and non-secret outputs.
+    #[getter]
+    fn resources(&self) -> Vec<Resource> {
+        self.plan
+            .resources()
+            .iter()
+            .map(Resource::from_core)
+            .collect()
+    }
+
+    /// Why the resource `key` (`type[.class][#id]`) got its definition. Raises
+    /// `goldpath.InvalidValueError` for a key that is not a resource of the plan.
+    fn explain(&self, py: Python<'_>, key: &str) -> PyResult<Explanation> {
+        let explained = guard(|| self.plan.explain(key));
+        to_py(py, explained).map(|explanation| Explanation { explanation })
+    }
+
+    /// The graph in Graphviz DOT.
+    fn to_dot(&self) -> String {
+        self.plan.to_dot()
+    }
+
+    /// The graph as a Mermaid flowchart.
+    fn to_mermaid(&self) -> String {
+        self.plan.to_mermaid()
+    }
+
+    /// Warnings about the plan (the development secret seed, ...).
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.plan.warnings().to_vec()
+    }
+
+    /// The namespace of the namespaced objects, or None.
+    #[getter]
+    fn namespace(&self) -> Option<String> {
+        self.plan.namespace().map(str::to_owned)
+    }
+
+    /// The application id planned for.
+    #[getter]
+    fn app(&self) -> String {
+        self.plan.context().app.clone()
+    }
+
+    /// The environment id planned for.
+    #[getter]
+    fn env(&self) -> String {
+        self.plan.context().env.clone()
+    }
+
+    /// The environment type planned for.
+    #[getter]
+    fn env_type(&self) -> String {
+        self.plan.context().env_type.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.plan.context();
+        format!(
+            "<goldpath.Plan app={} env={} env_type={}: {} resources, {} manifests>",
+            c.app,
+            c.env,
+            c.env_type,
+            self.plan.resources().len(),
+            self.plan.manifests().len()
+        )
+    }
+}
+
+/// A resource of a plan: its key and parts, the definition chosen, its non-secret outputs and
+/// the names (never the values) of its secret outputs.
+#[pyclass(module = "goldpath", frozen)]
+pub struct Resource {
+    /// The canonical key, `type.class#id`.
+    #[pyo3(get)]
+    key: String,
+    /// The resource type.
+    #[pyo3(get, name = "type")]
+    resource_type: String,
+    /// The class (`default` unless requested otherwise).
+    #[pyo3(get, name = "class_")]
+    class: String,
+    /// The id, or None.
+    #[pyo3(get)]
+    id: Option<String>,
+    /// The name of the definition that matched.
+    #[pyo3(get)]
+    definition: String,
+    outputs: serde_json::Map<String, Value>,
+    /// The names of the secret outputs.
+    #[pyo3(get)]
+    secrets: Vec<String>,
+}
+
+impl Resource {
+    fn from_core(resource: &goldpath::plan::PlannedResource) -> Self {
+        let key: Option<ResourceKey> = resource.key.parse().ok();
+        Self {
+            key: resource.key.clone(),
+            resource_type: key
+                .as_ref()
+                .map(|k| k.kind().to_owned())
+                .unwrap_or_default(),
+            class: key
+                .as_ref()
+                .map(|k| k.class().to_owned())
+                .unwrap_or_default(),
+            id: key.as_ref().and_then(|k| k.id().map(str::to_owned)),
+            definition: resource.definition.clone(),
+            outputs: resource.outputs.clone(),
+            secrets: resource.secrets.clone(),
+        }
+    }
+}
+
+#[pymethods]
+impl Resource {
+    /// The non-secret outputs, as a dict.
+    #[getter]
+    fn outputs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &Value::Object(self.outputs.clone()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<goldpath.Resource {} ({})>", self.key, self.definition)
+    }
+}
+
+/// A node of the graph: a workload or a resource.
+#[pyclass(module = "goldpath", frozen, get_all)]
+pub struct GraphNode {
+    /// The workload name, or the resource key.
+    name: String,
+    /// `workload` or `resource`.
+    kind: String,
+    /// The resource type (None for workloads).
+    #[pyo3(name = "type")]
+    resource_type: Option<String>,
+    /// The resource class (None for workloads).
+    #[pyo3(name = "class_")]
+    class: Option<String>,
+    /// The resource id (None for workloads and resources without one).
+    id: Option<String>,
+    /// The definition that matched (None for workloads).
+    definition: Option<String>,
+}
+
+/// An edge of the graph: `from_` needs `to` first, because of `kind` (`requests`, ...).
+#[pyclass(module = "goldpath", frozen, get_all)]
+pub struct GraphEdge {
+    /// The dependent node.
+    #[pyo3(name = "from_")]
+    from: String,
+    /// The node it needs.
+    to: String,
+    /// Why.
+    kind: String,
+}
+
+/// The resource graph of a plan.
+#[pyclass(module = "goldpath", frozen)]
+pub struct Graph {
+    nodes: Vec<Py<GraphNode>>,
+    edges: Vec<Py<GraphEdge>>,
+}
+
+fn text(value: &Value, field: &str) -> Option<String> {
+    value.get(field).and_then(Value::as_str).map(str::to_owned)
+}
+
+impl Graph {
+    fn from_json(py: Python<'_>, json: &Value) -> Self {
+        {
+            let items = |field: &str| {
+                json.get(field)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let nodes = items("nodes")
+                .iter()
+                .filter_map(|n| {
+                    let node = GraphNode {
+                        name: text(n, "name").unwrap_or_default(),
+                        kind: text(n, "kind").unwrap_or_default(),
+                        resource_type: text(n, "type"),
+                        class: text(n, "class"),
+                        id: text(n, "id"),
+                        definition: text(n, "definition"),
+                    };
+                    Py::new(py, node).ok()
+                })
+                .collect();
+            let edges = items("edges")
+                .iter()
+                .filter_map(|e| {
+                    let edge = GraphEdge {
+                        from: text(e, "from").unwrap_or_default(),
+                        to: text(e, "to").unwrap_or_default(),
+                        kind: text(e, "kind").unwrap_or_default(),
+                    };
+                    Py::new(py, edge).ok()
+                })
+                .collect();
+            Self { nodes, edges }
+        }
+    }
+}
+
+#[pymethods]
+impl Graph {
+    /// The nodes, in resolution order.
+    #[getter]
+    fn nodes(&self, py: Python<'_>) -> Vec<Py<GraphNode>> {
+        self.nodes.iter().map(|n| n.clone_ref(py)).collect()
+    }
+
+    /// The edges, sorted.
+    #[getter]
+    fn edges(&self, py: Python<'_>) -> Vec<Py<GraphEdge>> {
+        self.edges.iter().map(|e| e.clone_ref(py)).collect()
+    }
+
+    /// The node names in resolution (and apply) order.
+    #[getter]
+    fn order(&self) -> Vec<String> {
+        self.nodes.iter().map(|n| n.get().name.clone()).collect()
+    }
+}
+
+/// Why a resource got its definition: `winner`, the `criterion` that fired, and every
+/// candidate of its type with its outcome; `str()` gives the text `goldpath explain` prints.
+#[pyclass(module = "goldpath", frozen)]
+pub struct Explanation {
+    explanation: CoreExplanation,
+}
+
+#[pymethods]
+impl Explanation {
+    /// The name of the winning definition.
+    #[getter]
+    fn winner(&self) -> String {
+        self.explanation.winner.name.clone()
+    }
+
+    /// The index of the winner's criterion that fired.
+    #[getter]
+    fn criterion(&self) -> usize {
+        self.explanation.winner.criterion
+    }
+
+    /// Whether the winner is one of goldpath's built-ins.
+    #[getter]
+    fn builtin(&self) -> bool {
+        self.explanation.winner.builtin
+    }
+
+    /// Every definition of the type: `name`, `builtin` and `verdict` (`outcome`: `won`,
+    /// `outranked` or `no-match`, with `reason`).
+    #[getter]
+    fn candidates<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value = serde_json::to_value(&self.explanation.candidates).unwrap_or_default();
+        to_python(py, &value)
+    }
+
+    /// The whole explanation as a dict (what `goldpath explain --json` prints).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let value = serde_json::to_value(&self.explanation).unwrap_or_default();
+        Ok(to_python(py, &value)?.cast_into::<PyDict>()?)
+    }
+
+    fn __str__(&self) -> String {
+        self.explanation.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<goldpath.Explanation winner={}>",
+            self.explanation.winner.name
+        )
+    }
+}

@@ -1,0 +1,260 @@
+//! `goldpath.Platform`: the platform documents, goldpath's built-in definitions, the drivers
+//! and the secret seed; it plans applications.
+
+use std::path::PathBuf;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use goldpath::drivers::{HostDriver, SecretSeed};
+use goldpath::load::{Documents, Loader};
+use goldpath::plan::{Engine, PlanOptions};
+use goldpath::platform::Context;
+use goldpath::resolve::WorkloadInput;
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::driver::PythonFunction;
+use crate::errors::{guard, to_py};
+use crate::inputs::{self, misplaced};
+use crate::plan::Plan;
+
+/// A platform: environment types, resource definitions (with goldpath's built-in definitions
+/// beneath them unless `builtins=False`), drivers and the seed of generated secrets.
+///
+/// Make one with `Platform.load(path)`, `Platform.from_documents(docs)` or
+/// `Platform.default()`, then call `plan(...)`. A platform may be shared by threads: planning
+/// releases the GIL.
+#[pyclass(module = "goldpath", frozen)]
+pub struct Platform {
+    engine: RwLock<Engine>,
+    loader: Loader,
+}
+
+/// The secret seed argument: `str` or `bytes`, at least 32 bytes.
+fn seed(secret_seed: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
+    let Some(value) = secret_seed.filter(|v| !v.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Some(text.to_cow()?.as_bytes().to_vec()));
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(Some(bytes.as_bytes().to_vec()));
+    }
+    Err(PyTypeError::new_err("secret_seed must be str or bytes"))
+}
+
+fn engine_of(
+    documents: Documents,
+    builtins: bool,
+    seed: Option<Vec<u8>>,
+) -> goldpath::Result<Engine> {
+    if let Some(workload) = documents.workloads.first() {
+        let name = &workload.document.metadata.name;
+        let origin = workload.origin.file.as_deref();
+        return Err(misplaced(
+            "the Score workload",
+            name,
+            origin,
+            "a platform holds platform documents; pass workloads to Platform.plan",
+        ));
+    }
+    let documents = documents.platform.into_iter().map(|l| l.document);
+    let platform = goldpath::platform::Platform::from_documents(documents);
+    let engine = if builtins {
+        Engine::new(platform)
+    } else {
+        Engine::without_builtins(platform)
+    };
+    Ok(match seed {
+        Some(bytes) => engine.with_seed(SecretSeed::new(bytes)?),
+        None => engine,
+    })
+}
+
+impl Platform {
+    fn build(
+        py: Python<'_>,
+        sources: Vec<inputs::Source>,
+        builtins: bool,
+        seed: Option<Vec<u8>>,
+    ) -> PyResult<Self> {
+        let loader = Loader::default();
+        let engine = py.detach(|| {
+            guard(|| {
+                let documents = inputs::load(&loader, sources)?;
+                engine_of(documents, builtins, seed)
+            })
+        });
+        Ok(Self {
+            engine: RwLock::new(to_py(py, engine)?),
+            loader,
+        })
+    }
+
+    fn engine(&self) -> Engine {
+        self.engine
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
+#[pymethods]
+impl Platform {
+    /// The platform of the documents in a file or folder (`*.yaml`, `*.yml`, `*.json`,
+    /// recursively). Raises a subclass of `goldpath.Error` naming every problem found.
+    #[staticmethod]
+    #[pyo3(signature = (path, *, builtins = true, secret_seed = None))]
+    fn load(
+        py: Python<'_>,
+        path: PathBuf,
+        builtins: bool,
+        secret_seed: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let seed = seed(secret_seed)?;
+        Self::build(py, vec![inputs::Source::Path(path)], builtins, seed)
+    }
+
+    /// The platform of the given documents: each a dict, or YAML text holding one or more
+    /// documents.
+    #[staticmethod]
+    #[pyo3(signature = (documents, *, builtins = true, secret_seed = None))]
+    fn from_documents(
+        py: Python<'_>,
+        documents: &Bound<'_, PyAny>,
+        builtins: bool,
+        secret_seed: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let seed = seed(secret_seed)?;
+        let loader = Loader::default();
+        let sources = inputs::sources(documents, &loader, "document")?;
+        if sources.iter().any(|s| matches!(s, inputs::Source::Path(_))) {
+            return Err(PyTypeError::new_err(
+                "from_documents takes dicts and YAML text; use Platform.load for files",
+            ));
+        }
+        Self::build(py, sources, builtins, seed)
+    }
+
+    /// goldpath's built-in default platform alone: in-cluster development services for
+    /// `postgres`, `redis`, `mysql`, `route`, `dns`, ... (what `goldpath render` uses without
+    /// `--platform`).
+    #[staticmethod]
+    #[pyo3(signature = (*, secret_seed = None))]
+    fn default(py: Python<'_>, secret_seed: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        let seed = seed(secret_seed)?;
+        Self::build(py, Vec::new(), true, seed)
+    }
+
+    /// Registers a Python driver under `name` (replacing any driver of that name). Definitions
+    /// whose `driver` is `name` call `function(request)` with the request as a dict (`key`,
+    /// `type`, `class`, `id`, `guid`, `definition`, `driver`, `context`, `params`, `inputs`,
+    /// `secrets`, `workloads`, `source`); it returns a dict with any of `outputs`, `secrets`
+    /// (text, or `{"secretKeyRef": {"name", "key"}}`) and `manifests`. An exception it raises
+    /// becomes a `goldpath.DriverError` naming the resource.
+    fn register_driver(&self, name: String, function: Bound<'_, PyAny>) -> PyResult<()> {
+        if !function.is_callable() {
+            return Err(PyTypeError::new_err("register_driver needs a callable"));
+        }
+        let driver = HostDriver::new(name.clone(), PythonFunction::new(function.unbind()));
+        let mut engine = self.engine.write().unwrap_or_else(PoisonError::into_inner);
+        engine.register_driver(name, Arc::new(driver));
+        Ok(())
+    }
+
+    /// Plans an application: `workloads` is a list of Score workloads (paths of files or
+    /// folders, YAML text, or dicts), planned for application `app` in environment `env` of
+    /// type `env_type`. `namespace` overrides the environment type's namespace,
+    /// `create_namespace` emits the Namespace object, `image` replaces the image `.`.
+    #[pyo3(signature = (workloads, *, app, env, env_type, namespace = None, create_namespace = false, image = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn plan(
+        &self,
+        py: Python<'_>,
+        workloads: &Bound<'_, PyAny>,
+        app: String,
+        env: String,
+        env_type: String,
+        namespace: Option<String>,
+        create_namespace: bool,
+        image: Option<String>,
+    ) -> PyResult<Plan> {
+        let sources = inputs::sources(workloads, &self.loader, "workload")?;
+        let engine = self.engine();
+        let context = Context::new(app, env, env_type);
+        let options = PlanOptions {
+            namespace,
+            create_namespace,
+            image,
+        };
+        let loader = &self.loader;
+        let planned = py.detach(|| {
+            guard(|| {
+                let workloads = load_workloads(loader, sources)?;
+                engine.plan(&workloads, &context, &options)
+            })
+        });
+        to_py(py, planned).map(Plan::new)
+    }
+
+    /// The names of the environment types.
+    #[getter]
+    fn environment_types(&self) -> Vec<String> {
+        self.engine()
+            .platform()
+            .environment_types()
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    /// The names of the resource definitions, the built-ins (if any) last.
+    #[getter]
+    fn definitions(&self) -> Vec<String> {
+        self.engine()
+            .platform()
+            .definitions()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        let engine = self.engine();
+        let platform = engine.platform();
+        format!(
+            "<goldpath.Platform: {} environment types, {} definitions>",
+            platform.environment_types().len(),
+            platform.definitions().len()
+        )
+    }
+}
+
+fn load_workloads(
+    loader: &Loader,
+    sources: Vec<inputs::Source>,
+) -> goldpath::Result<Vec<WorkloadInput>> {
+    let documents = inputs::load(loader, sources)?;
+    if let Some(doc) = documents.platform.first() {
+        let name = doc.document.name();
+        return Err(misplaced(
+            "the platform document",
+            name,
+            doc.origin.file.as_deref(),
+            "load platform documents with Platform.load or Platform.from_documents",
+        ));
+    }
+    if documents.workloads.is_empty() {
+        return Err(goldpath::Error::new(
+            goldpath::ErrorKind::Invalid,
+            goldpath::Location::default(),
+            "no Score workload given: pass paths, YAML text or dicts",
+        ));
+    }
+    Ok(documents
+        .workloads
+        .into_iter()
+        .map(WorkloadInput::from_loaded)
+        .collect())
+}

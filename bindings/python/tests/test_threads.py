@@ -1,0 +1,40 @@
+"""Planning from several Python threads at once: the GIL is released, the results identical."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import goldpath
+from conftest import PLATFORM, SEED, SHOP
+
+
+def test_four_threads_plan_the_same_application_identically() -> None:
+    platform = goldpath.Platform.load(PLATFORM, secret_seed=SEED)
+    env_types = ["development", "qa-light", "staging", "production"] * 4
+
+    def render(env_type: str) -> str:
+        return platform.plan(SHOP, app="shop", env=env_type, env_type=env_type).to_yaml()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        parallel = list(pool.map(render, env_types))
+    sequential = [render(e) for e in env_types]
+    assert parallel == sequential
+    assert len(set(parallel)) == 4  # one distinct plan per environment type
+
+
+def test_python_drivers_work_from_several_threads() -> None:
+    platform = goldpath.Platform.default()
+    platform.register_driver(
+        "template", lambda request: {"outputs": {"host": request["id"], "port": 6379}}
+    )
+    doc = {
+        "apiVersion": "score.dev/v1b1",
+        "metadata": {"name": "web"},
+        "containers": {"main": {"image": "nginx", "variables": {"R": "${resources.cache.host}"}}},
+        "resources": {"cache": {"type": "redis"}},
+    }
+
+    def render(_: int) -> str:
+        return platform.plan(doc, app="a", env="dev", env_type="development").to_yaml()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(render, range(16)))
+    assert len(set(results)) == 1 and "web.cache" in results[0]
