@@ -1,6 +1,8 @@
 //! `goldpath`: the command line of the goldpath engine. A thin shell over the `goldpath` crate:
 //! it parses arguments, calls the library and prints what it returns.
 
+#[cfg(feature = "kube")]
+mod apply;
 mod explain;
 mod graph;
 mod inputs;
@@ -51,6 +53,10 @@ enum Command {
     /// `file:line:col: kind: path: message`.
     #[command(after_help = EXAMPLES)]
     Validate(validate::Args),
+    /// Apply the plan to a cluster: server-side apply, ApplySet pruning, dry runs, rollout
+    /// waits (built with the `kube` feature).
+    #[cfg(feature = "kube")]
+    Apply(apply::Args),
 }
 
 fn main() -> ExitCode {
@@ -60,5 +66,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Validate(args) => validate::run(&args),
+        #[cfg(feature = "kube")]
+        Command::Apply(args) => apply::run(&args),
     }
 }

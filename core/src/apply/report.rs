@@ -38,6 +38,49 @@ impl ApplyReport {
     }
 }
 
+/// One line per object: what was (or, in a dry run, would be) done to it, then the
+/// conflicts and the failure.
+impl fmt::Display for ApplyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.dry_run {
+            for change in &self.changes {
+                match change.action {
+                    ChangeAction::Create => writeln!(f, "would create {}", change.object)?,
+                    ChangeAction::Unchanged => writeln!(f, "unchanged {}", change.object)?,
+                    ChangeAction::Update => writeln!(
+                        f,
+                        "would update {}: {}",
+                        change.object,
+                        change.fields.join(", ")
+                    )?,
+                }
+            }
+        } else {
+            for object in &self.applied {
+                writeln!(f, "applied {object}")?;
+            }
+        }
+        let pruned = if self.dry_run {
+            "would prune"
+        } else {
+            "pruned"
+        };
+        for object in &self.pruned {
+            writeln!(f, "{pruned} {object}")?;
+        }
+        for kept in &self.kept {
+            writeln!(f, "kept {}: {}", kept.object, kept.reason)?;
+        }
+        for conflict in &self.conflicts {
+            writeln!(f, "conflict: {conflict}")?;
+        }
+        if let Some(failed) = &self.failed {
+            writeln!(f, "failed: {failed}")?;
+        }
+        Ok(())
+    }
+}
+
 /// A member of the set that pruning did not delete.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Kept {
