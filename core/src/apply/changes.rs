@@ -131,4 +131,41 @@ mod tests {
     fn a_missing_object_would_be_created() {
         assert_eq!(change(&id(), None, &json!({})).action, ChangeAction::Create);
     }
+
+    mod laws {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Objects of nested maps with string leaves: keys from a small alphabet so that two
+        /// generated objects share paths.
+        fn object() -> impl Strategy<Value = Value> {
+            let leaf = "[a-c]{0,3}".prop_map(Value::from);
+            leaf.prop_recursive(3, 24, 4, |inner| {
+                prop::collection::btree_map("[a-d]", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect()))
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn an_object_compared_with_itself_is_unchanged(x in object()) {
+                let c = change(&id(), Some(&json!({"spec": x.clone()})), &json!({"spec": x}));
+                prop_assert_eq!(c.action, ChangeAction::Unchanged);
+            }
+
+            #[test]
+            fn changed_fields_are_named_and_values_never_are(x in object(), y in object()) {
+                let before = json!({"spec": x});
+                let after = json!({"spec": y, "data": {"k": "VALUE-NEVER-SHOWN"}});
+                let c = change(&id(), Some(&before), &after);
+                prop_assert_eq!(c.action, ChangeAction::Update);
+                prop_assert!(c.fields.contains(&"data".to_owned()));
+                let text = serde_json::to_string(&c).unwrap();
+                prop_assert!(!text.contains("VALUE-NEVER-SHOWN"));
+                let mut sorted = c.fields.clone();
+                sorted.sort();
+                prop_assert_eq!(sorted, c.fields);
+            }
+        }
+    }
 }
