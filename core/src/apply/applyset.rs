@@ -65,7 +65,7 @@ impl ApplySet {
     }
 
     /// The parent Secret recording `group_kinds` and `namespaces` (the parent's own is left
-    /// out, as the spec asks).
+    /// out, as the spec asks; the annotation is left out when no other namespace remains).
     #[must_use]
     pub fn parent(&self, group_kinds: &BTreeSet<String>, namespaces: &BTreeSet<String>) -> Value {
         let join = |items: Vec<&str>| items.join(",");
@@ -74,6 +74,14 @@ impl ApplySet {
             .map(String::as_str)
             .filter(|ns| *ns != self.parent_namespace)
             .collect();
+        let mut annotations = json!({
+            TOOLING_ANNOTATION: TOOLING,
+            GROUP_KINDS_ANNOTATION: join(group_kinds.iter().map(String::as_str).collect()),
+        });
+        let others: Vec<&str> = others;
+        if !others.is_empty() {
+            annotations[NAMESPACES_ANNOTATION] = Value::from(join(others));
+        }
         json!({
             "apiVersion": "v1",
             "kind": "Secret",
@@ -81,11 +89,7 @@ impl ApplySet {
                 "name": self.parent_name,
                 "namespace": self.parent_namespace,
                 "labels": {ID_LABEL: self.id},
-                "annotations": {
-                    TOOLING_ANNOTATION: TOOLING,
-                    GROUP_KINDS_ANNOTATION: join(group_kinds.iter().map(String::as_str).collect()),
-                    NAMESPACES_ANNOTATION: join(others),
-                },
+                "annotations": annotations,
             },
         })
     }
