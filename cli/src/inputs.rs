@@ -16,12 +16,9 @@ pub struct PlanArgs {
     /// Score files, or folders of them (default: score.yaml).
     #[arg(value_name = "SCORE_FILE")]
     pub score_files: Vec<PathBuf>,
-    /// A folder (or file) of platform documents; goldpath's built-in definitions stay beneath it.
-    #[arg(long, value_name = "DIR")]
-    pub platform: Option<PathBuf>,
-    /// Switch goldpath's built-in resource definitions off.
-    #[arg(long)]
-    pub no_builtins: bool,
+    /// The platform, the built-ins and the secret seed.
+    #[command(flatten)]
+    pub engine: EngineArgs,
     /// The application id.
     #[arg(long, default_value = "default", value_name = "NAME")]
     pub app: String,
@@ -46,6 +43,17 @@ pub struct PlanArgs {
     /// Also emit the Namespace object (needs a namespace).
     #[arg(long)]
     pub generate_namespace: bool,
+}
+
+/// Arguments that say which engine plans: the platform, the built-ins, the secret seed.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EngineArgs {
+    /// A folder (or file) of platform documents; goldpath's built-in definitions stay beneath it.
+    #[arg(long, value_name = "DIR")]
+    pub platform: Option<PathBuf>,
+    /// Switch goldpath's built-in resource definitions off.
+    #[arg(long)]
+    pub no_builtins: bool,
     /// A file holding the seed of generated secrets (else GOLDPATH_SECRET_SEED, else a fixed
     /// development seed, with a warning).
     #[arg(long, value_name = "FILE")]
@@ -67,7 +75,7 @@ impl PlanArgs {
         if per_file && !single {
             return Err("--image and the override flags apply to a single Score file".to_owned());
         }
-        if self.generate_namespace && self.namespace.is_none() && self.platform.is_none() {
+        if self.generate_namespace && self.namespace.is_none() && self.engine.platform.is_none() {
             return Err("--generate-namespace needs --namespace (or a platform whose environment type names one)".to_owned());
         }
         Ok(())
@@ -77,7 +85,7 @@ impl PlanArgs {
     pub fn prepare(&self) -> Result<Prepared> {
         let env = self.env.clone().unwrap_or_else(|| self.env_type.clone());
         Ok(Prepared {
-            engine: self.engine()?,
+            engine: self.engine.engine()?,
             workloads: self.workloads()?,
             context: Context::new(&self.app, env, &self.env_type),
             options: PlanOptions {
@@ -92,46 +100,6 @@ impl PlanArgs {
     pub fn plan(&self) -> Result<Plan> {
         let p = self.prepare()?;
         p.engine.plan(&p.workloads, &p.context, &p.options)
-    }
-
-    fn engine(&self) -> Result<Engine> {
-        let documents = match &self.platform {
-            Some(dir) => Loader::default()
-                .path(dir)?
-                .platform
-                .into_iter()
-                .map(|l| l.document)
-                .collect(),
-            None => Vec::new(),
-        };
-        let platform = Platform::from_documents(documents);
-        let engine = if self.no_builtins {
-            Engine::without_builtins(platform)
-        } else {
-            Engine::new(platform)
-        };
-        Ok(match self.seed()? {
-            Some(seed) => engine.with_seed(seed),
-            None => engine,
-        })
-    }
-
-    fn seed(&self) -> Result<Option<SecretSeed>> {
-        let bytes = match (
-            &self.secret_seed_file,
-            std::env::var("GOLDPATH_SECRET_SEED"),
-        ) {
-            (Some(file), _) => std::fs::read(file).map_err(|e| {
-                Error::new(
-                    ErrorKind::Io,
-                    Location::in_file(file.display().to_string()),
-                    format!("cannot read the secret seed: {e}"),
-                )
-            })?,
-            (None, Ok(text)) if !text.is_empty() => text.into_bytes(),
-            _ => return Ok(None),
-        };
-        SecretSeed::new(bytes).map(Some)
     }
 
     fn workloads(&self) -> Result<Vec<WorkloadInput>> {
@@ -171,6 +139,49 @@ impl PlanArgs {
     }
 }
 
+impl EngineArgs {
+    /// Loads the platform and builds the engine.
+    pub fn engine(&self) -> Result<Engine> {
+        let documents = match &self.platform {
+            Some(dir) => Loader::default()
+                .path(dir)?
+                .platform
+                .into_iter()
+                .map(|l| l.document)
+                .collect(),
+            None => Vec::new(),
+        };
+        let platform = Platform::from_documents(documents);
+        let engine = if self.no_builtins {
+            Engine::without_builtins(platform)
+        } else {
+            Engine::new(platform)
+        };
+        Ok(match self.seed()? {
+            Some(seed) => engine.with_seed(seed),
+            None => engine,
+        })
+    }
+
+    fn seed(&self) -> Result<Option<SecretSeed>> {
+        let bytes = match (
+            &self.secret_seed_file,
+            std::env::var("GOLDPATH_SECRET_SEED"),
+        ) {
+            (Some(file), _) => std::fs::read(file).map_err(|e| {
+                Error::new(
+                    ErrorKind::Io,
+                    Location::in_file(file.display().to_string()),
+                    format!("cannot read the secret seed: {e}"),
+                )
+            })?,
+            (None, Ok(text)) if !text.is_empty() => text.into_bytes(),
+            _ => return Ok(None),
+        };
+        SecretSeed::new(bytes).map(Some)
+    }
+}
+
 /// Everything a plan is made from.
 pub struct Prepared {
     /// The engine (platform, built-ins, seed).
@@ -195,6 +206,16 @@ fn display(files: &[PathBuf]) -> String {
 pub fn report(error: &Error) {
     for diagnostic in error.diagnostics() {
         eprintln!("{diagnostic}");
+    }
+}
+
+/// Prints policy violations to standard error, one a line, prefixed by the Score file.
+pub fn report_violations(violations: &[goldpath::policy::Violation]) {
+    for violation in violations {
+        match &violation.file {
+            Some(file) => eprintln!("{file}: {violation}"),
+            None => eprintln!("{violation}"),
+        }
     }
 }
 

@@ -3,10 +3,16 @@
 
 #[cfg(feature = "kube")]
 mod apply;
+mod authorize;
+mod check;
+mod deploy;
+mod env;
 mod explain;
 mod graph;
+mod history;
 mod inputs;
 mod render;
+mod store;
 mod validate;
 
 use std::process::ExitCode;
@@ -26,11 +32,16 @@ Examples:
       Say which definition serves the backend's database, and why.
   goldpath validate fixtures/shop fixtures/platform
       Check the Score files of fixtures/shop and the platform documents of fixtures/platform.
+  goldpath check fixtures/shop --platform fixtures/platform --app shop --env-type production
+      Print the policy violations of the sample application in production.
+  goldpath authorize --platform fixtures/platform --as sam --group shop-team --action promote --app shop --env-type production
+      Say whether sam may promote shop into production, and why not.
   goldpath validate score.yaml --format json
       Check one Score file and print the problems as JSON.
 
-Exit status: 0 on success, 1 when an input is invalid or unreadable or the plan fails
-(nothing is written then), 2 on a usage error.";
+Exit status: 0 on success, 1 when an input is invalid or unreadable, the plan fails or a
+policy violation of severity error blocks it (nothing is written then), or an authorization is
+denied; 2 on a usage error.";
 
 /// goldpath: Score workloads and platform definitions in, Kubernetes manifests out.
 #[derive(Debug, Parser)]
@@ -53,6 +64,23 @@ enum Command {
     /// `file:line:col: kind: path: message`.
     #[command(after_help = EXAMPLES)]
     Validate(validate::Args),
+    /// Plan and print the policy violations; exit 1 when one blocks deploy.
+    Check(check::Args),
+    /// Decide whether a user may perform an action on an app and environment type.
+    Authorize(authorize::Args),
+    /// Plan and record a deployment to an environment; prints the record id.
+    Deploy(deploy::DeployArgs),
+    /// List an environment's deployment records, oldest first.
+    History(history::HistoryArgs),
+    /// Compare two deployment records: input changes, then manifest changes.
+    Diff(history::DiffArgs),
+    /// Deploy the inputs of an earlier record again, under today's platform.
+    Rollback(deploy::RollbackArgs),
+    /// Deploy an environment's latest workloads to another environment, in its context.
+    Promote(deploy::PromoteArgs),
+    /// Create, list and delete environments.
+    #[command(subcommand)]
+    Env(env::EnvCommand),
     /// Apply the plan to a cluster: server-side apply, ApplySet pruning, dry runs, rollout
     /// waits (built with the `kube` feature).
     #[cfg(feature = "kube")]
@@ -66,6 +94,14 @@ fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Validate(args) => validate::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Authorize(args) => authorize::run(&args),
+        Command::Deploy(args) => deploy::deploy(&args),
+        Command::History(args) => history::history(&args),
+        Command::Diff(args) => history::run_diff(&args),
+        Command::Rollback(args) => deploy::rollback(&args),
+        Command::Promote(args) => deploy::promote(&args),
+        Command::Env(command) => env::run(&command),
         #[cfg(feature = "kube")]
         Command::Apply(args) => apply::run(&args),
     }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use goldpath::plan::Plan;
+use goldpath::policy::Violation;
 use serde_json::Value;
 
 use crate::inputs::{PlanArgs, is_stdout, report};
@@ -39,6 +40,10 @@ pub struct Args {
     /// The output format.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     format: Format,
+    /// Write the manifests and exit 0 even when a policy violation of severity `error` would
+    /// block a deploy (the violations are still printed).
+    #[arg(long)]
+    allow_violations: bool,
 }
 
 /// Plans, then writes; nothing is written when planning fails.
@@ -57,14 +62,16 @@ pub fn run(args: &Args) -> ExitCode {
     for warning in prepared.engine.warnings() {
         eprintln!("warning: {warning}");
     }
+    let allow = args.allow_violations;
     let written = match (&args.out_dir, args.format) {
         // YAML to one file streams: the plan's objects are never all held at once.
-        (None, Format::Yaml) => stream_yaml(&prepared, &args.output),
+        (None, Format::Yaml) => stream_yaml(&prepared, &args.output, allow),
         (out_dir, format) => {
             match prepared
                 .engine
                 .plan(&prepared.workloads, &prepared.context, &prepared.options)
             {
+                Ok(plan) if blocked(plan.violations(), allow) => Err(Written::Blocked),
                 Ok(plan) => match out_dir {
                     Some(dir) => write_dir(&plan, dir, format).map_err(Written::Io),
                     None => write_file(&args.output, |out| write_plan(&plan, out, format))
@@ -76,6 +83,12 @@ pub fn run(args: &Args) -> ExitCode {
     };
     match written {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Written::Blocked) => {
+            eprintln!(
+                "error: policy violations of severity error block this plan: fix them, or pass --allow-violations to write the manifests anyway"
+            );
+            ExitCode::from(1)
+        }
         Err(Written::Plan(error)) => {
             report(&error);
             ExitCode::from(1)
@@ -91,21 +104,40 @@ pub fn run(args: &Args) -> ExitCode {
 enum Written {
     Plan(goldpath::Error),
     Io(std::io::Error),
+    /// Error violations and no `--allow-violations`.
+    Blocked,
 }
 
-/// Streams YAML into a temporary file renamed on success, so a failed plan leaves nothing.
-fn stream_yaml(p: &crate::inputs::Prepared, path: &Path) -> Result<(), Written> {
+/// Prints the violations on standard error; whether they block the output.
+fn blocked(violations: &[Violation], allow: bool) -> bool {
+    crate::inputs::report_violations(violations);
+    !allow && violations.iter().any(Violation::is_blocking)
+}
+
+/// Streams YAML into a temporary file renamed on success, so a failed plan leaves nothing
+/// (nor does a blocked one; on standard output the objects are out already).
+fn stream_yaml(p: &crate::inputs::Prepared, path: &Path, allow: bool) -> Result<(), Written> {
     let mut failure = None;
+    let mut block = false;
     let written = write_file(path, |out| {
-        p.engine
+        match p
+            .engine
             .write_yaml(&p.workloads, &p.context, &p.options, out)
-            .map_err(|e| {
+        {
+            Ok(violations) if blocked(&violations, allow) => {
+                block = true;
+                Err(std::io::Error::other("the plan is blocked"))
+            }
+            Ok(_) => Ok(()),
+            Err(e) => {
                 failure = Some(e);
-                std::io::Error::other("the plan failed")
-            })
+                Err(std::io::Error::other("the plan failed"))
+            }
+        }
     });
     match (written, failure) {
         (_, Some(error)) => Err(Written::Plan(error)),
+        (_, None) if block => Err(Written::Blocked),
         (Err(e), None) => Err(Written::Io(e)),
         (Ok(()), None) => Ok(()),
     }

@@ -10,7 +10,9 @@
 
 #[cfg(feature = "kube")]
 pub mod apply;
+pub mod baseline;
 pub mod builtins;
+pub mod deploy;
 pub mod drivers;
 mod encoding;
 pub mod error;
@@ -19,6 +21,7 @@ pub mod load;
 pub mod matching;
 pub mod placeholder;
 pub mod plan;
+pub mod policy;
 pub mod rbac;
 
 pub mod platform;

@@ -2,7 +2,6 @@
 //! API.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use goldpath::drivers::{
     Driver, DriverRegistry, ProvisionRequest, Provisioned, SecretSeed, TemplateDriver,
@@ -258,17 +257,12 @@ fn generated_values_are_stable_and_differ_per_key_name_and_seed() {
 }
 
 #[test]
-fn a_runaway_template_runs_out_of_fuel_within_a_second() {
+fn a_runaway_template_runs_out_of_fuel() {
+    // Ten billion iterations: without the fuel limit this would not end within any test run.
     let fixture = Fixture::template(json!({
         "outputs": "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
     }));
-    let started = Instant::now();
     let err = fixture.provision().unwrap_err();
-    assert!(
-        started.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        started.elapsed()
-    );
     assert_eq!(err.kind(), ErrorKind::Driver);
     assert!(err.message().contains("ran out of fuel"), "{err}");
     assert!(

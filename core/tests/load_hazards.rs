@@ -1,8 +1,6 @@
 //! The loader on hostile and mistaken input: every limit and YAML hazard is refused with the
 //! right error kind and a location, and YAML 1.2 scalars keep the text the author wrote.
 
-use std::time::Duration;
-
 use goldpath::ErrorKind;
 use goldpath::load::{Limits, Loader};
 
@@ -93,15 +91,12 @@ fn nested_alias_bomb() -> String {
 }
 
 #[test]
-fn alias_bombs_are_refused_quickly_as_limit_errors() {
+fn alias_bombs_are_refused_as_limit_errors() {
     for bomb in [wide_alias_bomb(), nested_alias_bomb()] {
         assert!(bomb.len() < 25_000);
-        let started = std::time::Instant::now();
         let err = Loader::default().str(&bomb, None).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
         assert!(err.message().contains("aliases"), "{err}");
-        // A generous bound for a debug build on a loaded machine; the benchmark measures speed.
-        assert!(started.elapsed() < Duration::from_secs(10));
     }
 }
 

@@ -48,7 +48,13 @@ fn plan_shop(env_type: &str) -> Plan {
 
 /// Checks `yaml` against the golden file `name` (or writes it with GOLDPATH_UPDATE_GOLDEN).
 fn assert_golden(name: &str, yaml: &str) {
-    let golden = repo().join(format!("fixtures/golden/{name}.yaml"));
+    assert_golden_file(&format!("{name}.yaml"), yaml);
+}
+
+/// Checks `text` against the file `fixtures/golden/<file>` (or writes it).
+fn assert_golden_file(file: &str, text: &str) {
+    let yaml = text;
+    let golden = repo().join(format!("fixtures/golden/{file}"));
     if std::env::var_os("GOLDPATH_UPDATE_GOLDEN").is_some() {
         std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
         std::fs::write(&golden, yaml).unwrap();
@@ -69,6 +75,28 @@ fn the_shop_renders_as_the_golden_files_in_every_environment_type() {
         let plan = plan_shop(env_type);
         plan.manifests().iter().for_each(kube::kube_check);
         assert_golden(&format!("shop-{env_type}"), &plan.to_yaml());
+    }
+}
+
+#[test]
+fn the_shop_breaks_the_policies_of_each_environment_type_as_the_golden_files_say() {
+    for env_type in ENV_TYPES {
+        let plan = plan_shop(env_type);
+        // the files are absolute paths of this checkout: keep their names only
+        let violations: Vec<_> = plan
+            .violations()
+            .iter()
+            .cloned()
+            .map(|mut v| {
+                v.file = v
+                    .file
+                    .map(|f| f.rsplit('/').next().unwrap_or_default().to_owned());
+                v
+            })
+            .collect();
+        let json = serde_json::to_string_pretty(&violations).unwrap() + "\n";
+        assert_golden_file(&format!("shop-{env_type}.violations.json"), &json);
+        assert!(plan.check_policies().is_ok(), "{env_type}: {json}");
     }
 }
 

@@ -5,6 +5,8 @@
 //! upstream oracle present, it must also accept every upstream example and give the same
 //! verdict as the upstream canonical schema on a corpus of thousands of mutated documents.
 
+#[path = "common/schema_descriptions.rs"]
+mod schema_descriptions;
 #[path = "common/score_doc_paths.rs"]
 mod score_doc_paths;
 #[path = "common/score_edge_cases.rs"]
@@ -21,6 +23,7 @@ use std::path::Path;
 use jsonschema::Validator;
 use serde_json::Value;
 
+use schema_descriptions::find_undescribed;
 use score_edge_cases::{invalid_edge_cases, valid_edge_cases};
 use score_mutations::Corpus;
 use score_upstream::{
@@ -52,30 +55,6 @@ fn our_schema_has_goldpath_id_and_describes_every_property_and_definition() {
     let mut undescribed = Vec::new();
     find_undescribed(&schema, "#", &mut undescribed);
     assert!(undescribed.is_empty(), "no description: {undescribed:#?}");
-}
-
-/// Collects the pointers of `properties` and `$defs` entries without a non-empty description.
-fn find_undescribed(node: &Value, at: &str, out: &mut Vec<String>) {
-    let Value::Object(map) = node else {
-        if let Value::Array(items) = node {
-            for (i, item) in items.iter().enumerate() {
-                find_undescribed(item, &format!("{at}/{i}"), out);
-            }
-        }
-        return;
-    };
-    for (key, child) in map {
-        let child_at = format!("{at}/{key}");
-        if matches!(key.as_str(), "properties" | "$defs") {
-            for (name, entry) in child.as_object().into_iter().flatten() {
-                let described = entry["description"].as_str().is_some_and(|d| !d.is_empty());
-                if !described {
-                    out.push(format!("{child_at}/{name}"));
-                }
-            }
-        }
-        find_undescribed(child, &child_at, out);
-    }
 }
 
 #[test]

@@ -26,7 +26,7 @@ mod yaml;
 
 pub use document::{Documents, Loaded, Origin};
 pub use overrides::Overrides;
-pub use schema::{PLATFORM_SCHEMA, SCORE_SCHEMA};
+pub use schema::{DEPLOYMENT_SCHEMA, PLATFORM_SCHEMA, SCORE_SCHEMA};
 pub use upgrade::upgrade_score;
 
 use std::path::{Path, PathBuf};

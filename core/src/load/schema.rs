@@ -14,6 +14,8 @@ use crate::{DocPath, ErrorKind, PathSegment};
 pub const SCORE_SCHEMA: &str = include_str!("../../../schemas/score-v1b1.schema.json");
 /// The JSON Schema of goldpath platform documents, as shipped in `schemas/`.
 pub const PLATFORM_SCHEMA: &str = include_str!("../../../schemas/platform.schema.json");
+/// The JSON Schema of deployment records, as shipped in `schemas/`.
+pub const DEPLOYMENT_SCHEMA: &str = include_str!("../../../schemas/deployment.schema.json");
 
 /// A compiled schema together with its source document (for descriptions in messages).
 pub(crate) struct Schema {

@@ -29,6 +29,7 @@ use crate::drivers::{Driver, DriverRegistry, SecretSeed};
 use crate::graph::{GraphInput, ResourceGraph};
 use crate::matching::{self, Explanation, Request};
 use crate::platform::{Context, Platform};
+use crate::policy::{self, Violation};
 use crate::resolve::{ResolveInput, WorkloadInput};
 use crate::spec::score::Workload;
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
@@ -102,7 +103,7 @@ impl Engine {
         options: &PlanOptions,
     ) -> Result<Plan> {
         let mut manifests = Vec::new();
-        let (graph, namespace, resources) =
+        let (graph, namespace, resources, violations) =
             self.stream(workloads, context, options, &mut |object| {
                 manifests.push(object);
                 Ok(())
@@ -116,13 +117,15 @@ impl Engine {
             manifests,
             warnings: self.warnings(),
             workloads: workloads.to_vec(),
+            violations,
         })
     }
 
     /// Plans and writes the manifests as YAML documents to `out` one object at a time, without
     /// holding the plan's objects: what `goldpath render` does. The output is the same as
     /// [`Plan::write_yaml`] of [`Engine::plan`]. On an error part of the output may have been
-    /// written: write to a temporary file and rename it on success.
+    /// written: write to a temporary file and rename it on success. Returns the plan's policy
+    /// violations, as [`Plan::violations`] (the caller decides whether they block).
     ///
     /// # Errors
     /// As [`Engine::plan`], and the writer's errors as [`ErrorKind::Io`].
@@ -132,7 +135,7 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
         out: &mut W,
-    ) -> Result<()> {
+    ) -> Result<Vec<Violation>> {
         self.stream(workloads, context, options, &mut |object| {
             crate::render::yaml::write_documents(out, [&object]).map_err(|e| {
                 Error::new(
@@ -142,7 +145,7 @@ impl Engine {
                 )
             })
         })
-        .map(|_| ())
+        .map(|(_, _, _, violations)| violations)
     }
 
     /// Warnings every plan of this engine carries.
@@ -165,8 +168,13 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
         sink: &mut assemble::Sink<'_>,
-    ) -> Result<(ResourceGraph, Option<String>, Vec<PlannedResource>)> {
+    ) -> Result<Streamed> {
         let env_type = self.environment_type(context)?;
+        let mut evaluator = policy::Evaluator::new(&self.platform, context, workloads);
+        let sink = &mut |object: Value| {
+            evaluator.object(&object);
+            sink(object)
+        };
         let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
         let matcher = |key: &ResourceKey| {
             let request = Request::new(
@@ -214,7 +222,7 @@ impl Engine {
                     .unwrap_or_default(),
             })
             .collect();
-        Ok((graph, namespace, resources))
+        Ok((graph, namespace, resources, evaluator.finish()))
     }
 
     fn environment_type(
@@ -240,6 +248,14 @@ impl Engine {
     }
 }
 
+/// What streaming a plan leaves: the graph, the namespace, the resources and the violations.
+type Streamed = (
+    ResourceGraph,
+    Option<String>,
+    Vec<PlannedResource>,
+    Vec<Violation>,
+);
+
 /// A resource of a plan: its key, the definition chosen, and its non-secret outputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlannedResource {
@@ -264,6 +280,7 @@ pub struct Plan {
     manifests: Vec<Value>,
     warnings: Vec<String>,
     workloads: Vec<WorkloadInput>,
+    violations: Vec<Violation>,
 }
 
 impl Plan {
@@ -302,6 +319,26 @@ impl Plan {
     #[must_use]
     pub fn warnings(&self) -> &[String] {
         &self.warnings
+    }
+
+    /// The violations of the policies attached to the environment type, and the workload
+    /// overrides its locks refused (see [`crate::policy`]).
+    #[must_use]
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The violations that block deploy (severity `error`).
+    pub fn blocking_violations(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(|v| v.is_blocking())
+    }
+
+    /// `Ok(())` unless a violation blocks deploy; see [`policy::refuse`].
+    ///
+    /// # Errors
+    /// An [`ErrorKind::Policy`] error with one diagnostic per blocking violation.
+    pub fn check_policies(&self) -> Result<()> {
+        policy::refuse(&self.violations)
     }
 
     /// The workloads the plan was made from.

@@ -61,6 +61,53 @@ pub enum Action {
     ReadSecrets,
 }
 
+impl Action {
+    /// Every action, in declaration order.
+    pub const ALL: [Self; 10] = [
+        Self::View,
+        Self::Plan,
+        Self::Deploy,
+        Self::Rollback,
+        Self::Promote,
+        Self::CreateEnvironment,
+        Self::DeleteEnvironment,
+        Self::ManageMembers,
+        Self::ManagePlatform,
+        Self::ReadSecrets,
+    ];
+
+    /// The action as written on the command line and in JSON (`create-environment`, ...).
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::View => "view",
+            Self::Plan => "plan",
+            Self::Deploy => "deploy",
+            Self::Rollback => "rollback",
+            Self::Promote => "promote",
+            Self::CreateEnvironment => "create-environment",
+            Self::DeleteEnvironment => "delete-environment",
+            Self::ManageMembers => "manage-members",
+            Self::ManagePlatform => "manage-platform",
+            Self::ReadSecrets => "read-secrets",
+        }
+    }
+}
+
+impl std::str::FromStr for Action {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|a| a.as_str() == text)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|a| a.as_str()).collect();
+                format!("unknown action `{text}`; actions: {}", known.join(", "))
+            })
+    }
+}
+
 /// Where the action applies. Fields that do not matter for an action are `None`
 /// (`ManagePlatform` has no app; `View` has no environment type).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -76,3 +123,9 @@ pub struct Target {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env_type: Option<String>,
 }
+
+mod authorize;
+mod decision;
+
+pub use authorize::{authorize, bindings_configured};
+pub use decision::Decision;

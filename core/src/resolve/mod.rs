@@ -13,6 +13,7 @@ use std::path::PathBuf;
 use serde_json::{Map, Value, json};
 
 pub use state::ResourceState;
+pub(crate) use workload::read_source;
 
 use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed};
 use crate::graph::{Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode};

@@ -145,7 +145,7 @@ fn file_content(
         .map_err(|m| error(workload, at.clone().key(field), ErrorKind::Placeholder, m))
 }
 
-fn read_source(folder: Option<&Path>, source: &str) -> Result<String, String> {
+pub(crate) fn read_source(folder: Option<&Path>, source: &str) -> Result<String, String> {
     let Some(folder) = folder else {
         return Err(format!(
             "file source `{source}` cannot be read: the workload was not loaded from a file; use `content`"

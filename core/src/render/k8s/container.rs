@@ -1,7 +1,7 @@
 //! One container of the pod: image, command, environment, resources, probes, ports, security
 //! context and mounts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value, json};
 
@@ -9,7 +9,7 @@ use super::env::env_vars;
 use super::mounts::{Mounts, Owner, container_mounts};
 use super::resources::container_resources;
 use super::security::Security;
-use crate::render::input::ResolvedContainer;
+use crate::render::input::{Resolved, ResolvedContainer};
 use crate::spec::platform::ResourceRequirements;
 use crate::spec::score::{Container, Probe, Service};
 use crate::validate::names::iana_svc_name;
@@ -22,6 +22,10 @@ pub(super) struct Shared<'a> {
     pub(super) security: &'a Security,
     /// The environment type's default requests and limits.
     pub(super) defaults: Option<&'a ResourceRequirements>,
+    /// Whether the defaults win over the container's own values (`defaults` is locked).
+    pub(super) defaults_win: bool,
+    /// The OpenTelemetry variables every container gets (a container's own win).
+    pub(super) otel: &'a BTreeMap<String, Resolved>,
 }
 
 /// The container and what its files and volumes add to the workload.
@@ -40,10 +44,21 @@ pub(super) fn container(
     if let Some(args) = &spec.args {
         out.insert("args".into(), json!(args));
     }
-    let env = env_vars(&resolved.variables, &owner.path)?;
+    let env = if shared.otel.is_empty() {
+        env_vars(&resolved.variables, &owner.path)?
+    } else {
+        let mut variables = shared.otel.clone();
+        variables.extend(resolved.variables.clone());
+        env_vars(&variables, &owner.path)?
+    };
     insert_list(&mut out, "env", env);
     insert_list(&mut out, "ports", shared.ports.clone());
-    let resources = container_resources(spec.resources.as_ref(), shared.defaults, &owner.path)?;
+    let resources = container_resources(
+        spec.resources.as_ref(),
+        shared.defaults,
+        shared.defaults_win,
+        &owner.path,
+    )?;
     if let Some(resources) = resources {
         out.insert("resources".into(), resources);
     }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Value, json};
 
 use super::meta::{Meta, NAME_LABEL};
+use super::observability::metrics_port;
 use super::problems::error;
 use crate::render::input::{ResolvedWorkload, Target};
 use crate::spec::platform::PodSecurityLevel;
@@ -14,6 +15,9 @@ use crate::{DocPath, ErrorKind};
 /// The namespace the ingress controller runs in (the ingress-nginx default); routed workloads
 /// allow ingress from every pod of it.
 pub const INGRESS_CONTROLLER_NAMESPACE: &str = "ingress-nginx";
+
+/// The namespace Prometheus runs in; scraped workloads allow their metrics port from it.
+pub const MONITORING_NAMESPACE: &str = "monitoring";
 
 /// The name of the policy that denies all ingress not allowed by another policy.
 const DEFAULT_DENY: &str = "default-deny-ingress";
@@ -35,7 +39,9 @@ pub(super) fn render(
     }
     if env_type.network_policy {
         objects.push(network_policy(&meta, DEFAULT_DENY, json!({}), Vec::new()));
-        objects.extend(by_name.values().filter_map(|w| allow_policy(w, target)));
+        for workload in by_name.values() {
+            objects.extend(allow_policy(workload, target)?);
+        }
     }
     Ok(objects)
 }
@@ -87,11 +93,51 @@ fn network_policy(meta: &Meta<'_>, name: &str, pod_selector: Value, ingress: Vec
 }
 
 /// `allow-<workload>`: its target ports from the workloads that link to it and, when routed,
-/// from the ingress controller. `None` when it has no ports or nothing may reach it (an empty
-/// `from` would allow every source).
-fn allow_policy(resolved: &ResolvedWorkload, target: &Target<'_>) -> Option<Value> {
+/// from the ingress controller; its metrics port from the monitoring namespace when the type
+/// has Prometheus scraping. `None` when nothing may reach it (an empty `from` would allow
+/// every source).
+fn allow_policy(resolved: &ResolvedWorkload, target: &Target<'_>) -> crate::Result<Option<Value>> {
     let workload = &resolved.workload;
-    let service = workload.service.as_ref().filter(|s| !s.ports.is_empty())?;
+    let mut rules: Vec<Value> = service_rule(resolved).into_iter().collect();
+    if scraped(resolved, target)?
+        && let Some(port) = metrics_port(workload)?
+    {
+        let namespace = json!({"kubernetes.io/metadata.name": MONITORING_NAMESPACE});
+        rules.push(json!({
+            "from": [{"namespaceSelector": {"matchLabels": namespace}}],
+            "ports": [{"port": port, "protocol": "TCP"}],
+        }));
+    }
+    if rules.is_empty() {
+        return Ok(None);
+    }
+    let name = workload.metadata.name.as_str();
+    let meta = Meta::workload(name, target);
+    let policy_name = shorten_name(&format!("allow-{name}"), SUBDOMAIN_MAX);
+    Ok(Some(network_policy(
+        &meta,
+        &policy_name,
+        meta.label_selector(),
+        rules,
+    )))
+}
+
+/// Whether Prometheus scrapes the workload in this environment (its overrides applied).
+fn scraped(resolved: &ResolvedWorkload, target: &Target<'_>) -> crate::Result<bool> {
+    let Some(env_type) = target.env_type else {
+        return Ok(false);
+    };
+    let (effective, _) = crate::baseline::for_workload(env_type, &resolved.workload)?;
+    Ok(effective.observability.prometheus)
+}
+
+/// The service ports, from the linking workloads and the ingress controller.
+fn service_rule(resolved: &ResolvedWorkload) -> Option<Value> {
+    let service = resolved
+        .workload
+        .service
+        .as_ref()
+        .filter(|s| !s.ports.is_empty())?;
     let mut from: Vec<Value> = resolved
         .linked_from
         .iter()
@@ -113,14 +159,5 @@ fn allow_policy(resolved: &ResolvedWorkload, target: &Target<'_>) -> Option<Valu
         .into_iter()
         .map(|(port, protocol)| json!({"port": port, "protocol": protocol}))
         .collect();
-    let name = workload.metadata.name.as_str();
-    let meta = Meta::workload(name, target);
-    let policy_name = shorten_name(&format!("allow-{name}"), SUBDOMAIN_MAX);
-    let rule = json!({"from": from, "ports": ports});
-    Some(network_policy(
-        &meta,
-        &policy_name,
-        meta.label_selector(),
-        vec![rule],
-    ))
+    Some(json!({"from": from, "ports": ports}))
 }

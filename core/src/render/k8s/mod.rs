@@ -18,6 +18,25 @@
 //! - `replicas` comes from the environment type when one is given and its `replicas` is above
 //!   zero; otherwise no `replicas` field is written (as score-k8s, so an autoscaler or
 //!   `kubectl scale` is not undone).
+//! - The environment type's baselines apply with the workload's overrides
+//!   (`goldpath.dev/replicas`, ... annotations) where the type does not lock them; see
+//!   [`crate::baseline`]. Those annotations stay off the pod template.
+//! - A `PodDisruptionBudget` `<workload>` (after the Services) when the type has
+//!   `podDisruptionBudget` and the workload runs more than one replica: `true` is
+//!   `maxUnavailable: 1`, an object gives the bounds.
+//!
+//! # Observability
+//!
+//! - With `observability.otlpEndpoint`, every container gets `OTEL_EXPORTER_OTLP_ENDPOINT`,
+//!   `OTEL_SERVICE_NAME` (the workload) and `OTEL_RESOURCE_ATTRIBUTES`
+//!   (`service.namespace=<app>,deployment.environment.name=<env>,goldpath.env.type=<type>`);
+//!   a variable the container sets itself wins.
+//! - With `observability.prometheus`, a workload that declares a metrics port (a service port
+//!   named `metrics`, else the annotation `goldpath.dev/metrics-port`) gets the pod annotations
+//!   `prometheus.io/scrape: "true"`, `prometheus.io/port` and, from
+//!   `goldpath.dev/metrics-path`, `prometheus.io/path`.
+//! - With `observability.logLabels`, the pod template carries `goldpath.dev/app`,
+//!   `goldpath.dev/env` and `goldpath.dev/workload`.
 //!
 //! # Labels and annotations
 //!
@@ -108,8 +127,10 @@
 //!   for each workload with a Service `allow-<workload>`, allowing its target ports from the
 //!   pods of each workload that links to it (by `app.kubernetes.io/name`) and, when it is
 //!   routed, from every pod of the namespace `ingress-nginx`, where the ingress-nginx
-//!   controller runs ([`INGRESS_CONTROLLER_NAMESPACE`]). A workload nobody links to and no
-//!   route reaches gets no allow policy: an empty `from` would allow every source.
+//!   controller runs ([`INGRESS_CONTROLLER_NAMESPACE`]); and, when Prometheus scrapes it, its
+//!   metrics port from the namespace `monitoring` ([`MONITORING_NAMESPACE`]). A workload
+//!   nobody links to, no route reaches and nothing scrapes gets no allow policy: an empty
+//!   `from` would allow every source.
 //!
 //! # Names and order
 //!
@@ -146,11 +167,13 @@
 
 mod check;
 mod container;
+mod disruption;
 mod env;
 mod environment;
 mod hash;
 mod meta;
 mod mounts;
+mod observability;
 mod problems;
 mod resources;
 mod security;
@@ -161,7 +184,7 @@ use serde_json::Value;
 
 use crate::render::input::{ResolvedWorkload, Target};
 
-pub use environment::INGRESS_CONTROLLER_NAMESPACE;
+pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
 
 /// The Kubernetes objects of one workload: the Deployment or StatefulSet, its Services, then
 /// the ConfigMaps of its files, sorted by name.

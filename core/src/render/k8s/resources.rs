@@ -20,10 +20,12 @@ struct Amount<'a> {
 }
 
 /// The `resources` of a container (`None` when nothing is set). `path` is the container's
-/// path in the workload.
+/// path in the workload. With `defaults_win` (the environment type locks `defaults`) a default
+/// replaces the container's own value.
 pub(super) fn container_resources(
     own: Option<&ContainerResources>,
     defaults: Option<&ResourceRequirements>,
+    defaults_win: bool,
     path: &DocPath,
 ) -> crate::Result<Option<Value>> {
     let (own, defaults) = (own_table(own), default_table(defaults));
@@ -34,6 +36,7 @@ pub(super) fn container_resources(
         let mut amounts = Map::new();
         for (k, kind) in KINDS.into_iter().enumerate() {
             let amount = match (own[s][k], defaults[s][k]) {
+                (_, Some(text)) if defaults_win => Amount { text, path: None },
                 (Some(text), _) => Amount {
                     text,
                     path: Some(path.clone().key("resources").key(section).key(kind)),
@@ -143,7 +146,7 @@ mod tests {
             "requests": {"cpu": "100m", "memory": "1024Mi"},
             "limits": {"cpu": "1000m"},
         }));
-        let out = container_resources(Some(&own), Some(&defaults), &DocPath::root())
+        let out = container_resources(Some(&own), Some(&defaults), false, &DocPath::root())
             .unwrap()
             .unwrap();
         assert_eq!(
@@ -155,7 +158,7 @@ mod tests {
     #[test]
     fn nothing_set_writes_no_resources() {
         assert_eq!(
-            container_resources(None, None, &DocPath::root()).unwrap(),
+            container_resources(None, None, false, &DocPath::root()).unwrap(),
             None
         );
     }
@@ -165,7 +168,7 @@ mod tests {
         let own = own(json!({"limits": {"cpu": "250m"}}));
         let defaults = defaults(json!({"requests": {"cpu": "500m"}}));
         let path = DocPath::root().key("containers").key("main");
-        let err = container_resources(Some(&own), Some(&defaults), &path).unwrap_err();
+        let err = container_resources(Some(&own), Some(&defaults), false, &path).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid);
         assert!(
             err.message().contains("environment type's default"),
@@ -180,7 +183,7 @@ mod tests {
     #[test]
     fn a_bad_default_quantity_names_the_environment_type() {
         let defaults = defaults(json!({"limits": {"memory": "1GB"}}));
-        let err = container_resources(None, Some(&defaults), &DocPath::root()).unwrap_err();
+        let err = container_resources(None, Some(&defaults), false, &DocPath::root()).unwrap_err();
         assert!(
             err.message()
                 .starts_with("the environment type's default limits.memory: "),

@@ -3,11 +3,14 @@
 use serde_json::{Value, json};
 
 use super::container::{Shared, container, container_ports};
+use super::disruption::disruption_budget;
 use super::meta::{Meta, Strings};
 use super::mounts::{Mounts, Owner};
+use super::observability;
 use super::problems::{Problems, error};
 use super::security::{Security, security};
 use super::service::{headless_name, headless_service, service};
+use crate::baseline::{self, OVERRIDE_ANNOTATIONS};
 use crate::render::input::{ResolvedContainer, ResolvedWorkload, Target};
 use crate::spec::score::Workload;
 use crate::validate::names::quoted;
@@ -43,12 +46,23 @@ pub(super) fn render(
     let name = workload.metadata.name.as_str();
     let kind = kind(workload)?;
     check_containers_known(resolved)?;
+    let effective = match target.env_type {
+        Some(env_type) => Some(baseline::for_workload(env_type, workload)?.0),
+        None => None,
+    };
+    let target = &Target {
+        env_type: effective.as_ref(),
+        ..*target
+    };
     let meta = Meta::workload(name, target);
     let security = security(target.env_type);
+    let otel = observability::otel_variables(name, target);
     let shared = Shared {
         ports: container_ports(workload.service.as_ref()),
         security: &security,
         defaults: target.env_type.and_then(|t| t.defaults.resources.as_ref()),
+        defaults_win: target.env_type.is_some_and(baseline::defaults_locked),
+        otel: &otel,
     };
     let mut problems = Problems::default();
     let (containers, mounts) = containers(resolved, &meta, kind, &shared, &mut problems);
@@ -62,7 +76,10 @@ pub(super) fn render(
     }
     problems.finish(())?;
     let template = pod_template(workload, &meta, containers, mounts.volumes, &security);
+    let mut template = template;
+    observability::decorate_pod(&mut template, workload, target)?;
     let object = workload_object(kind, name, &meta, template, mounts.claim_templates, target);
+    services.extend(disruption_budget(name, &meta, target));
     let mut config_maps = mounts.config_maps;
     config_maps.sort_by(|a, b| {
         let name = |o: &Value| o["metadata"]["name"].as_str().map(str::to_owned);
@@ -188,7 +205,10 @@ fn pod_template(
         .metadata
         .annotations
         .iter()
-        .filter(|(key, _)| !key.starts_with(SCORE_ANNOTATION_PREFIX))
+        .filter(|(key, _)| {
+            !key.starts_with(SCORE_ANNOTATION_PREFIX)
+                && !OVERRIDE_ANNOTATIONS.contains(&key.as_str())
+        })
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     annotations.extend(meta.annotations.clone());

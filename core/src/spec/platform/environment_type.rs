@@ -55,7 +55,7 @@ pub struct EnvironmentTypeSpec {
     /// link to a workload and from the ingress controller.
     #[serde(default)]
     pub network_policy: bool,
-    /// The PodDisruptionBudget of every workload with more than zero replicas.
+    /// The PodDisruptionBudget of every workload that runs more than one replica.
     #[serde(default)]
     pub pod_disruption_budget: PodDisruptionBudget,
     /// Telemetry wiring added to every workload.

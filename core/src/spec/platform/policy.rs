@@ -77,6 +77,23 @@ impl PolicyRule {
             Self::AllowedResources(_) => "allowed-resources",
         }
     }
+
+    /// How a violation of this rule counts.
+    #[must_use]
+    pub fn severity(&self) -> Severity {
+        match self {
+            Self::RequireLimits(r) => r.severity,
+            Self::AllowedRegistries(r) => r.severity,
+            Self::MinReplicas(r) => r.severity,
+            Self::MaxReplicas(r) => r.severity,
+            Self::AllowedResources(r) => r.severity,
+            Self::ForbidLatestTag(r)
+            | Self::RequireDigest(r)
+            | Self::RequireReadinessProbe(r)
+            | Self::ForbidPrivileged(r)
+            | Self::ForbidHostPath(r) => r.severity,
+        }
+    }
 }
 
 /// A rule without parameters.

@@ -1,0 +1,157 @@
+//! `goldpath history` and `goldpath diff`: reading a store.
+
+use std::process::ExitCode;
+
+use goldpath::deploy::{Deployment, HistoryEntry, Store, diff};
+use goldpath::{Error, Result};
+use serde_json::json;
+
+use crate::inputs::report;
+use crate::store::{EnvironmentArgs, StoreArgs};
+
+/// Output formats of the reading commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    Text,
+    /// For tools.
+    Json,
+}
+
+/// Arguments of `goldpath history`.
+#[derive(Debug, clap::Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    target: EnvironmentArgs,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Arguments of `goldpath diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The first record (id, or a unique prefix of at least 4 characters).
+    #[arg(value_name = "ID_A")]
+    a: String,
+    /// The second record.
+    #[arg(value_name = "ID_B")]
+    b: String,
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Lists an environment's records, oldest first; a record that failed to apply has `!` after
+/// its operation. Unreadable records are listed with their
+/// error, and make the exit status 1.
+pub fn history(args: &HistoryArgs) -> ExitCode {
+    let history = match args
+        .store
+        .open()
+        .and_then(|s| s.history(&args.target.app, &args.target.env))
+    {
+        Ok(history) => history,
+        Err(error) => return fail(&error),
+    };
+    match args.format {
+        Format::Json => {
+            let entries: Vec<_> = history.entries.iter().map(entry_json).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&entries).unwrap_or_default()
+            );
+        }
+        Format::Text => {
+            println!(
+                "{:<12}  {:<25}  {:<10}  {:<12}  WORKLOADS",
+                "ID", "AT", "OPERATION", "BY"
+            );
+            for entry in &history.entries {
+                match &entry.record {
+                    Ok(record) => println!("{}", summary(record, entry.failed)),
+                    Err(error) => println!(
+                        "{:<12}  unreadable: {error}",
+                        &entry.id[..12.min(entry.id.len())]
+                    ),
+                }
+            }
+        }
+    }
+    match history.first_error() {
+        Some(error) => {
+            report(error);
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    }
+}
+
+fn summary(record: &Deployment, failed: bool) -> String {
+    let inputs = &record.inputs;
+    let operation = serde_json::to_value(&inputs.operation).unwrap_or_default();
+    let images: Vec<String> = inputs
+        .workloads
+        .iter()
+        .flat_map(|w| w.score.containers.values().map(|c| c.image.clone()))
+        .collect();
+    format!(
+        "{:<12}  {:<25}  {:<10}  {:<12}  {}",
+        &record.id[..12],
+        inputs.at,
+        format!(
+            "{}{}",
+            operation["kind"].as_str().unwrap_or_default(),
+            if failed { "!" } else { "" }
+        ),
+        inputs.principal.as_deref().unwrap_or("-"),
+        images.join(" ")
+    )
+}
+
+fn entry_json(entry: &HistoryEntry) -> serde_json::Value {
+    match &entry.record {
+        Ok(record) => json!({
+            "id": record.id,
+            "parent": record.inputs.parent,
+            "at": record.inputs.at,
+            "principal": record.inputs.principal,
+            "operation": record.inputs.operation,
+            "envType": record.inputs.env_type,
+            "failed": entry.failed,
+        }),
+        Err(error) => json!({"id": entry.id, "error": error.diagnostics()}),
+    }
+}
+
+/// Prints the diff of two records.
+pub fn run_diff(args: &DiffArgs) -> ExitCode {
+    let records = || -> Result<(Deployment, Deployment)> {
+        let store = args.store.open()?;
+        let a = store.record(&store.resolve_id(&args.a)?)?;
+        let b = store.record(&store.resolve_id(&args.b)?)?;
+        Ok((a, b))
+    };
+    match records() {
+        Ok((a, b)) => {
+            let d = diff(&a, &b);
+            match args.format {
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default())
+                }
+                Format::Text => print!("{d}"),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(&error),
+    }
+}
+
+fn fail(error: &Error) -> ExitCode {
+    report(error);
+    ExitCode::from(1)
+}

@@ -1,0 +1,146 @@
+//! `goldpath render` refusing error violations, `goldpath check` and `goldpath authorize`, run
+//! as a user runs them (the README's golden-path commands).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn goldpath(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_goldpath"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The backend in production with a floating Docker Hub image, written to `out`.
+fn latest_backend(out: &Path, extra: &[&str]) -> Output {
+    let backend = repo().join("fixtures/shop/backend.score.yaml");
+    let platform = repo().join("fixtures/platform");
+    let mut args = vec![
+        "render",
+        backend.to_str().unwrap(),
+        "--platform",
+        platform.to_str().unwrap(),
+        "--app",
+        "shop",
+        "--env-type",
+        "production",
+        "--override-property",
+        "containers.api.image=postgres:latest",
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    goldpath(&repo(), &args)
+}
+
+#[test]
+fn an_error_violation_blocks_render_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("manifests.yaml");
+    let run = latest_backend(&out, &[]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("error: forbid-latest-tag (production-guardrails): workload `backend` /containers/api/image"), "{stderr}");
+    assert!(stderr.contains("--allow-violations"), "{stderr}");
+    assert!(!out.exists());
+    let allowed = latest_backend(&out, &["--allow-violations"]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stderr));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("image: postgres:latest")
+    );
+}
+
+#[test]
+fn check_prints_the_violations_as_json() {
+    let run = goldpath(
+        &repo(),
+        &[
+            "check",
+            "fixtures/shop",
+            "--platform",
+            "fixtures/platform",
+            "--app",
+            "shop",
+            "--env-type",
+            "production",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let violations: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let rules: Vec<&str> = violations
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["require-digest", "require-digest"]);
+}
+
+#[test]
+fn authorize_exits_by_the_decision() {
+    let ask = |user: &[&str]| {
+        let mut args = vec!["authorize", "--platform", "fixtures/platform"];
+        args.extend_from_slice(user);
+        args.extend_from_slice(&[
+            "--action",
+            "promote",
+            "--app",
+            "shop",
+            "--env",
+            "production",
+            "--env-type",
+            "production",
+        ]);
+        goldpath(&repo(), &args)
+    };
+    let denied = ask(&["--as", "sam", "--group", "shop-team"]);
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(
+        text(&denied.stdout).starts_with("denied: "),
+        "{}",
+        text(&denied.stdout)
+    );
+    assert!(text(&denied.stdout).contains("deployer on `production`"));
+    let allowed = ask(&[
+        "--as",
+        "rita",
+        "--group",
+        "shop-team",
+        "--group",
+        "release-managers",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stdout));
+    let decision: serde_json::Value = serde_json::from_slice(&allowed.stdout).unwrap();
+    assert_eq!(decision["binding"], "release-managers");
+    let unknown = goldpath(
+        &repo(),
+        &[
+            "authorize",
+            "--platform",
+            "fixtures/platform",
+            "--as",
+            "x",
+            "--action",
+            "destroy",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+}

@@ -1,0 +1,332 @@
+//! A store in a folder: one JSON file per record, an index per environment, file locks.
+//!
+//! ```text
+//! ROOT/records/ID.json                  one record, written once (temporary file + rename)
+//! ROOT/apps/APP/ENV/environment.json    the environment
+//! ROOT/apps/APP/ENV/index.json          the ids of its history, oldest first
+//! ROOT/apps/APP/ENV.lock                held while a record is appended or the env deleted
+//! ROOT/apps/APP/.lock                   held while an environment is created or deleted
+//! ```
+//!
+//! Every file is written to a temporary file in the same folder, flushed and renamed over the
+//! old one, so a reader sees the old or the new content, never a part. Locks are advisory
+//! operating-system file locks (`flock`), which the system releases when a process dies, so
+//! a crash never leaves a stale lock behind.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    Environment, History, HistoryEntry, Store, environment_exists, no_environment, no_record,
+    not_in_history,
+};
+use crate::deploy::digest::is_record_id;
+use crate::deploy::record::{Deployment, Draft, store_error};
+use crate::validate::names::dns1123_label;
+use crate::{Error, ErrorKind, Location, Result};
+
+const INDEX_FORMAT: &str = "goldpath.dev/environment-index/v1";
+
+/// A store in a folder, safe to share between threads and processes.
+///
+/// ```
+/// use goldpath::deploy::{DirStore, Environment, Store};
+///
+/// let folder = tempfile::tempdir().unwrap();
+/// let store = DirStore::open(folder.path()).unwrap();
+/// store.create_environment(&Environment {
+///     app: "shop".into(), name: "qa".into(), env_type: "qa-light".into(),
+///     ephemeral: false, cloned_from: None, created_at: "2026-11-23T10:00:00Z".into(),
+/// }).unwrap();
+/// assert_eq!(store.environments("shop").unwrap()[0].env_type, "qa-light");
+/// ```
+#[derive(Debug, Clone)]
+pub struct DirStore {
+    root: PathBuf,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Index {
+    format: String,
+    records: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    failed: Vec<String>,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Self {
+            format: INDEX_FORMAT.to_owned(),
+            records: Vec::new(),
+            failed: Vec::new(),
+        }
+    }
+}
+
+impl DirStore {
+    /// The store in `root`, created if missing.
+    ///
+    /// # Errors
+    /// The folder cannot be created.
+    pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
+        let root = root.into();
+        for sub in ["records", "apps"] {
+            let path = root.join(sub);
+            fs::create_dir_all(&path).map_err(|e| io_error(&path, "cannot create", &e))?;
+        }
+        Ok(Self { root })
+    }
+
+    /// The store's folder.
+    #[must_use]
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn app_dir(&self, app: &str) -> Result<PathBuf> {
+        check_name("app", app)?;
+        Ok(self.root.join("apps").join(app))
+    }
+
+    fn env_dir(&self, app: &str, env: &str) -> Result<PathBuf> {
+        check_name("environment", env)?;
+        Ok(self.app_dir(app)?.join(env))
+    }
+
+    fn record_path(&self, id: &str) -> Result<PathBuf> {
+        if !is_record_id(id) {
+            return Err(store_error(format!(
+                "`{id}` is not a record id (64 lower-case hex digits): `goldpath history` lists the ids"
+            )));
+        }
+        Ok(self.root.join("records").join(format!("{id}.json")))
+    }
+
+    fn lock(&self, app: &str, env: Option<&str>) -> Result<File> {
+        let app_dir = self.app_dir(app)?;
+        fs::create_dir_all(&app_dir).map_err(|e| io_error(&app_dir, "cannot create", &e))?;
+        let path = match env {
+            Some(env) => app_dir.join(format!("{env}.lock")),
+            None => app_dir.join(".lock"),
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io_error(&path, "cannot open the lock file", &e))?;
+        file.lock()
+            .map_err(|e| io_error(&path, "cannot lock", &e))?;
+        Ok(file)
+    }
+
+    fn read_index(&self, app: &str, env: &str) -> Result<Index> {
+        let path = self.env_dir(app, env)?.join("index.json");
+        let index: Index = read_json(&path)?;
+        if index.format != INDEX_FORMAT {
+            return Err(corrupt(
+                &path,
+                &format!("format `{}` is unknown", index.format),
+            ));
+        }
+        Ok(index)
+    }
+
+    fn write_index(&self, app: &str, env: &str, index: &Index) -> Result<()> {
+        write_json(&self.env_dir(app, env)?.join("index.json"), index)
+    }
+}
+
+impl Store for DirStore {
+    fn create_environment(&self, environment: &Environment) -> Result<()> {
+        let (app, env) = (environment.app.as_str(), environment.name.as_str());
+        let _lock = self.lock(app, None)?;
+        let dir = self.env_dir(app, env)?;
+        if dir.join("environment.json").exists() {
+            return Err(environment_exists(app, env));
+        }
+        fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "cannot create", &e))?;
+        self.write_index(app, env, &Index::default())?;
+        write_json(&dir.join("environment.json"), environment)
+    }
+
+    fn environment(&self, app: &str, env: &str) -> Result<Option<Environment>> {
+        let path = self.env_dir(app, env)?.join("environment.json");
+        if !path.exists() {
+            return Ok(None);
+        }
+        read_json(&path).map(Some)
+    }
+
+    fn environments(&self, app: &str) -> Result<Vec<Environment>> {
+        let dir = self.app_dir(app)?;
+        let Ok(entries) = fs::read_dir(&dir) else {
+            return Ok(Vec::new());
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("environment.json").exists())
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| dns1123_label(name).is_ok())
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .filter_map(|name| self.environment(app, name).transpose())
+            .collect()
+    }
+
+    fn delete_environment(&self, app: &str, env: &str) -> Result<()> {
+        let _app_lock = self.lock(app, None)?;
+        let _env_lock = self.lock(app, Some(env))?;
+        let dir = self.env_dir(app, env)?;
+        if !dir.join("environment.json").exists() {
+            return Err(no_environment(app, env));
+        }
+        let trash = self
+            .app_dir(app)?
+            .join(format!(".deleted-{env}-{}", std::process::id()));
+        fs::rename(&dir, &trash).map_err(|e| io_error(&dir, "cannot delete", &e))?;
+        fs::remove_dir_all(&trash).map_err(|e| io_error(&trash, "cannot delete", &e))
+    }
+
+    fn append(&self, draft: Draft) -> Result<Deployment> {
+        let (app, env) = (draft.app().to_owned(), draft.env().to_owned());
+        let _lock = self.lock(&app, Some(&env))?;
+        if !self.env_dir(&app, &env)?.join("environment.json").exists() {
+            return Err(no_environment(&app, &env));
+        }
+        let mut index = self.read_index(&app, &env)?;
+        let record = draft.seal(index.records.last().cloned());
+        write_json(&self.record_path(&record.id)?, &record)?;
+        index.records.push(record.id.clone());
+        self.write_index(&app, &env, &index)?;
+        Ok(record)
+    }
+
+    fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()> {
+        let _lock = self.lock(app, Some(env))?;
+        if !self.env_dir(app, env)?.join("environment.json").exists() {
+            return Err(no_environment(app, env));
+        }
+        let mut index = self.read_index(app, env)?;
+        if !index.records.iter().any(|r| r == id) {
+            return Err(not_in_history(app, env, id));
+        }
+        if !index.failed.iter().any(|r| r == id) {
+            index.failed.push(id.to_owned());
+        }
+        self.write_index(app, env, &index)
+    }
+
+    fn record(&self, id: &str) -> Result<Deployment> {
+        let path = self.record_path(id)?;
+        if !path.exists() {
+            return Err(no_record(id));
+        }
+        let record: Deployment = read_json(&path)?;
+        record.verify().map_err(|e| {
+            Error::new(
+                ErrorKind::Store,
+                file_location(&path),
+                format!("{}: restore the file from a backup", e.message()),
+            )
+        })?;
+        Ok(record)
+    }
+
+    fn record_ids(&self) -> Result<Vec<String>> {
+        let dir = self.root.join("records");
+        let entries = fs::read_dir(&dir).map_err(|e| io_error(&dir, "cannot read", &e))?;
+        let mut ids: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter_map(|name| name.strip_suffix(".json").map(str::to_owned))
+            .filter(|id| is_record_id(id))
+            .collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    fn history(&self, app: &str, env: &str) -> Result<History> {
+        if self.environment(app, env)?.is_none() {
+            return Err(no_environment(app, env));
+        }
+        let index = self.read_index(app, env)?;
+        let entries = index
+            .records
+            .iter()
+            .map(|id| HistoryEntry {
+                record: self.record(id),
+                failed: index.failed.contains(id),
+                id: id.clone(),
+            })
+            .collect();
+        Ok(History { entries })
+    }
+}
+
+fn check_name(what: &str, name: &str) -> Result<()> {
+    dns1123_label(name).map_err(|message| {
+        Error::new(
+            ErrorKind::Name,
+            Location::default(),
+            format!("{what} name `{name}`: {message}"),
+        )
+    })
+}
+
+fn file_location(path: &Path) -> Location {
+    Location::in_file(path.display().to_string())
+}
+
+fn io_error(path: &Path, what: &str, error: &std::io::Error) -> Error {
+    Error::new(
+        ErrorKind::Io,
+        file_location(path),
+        format!("{what}: {error}"),
+    )
+}
+
+fn corrupt(path: &Path, why: &str) -> Error {
+    Error::new(
+        ErrorKind::Store,
+        file_location(path),
+        format!("the file is corrupt or truncated ({why}): restore it from a backup"),
+    )
+}
+
+fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
+    let bytes = fs::read(path).map_err(|e| io_error(path, "cannot read", &e))?;
+    serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e.to_string()))
+}
+
+/// Writes `value` as JSON to a temporary file beside `path`, flushes it and renames it over
+/// `path`.
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::new(ErrorKind::Io, file_location(path), e.to_string()))?;
+    bytes.push(b'\n');
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp = path.with_extension(format!("tmp.{}.{n}", std::process::id()));
+    let write = || -> std::io::Result<()> {
+        let mut file = File::create(&tmp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)?;
+        if let Some(parent) = path.parent() {
+            // Make the rename itself durable; not every platform can open a folder.
+            let _ = File::open(parent).and_then(|d| d.sync_all());
+        }
+        Ok(())
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_error(path, "cannot write", &e)
+    })
+}

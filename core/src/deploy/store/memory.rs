@@ -1,0 +1,150 @@
+//! A store in memory: for tests, previews and hosts that keep records elsewhere.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use super::{
+    Environment, History, HistoryEntry, Store, environment_exists, no_environment, no_record,
+    not_in_history,
+};
+use crate::Result;
+use crate::deploy::record::{Deployment, Draft};
+
+/// Environments and records in memory, behind one lock.
+///
+/// ```
+/// use goldpath::deploy::{Environment, MemoryStore, Store};
+///
+/// let store = MemoryStore::new();
+/// store.create_environment(&Environment {
+///     app: "shop".into(), name: "qa".into(), env_type: "qa-light".into(),
+///     ephemeral: false, cloned_from: None, created_at: "2026-11-23T10:00:00Z".into(),
+/// }).unwrap();
+/// assert_eq!(store.environments("shop").unwrap().len(), 1);
+/// assert!(store.history("shop", "qa").unwrap().entries.is_empty());
+/// ```
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    environments: BTreeMap<(String, String), (Environment, Vec<String>)>,
+    records: HashMap<String, Deployment>,
+    failed: HashSet<String>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave the maps half-updated: every update is
+        // one insert or remove.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn key(app: &str, env: &str) -> (String, String) {
+    (app.to_owned(), env.to_owned())
+}
+
+impl Store for MemoryStore {
+    fn create_environment(&self, environment: &Environment) -> Result<()> {
+        let mut state = self.state();
+        let key = key(&environment.app, &environment.name);
+        if state.environments.contains_key(&key) {
+            return Err(environment_exists(&environment.app, &environment.name));
+        }
+        state
+            .environments
+            .insert(key, (environment.clone(), Vec::new()));
+        Ok(())
+    }
+
+    fn environment(&self, app: &str, env: &str) -> Result<Option<Environment>> {
+        Ok(self
+            .state()
+            .environments
+            .get(&key(app, env))
+            .map(|(e, _)| e.clone()))
+    }
+
+    fn environments(&self, app: &str) -> Result<Vec<Environment>> {
+        Ok(self
+            .state()
+            .environments
+            .values()
+            .filter(|(e, _)| e.app == app)
+            .map(|(e, _)| e.clone())
+            .collect())
+    }
+
+    fn delete_environment(&self, app: &str, env: &str) -> Result<()> {
+        match self.state().environments.remove(&key(app, env)) {
+            Some(_) => Ok(()),
+            None => Err(no_environment(app, env)),
+        }
+    }
+
+    fn append(&self, draft: Draft) -> Result<Deployment> {
+        let mut state = self.state();
+        let key = key(draft.app(), draft.env());
+        let Some((_, ids)) = state.environments.get(&key) else {
+            return Err(no_environment(draft.app(), draft.env()));
+        };
+        let record = draft.seal(ids.last().cloned());
+        let id = record.id.clone();
+        state.records.insert(id.clone(), record.clone());
+        if let Some((_, ids)) = state.environments.get_mut(&key) {
+            ids.push(id);
+        }
+        Ok(record)
+    }
+
+    fn record(&self, id: &str) -> Result<Deployment> {
+        self.state()
+            .records
+            .get(id)
+            .cloned()
+            .ok_or_else(|| no_record(id))
+    }
+
+    fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()> {
+        let mut state = self.state();
+        let Some((_, ids)) = state.environments.get(&key(app, env)) else {
+            return Err(no_environment(app, env));
+        };
+        if !ids.iter().any(|i| i == id) {
+            return Err(not_in_history(app, env, id));
+        }
+        state.failed.insert(id.to_owned());
+        Ok(())
+    }
+
+    fn record_ids(&self) -> Result<Vec<String>> {
+        let mut ids: Vec<String> = self.state().records.keys().cloned().collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    fn history(&self, app: &str, env: &str) -> Result<History> {
+        let state = self.state();
+        let Some((_, ids)) = state.environments.get(&key(app, env)) else {
+            return Err(no_environment(app, env));
+        };
+        let entries = ids
+            .iter()
+            .map(|id| HistoryEntry {
+                id: id.clone(),
+                record: state.records.get(id).cloned().ok_or_else(|| no_record(id)),
+                failed: state.failed.contains(id),
+            })
+            .collect();
+        Ok(History { entries })
+    }
+}

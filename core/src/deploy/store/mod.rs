@@ -1,0 +1,202 @@
+//! Where environments and deployment records are kept.
+//!
+//! A [`Store`] keeps, per application, its environments, and per environment an append-only
+//! history of records whose last entry is the environment's head. [`Store::append`] sets the
+//! draft's parent to the head and writes the record as one step, under the environment's
+//! lock, so concurrent deploys to one environment neither lose a record nor fork the history.
+
+mod dir;
+mod memory;
+
+use serde::{Deserialize, Serialize};
+
+pub use dir::DirStore;
+pub use memory::MemoryStore;
+
+use super::record::{Deployment, Draft};
+use crate::{Error, Result};
+
+/// An environment of an application.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Environment {
+    /// The application.
+    pub app: String,
+    /// The environment's id, unique per application.
+    pub name: String,
+    /// The environment type it instantiates.
+    pub env_type: String,
+    /// Short-lived (a preview or pull-request environment). Ephemeral environments are
+    /// otherwise ordinary.
+    #[serde(default)]
+    pub ephemeral: bool,
+    /// The environment it was cloned from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloned_from: Option<String>,
+    /// When it was created (RFC 3339, from the caller).
+    pub created_at: String,
+}
+
+/// The history of an environment, oldest first. A record that cannot be read is listed with
+/// the error that says why and where, in its place; the others stay readable.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// The entries, oldest first.
+    pub entries: Vec<HistoryEntry>,
+}
+
+/// One entry of a history.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry {
+    /// The record's id.
+    pub id: String,
+    /// The record, or why it cannot be read.
+    pub record: std::result::Result<Deployment, Error>,
+    /// Applying the record to a cluster failed ([`Store::mark_failed`]): it is in the history
+    /// but not current.
+    pub failed: bool,
+}
+
+impl History {
+    /// The latest record, if it is readable.
+    #[must_use]
+    pub fn head(&self) -> Option<&Deployment> {
+        self.entries.last().and_then(|e| e.record.as_ref().ok())
+    }
+
+    /// The latest readable record that did not fail to apply: what the environment runs.
+    #[must_use]
+    pub fn current(&self) -> Option<&Deployment> {
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| !e.failed)
+            .find_map(|e| e.record.as_ref().ok())
+    }
+
+    /// The ids, oldest first.
+    #[must_use]
+    pub fn ids(&self) -> Vec<&str> {
+        self.entries.iter().map(|e| e.id.as_str()).collect()
+    }
+
+    /// The first unreadable record's error, if any.
+    #[must_use]
+    pub fn first_error(&self) -> Option<&Error> {
+        self.entries.iter().find_map(|e| e.record.as_ref().err())
+    }
+}
+
+/// Storage of environments and records. Implementations are safe to share between threads;
+/// [`DirStore`] is also safe between processes.
+pub trait Store: Send + Sync {
+    /// Adds an environment.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when it exists already; I/O errors.
+    fn create_environment(&self, environment: &Environment) -> Result<()>;
+
+    /// The environment, if it exists.
+    ///
+    /// # Errors
+    /// I/O errors; a corrupt environment file.
+    fn environment(&self, app: &str, env: &str) -> Result<Option<Environment>>;
+
+    /// The environments of `app` by name.
+    ///
+    /// # Errors
+    /// I/O errors; a corrupt environment file.
+    fn environments(&self, app: &str) -> Result<Vec<Environment>>;
+
+    /// Deletes an environment and its history. Its records stay readable by id.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when it does not exist; I/O errors.
+    fn delete_environment(&self, app: &str, env: &str) -> Result<()>;
+
+    /// Appends the draft to its environment's history: its parent becomes the current head,
+    /// then the record is written and becomes the head, all under the environment's lock.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the environment does not exist; I/O errors.
+    fn append(&self, draft: Draft) -> Result<Deployment>;
+
+    /// The record of that id.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when there is none, or it is corrupt (naming its file).
+    fn record(&self, id: &str) -> Result<Deployment>;
+
+    /// The history of an environment, oldest first.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the environment does not exist or its index is
+    /// corrupt. An unreadable record is an entry, not an error.
+    fn history(&self, app: &str, env: &str) -> Result<History>;
+
+    /// Marks record `id` of the environment's history as failed to apply. The record stays in
+    /// the history (records are immutable) but is no longer current.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the environment does not exist or `id` is not in its
+    /// history.
+    fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()>;
+
+    /// The ids of every record in the store, sorted.
+    ///
+    /// # Errors
+    /// I/O errors.
+    fn record_ids(&self) -> Result<Vec<String>>;
+
+    /// The full id of the one record whose id starts with `prefix` (at least 4 characters),
+    /// as `git` resolves short commit ids.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when no record or several match.
+    fn resolve_id(&self, prefix: &str) -> Result<String> {
+        if prefix.len() < 4 {
+            return Err(super::record::store_error(format!(
+                "record id `{prefix}` is too short: give at least 4 characters"
+            )));
+        }
+        let mut matches = self
+            .record_ids()?
+            .into_iter()
+            .filter(|id| id.starts_with(prefix));
+        match (matches.next(), matches.next()) {
+            (Some(id), None) => Ok(id),
+            (None, _) => Err(no_record(prefix)),
+            (Some(_), Some(_)) => Err(super::record::store_error(format!(
+                "record id `{prefix}` is ambiguous: give more characters"
+            ))),
+        }
+    }
+}
+
+/// The error for an environment that does not exist.
+pub(crate) fn no_environment(app: &str, env: &str) -> Error {
+    super::record::store_error(format!(
+        "environment `{env}` of app `{app}` does not exist: create it with `goldpath env create --app {app} --env {env} --env-type TYPE`"
+    ))
+}
+
+/// The error for an environment that exists already.
+pub(crate) fn environment_exists(app: &str, env: &str) -> Error {
+    super::record::store_error(format!(
+        "environment `{env}` of app `{app}` exists already: pick another name, or delete it first"
+    ))
+}
+
+/// The error for a record that is not in an environment's history.
+pub(crate) fn not_in_history(app: &str, env: &str, id: &str) -> Error {
+    super::record::store_error(format!(
+        "record `{id}` is not in the history of environment `{env}` of app `{app}`"
+    ))
+}
+
+/// The error for a record id that is not in the store.
+pub(crate) fn no_record(id: &str) -> Error {
+    super::record::store_error(format!(
+        "no deployment record `{id}` in the store: `goldpath history` lists the ids"
+    ))
+}
