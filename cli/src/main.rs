@@ -1,6 +1,8 @@
 //! `goldpath`: the command line of the goldpath engine. A thin shell over the `goldpath` crate:
 //! it parses arguments, calls the library and prints what it returns.
 
+#[cfg(feature = "kube")]
+mod apply;
 mod authorize;
 mod check;
 mod deploy;
@@ -79,6 +81,10 @@ enum Command {
     /// Create, list and delete environments.
     #[command(subcommand)]
     Env(env::EnvCommand),
+    /// Apply the plan to a cluster: server-side apply, ApplySet pruning, dry runs, rollout
+    /// waits (built with the `kube` feature).
+    #[cfg(feature = "kube")]
+    Apply(apply::Args),
 }
 
 fn main() -> ExitCode {
@@ -96,5 +102,7 @@ fn main() -> ExitCode {
         Command::Rollback(args) => deploy::rollback(&args),
         Command::Promote(args) => deploy::promote(&args),
         Command::Env(command) => env::run(&command),
+        #[cfg(feature = "kube")]
+        Command::Apply(args) => apply::run(&args),
     }
 }

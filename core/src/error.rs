@@ -61,6 +61,9 @@ pub enum ErrorKind {
     /// A deployment record, an environment or a store's content is missing, corrupt or was
     /// changed by someone else at the same time.
     Store,
+    /// The Kubernetes API server refused or failed a request, or no cluster could be reached
+    /// (feature `kube`).
+    Cluster,
 }
 
 impl ErrorKind {
@@ -82,6 +85,7 @@ impl ErrorKind {
             Self::Policy => "policy",
             Self::Permission => "permission",
             Self::Store => "store",
+            Self::Cluster => "cluster",
         }
     }
 }

@@ -8,6 +8,8 @@
 //! Data flows one way: [`load`] turns text into the typed documents of [`spec`];
 //! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
 
+#[cfg(feature = "kube")]
+pub mod apply;
 pub mod baseline;
 pub mod builtins;
 pub mod deploy;
