@@ -6,7 +6,12 @@
 //! them beyond their schemas ([`validate`]), and joins them.
 //!
 //! Data flows one way: [`load`] turns text into the typed documents of [`spec`];
-//! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
+//! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references;
+//! [`matching`] picks a definition per resource, [`graph`] orders the resources, [`resolve`]
+//! runs the [`drivers`], and [`render`] makes the Kubernetes objects of a [`plan::Plan`].
+//! [`policy`] and [`rbac`] decide what a plan and a principal may do; [`deploy`] keeps the
+//! records of deployments (diff, rollback, promotion, environments); `apply` (feature `kube`)
+//! puts a plan into a cluster.
 
 #[cfg(feature = "kube")]
 pub mod apply;
