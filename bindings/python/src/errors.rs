@@ -63,6 +63,7 @@ kind_exceptions! {
     Policy => PolicyError: "A policy of the environment type refuses the plan.",
     Permission => PermissionDenied: "The principal may not perform the action on the target.",
     Store => StoreError: "A deployment record, an environment or a store's content is missing, corrupt or changed concurrently.",
+    Cluster => ClusterError: "The Kubernetes API server refused or failed a request, or no cluster could be reached.",
 }
 
 /// Where a problem is: `file` (None for text or values given without a name), `line` and

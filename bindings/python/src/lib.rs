@@ -4,12 +4,17 @@
 //! planning and rendering are the core crate's. The engine runs without the GIL, and a Rust
 //! panic reaches Python as `goldpath.Error`.
 
+mod access;
 mod convert;
+mod deploy;
+mod diff;
 mod driver;
 mod errors;
 mod inputs;
 mod plan;
 mod platform;
+mod record;
+mod store;
 
 use pyo3::prelude::*;
 
@@ -35,6 +40,25 @@ fn _goldpath(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<plan::GraphNode>()?;
     module.add_class::<plan::GraphEdge>()?;
     module.add_class::<plan::Explanation>()?;
+    module.add_class::<plan::Violation>()?;
+    module.add_class::<access::Principal>()?;
+    module.add_class::<access::Decision>()?;
+    module.add_function(wrap_pyfunction!(access::authorize, module)?)?;
+    module.add_class::<store::Store>()?;
+    module.add_class::<store::MemoryStore>()?;
+    module.add_class::<store::DirStore>()?;
+    module.add_class::<store::Environment>()?;
+    module.add_class::<store::History>()?;
+    module.add_class::<store::HistoryEntry>()?;
+    module.add_class::<record::Deployment>()?;
+    module.add_class::<record::Rollback>()?;
+    module.add_class::<diff::Diff>()?;
+    module.add_class::<diff::InputChanges>()?;
+    module.add_class::<diff::ObjectDiff>()?;
+    module.add_class::<diff::WorkloadDiff>()?;
+    module.add_class::<diff::DocumentChange>()?;
+    module.add_class::<diff::Change>()?;
+    module.add_function(wrap_pyfunction!(diff::diff, module)?)?;
     module.add_function(wrap_pyfunction!(_check_panic_guard, module)?)?;
     Ok(())
 }

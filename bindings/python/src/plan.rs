@@ -75,6 +75,17 @@ impl Plan {
         self.plan.to_mermaid()
     }
 
+    /// The violations of the environment type's policies and locks, as rendered: `error`
+    /// violations block a deploy (`PolicyError`), `warning`s are reported.
+    #[getter]
+    fn violations(&self) -> Vec<Violation> {
+        self.plan
+            .violations()
+            .iter()
+            .map(|v| Violation { inner: v.clone() })
+            .collect()
+    }
+
     /// Warnings about the plan (the development secret seed, ...).
     #[getter]
     fn warnings(&self) -> Vec<String> {
@@ -329,5 +340,82 @@ impl Explanation {
             "<goldpath.Explanation winner={}>",
             self.explanation.winner.name
         )
+    }
+}
+
+/// A broken rule: `rule` (`forbid-latest-tag`, ..., or `locked-baseline`), `severity`
+/// (`error` blocks a deploy, `warning` is reported), the `policy` document (None for a lock),
+/// the `workload` and its Score `file`, a JSON pointer `path` into the workload and the
+/// `message` saying what to change. `str()` is the line `goldpath check` prints.
+#[pyclass(module = "goldpath", frozen)]
+pub struct Violation {
+    inner: goldpath::policy::Violation,
+}
+
+#[pymethods]
+impl Violation {
+    /// The rule id.
+    #[getter]
+    fn rule(&self) -> String {
+        self.inner.rule.clone()
+    }
+
+    /// `error` or `warning`.
+    #[getter]
+    fn severity(&self) -> &'static str {
+        if self.inner.is_blocking() {
+            "error"
+        } else {
+            "warning"
+        }
+    }
+
+    /// Whether the violation blocks a deploy (severity `error`).
+    #[getter]
+    fn blocking(&self) -> bool {
+        self.inner.is_blocking()
+    }
+
+    /// The `Policy` document the rule comes from (None for `locked-baseline`).
+    #[getter]
+    fn policy(&self) -> Option<String> {
+        self.inner.policy.clone()
+    }
+
+    /// The workload at fault.
+    #[getter]
+    fn workload(&self) -> Option<String> {
+        self.inner.workload.clone()
+    }
+
+    /// The workload's Score file, when it was read from one.
+    #[getter]
+    fn file(&self) -> Option<String> {
+        self.inner.file.clone()
+    }
+
+    /// A JSON pointer into the Score workload: where to change it.
+    #[getter]
+    fn path(&self) -> String {
+        self.inner.path.clone()
+    }
+
+    /// What is wrong and what to change.
+    #[getter]
+    fn message(&self) -> String {
+        self.inner.message.clone()
+    }
+
+    /// The violation as a dict (what `goldpath check --format json` lists).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_python(py, &serde_json::to_value(&self.inner).unwrap_or_default())
+    }
+
+    fn __str__(&self) -> String {
+        self.inner.to_string()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<goldpath.Violation {}>", self.inner)
     }
 }

@@ -13,10 +13,13 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use crate::deploy::{actor, run};
 use crate::driver::PythonFunction;
 use crate::errors::{guard, to_py};
 use crate::inputs::{self, misplaced};
 use crate::plan::Plan;
+use crate::record::{Deployment, Rollback};
+use crate::store::{Environment, Store};
 
 /// A platform: environment types, resource definitions (with goldpath's built-in definitions
 /// beneath them unless `builtins=False`), drivers and the seed of generated secrets.
@@ -92,7 +95,8 @@ impl Platform {
         })
     }
 
-    fn engine(&self) -> Engine {
+    /// A copy of the engine (cheap: its parts are shared).
+    pub fn engine(&self) -> Engine {
         self.engine
             .read()
             .unwrap_or_else(PoisonError::into_inner)
@@ -196,6 +200,140 @@ impl Platform {
             })
         });
         to_py(py, planned).map(Plan::new)
+    }
+
+    /// Plans `workloads` (as for `plan`) in environment `env` of `app` and records the
+    /// deployment in `store`; returns the new `Deployment`. `at` is when (RFC 3339 text or an
+    /// aware `datetime`; goldpath never reads the clock), `principal` who (a `Principal` or a
+    /// user id; required when the platform has role bindings). The environment must exist in
+    /// the store or be declared by an `Environment` document. Raises `PermissionDenied`,
+    /// `PolicyError` (error violations), `StoreError`, or the plan's errors.
+    #[pyo3(signature = (store, workloads, *, app, env, at, principal = None, namespace = None, create_namespace = false, image = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn deploy(
+        &self,
+        py: Python<'_>,
+        store: PyRef<'_, Store>,
+        workloads: &Bound<'_, PyAny>,
+        app: String,
+        env: String,
+        at: &Bound<'_, PyAny>,
+        principal: Option<&Bound<'_, PyAny>>,
+        namespace: Option<String>,
+        create_namespace: bool,
+        image: Option<String>,
+    ) -> PyResult<Deployment> {
+        let sources = inputs::sources(workloads, &self.loader, "workload")?;
+        let actor = actor(at, principal)?;
+        let options = PlanOptions {
+            namespace,
+            create_namespace,
+            image,
+        };
+        let loader = &self.loader;
+        run(py, self.engine(), store.core(), options, |deployer| {
+            let workloads = load_workloads(loader, sources)?;
+            deployer.deploy(&app, &env, &workloads, &actor)
+        })
+        .map(Deployment::new)
+    }
+
+    /// Deploys the inputs of record `to` (a full id; `store.resolve_id` expands a prefix)
+    /// again in environment `env`, planned under today's platform, as a new record. Returns a
+    /// `Rollback`: the record and what the platform changed since.
+    #[pyo3(signature = (store, *, app, env, to, at, principal = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn rollback(
+        &self,
+        py: Python<'_>,
+        store: PyRef<'_, Store>,
+        app: String,
+        env: String,
+        to: String,
+        at: &Bound<'_, PyAny>,
+        principal: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Rollback> {
+        let actor = actor(at, principal)?;
+        let options = PlanOptions::default();
+        let done = run(py, self.engine(), store.core(), options, |deployer| {
+            deployer.rollback(&app, &env, &to, &actor)
+        })?;
+        Rollback::new(py, done)
+    }
+
+    /// Deploys the workloads of `from_env`'s latest record to `to_env`, planned in `to_env`'s
+    /// context (its type, resources and policies); returns the new record.
+    #[pyo3(signature = (store, *, app, from_env, to_env, at, principal = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn promote(
+        &self,
+        py: Python<'_>,
+        store: PyRef<'_, Store>,
+        app: String,
+        from_env: String,
+        to_env: String,
+        at: &Bound<'_, PyAny>,
+        principal: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Deployment> {
+        let actor = actor(at, principal)?;
+        let options = PlanOptions::default();
+        run(py, self.engine(), store.core(), options, |deployer| {
+            deployer.promote(&app, &from_env, &to_env, &actor)
+        })
+        .map(Deployment::new)
+    }
+
+    /// Creates environment `env` of type `env_type` for `app`. With `clone_from`, the
+    /// workloads of that environment's latest record are deployed into it as its first record
+    /// (its resources are its own). Returns the environment and that record (or None).
+    #[pyo3(signature = (store, *, app, env, env_type, at, clone_from = None, ephemeral = false, principal = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_environment(
+        &self,
+        py: Python<'_>,
+        store: PyRef<'_, Store>,
+        app: String,
+        env: String,
+        env_type: String,
+        at: &Bound<'_, PyAny>,
+        clone_from: Option<String>,
+        ephemeral: bool,
+        principal: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<(Environment, Option<Deployment>)> {
+        let actor = actor(at, principal)?;
+        let new = goldpath::deploy::NewEnvironment {
+            app,
+            name: env,
+            env_type,
+            clone_from,
+            ephemeral,
+        };
+        let options = PlanOptions::default();
+        let (environment, record) = run(py, self.engine(), store.core(), options, |deployer| {
+            deployer.create_environment(&new, &actor)
+        })?;
+        Ok((Environment::new(environment), record.map(Deployment::new)))
+    }
+
+    /// Deletes environment `env` of `app` and its history (its records stay readable by id).
+    #[pyo3(signature = (store, *, app, env, principal = None))]
+    fn delete_environment(
+        &self,
+        py: Python<'_>,
+        store: PyRef<'_, Store>,
+        app: String,
+        env: String,
+        principal: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        // Deleting records nothing, so no time is asked for.
+        let actor = goldpath::deploy::Actor {
+            at: String::new(),
+            principal: crate::access::principal_of(principal)?,
+        };
+        let options = PlanOptions::default();
+        run(py, self.engine(), store.core(), options, |deployer| {
+            deployer.delete_environment(&app, &env, &actor)
+        })
     }
 
     /// The names of the environment types.
