@@ -23,6 +23,9 @@ KINDS = {
     goldpath.PolicyError: "policy",
     goldpath.PermissionDenied: "permission",
     goldpath.StoreError: "store",
+    # Raised by applying to a cluster (feature `kube` of the core), which the package does not
+    # bind yet: only its place in the hierarchy is checked here.
+    goldpath.ClusterError: "cluster",
 }
 
 
