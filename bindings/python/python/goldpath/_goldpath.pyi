@@ -1,6 +1,7 @@
 """Type stubs of the compiled module goldpath._goldpath (checked by mypy.stubtest in CI)."""
 
 import os
+import pathlib
 import datetime
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, final
 
@@ -369,7 +370,7 @@ class DirStore(Store):
 
     def __new__(cls, path: Union[str, "os.PathLike[str]"]) -> DirStore: ...
     @property
-    def path(self) -> "os.PathLike[str]": ...
+    def path(self) -> pathlib.Path: ...
 
 @final
 class Environment:
