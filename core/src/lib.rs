@@ -9,6 +9,7 @@
 //! [`validate`] checks them; [`placeholder`] parses and substitutes `${...}` references.
 
 pub mod builtins;
+pub mod catalog;
 pub mod drivers;
 mod encoding;
 pub mod error;
