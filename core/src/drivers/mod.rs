@@ -10,7 +10,7 @@
 //! - [`TemplateDriver`] (`template`): minijinja templates rendered to YAML, under a fuel limit.
 //!
 //! Hosts (the Python and Node bindings, or Rust callers) add their own with
-//! [`DriverRegistry::register`].
+//! [`DriverRegistry::register`]; a [`HostDriver`] serves a host function that speaks plain data.
 //!
 //! Placeholders are substituted once: a value that comes out of the resolver is never expanded
 //! again, and neither is text that comes from params or inputs (the template driver hands them
@@ -52,6 +52,7 @@
 //! assert_eq!(provisioned.secrets["password"].to_string(), "secretKeyRef shop-db/password");
 //! ```
 
+mod host;
 mod leak;
 mod provisioned;
 mod registry;
@@ -69,6 +70,7 @@ use crate::ResourceKey;
 use crate::placeholder::Resolver;
 use crate::platform::{Context, Definition};
 
+pub use host::{HostDriver, HostFunction, provisioned_from, request_data};
 pub use leak::{MIN_LEAK_CHARS, check_no_leak};
 pub use provisioned::Provisioned;
 pub use registry::DriverRegistry;

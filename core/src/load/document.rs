@@ -21,7 +21,8 @@ pub struct Origin {
     pub file: Option<String>,
     /// The folder of the file, against which Score file `source`s resolve.
     pub folder: Option<PathBuf>,
-    /// The line where the document starts in its file (1-based).
+    /// The line where the document starts in its file (1-based; 0 for a document given as a
+    /// value rather than text).
     pub line: u32,
 }
 
@@ -42,11 +43,13 @@ impl Origin {
         }
     }
 
+    /// The location at `line` and `column`; line 0 means unknown (a document given as a value).
     fn location(&self, line: u32, column: u32, path: DocPath) -> Location {
+        let known = line > 0;
         Location {
             file: self.file.clone(),
-            line: Some(line),
-            column: Some(column),
+            line: known.then_some(line),
+            column: known.then_some(column),
             path,
         }
     }

@@ -112,6 +112,39 @@ impl Loader {
         self.str(&text, name)
     }
 
+    /// Loads one document given as a value rather than text (a Python dict, a JavaScript
+    /// object): the same upgrade, schema and checks as text, with paths but no line numbers in
+    /// diagnostics; `name` names the source. Nesting deeper than the depth limit is refused.
+    ///
+    /// ```
+    /// use goldpath::load::Loader;
+    /// use serde_json::json;
+    ///
+    /// let doc = json!({"apiVersion": "score.dev/v1b1", "metadata": {"name": "web"},
+    ///                  "containers": {"main": {"image": "nginx", "variables": {"PORT": 8080}}}});
+    /// let err = Loader::default().value(doc, Some("web")).unwrap_err();
+    /// assert_eq!(err.location().line, None);
+    /// assert_eq!(err.location().path.to_string(), "containers.main.variables.PORT");
+    /// ```
+    ///
+    /// # Errors
+    /// Every problem of the document, or a [`crate::ErrorKind::Limit`] error for nesting.
+    pub fn value(&self, value: serde_json::Value, name: Option<&str>) -> Result<Documents> {
+        let origin = Origin::new(name.map(str::to_owned), None);
+        if depth(&value) > self.limits.max_depth {
+            let message = format!(
+                "the document nests deeper than {} levels",
+                self.limits.max_depth
+            );
+            let error =
+                crate::Error::new(crate::ErrorKind::Limit, crate::Location::default(), message);
+            return Err(origin.locate(error));
+        }
+        let docs = document::build("", vec![yaml::ParsedDocument::from_value(value)], &origin)?;
+        docs.check_set()?;
+        Ok(docs)
+    }
+
     /// Loads a file or a folder of documents.
     ///
     /// # Errors
@@ -220,4 +253,20 @@ impl Loader {
         let parsed = yaml::parse_stream(text, &self.limits).map_err(|e| origin.locate(e))?;
         document::build(text, parsed, origin)
     }
+}
+
+/// How deeply mappings and sequences nest in `value` (a scalar is 0).
+fn depth(value: &serde_json::Value) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(value, 0usize)];
+    while let Some((node, level)) = pending.pop() {
+        let children: Box<dyn Iterator<Item = &serde_json::Value>> = match node {
+            serde_json::Value::Array(items) => Box::new(items.iter()),
+            serde_json::Value::Object(map) => Box::new(map.values()),
+            _ => continue,
+        };
+        deepest = deepest.max(level + 1);
+        pending.extend(children.map(|c| (c, level + 1)));
+    }
+    deepest
 }

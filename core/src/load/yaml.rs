@@ -97,6 +97,15 @@ pub(crate) struct ParsedDocument {
 }
 
 impl ParsedDocument {
+    /// A document given as a value rather than text: every position is unknown (line 0).
+    pub fn from_value(value: Value) -> Self {
+        let unknown = serde_saphyr::Location::UNKNOWN;
+        Self {
+            value,
+            tree: Spanned::new(Node::Null, unknown, unknown),
+        }
+    }
+
     /// Line and column of the value at `path`, or of its nearest ancestor that exists.
     /// With `key` set, the position of the mapping key that holds the value, when there is one.
     pub fn position(&self, path: &DocPath, key: bool) -> (u32, u32) {
