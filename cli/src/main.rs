@@ -1,6 +1,7 @@
 //! `goldpath`: the command line of the goldpath engine. A thin shell over the `goldpath` crate:
 //! it parses arguments, calls the library and prints what it returns.
 
+mod catalog;
 mod explain;
 mod graph;
 mod inputs;
@@ -22,6 +23,8 @@ Examples:
       Print the resource graph.
   goldpath explain postgres#backend.db fixtures/shop --platform fixtures/platform --app shop
       Say which definition serves the backend's database, and why.
+  goldpath catalog fixtures/shop --platform fixtures/platform --app shop -o catalog-info.yaml
+      Write the Backstage entities that describe the sample application.
   goldpath validate fixtures/shop fixtures/platform
       Check the Score files of fixtures/shop and the platform documents of fixtures/platform.
   goldpath validate score.yaml --format json
@@ -45,6 +48,8 @@ enum Command {
     Render(render::Args),
     /// Print the resource graph (DOT, Mermaid or JSON).
     Graph(graph::Args),
+    /// Print the Backstage catalog entities (System, Components, APIs, Resources) of a plan.
+    Catalog(catalog::Args),
     /// Explain which definition a resource matched, and why the others did not.
     Explain(explain::Args),
     /// Validate Score files and platform folders, reporting every problem as
@@ -59,6 +64,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Catalog(args) => catalog::run(&args),
         Command::Validate(args) => validate::run(&args),
     }
 }
