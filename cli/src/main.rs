@@ -4,6 +4,7 @@
 #[cfg(feature = "kube")]
 mod apply;
 mod authorize;
+mod catalog;
 mod check;
 mod deploy;
 mod env;
@@ -30,6 +31,8 @@ Examples:
       Print the resource graph.
   goldpath explain postgres#backend.db fixtures/shop --platform fixtures/platform --app shop
       Say which definition serves the backend's database, and why.
+  goldpath catalog fixtures/shop --platform fixtures/platform --app shop -o catalog-info.yaml
+      Write the Backstage entities that describe the sample application.
   goldpath validate fixtures/shop fixtures/platform
       Check the Score files of fixtures/shop and the platform documents of fixtures/platform.
   goldpath check fixtures/shop --platform fixtures/platform --app shop --env-type production
@@ -58,6 +61,8 @@ enum Command {
     Render(render::Args),
     /// Print the resource graph (DOT, Mermaid or JSON).
     Graph(graph::Args),
+    /// Print the Backstage catalog entities (System, Components, APIs, Resources) of a plan.
+    Catalog(catalog::Args),
     /// Explain which definition a resource matched, and why the others did not.
     Explain(explain::Args),
     /// Validate Score files and platform folders, reporting every problem as
@@ -93,6 +98,7 @@ fn main() -> ExitCode {
         Command::Render(args) => render::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Explain(args) => explain::run(&args),
+        Command::Catalog(args) => catalog::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Authorize(args) => authorize::run(&args),

@@ -17,6 +17,7 @@
 pub mod apply;
 pub mod baseline;
 pub mod builtins;
+pub mod catalog;
 pub mod deploy;
 pub mod drivers;
 mod encoding;

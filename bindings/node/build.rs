@@ -1,0 +1,4 @@
+//! Links the addon as Node expects.
+fn main() {
+    napi_build::setup();
+}

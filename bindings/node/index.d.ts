@@ -1,0 +1,170 @@
+/* The types the generated declarations below refer to, and the error class. */
+
+/** A node of the plan's graph: a workload or a resource. */
+export interface PlanGraphNode {
+  name: string
+  kind: 'workload' | 'resource'
+  type?: string
+  class?: string
+  id?: string | null
+  definition?: string | null
+}
+
+/** The plan's graph: nodes in resolution order, edges where `from` needs `to` first. */
+export interface PlanGraph {
+  nodes: Array<PlanGraphNode>
+  edges: Array<{ from: string; to: string; kind: string }>
+}
+
+/** A resource of a plan. */
+export interface PlannedResource {
+  key: string
+  definition: string
+  outputs: Record<string, unknown>
+  /** The names of the secret outputs, never their values. */
+  secrets: Array<string>
+}
+
+/** What a JavaScript driver receives. */
+export interface DriverRequest {
+  key: string
+  type: string
+  class: string
+  id: string | null
+  guid: string
+  definition: string
+  driver: string
+  context: { app: string; env: string; env_type: string }
+  params: Record<string, unknown>
+  inputs: Record<string, unknown>
+  secrets: Record<string, unknown>
+  workloads: Record<string, unknown>
+  source: string | null
+}
+
+/** What a JavaScript driver returns. */
+export interface DriverAnswer {
+  outputs?: Record<string, unknown>
+  secrets?: Record<string, string | { secretKeyRef: { name: string; key: string } }>
+  manifests?: Array<Record<string, unknown>>
+}
+
+/** Where a problem is. */
+export interface ErrorLocation {
+  file: string | null
+  line: number | null
+  column: number | null
+  /** The path inside the document (`containers.web.image`), `''` for the whole document. */
+  path: string
+}
+
+/** Every error goldpath throws or rejects with. */
+export declare class GoldpathError extends Error {
+  /** `GOLDPATH_SCHEMA`, `GOLDPATH_YAML`, ... one per kind of problem; `GOLDPATH_INTERNAL` for a bug. */
+  readonly code: string
+  /** The path inside the document of the first problem. */
+  readonly path: string
+  /** Where the first problem is. */
+  readonly location: ErrorLocation
+  /** Every problem. */
+  readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
+}
+
+/** Every `code` a GoldpathError can have. */
+export declare const ERROR_CODES: ReadonlyArray<string>
+
+/**
+ * Which binding artifact the generated loader actually loaded: `'native'` for
+ * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
+ * flavor napi-rs can build is listed, because `NAPI_RS_NATIVE_LIBRARY_PATH`
+ * can point the loader at a WASI artifact this package does not build itself.
+ */
+export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/** A plan, as `Platform.plan` returns it. */
+export declare class Plan {
+  /** The manifests in apply order, as plain objects. */
+  get manifests(): Array<Record<string, any>>
+  /** The manifests as a stream of YAML documents. */
+  toYaml(): string
+  /** The manifests as a JSON array (text). */
+  toJson(): string
+  /** The graph: `{nodes, edges}`, nodes in resolution order, `from` needs `to`. */
+  get graph(): PlanGraph
+  /** The resources in resolution order: key, definition, outputs, names of secret outputs. */
+  get resources(): Array<PlannedResource>
+  /** Warnings about the plan. */
+  get warnings(): Array<string>
+  /** Why the resource `key` got its definition. */
+  explain(key: string): Record<string, any>
+  /** The graph in Graphviz DOT. */
+  toDot(): string
+  /** The graph as a Mermaid flowchart. */
+  toMermaid(): string
+  /** The Backstage catalog entities that describe the plan. */
+  catalog(options?: CatalogOptions | undefined | null): Array<Record<string, any>>
+  /** The catalog entities as a stream of YAML documents (a `catalog-info.yaml`). */
+  catalogYaml(options?: CatalogOptions | undefined | null): string
+}
+
+/** A platform ready to plan with. */
+export declare class Platform {
+  /** Loads the platform documents of a folder (or file). */
+  static load(path: string, options?: PlatformOptions | undefined | null): Platform
+  /** A platform of documents given as YAML text (a stream of documents) or objects. */
+  static fromDocuments(documents: Array<string | Record<string, unknown>>, options?: PlatformOptions): Platform
+  /** goldpath's built-in default platform alone (what `goldpath render score.yaml` uses). */
+  static default(options?: PlatformOptions | undefined | null): Platform
+  /**
+   * Registers a JavaScript driver: `fn(request)` returns `{outputs, secrets, manifests}`.
+   * It runs in `planAsync` (the JavaScript thread must be free to call it); a `plan` that
+   * needs it fails with `GOLDPATH_DRIVER`.
+   */
+  registerDriver(name: string, driver: (request: DriverRequest) => DriverAnswer): void
+  /** Plans the workloads (Score YAML text or objects) on the calling thread. */
+  plan(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
+  /**
+   * Plans on a worker thread; the promise resolves to the plan or rejects with a
+   * `GoldpathError`.
+   */
+  planAsync(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Promise<Plan>
+  /** Warnings every plan of this platform carries (the development seed, ...). */
+  get warnings(): Array<string>
+}
+
+/** How catalog entities are named and owned. */
+export interface CatalogOptions {
+  /** The Backstage namespace of the entities; default `default`. */
+  namespace?: string
+  /** The default owner (an entity reference); default `guests`. */
+  owner?: string
+  /** The lifecycle of Components and APIs; default `production`. */
+  lifecycle?: string
+}
+
+/** Where and how to plan. */
+export interface PlanOptions {
+  /** The application id. */
+  app: string
+  /** The environment id; defaults to the environment type. */
+  env?: string
+  /** The environment type; defaults to `development`. */
+  envType?: string
+  /** The namespace of every namespaced object (overrides the environment type's pattern). */
+  namespace?: string
+  /** Also emit the Namespace object. */
+  createNamespace?: boolean
+  /** The image of containers whose image is `.`. */
+  image?: string
+}
+
+/** How a platform is built. */
+export interface PlatformOptions {
+  /** Keep goldpath's built-in resource definitions beneath the platform's; default true. */
+  builtins?: boolean
+  /**
+   * The seed of generated secrets (at least 32 bytes); without it a fixed development seed
+   * is used and plans carry a warning.
+   */
+  secretSeed?: string
+}

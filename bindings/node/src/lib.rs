@@ -1,0 +1,15 @@
+//! The Node binding of goldpath: the npm package `goldpath`.
+//!
+//! It only converts: JavaScript values to goldpath's inputs, goldpath's results to plain
+//! JavaScript objects, and goldpath's errors to `GoldpathError`s (see [`failure`]). A panic is
+//! caught at the boundary and becomes an error too.
+
+mod driver;
+mod failure;
+mod inputs;
+mod plan;
+mod platform;
+mod task;
+
+pub use plan::Plan;
+pub use platform::Platform;

@@ -1,0 +1,55 @@
+//! `planAsync`: loading and planning on a worker thread of libuv's pool.
+
+use goldpath::plan::Engine;
+use napi::Env;
+use napi::bindgen_prelude::Task;
+use serde_json::Value;
+
+use crate::failure::{Failure, guarded};
+use crate::inputs::{self, PlanOptions};
+use crate::plan::Plan;
+
+/// One plan to make off the JavaScript thread.
+pub struct PlanTask {
+    engine: Engine,
+    workloads: Vec<Value>,
+    options: PlanOptions,
+}
+
+impl PlanTask {
+    /// A task planning `workloads` with `engine`.
+    pub fn new(engine: Engine, workloads: Vec<Value>, options: PlanOptions) -> Self {
+        Self {
+            engine,
+            workloads,
+            options,
+        }
+    }
+}
+
+/// Loads and plans (the work of `plan` and `planAsync`).
+pub fn plan(
+    engine: &Engine,
+    workloads: Vec<Value>,
+    options: &PlanOptions,
+) -> Result<goldpath::plan::Plan, Failure> {
+    guarded(|| {
+        let workloads = inputs::workloads(workloads)?;
+        let (context, options) = options.split();
+        Ok(engine.plan(&workloads, &context, &options)?)
+    })
+}
+
+impl Task for PlanTask {
+    type Output = Result<goldpath::plan::Plan, Failure>;
+    type JsValue = Plan;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        let workloads = std::mem::take(&mut self.workloads);
+        Ok(plan(&self.engine, workloads, &self.options))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        output.map(Plan::from).map_err(|f| f.into_js(&env))
+    }
+}

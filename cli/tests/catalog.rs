@@ -1,0 +1,55 @@
+//! `goldpath catalog` runs as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn goldpath(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_goldpath"))
+        .current_dir(repo())
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+const SHOP: [&str; 6] = [
+    "catalog",
+    "fixtures/shop",
+    "--platform",
+    "fixtures/platform",
+    "--app",
+    "shop",
+];
+
+#[test]
+fn catalog_prints_the_entities_and_writes_the_same_to_a_file() {
+    let printed = goldpath(&SHOP);
+    assert!(printed.status.success(), "{printed:?}");
+    let text = String::from_utf8(printed.stdout).unwrap();
+    assert!(text.starts_with("---\napiVersion: backstage.io/v1alpha1\nkind: System\n"));
+    assert_eq!(text.matches("kind: Component\n").count(), 2);
+    assert!(text.contains("- resource:default/postgres-default-backend.db\n"));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("catalog-info.yaml");
+    let mut args = SHOP.to_vec();
+    let file_arg = file.to_str().unwrap();
+    args.extend(["-o", file_arg]);
+    assert!(goldpath(&args).status.success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), text);
+}
+
+#[test]
+fn a_bad_owner_fails_with_a_message_naming_it() {
+    let mut args = SHOP.to_vec();
+    args.extend(["--owner", "not a ref"]);
+    let out = goldpath(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("catalog owner"), "{stderr}");
+}
