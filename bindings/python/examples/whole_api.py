@@ -109,6 +109,8 @@ def deployments(platform: goldpath.Platform, store: goldpath.Store) -> None:
     decision: goldpath.Decision = goldpath.authorize(platform, ada, "promote", app="shop", env="production", env_type="production")
     print(decision.allowed, decision.binding, decision.bindings, decision.reason, decision.to_dict(), bool(decision))
     preview = platform.plan(shop, app="shop", env="production", env_type="production")
+    entities: List[Dict[str, Any]] = preview.catalog(namespace="default", owner="team-shop", lifecycle="production")
+    print([e["kind"] for e in entities], len(preview.catalog_yaml(owner="team-shop")))
     for violation in preview.violations:
         print(violation, violation.rule, violation.severity, violation.blocking, violation.policy, violation.workload,
               violation.file, violation.path, violation.message, violation.to_dict())

@@ -1,6 +1,7 @@
 //! `goldpath.Plan` and what it exposes: manifests, resources, the graph and explanations.
 
 use goldpath::ResourceKey;
+use goldpath::catalog::CatalogOptions;
 use goldpath::matching::Explanation as CoreExplanation;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
@@ -86,6 +87,46 @@ impl Plan {
             .collect()
     }
 
+    /// The Backstage catalog entities that describe the plan, as dicts: a `System` for the
+    /// application, a `Component` per workload, an `API` per workload with service ports and a
+    /// `Resource` per resource. `namespace` is the Backstage namespace of every entity, `owner`
+    /// the owner of the System and of workloads without a `goldpath.dev/owner` (or
+    /// `goldpath.dev/team`) annotation, `lifecycle` the `spec.lifecycle` of Components and APIs.
+    /// A name Backstage refuses raises `goldpath.InvalidValueError`.
+    #[pyo3(signature = (*, namespace = None, owner = None, lifecycle = None))]
+    fn catalog<'py>(
+        &self,
+        py: Python<'py>,
+        namespace: Option<String>,
+        owner: Option<String>,
+        lifecycle: Option<String>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let options = catalog_options(namespace, owner, lifecycle);
+        let entities = py.detach(|| guard(|| self.plan.catalog(&options)));
+        list_to_python(py, &to_py(py, entities)?)
+    }
+
+    /// The catalog entities as a stream of YAML documents (a `catalog-info.yaml`, what
+    /// `goldpath catalog` writes); the options are those of `catalog`.
+    #[pyo3(signature = (*, namespace = None, owner = None, lifecycle = None))]
+    fn catalog_yaml(
+        &self,
+        py: Python<'_>,
+        namespace: Option<String>,
+        owner: Option<String>,
+        lifecycle: Option<String>,
+    ) -> PyResult<String> {
+        let options = catalog_options(namespace, owner, lifecycle);
+        let yaml = py.detach(|| {
+            guard(|| {
+                self.plan
+                    .catalog(&options)
+                    .map(|e| goldpath::catalog::to_yaml(&e))
+            })
+        });
+        to_py(py, yaml)
+    }
+
     /// Warnings about the plan (the development secret seed, ...).
     #[getter]
     fn warnings(&self) -> Vec<String> {
@@ -126,6 +167,20 @@ impl Plan {
             self.plan.resources().len(),
             self.plan.manifests().len()
         )
+    }
+}
+
+/// The core's catalog options: those given, the defaults for the rest.
+fn catalog_options(
+    namespace: Option<String>,
+    owner: Option<String>,
+    lifecycle: Option<String>,
+) -> CatalogOptions {
+    let defaults = CatalogOptions::default();
+    CatalogOptions {
+        namespace: namespace.unwrap_or(defaults.namespace),
+        owner: owner.unwrap_or(defaults.owner),
+        lifecycle: lifecycle.unwrap_or(defaults.lifecycle),
     }
 }
 
