@@ -27,3 +27,7 @@ def test_the_readme_example_runs_as_written(tmp_path: Path) -> None:
     assert "{'host': 'api.db.sql.internal', 'name': 'app', 'port': 5432, 'username': 'app'}" in result.stdout
     assert "invalid <input> unknown environment type `nightly`" in result.stdout
     assert (tmp_path / "manifests.yaml").read_text().startswith("---\n")
+    assert "  + workload api\n  - workload backend\n" in result.stdout
+    assert "\nTrue True\n" in result.stdout
+    assert "user `sam` has no role on it" in result.stdout
+    assert len(list((tmp_path / ".goldpath" / "records").glob("*.json"))) == 3
