@@ -4,8 +4,7 @@ mod common;
 
 use common::{goldpath_in, repo, text};
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 const SCORE: &str = "apiVersion: score.dev/v1b1\nmetadata:\n  name: web\ncontainers:\n  main:\n    image: .\n    variables:\n      REDIS: ${resources.cache.host}\nservice:\n  ports:\n    http: {port: 80, targetPort: 8080}\nresources:\n  cache: {type: redis}\n";
 
