@@ -1,22 +1,8 @@
 //! `goldpath catalog` runs as a user runs it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn goldpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goldpath"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use common::goldpath;
 
 const SHOP: [&str; 6] = [
     "catalog",

@@ -1,27 +1,11 @@
 //! The deployment commands run as a user runs them: deploy, change an image, deploy, diff,
 //! rollback, diff again; promote; environments; history with an unreadable record.
 
+mod common;
+
+use common::{goldpath, repo, text};
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn goldpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goldpath"))
-        .current_dir(repo())
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 /// Runs and expects success; returns standard output.
 fn ok(args: &[&str]) -> String {

@@ -1,27 +1,12 @@
 //! `goldpath render` refusing error violations, `goldpath check` and `goldpath authorize`, run
 //! as a user runs them (the README's golden-path commands).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn goldpath(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goldpath"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use common::{goldpath_in, repo, text};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::path::Path;
+use std::process::Output;
 
 /// The backend in production with a floating Docker Hub image, written to `out`.
 fn latest_backend(out: &Path, extra: &[&str]) -> Output {
@@ -42,7 +27,7 @@ fn latest_backend(out: &Path, extra: &[&str]) -> Output {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    goldpath(&repo(), &args)
+    goldpath_in(&repo(), &args)
 }
 
 #[test]
@@ -66,7 +51,7 @@ fn an_error_violation_blocks_render_and_writes_nothing() {
 
 #[test]
 fn check_prints_the_violations_as_json() {
-    let run = goldpath(
+    let run = goldpath_in(
         &repo(),
         &[
             "check",
@@ -107,7 +92,7 @@ fn authorize_exits_by_the_decision() {
             "--env-type",
             "production",
         ]);
-        goldpath(&repo(), &args)
+        goldpath_in(&repo(), &args)
     };
     let denied = ask(&["--as", "sam", "--group", "shop-team"]);
     assert_eq!(denied.status.code(), Some(1));
@@ -130,7 +115,7 @@ fn authorize_exits_by_the_decision() {
     assert_eq!(allowed.status.code(), Some(0), "{}", text(&allowed.stdout));
     let decision: serde_json::Value = serde_json::from_slice(&allowed.stdout).unwrap();
     assert_eq!(decision["binding"], "release-managers");
-    let unknown = goldpath(
+    let unknown = goldpath_in(
         &repo(),
         &[
             "authorize",

@@ -1,26 +1,8 @@
 //! `goldpath validate`, run as a user runs it: the built binary, its output and exit codes.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn goldpath(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_goldpath"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn fixture(path: &str) -> String {
-    repo().join(path).display().to_string()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{fixture, goldpath, text};
 
 #[test]
 fn the_fixtures_are_valid_and_exit_zero() {
