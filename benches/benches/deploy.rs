@@ -3,8 +3,8 @@
 //!
 //! `cargo bench -p goldpath-benches --bench deploy` (release).
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use goldpath::deploy::{Actor, Deployer, DirStore, MemoryStore, NewEnvironment, Store, diff};
+use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use goldpath::deploy::{Actor, Deployer, DirStore, MemoryStore, NewEnvironment, diff};
 use goldpath::load::Loader;
 use goldpath::plan::Engine;
 use goldpath::platform::Platform;
@@ -35,22 +35,32 @@ fn deploy(c: &mut Criterion) {
     for n in [100, 1000] {
         let app = goldpath_benches::application(n);
         group.throughput(Throughput::Elements(n as u64));
-        let memory = MemoryStore::new();
-        let folder = std::env::temp_dir().join(format!("goldpath-bench-deploy-{n}"));
-        let _ = std::fs::remove_dir_all(&folder);
-        let dir = DirStore::open(&folder).expect("opens");
-        let stores: [(&str, &dyn Store); 2] = [("memory", &memory), ("dir", &dir)];
-        for (name, store) in stores {
-            let deployer = Deployer::new(&engine, store);
-            create(&deployer);
-            group.bench_with_input(BenchmarkId::new(name, n), &app, |b, app| {
-                b.iter(|| {
+        group.bench_with_input(BenchmarkId::new("memory", n), &app, |b, app| {
+            // A fresh store per deploy, so records of earlier iterations do not pile up.
+            b.iter_batched(
+                MemoryStore::new,
+                |store| {
+                    let deployer = Deployer::new(&engine, &store);
+                    create(&deployer);
                     deployer
                         .deploy("bench", "dev", app, &Actor::at("2026-11-23T10:00:00Z"))
                         .expect("deploys")
-                });
+                },
+                BatchSize::PerIteration,
+            );
+        });
+        let folder = std::env::temp_dir().join(format!("goldpath-bench-deploy-{n}"));
+        let _ = std::fs::remove_dir_all(&folder);
+        let dir = DirStore::open(&folder).expect("opens");
+        let deployer = Deployer::new(&engine, &dir);
+        create(&deployer);
+        group.bench_with_input(BenchmarkId::new("dir", n), &app, |b, app| {
+            b.iter(|| {
+                deployer
+                    .deploy("bench", "dev", app, &Actor::at("2026-11-23T10:00:00Z"))
+                    .expect("deploys")
             });
-        }
+        });
         let _ = std::fs::remove_dir_all(&folder);
     }
     group.finish();
