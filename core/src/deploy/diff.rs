@@ -178,25 +178,28 @@ fn diff_workloads(a: &Deployment, b: &Deployment) -> Vec<WorkloadDiff> {
             })
             .collect::<BTreeMap<_, _>>()
     };
-    pair_up(&by_name(a), &by_name(b), |workload, change, changes| {
-        WorkloadDiff {
+    let (a, b) = (by_name(a), by_name(b));
+    fn refs(m: &BTreeMap<String, Value>) -> BTreeMap<String, &Value> {
+        m.iter().map(|(k, v)| (k.clone(), v)).collect()
+    }
+    pair_up(
+        &refs(&a),
+        &refs(&b),
+        |workload: &String, change, changes| WorkloadDiff {
             workload: workload.clone(),
             change,
             changes,
-        }
-    })
+        },
+    )
 }
 
 /// The objects added, removed and changed from `before` to `after`, in identity order. An
 /// object is listed if and only if its canonical JSON differs; identical objects are not.
 #[must_use]
 pub fn diff_objects(before: &[Value], after: &[Value]) -> Vec<ObjectDiff> {
-    let index = |objects: &[Value]| {
-        objects
-            .iter()
-            .map(|o| (ObjectId::of(o), o.clone()))
-            .collect::<BTreeMap<_, _>>()
-    };
+    fn index(objects: &[Value]) -> BTreeMap<ObjectId, &Value> {
+        objects.iter().map(|o| (ObjectId::of(o), o)).collect()
+    }
     pair_up(
         &index(before),
         &index(after),
@@ -215,8 +218,8 @@ pub fn diff_objects(before: &[Value], after: &[Value]) -> Vec<ObjectDiff> {
 
 /// Joins two keyed maps into a list of differences, made by `make`.
 fn pair_up<K: Ord + Clone, T>(
-    before: &BTreeMap<K, Value>,
-    after: &BTreeMap<K, Value>,
+    before: &BTreeMap<K, &Value>,
+    after: &BTreeMap<K, &Value>,
     make: impl Fn(&K, ChangeKind, Vec<Change>) -> T,
 ) -> Vec<T> {
     let mut keys: Vec<&K> = before.keys().chain(after.keys()).collect();
