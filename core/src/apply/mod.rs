@@ -19,6 +19,9 @@
 //! whether it would be created, which fields would change (paths, never values), or that
 //! nothing would. [`live_objects`] fetches what the cluster holds for each planned object, for
 //! a diff against the plan.
+//!
+//! [`apply_and_record`] records the plan as a deployment before applying it and marks the
+//! record failed when the apply fails, so the history says what the cluster runs.
 
 mod applyset;
 mod changes;
@@ -27,6 +30,7 @@ mod discovery;
 mod live;
 mod object;
 mod prune;
+mod record;
 mod report;
 mod rollout;
 mod run;
@@ -40,6 +44,7 @@ pub use applyset::{
 pub use client::client;
 pub use live::{LiveObject, live_objects};
 pub use object::ObjectId;
+pub use record::{RecordedApply, apply_and_record};
 pub use report::{ApplyReport, Change, ChangeAction, Conflict, Failure, Kept, Step};
 pub use rollout::Condition;
 
