@@ -656,3 +656,38 @@ async fn a_dry_run_records_nothing() {
     assert!(outcome.record.is_none());
     assert!(store.history("shop", "dev").unwrap().entries.is_empty());
 }
+
+#[tokio::test]
+async fn the_live_diff_shows_drift_only_and_never_a_secret_value() {
+    use goldpath::apply::live_diff;
+    let fake = FakeApi::new();
+    let plan = plan(WEB_WITH_DB);
+    run(&fake, &plan, &ApplyOptions::default()).await;
+    let same = live_diff(&fake.client(), &plan).await.unwrap();
+    assert!(same.objects.is_empty(), "{same}");
+
+    let secret = name_of(&plan, "Secret");
+    let service = name_of(&plan, "Service");
+    let service_path = format!("/api/v1/namespaces/shop/services/{service}");
+    let mut drifted = fake.object(&service_path).unwrap();
+    drifted["spec"]["ports"][0]["port"] = json!(8081);
+    fake.insert(drifted);
+    let secret_path = format!("/api/v1/namespaces/shop/secrets/{secret}");
+    let mut live_secret = fake.object(&secret_path).unwrap();
+    live_secret["stringData"] = json!({"password": "hunter2-live"});
+    live_secret["data"] = json!({"password": "aHVudGVyMi1saXZl"});
+    fake.insert(live_secret);
+
+    let drift = live_diff(&fake.client(), &plan).await.unwrap();
+    let changed: Vec<String> = drift.objects.iter().map(|o| o.object.to_string()).collect();
+    assert!(
+        changed.contains(&format!("Service shop/{service}")),
+        "{changed:?}"
+    );
+    let text = drift.to_string();
+    assert!(text.contains("8081"), "{text}");
+    let json = serde_json::to_string(&drift).unwrap();
+    for out in [&text, &json] {
+        assert!(!out.contains("hunter2-live") && !out.contains("aHVudGVyMi1saXZl"));
+    }
+}

@@ -27,6 +27,7 @@ mod applyset;
 mod changes;
 mod client;
 mod discovery;
+mod drift;
 mod live;
 mod object;
 mod prune;
@@ -42,6 +43,7 @@ pub use applyset::{
     TOOLING_ANNOTATION, applyset_id,
 };
 pub use client::client;
+pub use drift::{live_diff, strip_server_fields};
 pub use live::{LiveObject, live_objects};
 pub use object::ObjectId;
 pub use record::{RecordedApply, apply_and_record};
