@@ -681,7 +681,7 @@ async fn the_live_diff_shows_drift_only_and_never_a_secret_value() {
     let drift = live_diff(&fake.client(), &plan).await.unwrap();
     let changed: Vec<String> = drift.objects.iter().map(|o| o.object.to_string()).collect();
     assert!(
-        changed.contains(&format!("Service shop/{service}")),
+        changed.contains(&format!("v1 Service shop/{service}")),
         "{changed:?}"
     );
     let text = drift.to_string();
