@@ -5,9 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use goldpath::apply::{ApplyOptions, ApplyReport};
+use goldpath::apply::{ApplyOptions, RecordedApply};
+use goldpath::deploy::{Deployer, DirStore};
 
 use crate::inputs::{PlanArgs, report};
+use crate::store::ActorArgs;
 
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -44,6 +46,11 @@ pub struct Args {
     /// The report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Record the apply in this deployment store (marked failed when the apply fails).
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
+    #[command(flatten)]
+    actor: ActorArgs,
 }
 
 /// Plans, connects, applies; exit status 1 when planning, connecting or applying fails.
@@ -52,16 +59,13 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    let plan = match args.plan.plan() {
-        Ok(plan) => plan,
+    let prepared = match args.plan.prepare() {
+        Ok(prepared) => prepared,
         Err(error) => {
             report(&error);
             return ExitCode::from(1);
         }
     };
-    for warning in plan.warnings() {
-        eprintln!("warning: {warning}");
-    }
     let options = ApplyOptions {
         dry_run: args.dry_run,
         prune: args.prune,
@@ -79,13 +83,8 @@ pub fn run(args: &Args) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let outcome = runtime.block_on(async {
-        let client =
-            goldpath::apply::client(args.kubeconfig.as_deref(), args.context.as_deref()).await?;
-        Ok::<ApplyReport, goldpath::Error>(goldpath::apply::apply(&client, &plan, &options).await)
-    });
-    match outcome {
-        Ok(applied) => print(&applied, args.format),
+    match runtime.block_on(apply(args, &prepared, &options)) {
+        Ok(outcome) => print(&outcome, args.format),
         Err(error) => {
             report(&error);
             ExitCode::from(1)
@@ -93,13 +92,54 @@ pub fn run(args: &Args) -> ExitCode {
     }
 }
 
-fn print(applied: &ApplyReport, format: Format) -> ExitCode {
+/// Plans, connects, and applies (recording the apply when a store is given).
+async fn apply(
+    args: &Args,
+    prepared: &crate::inputs::Prepared,
+    options: &ApplyOptions,
+) -> goldpath::Result<RecordedApply> {
+    let engine = &prepared.engine;
+    let plan = engine.plan(&prepared.workloads, &prepared.context, &prepared.options)?;
+    for warning in plan.warnings() {
+        eprintln!("warning: {warning}");
+    }
+    let client =
+        goldpath::apply::client(args.kubeconfig.as_deref(), args.context.as_deref()).await?;
+    let Some(folder) = &args.store else {
+        let report = goldpath::apply::apply(&client, &plan, options).await;
+        return Ok(RecordedApply {
+            record: None,
+            report,
+        });
+    };
+    let store = DirStore::open(folder)?;
+    let deployer = Deployer::new(engine, &store).with_options(prepared.options.clone());
+    goldpath::apply::apply_and_record(&client, &deployer, &plan, &args.actor.actor(), options).await
+}
+
+/// Prints the report, then the record's id (text: a last line `record ID`, with `(failed)`
+/// when the apply failed; JSON: the report's `record` field).
+fn print(outcome: &RecordedApply, format: Format) -> ExitCode {
+    let applied = &outcome.report;
+    let id = outcome.record.as_ref().map(|r| r.id.as_str());
     match format {
-        Format::Text => print!("{applied}"),
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(applied).unwrap_or_default()
-        ),
+        Format::Text => {
+            print!("{applied}");
+            if let Some(id) = id {
+                let failed = if applied.succeeded() { "" } else { " (failed)" };
+                println!("record {id}{failed}");
+            }
+        }
+        Format::Json => {
+            let mut json = serde_json::to_value(applied).unwrap_or_default();
+            if let (Some(id), Some(map)) = (id, json.as_object_mut()) {
+                map.insert("record".into(), id.into());
+            }
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            );
+        }
     }
     if applied.succeeded() {
         ExitCode::SUCCESS

@@ -545,3 +545,149 @@ async fn a_set_managed_by_another_tool_is_left_alone() {
     assert!(failed.message.contains("kubectl/v1.27"));
     assert_eq!(fake.lines(), [format!("GET {PARENT}")]);
 }
+
+/// Records through a deployer over a memory store in which `shop/dev` exists.
+fn recording_store() -> goldpath::deploy::MemoryStore {
+    use goldpath::deploy::{Environment, MemoryStore, Store};
+    let store = MemoryStore::new();
+    store
+        .create_environment(&Environment {
+            app: "shop".into(),
+            name: "dev".into(),
+            env_type: "development".into(),
+            ephemeral: false,
+            cloned_from: None,
+            created_at: "2026-11-23T09:00:00Z".into(),
+        })
+        .unwrap();
+    store
+}
+
+#[tokio::test]
+async fn a_failed_apply_is_recorded_failed_and_a_rerun_converges() {
+    use goldpath::apply::apply_and_record;
+    use goldpath::deploy::{Actor, Deployer, Store};
+    let fake = FakeApi::new();
+    let store = recording_store();
+    let engine = Engine::new(Platform::default());
+    let options = PlanOptions {
+        namespace: Some("shop".into()),
+        create_namespace: true,
+        image: None,
+    };
+    let deployer = Deployer::new(&engine, &store).with_options(options);
+    let client = fake.client();
+    let apply_options = ApplyOptions::default();
+
+    let good = apply_and_record(
+        &client,
+        &deployer,
+        &plan(WEB_ONLY),
+        &Actor::at("2026-11-23T10:00:00Z"),
+        &apply_options,
+    )
+    .await
+    .unwrap();
+    assert!(good.succeeded());
+    let good = good.record.unwrap();
+
+    let failing = plan(WEB_WITH_DB);
+    fake.fail_on(&name_of(&failing, "StatefulSet"), 422);
+    let failed = apply_and_record(
+        &client,
+        &deployer,
+        &failing,
+        &Actor::at("2026-11-23T11:00:00Z"),
+        &apply_options,
+    )
+    .await
+    .unwrap();
+    assert!(!failed.succeeded());
+    let failed_id = failed.record.unwrap().id;
+    let history = store.history("shop", "dev").unwrap();
+    assert_eq!(history.ids(), [good.id.as_str(), failed_id.as_str()]);
+    assert!(history.entries[1].failed);
+    assert_eq!(history.current().unwrap().id, good.id);
+
+    fake.heal();
+    let rerun = apply_and_record(
+        &client,
+        &deployer,
+        &failing,
+        &Actor::at("2026-11-23T12:00:00Z"),
+        &apply_options,
+    )
+    .await
+    .unwrap();
+    assert!(rerun.succeeded());
+    let rerun = rerun.record.unwrap();
+    let history = store.history("shop", "dev").unwrap();
+    assert_eq!(history.entries.len(), 3);
+    assert_eq!(history.current().unwrap().id, rerun.id);
+    assert_eq!(rerun.manifests, failed_id_manifests(&store, &failed_id));
+}
+
+fn failed_id_manifests(store: &goldpath::deploy::MemoryStore, id: &str) -> Vec<Value> {
+    use goldpath::deploy::Store;
+    store.record(id).unwrap().manifests
+}
+
+#[tokio::test]
+async fn a_dry_run_records_nothing() {
+    use goldpath::apply::apply_and_record;
+    use goldpath::deploy::{Actor, Deployer, Store};
+    let fake = FakeApi::new();
+    let store = recording_store();
+    let engine = Engine::new(Platform::default());
+    let deployer = Deployer::new(&engine, &store);
+    let dry = ApplyOptions {
+        dry_run: true,
+        ..ApplyOptions::default()
+    };
+    let outcome = apply_and_record(
+        &fake.client(),
+        &deployer,
+        &plan(WEB_ONLY),
+        &Actor::at("2026-11-23T10:00:00Z"),
+        &dry,
+    )
+    .await
+    .unwrap();
+    assert!(outcome.record.is_none());
+    assert!(store.history("shop", "dev").unwrap().entries.is_empty());
+}
+
+#[tokio::test]
+async fn the_live_diff_shows_drift_only_and_never_a_secret_value() {
+    use goldpath::apply::live_diff;
+    let fake = FakeApi::new();
+    let plan = plan(WEB_WITH_DB);
+    run(&fake, &plan, &ApplyOptions::default()).await;
+    let same = live_diff(&fake.client(), &plan).await.unwrap();
+    assert!(same.objects.is_empty(), "{same}");
+
+    let secret = name_of(&plan, "Secret");
+    let service = name_of(&plan, "Service");
+    let service_path = format!("/api/v1/namespaces/shop/services/{service}");
+    let mut drifted = fake.object(&service_path).unwrap();
+    drifted["spec"]["ports"][0]["port"] = json!(8081);
+    fake.insert(drifted);
+    let secret_path = format!("/api/v1/namespaces/shop/secrets/{secret}");
+    let mut live_secret = fake.object(&secret_path).unwrap();
+    live_secret["stringData"] = json!({"password": "hunter2-live"});
+    live_secret["data"] = json!({"password": "aHVudGVyMi1saXZl"});
+    fake.insert(live_secret);
+
+    let drift = live_diff(&fake.client(), &plan).await.unwrap();
+    let changed: Vec<String> = drift.objects.iter().map(|o| o.object.to_string()).collect();
+    assert!(
+        changed.contains(&format!("v1 Service shop/{service}")),
+        "{changed:?}"
+    );
+    let text = drift.to_string();
+    assert!(text.contains("8081"), "{text}");
+    let json = serde_json::to_string(&drift).unwrap();
+    for out in [&text, &json] {
+        assert!(!out.contains("hunter2-live") && !out.contains("aHVudGVyMi1saXZl"));
+    }
+}

@@ -19,14 +19,19 @@
 //! whether it would be created, which fields would change (paths, never values), or that
 //! nothing would. [`live_objects`] fetches what the cluster holds for each planned object, for
 //! a diff against the plan.
+//!
+//! [`apply_and_record`] records the plan as a deployment before applying it and marks the
+//! record failed when the apply fails, so the history says what the cluster runs.
 
 mod applyset;
 mod changes;
 mod client;
 mod discovery;
+mod drift;
 mod live;
 mod object;
 mod prune;
+mod record;
 mod report;
 mod rollout;
 mod run;
@@ -38,8 +43,10 @@ pub use applyset::{
     TOOLING_ANNOTATION, applyset_id,
 };
 pub use client::client;
+pub use drift::{live_diff, strip_server_fields};
 pub use live::{LiveObject, live_objects};
 pub use object::ObjectId;
+pub use record::{RecordedApply, apply_and_record};
 pub use report::{ApplyReport, Change, ChangeAction, Conflict, Failure, Kept, Step};
 pub use rollout::Condition;
 

@@ -165,7 +165,8 @@ impl<'a> Deployer<'a> {
         self
     }
 
-    /// Plans `workloads` in the environment and records the deployment.
+    /// Plans `workloads` in the environment and records the deployment, as
+    /// [`Deployer::record_plan`] does.
     ///
     /// The environment must exist in the store, or be declared by an `Environment` document
     /// of the platform (it is then created with the declared type; the deploy brings the
@@ -183,13 +184,48 @@ impl<'a> Deployer<'a> {
     ) -> Result<Deployment> {
         let environment = self.ensure_environment(app, env, actor)?;
         self.authorize(actor, Action::Deploy, &environment)?;
-        self.record(
-            &environment,
-            workloads,
-            &self.options,
-            Operation::Deploy,
-            actor,
-        )
+        let context = Context::new(app, env, &environment.env_type);
+        let plan = self.engine.plan(workloads, &context, &self.options)?;
+        self.record_plan(&plan, actor)
+    }
+
+    /// Records an already-made plan as a deployment of its context's environment: what a
+    /// cluster apply records, so that the record holds the manifests that were applied.
+    ///
+    /// The checks are those of [`Deployer::deploy`]: the environment is ensured (created
+    /// when the platform declares it), the actor's access is authorized, and a plan with
+    /// error violations is refused. The plan must come from this deployer's engine with its
+    /// options ([`Deployer::with_options`]): the record keeps those options and the engine's
+    /// platform digest.
+    ///
+    /// # Errors
+    /// As [`Deployer::deploy`]; also a plan made for another environment type than the
+    /// environment's.
+    pub fn record_plan(&self, plan: &Plan, actor: &Actor) -> Result<Deployment> {
+        let context = plan.context();
+        let environment = self.ensure_environment(&context.app, &context.env, actor)?;
+        self.authorize(actor, Action::Deploy, &environment)?;
+        if context.env_type != environment.env_type {
+            return Err(invalid(format!(
+                "the plan is for environment type `{}`, but environment `{}` of app `{}` is of type `{}`: plan with --env-type {}",
+                context.env_type,
+                environment.name,
+                environment.app,
+                environment.env_type,
+                environment.env_type
+            )));
+        }
+        self.append(plan, &self.options, Operation::Deploy, actor)
+    }
+
+    /// Marks `record` as failed to apply ([`Store::mark_failed`]): it stays in its
+    /// environment's history but is no longer [current](History::current).
+    ///
+    /// # Errors
+    /// The record is not in its environment's history; the store cannot write.
+    pub fn mark_failed(&self, record: &Deployment) -> Result<()> {
+        let inputs = &record.inputs;
+        self.store.mark_failed(&inputs.app, &inputs.env, &record.id)
     }
 
     /// The history of an environment, oldest first.
@@ -356,14 +392,26 @@ impl<'a> Deployer<'a> {
         check_timestamp(&actor.at)?;
         let context = Context::new(&environment.app, &environment.name, &environment.env_type);
         let plan = self.engine.plan(workloads, &context, options)?;
-        refuse_blocking(&plan)?;
+        self.append(&plan, options, operation, actor)
+    }
+
+    /// Appends `plan` to its environment's history, refusing it when a policy blocks it.
+    fn append(
+        &self,
+        plan: &Plan,
+        options: &PlanOptions,
+        operation: Operation,
+        actor: &Actor,
+    ) -> Result<Deployment> {
+        check_timestamp(&actor.at)?;
+        refuse_blocking(plan)?;
         let meta = DraftMeta {
             principal: actor.principal.as_ref().map(|p| p.user.clone()),
             options: RecordedOptions::from(options),
             platform: PlatformDigest::of(self.engine.platform()),
         };
         self.store
-            .append(Draft::new(&plan, operation, &actor.at, meta)?)
+            .append(Draft::new(plan, operation, &actor.at, meta)?)
     }
 
     fn latest(&self, app: &str, env: &str) -> Result<Deployment> {

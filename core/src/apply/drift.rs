@@ -1,0 +1,78 @@
+//! The live diff: what the cluster holds against what the plan would apply, in the deployment
+//! diff's format, with the fields the API server fills in left out.
+
+use serde_json::Value;
+
+use super::live_objects;
+use crate::Result;
+use crate::deploy::{Diff, diff_objects};
+use crate::plan::Plan;
+
+/// Metadata fields the API server sets on every object: never drift.
+const SERVER_METADATA: &[&str] = &[
+    "managedFields",
+    "resourceVersion",
+    "uid",
+    "creationTimestamp",
+    "generation",
+    "selfLink",
+];
+
+/// Annotations kubectl adds: not part of the desired state.
+const KUBECTL_ANNOTATIONS: &[&str] = &[
+    "kubectl.kubernetes.io/last-applied-configuration",
+    "deployment.kubernetes.io/revision",
+];
+
+/// The diff from the live objects (`from: "live"`) to the planned ones (`to: "planned"`).
+/// Objects the cluster lacks are added; live objects lose the server-populated fields
+/// ([`strip_server_fields`]) first. Secret values under `data`/`stringData` are masked, as in
+/// every deployment diff.
+///
+/// # Errors
+/// As [`live_objects`].
+pub async fn live_diff(client: &kube::Client, plan: &Plan) -> Result<Diff> {
+    let objects = live_objects(client, plan).await?;
+    let live: Vec<Value> = objects
+        .iter()
+        .filter_map(|o| o.live.clone())
+        .map(|mut v| {
+            strip_server_fields(&mut v);
+            v
+        })
+        .collect();
+    let planned: Vec<Value> = objects.into_iter().map(|o| o.planned).collect();
+    Ok(Diff {
+        from: "live".into(),
+        to: "planned".into(),
+        objects: diff_objects(&live, &planned),
+        ..Diff::default()
+    })
+}
+
+/// Removes what the API server fills in: `status`, `metadata.managedFields`,
+/// `resourceVersion`, `uid`, `creationTimestamp`, `generation`, `selfLink`, and the
+/// annotations kubectl and the Deployment controller add (an emptied `annotations` goes too).
+pub fn strip_server_fields(object: &mut Value) {
+    let Some(map) = object.as_object_mut() else {
+        return;
+    };
+    map.remove("status");
+    let Some(metadata) = map.get_mut("metadata").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for field in SERVER_METADATA {
+        metadata.remove(*field);
+    }
+    if let Some(annotations) = metadata
+        .get_mut("annotations")
+        .and_then(Value::as_object_mut)
+    {
+        for key in KUBECTL_ANNOTATIONS {
+            annotations.remove(*key);
+        }
+        if annotations.is_empty() {
+            metadata.remove("annotations");
+        }
+    }
+}
