@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use goldpath::deploy::{Deployment, HistoryEntry, Store, diff};
+use std::path::PathBuf;
+
+use goldpath::deploy::{Deployment, DirStore, HistoryEntry, Store, diff};
 use goldpath::{Error, Result};
 use serde_json::json;
 
@@ -33,17 +35,19 @@ pub struct HistoryArgs {
 /// Arguments of `goldpath diff`.
 #[derive(Debug, clap::Args)]
 pub struct DiffArgs {
-    /// The first record (id, or a unique prefix of at least 4 characters).
-    #[arg(value_name = "ID_A")]
-    a: String,
-    /// The second record.
-    #[arg(value_name = "ID_B")]
-    b: String,
-    #[command(flatten)]
-    store: StoreArgs,
+    /// Two records of the store (ids, or unique prefixes of at least 4 characters); with
+    /// `--live` (feature `kube`), the Score files to plan.
+    #[arg(value_name = "ID_A ID_B")]
+    items: Vec<String>,
+    /// The folder of the deployment store.
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    #[cfg(feature = "kube")]
+    #[command(flatten)]
+    live: crate::live::LiveArgs,
 }
 
 /// Lists an environment's records, oldest first; a record that failed to apply has `!` after
@@ -128,12 +132,22 @@ fn entry_json(entry: &HistoryEntry) -> serde_json::Value {
     }
 }
 
-/// Prints the diff of two records.
+/// Prints the diff of two records (or, with `--live`, of the cluster and a plan).
 pub fn run_diff(args: &DiffArgs) -> ExitCode {
+    #[cfg(feature = "kube")]
+    if args.live.live {
+        return crate::live::run(&args.items, &args.live, args.format);
+    }
+    let (Some(store), [a, b]) = (&args.store, args.items.as_slice()) else {
+        eprintln!(
+            "error: give two record ids and --store DIR (goldpath diff --store DIR ID_A ID_B)"
+        );
+        return ExitCode::from(2);
+    };
     let records = || -> Result<(Deployment, Deployment)> {
-        let store = args.store.open()?;
-        let a = store.record(&store.resolve_id(&args.a)?)?;
-        let b = store.record(&store.resolve_id(&args.b)?)?;
+        let store = DirStore::open(store)?;
+        let a = store.record(&store.resolve_id(a)?)?;
+        let b = store.record(&store.resolve_id(b)?)?;
         Ok((a, b))
     };
     match records() {

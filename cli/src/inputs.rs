@@ -10,12 +10,28 @@ use goldpath::platform::{Context, Platform};
 use goldpath::resolve::WorkloadInput;
 use goldpath::{Error, ErrorKind, Location, Result};
 
-/// Arguments that say what to plan.
+/// Arguments that say what to plan: Score files and [`PlanFlags`].
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanArgs {
     /// Score files, or folders of them (default: score.yaml).
     #[arg(value_name = "SCORE_FILE")]
     pub score_files: Vec<PathBuf>,
+    /// Everything else.
+    #[command(flatten)]
+    pub flags: PlanFlags,
+}
+
+impl std::ops::Deref for PlanArgs {
+    type Target = PlanFlags;
+
+    fn deref(&self) -> &PlanFlags {
+        &self.flags
+    }
+}
+
+/// The flags of a plan, for commands whose positional arguments are not Score files.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanFlags {
     /// The platform, the built-ins and the secret seed.
     #[command(flatten)]
     pub engine: EngineArgs,

@@ -12,6 +12,8 @@ mod explain;
 mod graph;
 mod history;
 mod inputs;
+#[cfg(feature = "kube")]
+mod live;
 mod render;
 mod store;
 mod validate;

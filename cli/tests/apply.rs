@@ -23,9 +23,14 @@ fn fixture(path: &str) -> String {
 }
 
 fn shop(extra: &[&str]) -> Output {
+    shop_with("apply", extra)
+}
+
+/// `goldpath COMMAND fixtures/shop ...` for qa-light, with `extra` arguments.
+fn shop_with(command: &str, extra: &[&str]) -> Output {
     let (shop, platform) = (fixture("fixtures/shop"), fixture("fixtures/platform"));
     let mut args = vec![
-        "apply",
+        command,
         shop.as_str(),
         "--platform",
         platform.as_str(),
@@ -87,4 +92,26 @@ fn an_unreachable_cluster_fails_before_anything_is_applied() {
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("failed: reading Secret "), "{stdout}");
     assert!(!stdout.contains("applied"), "{stdout}");
+}
+
+#[test]
+fn the_live_diff_plans_then_names_a_missing_kubeconfig() {
+    let out = shop_with(
+        "diff",
+        &["--live", "--kubeconfig", "no-such-kubeconfig.yaml"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("no-such-kubeconfig.yaml: cluster: cannot read the kubeconfig"),
+        "{stderr}"
+    );
+    let out = goldpath(&["diff", "only-one-id", "--store", "x"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "record diffs still need two ids"
+    );
+    let out = goldpath(&["diff", "--kubeconfig", "k.yaml", "a", "b"]);
+    assert_eq!(out.status.code(), Some(2), "--kubeconfig belongs to --live");
 }
