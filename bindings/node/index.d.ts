@@ -49,6 +49,36 @@ export interface DriverAnswer {
   manifests?: Array<Record<string, unknown>>
 }
 
+/** One broken rule of a policy or lock of the environment type. */
+export interface Violation {
+  /** The rule id (`require-limits`, ..., or `locked-baseline`). */
+  rule: string
+  /** `error` blocks a deploy (`GOLDPATH_POLICY`); `warning` is reported. */
+  severity: 'error' | 'warning'
+  /** The `Policy` document the rule comes from (absent for `locked-baseline`). */
+  policy?: string
+  /** The workload at fault. */
+  workload?: string
+  /** The workload's Score file, when it was read from one. */
+  file?: string
+  /** A JSON pointer into the Score workload: where to change it. */
+  path: string
+  /** What is wrong and what to change. */
+  message: string
+}
+
+/** What `authorize` decided. */
+export interface Decision {
+  /** Whether the action may go ahead. */
+  allowed: boolean
+  /** The binding that granted the action (for deploy-like actions, `deployer`); null when denied. */
+  binding: string | null
+  /** Every binding the grant needed, by name. */
+  bindings: Array<string>
+  /** Why: the roles that granted it, or what is missing. */
+  reason: string
+}
+
 /** Where a problem is. */
 export interface ErrorLocation {
   file: string | null
@@ -95,6 +125,12 @@ export declare class Plan {
   get resources(): Array<PlannedResource>
   /** Warnings about the plan. */
   get warnings(): Array<string>
+  /**
+   * The violations of the environment type's policies and locks, as plain objects
+   * (`rule`, `severity`, `policy`, `workload`, `file`, `path`, `message`): `error`
+   * violations block a deploy (`GOLDPATH_POLICY`), `warning`s are reported.
+   */
+  get violations(): Array<Violation>
   /** Why the resource `key` got its definition. */
   explain(key: string): Record<string, any>
   /** The graph in Graphviz DOT. */
@@ -132,6 +168,25 @@ export declare class Platform {
   get warnings(): Array<string>
 }
 
+/** What an action is done to: the application, the environment and its type. */
+export interface AccessTarget {
+  /** The application. */
+  app?: string
+  /** The environment. */
+  env?: string
+  /** The environment's type. */
+  envType?: string
+}
+
+/**
+ * Decides whether `principal` may perform `action` (`view`, `plan`, `deploy`, `rollback`,
+ * `promote`, `create-environment`, `delete-environment`, `manage-members`,
+ * `manage-platform`, `read-secrets`) on `target` under the platform's `RoleBinding`
+ * documents: `{allowed, binding, bindings, reason}`. An unknown action throws
+ * `GOLDPATH_INVALID`.
+ */
+export declare function authorize(platform: Platform, principal: string | Principal, action: string, target?: AccessTarget | undefined | null): Decision
+
 /** How catalog entities are named and owned. */
 export interface CatalogOptions {
   /** The Backstage namespace of the entities; default `default`. */
@@ -167,4 +222,12 @@ export interface PlatformOptions {
    * is used and plans carry a warning.
    */
   secretSeed?: string
+}
+
+/** Who acts: a user id and the user's groups, as the caller's identity provider gives them. */
+export interface Principal {
+  /** The user's id. */
+  user: string
+  /** The ids of the user's groups. */
+  groups?: Array<string>
 }

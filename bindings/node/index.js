@@ -837,3 +837,4 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Plan = nativeBinding.Plan
 module.exports.Platform = nativeBinding.Platform
+module.exports.authorize = nativeBinding.authorize

@@ -4,6 +4,7 @@
 //! JavaScript objects, and goldpath's errors to `GoldpathError`s (see [`failure`]). A panic is
 //! caught at the boundary and becomes an error too.
 
+mod access;
 mod driver;
 mod failure;
 mod inputs;
