@@ -6,13 +6,18 @@ import {
   GoldpathError,
   Plan,
   Platform,
+  authorize,
+  type AccessTarget,
   type CatalogOptions,
+  type Decision,
   type DriverAnswer,
   type DriverRequest,
   type PlanGraph,
   type PlannedResource,
   type PlanOptions,
   type PlatformOptions,
+  type Principal,
+  type Violation,
 } from 'goldpath'
 
 const platformOptions: PlatformOptions = { builtins: true, secretSeed: 'x'.repeat(32) }
@@ -42,6 +47,13 @@ const warnings: string[] = plan.warnings
 const catalogOptions: CatalogOptions = { namespace: 'default', owner: 'group:default/shop-team', lifecycle: 'production' }
 const entities: Array<Record<string, any>> = plan.catalog(catalogOptions)
 const catalogYaml: string = plan.catalogYaml()
+const violations: Violation[] = plan.violations
+const blocking: boolean = violations.some((v: Violation) => v.severity === 'error' && v.workload !== undefined)
+const ada: Principal = { user: 'ada', groups: ['shop-team', 'release-managers'] }
+const target: AccessTarget = { app: 'shop', env: 'production', envType: 'production' }
+const decision: Decision = authorize(platform, ada, 'promote', target)
+const granted: string | null = decision.allowed ? decision.binding : decision.reason
+const asUser: boolean = authorize(platform, 'ada', 'view', { app: 'shop' }).allowed
 
 async function later(): Promise<number> {
   try {
@@ -58,4 +70,4 @@ async function later(): Promise<number> {
   }
 }
 
-console.log(seedWarnings, manifests, yaml, json, graph, resources, why, dot, mermaid, warnings, entities, catalogYaml, later)
+console.log(seedWarnings, manifests, yaml, json, graph, resources, why, dot, mermaid, warnings, entities, catalogYaml, blocking, granted, decision.bindings, asUser, later)
