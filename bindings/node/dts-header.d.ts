@@ -79,6 +79,15 @@ export interface Decision {
   reason: string
 }
 
+/** One entry of an environment's history: the record, or why it cannot be read. */
+export interface HistoryEntry {
+  id: string
+  /** Applying the record to a cluster failed: it is in the history but not current. */
+  failed: boolean
+  record?: Record<string, any>
+  error?: string
+}
+
 /** Where a problem is. */
 export interface ErrorLocation {
   file: string | null
@@ -99,6 +108,11 @@ export declare class GoldpathError extends Error {
   /** Every problem. */
   readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
 }
+
+/** A store in memory: `new MemoryStore()` is `Store.memory()`. */
+export declare const MemoryStore: { new (): Store }
+/** A store in a directory: `new DirStore(path)` is `Store.dir(path)`. */
+export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>

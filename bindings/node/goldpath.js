@@ -34,5 +34,11 @@ class GoldpathError extends Error {
 module.exports.Platform = native.Platform
 module.exports.Plan = native.Plan
 module.exports.authorize = native.authorize
+module.exports.Store = native.Store
+module.exports.diff = native.diff
+// `new MemoryStore()` and `new DirStore(path)`: a constructor returning an object makes `new`
+// return that object, a native Store.
+module.exports.MemoryStore = function MemoryStore() { return native.Store.memory() }
+module.exports.DirStore = function DirStore(path) { return native.Store.dir(path) }
 module.exports.GoldpathError = GoldpathError
 module.exports.ERROR_CODES = ERROR_CODES

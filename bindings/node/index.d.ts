@@ -145,6 +145,13 @@ export declare class Plan {
 
 /** A platform ready to plan with. */
 export declare class Platform {
+  /** Plans the workloads and records the deployment in `store`; returns the record. */
+  deploy(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Record<string, any>
+  /**
+   * Records a new deployment of the workloads and options of record `to`; returns
+   * `{record, platformChanged, manifestChanges}`.
+   */
+  rollback(store: Store, options: RollbackOptions): Record<string, any>
   /** Loads the platform documents of a folder (or file). */
   static load(path: string, options?: PlatformOptions | undefined | null): Platform
   /** A platform of documents given as YAML text (a stream of documents) or objects. */
@@ -166,6 +173,25 @@ export declare class Platform {
   planAsync(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Promise<Plan>
   /** Warnings every plan of this platform carries (the development seed, ...). */
   get warnings(): Array<string>
+}
+
+/** Where environments and deployment records are kept. */
+export declare class Store {
+  /** A store in memory. */
+  static memory(): Store
+  /** A store in the directory `path` (created when missing). */
+  static dir(path: string): Store
+  /** The environments of `app`. */
+  environments(app: string): Array<Record<string, any>>
+  /**
+   * The history of an environment, oldest first: `{id, failed, record}` or, for an
+   * unreadable record, `{id, failed, error}`.
+   */
+  history(app: string, name: string): Array<HistoryEntry>
+  /** The record of that full id; `GOLDPATH_STORE` when there is none or it is corrupt. */
+  record(id: string): Record<string, any>
+  /** The full id of the one record whose id starts with `prefix`. */
+  resolveId(prefix: string): string
 }
 
 /** What an action is done to: the application, the environment and its type. */
@@ -196,6 +222,32 @@ export interface CatalogOptions {
   /** The lifecycle of Components and APIs; default `production`. */
   lifecycle?: string
 }
+
+/** How a deploy is made: the plan options, when (`at`, RFC 3339) and by whom. */
+export interface DeployOptions {
+  /** The application. */
+  app: string
+  /** The environment. */
+  env: string
+  /** The environment type, for an environment that does not exist yet. */
+  envType?: string
+  /** The Kubernetes namespace. */
+  namespace?: string
+  /** Whether to render the Namespace object. */
+  createNamespace?: boolean
+  /** The image of workloads whose image is `.`. */
+  image?: string
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
+/**
+ * What changed from record `a` to record `b`: the structured diff plus `text` (as the CLI
+ * prints it).
+ */
+export declare function diff(a: Record<string, any>, b: Record<string, any>): Record<string, any> & { text: string }
 
 /** Where and how to plan. */
 export interface PlanOptions {
@@ -230,4 +282,18 @@ export interface Principal {
   user: string
   /** The ids of the user's groups. */
   groups?: Array<string>
+}
+
+/** A rollback of `app`'s environment `env` to the record `to`. */
+export interface RollbackOptions {
+  /** The application. */
+  app: string
+  /** The environment. */
+  env: string
+  /** The id of the record to go back to. */
+  to: string
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
 }

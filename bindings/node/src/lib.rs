@@ -5,6 +5,7 @@
 //! caught at the boundary and becomes an error too.
 
 mod access;
+mod deploy;
 mod driver;
 mod failure;
 mod inputs;
