@@ -79,6 +79,15 @@ export interface Decision {
   reason: string
 }
 
+/** One entry of an environment's history: the record, or why it cannot be read. */
+export interface HistoryEntry {
+  id: string
+  /** Applying the record to a cluster failed: it is in the history but not current. */
+  failed: boolean
+  record?: Record<string, any>
+  error?: string
+}
+
 /** Where a problem is. */
 export interface ErrorLocation {
   file: string | null
@@ -99,6 +108,11 @@ export declare class GoldpathError extends Error {
   /** Every problem. */
   readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
 }
+
+/** A store in memory: `new MemoryStore()` is `Store.memory()`. */
+export declare const MemoryStore: { new (): Store }
+/** A store in a directory: `new DirStore(path)` is `Store.dir(path)`. */
+export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>
@@ -152,6 +166,18 @@ export declare class Platform {
    * `{record, platformChanged, manifestChanges}`.
    */
   rollback(store: Store, options: RollbackOptions): Record<string, any>
+  /**
+   * Records the current workloads of `from` as a deployment of `to`, under `to`'s policies
+   * (`GOLDPATH_POLICY` when they block it); returns the record.
+   */
+  promote(store: Store, options: PromoteOptions): Record<string, any>
+  /**
+   * Creates an environment; returns `{environment, record}` (`record` is null unless it
+   * was cloned).
+   */
+  createEnvironment(store: Store, options: EnvironmentOptions): { environment: Record<string, any>; record: Record<string, any> | null }
+  /** Deletes environment `env` of `app` and its history. */
+  deleteEnvironment(store: Store, app: string, env: string, at: string, principal?: string | Principal): void
   /** Loads the platform documents of a folder (or file). */
   static load(path: string, options?: PlatformOptions | undefined | null): Platform
   /** A platform of documents given as YAML text (a stream of documents) or objects. */
@@ -249,6 +275,24 @@ export interface DeployOptions {
  */
 export declare function diff(a: Record<string, any>, b: Record<string, any>): Record<string, any> & { text: string }
 
+/** A new environment of `app`. */
+export interface EnvironmentOptions {
+  /** The application. */
+  app: string
+  /** The environment's name. */
+  env: string
+  /** The environment type it instantiates. */
+  envType: string
+  /** The environment whose current record the new one starts from. */
+  cloneFrom?: string
+  /** Short-lived (a preview environment). */
+  ephemeral?: boolean
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
 /** Where and how to plan. */
 export interface PlanOptions {
   /** The application id. */
@@ -282,6 +326,22 @@ export interface Principal {
   user: string
   /** The ids of the user's groups. */
   groups?: Array<string>
+}
+
+/** A promotion of `app`'s workloads from environment `from` to environment `to`. */
+export interface PromoteOptions {
+  /** The application. */
+  app: string
+  /** The environment whose current record is promoted. */
+  from: string
+  /** The environment it is promoted to. */
+  to: string
+  /** The environment type of `to`, when it does not exist yet. */
+  envType?: string
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
 }
 
 /** A rollback of `app`'s environment `env` to the record `to`. */

@@ -20,7 +20,7 @@ pub struct Store {
     inner: Arc<dyn deploy::Store>,
 }
 
-fn to_value(value: impl serde::Serialize) -> Value {
+pub fn to_value(value: impl serde::Serialize) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
@@ -119,15 +119,15 @@ pub struct RollbackOptions {
     pub principal: Option<Either<String, Principal>>,
 }
 
-fn actor(at: String, principal: Option<Either<String, Principal>>) -> Actor {
+pub fn actor(at: String, principal: Option<Either<String, Principal>>) -> Actor {
     Actor {
         at,
         principal: principal.map(principal_of),
     }
 }
 
-/// Runs `work` on a deployer of the platform into `store`.
-fn with_deployer<T>(
+/// Runs `work` on a deployer of the platform into `store`, planning with `options`.
+pub fn with_deployer<T>(
     platform: &Platform,
     store: &Store,
     options: &PlanOptions,

@@ -7,6 +7,7 @@
 mod access;
 mod deploy;
 mod driver;
+mod environments;
 mod failure;
 mod inputs;
 mod plan;
