@@ -162,6 +162,11 @@ export declare class Platform {
   /** Plans the workloads and records the deployment in `store`; returns the record. */
   deploy(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Record<string, any>
   /**
+   * `deploy` on a worker thread; the promise resolves to the record or rejects with a
+   * `GoldpathError`.
+   */
+  deployAsync(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Promise<Record<string, any>>
+  /**
    * Records a new deployment of the workloads and options of record `to`; returns
    * `{record, platformChanged, manifestChanges}`.
    */

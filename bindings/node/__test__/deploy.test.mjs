@@ -128,3 +128,16 @@ test('createEnvironment and deleteEnvironment', () => {
   platform.deleteEnvironment(store, 'shop', 'pr-7', later, ada)
   assert.deepEqual(store.environments('shop'), [])
 })
+
+test('deployAsync records like deploy and rejects like it', async () => {
+  const store = new MemoryStore()
+  const pending = platform.deployAsync(store, shop, { ...qa, at })
+  assert.ok(pending instanceof Promise)
+  const record = await pending
+  assert.deepEqual(store.record(record.id), record)
+  const sync = platform.deploy(new MemoryStore(), shop, { ...qa, at })
+  assert.deepEqual(record.manifests, sync.manifests)
+  const sam = { user: 'sam', groups: ['shop-team'] }
+  const denied = { app: 'shop', env: 'production', envType: 'production', at, principal: sam }
+  await assert.rejects(platform.deployAsync(store, shop, denied), failsWith('GOLDPATH_PERMISSION'))
+})

@@ -1,11 +1,13 @@
 //! Deployments: `Store` (`MemoryStore`, `DirStore`), `Platform.deploy`, `Platform.rollback`
 //! and `diff`. Records are plain objects: the record JSON.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use goldpath::deploy::{self, Actor, Deployer, Deployment};
+use goldpath::plan::Engine;
 use napi::Env;
-use napi::bindgen_prelude::Either;
+use napi::bindgen_prelude::{AsyncTask, Either, Task};
 use napi_derive::napi;
 use serde_json::{Value, json};
 
@@ -17,7 +19,7 @@ use crate::platform::Platform;
 /// Where environments and deployment records are kept.
 #[napi]
 pub struct Store {
-    inner: Arc<dyn deploy::Store>,
+    pub(crate) inner: Arc<dyn deploy::Store>,
 }
 
 pub fn to_value(value: impl serde::Serialize) -> Value {
@@ -128,17 +130,78 @@ pub fn actor(at: String, principal: Option<Either<String, Principal>>) -> Actor 
 
 /// Runs `work` on a deployer of the platform into `store`, planning with `options`.
 pub fn with_deployer<T>(
-    platform: &Platform,
-    store: &Store,
+    engine: &Engine,
+    store: &dyn deploy::Store,
     options: &PlanOptions,
     work: impl FnOnce(&Deployer<'_>) -> goldpath::Result<T>,
 ) -> Result<T, Failure> {
     guarded(|| {
         let (_, core_options) = options.split();
-        let deployer =
-            Deployer::new(platform.engine(), store.inner.as_ref()).with_options(core_options);
+        let deployer = Deployer::new(engine, store).with_options(core_options);
         Ok(work(&deployer)?)
     })
+}
+
+/// A deploy converted from its JavaScript arguments, ready to run on any thread.
+pub struct DeployRequest {
+    workloads: Vec<Value>,
+    plan: PlanOptions,
+    actor: Actor,
+}
+
+impl DeployRequest {
+    fn new(workloads: Vec<Value>, options: DeployOptions) -> Self {
+        let plan = PlanOptions {
+            app: options.app,
+            env: Some(options.env),
+            env_type: options.env_type,
+            namespace: options.namespace,
+            create_namespace: options.create_namespace,
+            image: options.image,
+        };
+        Self {
+            workloads,
+            plan,
+            actor: actor(options.at, options.principal),
+        }
+    }
+
+    /// Loads the workloads and records their deployment in `store`.
+    fn run(self, engine: &Engine, store: &dyn deploy::Store) -> Result<Deployment, Failure> {
+        let (app, name) = (&self.plan.app, self.plan.env.as_deref().unwrap_or_default());
+        let workloads = inputs::workloads(self.workloads)?;
+        with_deployer(engine, store, &self.plan, |d| {
+            d.deploy(app, name, &workloads, &self.actor)
+        })
+    }
+}
+
+/// A deploy on a worker thread of libuv's pool.
+pub struct DeployTask {
+    engine: Engine,
+    store: Arc<dyn deploy::Store>,
+    request: Option<DeployRequest>,
+}
+
+impl Task for DeployTask {
+    type Output = Result<Deployment, Failure>;
+    /// The record JSON as an object (napi's tasks need a typed value, not a `Value`).
+    type JsValue = BTreeMap<String, Value>;
+
+    fn compute(&mut self) -> napi::Result<Self::Output> {
+        Ok(match self.request.take() {
+            Some(request) => guarded(|| request.run(&self.engine, self.store.as_ref())),
+            None => Err(Failure::Panic("deploy task computed twice".to_owned())),
+        })
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
+        let fields = |record| match to_value(record) {
+            Value::Object(fields) => fields.into_iter().collect(),
+            _ => BTreeMap::new(),
+        };
+        output.map(fields).map_err(|f| f.into_js(&env))
+    }
 }
 
 #[napi]
@@ -155,24 +218,29 @@ impl Platform {
         workloads: Vec<Value>,
         options: DeployOptions,
     ) -> napi::Result<Value> {
-        let plan_options = PlanOptions {
-            app: options.app.clone(),
-            env: Some(options.env.clone()),
-            env_type: options.env_type,
-            namespace: options.namespace,
-            create_namespace: options.create_namespace,
-            image: options.image,
-        };
-        let actor = actor(options.at, options.principal);
-        let (app, name) = (options.app, options.env);
-        inputs::workloads(workloads)
-            .and_then(|w| {
-                with_deployer(self, store, &plan_options, |d| {
-                    d.deploy(&app, &name, &w, &actor)
-                })
-            })
+        DeployRequest::new(workloads, options)
+            .run(self.engine(), store.inner.as_ref())
             .map(to_value)
             .map_err(|f| f.into_js(&env))
+    }
+
+    /// `deploy` on a worker thread; the promise resolves to the record or rejects with a
+    /// `GoldpathError`.
+    #[napi(
+        ts_args_type = "store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions",
+        ts_return_type = "Promise<Record<string, any>>"
+    )]
+    pub fn deploy_async(
+        &self,
+        store: &Store,
+        workloads: Vec<Value>,
+        options: DeployOptions,
+    ) -> AsyncTask<DeployTask> {
+        AsyncTask::new(DeployTask {
+            engine: self.engine().clone(),
+            store: Arc::clone(&store.inner),
+            request: Some(DeployRequest::new(workloads, options)),
+        })
     }
 
     /// Records a new deployment of the workloads and options of record `to`; returns
@@ -193,7 +261,7 @@ impl Platform {
             image: None,
         };
         let actor = actor(options.at, options.principal);
-        with_deployer(self, store, &plan_options, |d| {
+        with_deployer(self.engine(), store.inner.as_ref(), &plan_options, |d| {
             d.rollback(&options.app, &options.env, &options.to, &actor)
         })
         .map(|r| {

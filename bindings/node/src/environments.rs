@@ -69,7 +69,7 @@ impl Platform {
     pub fn promote(&self, env: Env, store: &Store, options: PromoteOptions) -> napi::Result<Value> {
         let plan = plan_options(&options.app, &options.to, options.env_type);
         let actor = actor(options.at, options.principal);
-        with_deployer(self, store, &plan, |d| {
+        with_deployer(self.engine(), store.inner.as_ref(), &plan, |d| {
             d.promote(&options.app, &options.from, &options.to, &actor)
         })
         .map(to_value)
@@ -92,9 +92,11 @@ impl Platform {
         new.ephemeral = options.ephemeral.unwrap_or(false);
         let plan = plan_options(&options.app, &options.env, Some(options.env_type));
         let actor = actor(options.at, options.principal);
-        with_deployer(self, store, &plan, |d| d.create_environment(&new, &actor))
-            .map(|(environment, record)| json!({"environment": environment, "record": record}))
-            .map_err(|f| f.into_js(&env))
+        with_deployer(self.engine(), store.inner.as_ref(), &plan, |d| {
+            d.create_environment(&new, &actor)
+        })
+        .map(|(environment, record)| json!({"environment": environment, "record": record}))
+        .map_err(|f| f.into_js(&env))
     }
 
     /// Deletes environment `env` of `app` and its history.
@@ -112,7 +114,7 @@ impl Platform {
     ) -> napi::Result<()> {
         let plan = plan_options(&app, &name, None);
         let actor = actor(at, principal);
-        with_deployer(self, store, &plan, |d| {
+        with_deployer(self.engine(), store.inner.as_ref(), &plan, |d| {
             d.delete_environment(&app, &name, &actor)
         })
         .map_err(|f| f.into_js(&env))
