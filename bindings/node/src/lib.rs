@@ -14,5 +14,8 @@ mod plan;
 mod platform;
 mod task;
 
+pub use access::{AccessTarget, Principal, authorize};
+pub use deploy::{DeployOptions, RollbackOptions, Store, diff};
+pub use environments::{EnvironmentOptions, PromoteOptions};
 pub use plan::Plan;
 pub use platform::Platform;
