@@ -49,6 +49,45 @@ export interface DriverAnswer {
   manifests?: Array<Record<string, unknown>>
 }
 
+/** One broken rule of a policy or lock of the environment type. */
+export interface Violation {
+  /** The rule id (`require-limits`, ..., or `locked-baseline`). */
+  rule: string
+  /** `error` blocks a deploy (`GOLDPATH_POLICY`); `warning` is reported. */
+  severity: 'error' | 'warning'
+  /** The `Policy` document the rule comes from (absent for `locked-baseline`). */
+  policy?: string
+  /** The workload at fault. */
+  workload?: string
+  /** The workload's Score file, when it was read from one. */
+  file?: string
+  /** A JSON pointer into the Score workload: where to change it. */
+  path: string
+  /** What is wrong and what to change. */
+  message: string
+}
+
+/** What `authorize` decided. */
+export interface Decision {
+  /** Whether the action may go ahead. */
+  allowed: boolean
+  /** The binding that granted the action (for deploy-like actions, `deployer`); null when denied. */
+  binding: string | null
+  /** Every binding the grant needed, by name. */
+  bindings: Array<string>
+  /** Why: the roles that granted it, or what is missing. */
+  reason: string
+}
+
+/** One entry of an environment's history: the record, or why it cannot be read. */
+export interface HistoryEntry {
+  id: string
+  /** Applying the record to a cluster failed: it is in the history but not current. */
+  failed: boolean
+  record?: Record<string, any>
+  error?: string
+}
+
 /** Where a problem is. */
 export interface ErrorLocation {
   file: string | null
@@ -69,6 +108,11 @@ export declare class GoldpathError extends Error {
   /** Every problem. */
   readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
 }
+
+/** A store in memory: `new MemoryStore()` is `Store.memory()`. */
+export declare const MemoryStore: { new (): Store }
+/** A store in a directory: `new DirStore(path)` is `Store.dir(path)`. */
+export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>

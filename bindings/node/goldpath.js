@@ -8,7 +8,7 @@ const ERROR_CODES = Object.freeze([
   'GOLDPATH_YAML', 'GOLDPATH_SCHEMA', 'GOLDPATH_NAME', 'GOLDPATH_INVALID',
   'GOLDPATH_PLACEHOLDER', 'GOLDPATH_LIMIT', 'GOLDPATH_IO', 'GOLDPATH_NO_MATCH',
   'GOLDPATH_CYCLE', 'GOLDPATH_CONFLICT', 'GOLDPATH_DRIVER', 'GOLDPATH_POLICY',
-  'GOLDPATH_PERMISSION', 'GOLDPATH_STORE', 'GOLDPATH_INTERNAL',
+  'GOLDPATH_PERMISSION', 'GOLDPATH_STORE', 'GOLDPATH_CLUSTER', 'GOLDPATH_INTERNAL',
 ])
 
 /**
@@ -33,5 +33,12 @@ class GoldpathError extends Error {
 // Named one by one so that ESM `import { Platform } from 'goldpath'` sees them.
 module.exports.Platform = native.Platform
 module.exports.Plan = native.Plan
+module.exports.authorize = native.authorize
+module.exports.Store = native.Store
+module.exports.diff = native.diff
+// `new MemoryStore()` and `new DirStore(path)`: a constructor returning an object makes `new`
+// return that object, a native Store.
+module.exports.MemoryStore = function MemoryStore() { return native.Store.memory() }
+module.exports.DirStore = function DirStore(path) { return native.Store.dir(path) }
 module.exports.GoldpathError = GoldpathError
 module.exports.ERROR_CODES = ERROR_CODES

@@ -49,6 +49,45 @@ export interface DriverAnswer {
   manifests?: Array<Record<string, unknown>>
 }
 
+/** One broken rule of a policy or lock of the environment type. */
+export interface Violation {
+  /** The rule id (`require-limits`, ..., or `locked-baseline`). */
+  rule: string
+  /** `error` blocks a deploy (`GOLDPATH_POLICY`); `warning` is reported. */
+  severity: 'error' | 'warning'
+  /** The `Policy` document the rule comes from (absent for `locked-baseline`). */
+  policy?: string
+  /** The workload at fault. */
+  workload?: string
+  /** The workload's Score file, when it was read from one. */
+  file?: string
+  /** A JSON pointer into the Score workload: where to change it. */
+  path: string
+  /** What is wrong and what to change. */
+  message: string
+}
+
+/** What `authorize` decided. */
+export interface Decision {
+  /** Whether the action may go ahead. */
+  allowed: boolean
+  /** The binding that granted the action (for deploy-like actions, `deployer`); null when denied. */
+  binding: string | null
+  /** Every binding the grant needed, by name. */
+  bindings: Array<string>
+  /** Why: the roles that granted it, or what is missing. */
+  reason: string
+}
+
+/** One entry of an environment's history: the record, or why it cannot be read. */
+export interface HistoryEntry {
+  id: string
+  /** Applying the record to a cluster failed: it is in the history but not current. */
+  failed: boolean
+  record?: Record<string, any>
+  error?: string
+}
+
 /** Where a problem is. */
 export interface ErrorLocation {
   file: string | null
@@ -69,6 +108,11 @@ export declare class GoldpathError extends Error {
   /** Every problem. */
   readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
 }
+
+/** A store in memory: `new MemoryStore()` is `Store.memory()`. */
+export declare const MemoryStore: { new (): Store }
+/** A store in a directory: `new DirStore(path)` is `Store.dir(path)`. */
+export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>
@@ -95,6 +139,12 @@ export declare class Plan {
   get resources(): Array<PlannedResource>
   /** Warnings about the plan. */
   get warnings(): Array<string>
+  /**
+   * The violations of the environment type's policies and locks, as plain objects
+   * (`rule`, `severity`, `policy`, `workload`, `file`, `path`, `message`): `error`
+   * violations block a deploy (`GOLDPATH_POLICY`), `warning`s are reported.
+   */
+  get violations(): Array<Violation>
   /** Why the resource `key` got its definition. */
   explain(key: string): Record<string, any>
   /** The graph in Graphviz DOT. */
@@ -109,6 +159,30 @@ export declare class Plan {
 
 /** A platform ready to plan with. */
 export declare class Platform {
+  /** Plans the workloads and records the deployment in `store`; returns the record. */
+  deploy(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Record<string, any>
+  /**
+   * `deploy` on a worker thread; the promise resolves to the record or rejects with a
+   * `GoldpathError`.
+   */
+  deployAsync(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Promise<Record<string, any>>
+  /**
+   * Records a new deployment of the workloads and options of record `to`; returns
+   * `{record, platformChanged, manifestChanges}`.
+   */
+  rollback(store: Store, options: RollbackOptions): Record<string, any>
+  /**
+   * Records the current workloads of `from` as a deployment of `to`, under `to`'s policies
+   * (`GOLDPATH_POLICY` when they block it); returns the record.
+   */
+  promote(store: Store, options: PromoteOptions): Record<string, any>
+  /**
+   * Creates an environment; returns `{environment, record}` (`record` is null unless it
+   * was cloned).
+   */
+  createEnvironment(store: Store, options: EnvironmentOptions): { environment: Record<string, any>; record: Record<string, any> | null }
+  /** Deletes environment `env` of `app` and its history. */
+  deleteEnvironment(store: Store, app: string, env: string, at: string, principal?: string | Principal): void
   /** Loads the platform documents of a folder (or file). */
   static load(path: string, options?: PlatformOptions | undefined | null): Platform
   /** A platform of documents given as YAML text (a stream of documents) or objects. */
@@ -132,6 +206,44 @@ export declare class Platform {
   get warnings(): Array<string>
 }
 
+/** Where environments and deployment records are kept. */
+export declare class Store {
+  /** A store in memory. */
+  static memory(): Store
+  /** A store in the directory `path` (created when missing). */
+  static dir(path: string): Store
+  /** The environments of `app`. */
+  environments(app: string): Array<Record<string, any>>
+  /**
+   * The history of an environment, oldest first: `{id, failed, record}` or, for an
+   * unreadable record, `{id, failed, error}`.
+   */
+  history(app: string, name: string): Array<HistoryEntry>
+  /** The record of that full id; `GOLDPATH_STORE` when there is none or it is corrupt. */
+  record(id: string): Record<string, any>
+  /** The full id of the one record whose id starts with `prefix`. */
+  resolveId(prefix: string): string
+}
+
+/** What an action is done to: the application, the environment and its type. */
+export interface AccessTarget {
+  /** The application. */
+  app?: string
+  /** The environment. */
+  env?: string
+  /** The environment's type. */
+  envType?: string
+}
+
+/**
+ * Decides whether `principal` may perform `action` (`view`, `plan`, `deploy`, `rollback`,
+ * `promote`, `create-environment`, `delete-environment`, `manage-members`,
+ * `manage-platform`, `read-secrets`) on `target` under the platform's `RoleBinding`
+ * documents: `{allowed, binding, bindings, reason}`. An unknown action throws
+ * `GOLDPATH_INVALID`.
+ */
+export declare function authorize(platform: Platform, principal: string | Principal, action: string, target?: AccessTarget | undefined | null): Decision
+
 /** How catalog entities are named and owned. */
 export interface CatalogOptions {
   /** The Backstage namespace of the entities; default `default`. */
@@ -140,6 +252,50 @@ export interface CatalogOptions {
   owner?: string
   /** The lifecycle of Components and APIs; default `production`. */
   lifecycle?: string
+}
+
+/** How a deploy is made: the plan options, when (`at`, RFC 3339) and by whom. */
+export interface DeployOptions {
+  /** The application. */
+  app: string
+  /** The environment. */
+  env: string
+  /** The environment type, for an environment that does not exist yet. */
+  envType?: string
+  /** The Kubernetes namespace. */
+  namespace?: string
+  /** Whether to render the Namespace object. */
+  createNamespace?: boolean
+  /** The image of workloads whose image is `.`. */
+  image?: string
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
+/**
+ * What changed from record `a` to record `b`: the structured diff plus `text` (as the CLI
+ * prints it).
+ */
+export declare function diff(a: Record<string, any>, b: Record<string, any>): Record<string, any> & { text: string }
+
+/** A new environment of `app`. */
+export interface EnvironmentOptions {
+  /** The application. */
+  app: string
+  /** The environment's name. */
+  env: string
+  /** The environment type it instantiates. */
+  envType: string
+  /** The environment whose current record the new one starts from. */
+  cloneFrom?: string
+  /** Short-lived (a preview environment). */
+  ephemeral?: boolean
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
 }
 
 /** Where and how to plan. */
@@ -167,4 +323,42 @@ export interface PlatformOptions {
    * is used and plans carry a warning.
    */
   secretSeed?: string
+}
+
+/** Who acts: a user id and the user's groups, as the caller's identity provider gives them. */
+export interface Principal {
+  /** The user's id. */
+  user: string
+  /** The ids of the user's groups. */
+  groups?: Array<string>
+}
+
+/** A promotion of `app`'s workloads from environment `from` to environment `to`. */
+export interface PromoteOptions {
+  /** The application. */
+  app: string
+  /** The environment whose current record is promoted. */
+  from: string
+  /** The environment it is promoted to. */
+  to: string
+  /** The environment type of `to`, when it does not exist yet. */
+  envType?: string
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
+/** A rollback of `app`'s environment `env` to the record `to`. */
+export interface RollbackOptions {
+  /** The application. */
+  app: string
+  /** The environment. */
+  env: string
+  /** The id of the record to go back to. */
+  to: string
+  /** When, in RFC 3339. */
+  at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
 }

@@ -4,12 +4,18 @@
 //! JavaScript objects, and goldpath's errors to `GoldpathError`s (see [`failure`]). A panic is
 //! caught at the boundary and becomes an error too.
 
+mod access;
+mod deploy;
 mod driver;
+mod environments;
 mod failure;
 mod inputs;
 mod plan;
 mod platform;
 mod task;
 
+pub use access::{AccessTarget, Principal, authorize};
+pub use deploy::{DeployOptions, RollbackOptions, Store, diff};
+pub use environments::{EnvironmentOptions, PromoteOptions};
 pub use plan::Plan;
 pub use platform::Platform;

@@ -62,6 +62,14 @@ impl Plan {
         self.inner.warnings().to_vec()
     }
 
+    /// The violations of the environment type's policies and locks, as plain objects
+    /// (`rule`, `severity`, `policy`, `workload`, `file`, `path`, `message`): `error`
+    /// violations block a deploy (`GOLDPATH_POLICY`), `warning`s are reported.
+    #[napi(getter, ts_return_type = "Array<Violation>")]
+    pub fn violations(&self) -> Value {
+        to_value(self.inner.violations())
+    }
+
     /// Why the resource `key` got its definition.
     #[napi(ts_return_type = "Record<string, any>")]
     pub fn explain(&self, env: Env, key: String) -> napi::Result<Value> {

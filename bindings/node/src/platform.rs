@@ -56,6 +56,13 @@ fn documents(loaded: goldpath::load::Documents) -> Vec<PlatformDocument> {
     loaded.platform.into_iter().map(|l| l.document).collect()
 }
 
+impl Platform {
+    /// The engine the platform plans with.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+}
+
 #[napi]
 impl Platform {
     /// Loads the platform documents of a folder (or file).

@@ -6,13 +6,24 @@ import {
   GoldpathError,
   Plan,
   Platform,
+  authorize,
+  diff,
+  DirStore,
+  MemoryStore,
+  Store,
+  type DeployOptions,
+  type HistoryEntry,
+  type AccessTarget,
   type CatalogOptions,
+  type Decision,
   type DriverAnswer,
   type DriverRequest,
   type PlanGraph,
   type PlannedResource,
   type PlanOptions,
   type PlatformOptions,
+  type Principal,
+  type Violation,
 } from 'goldpath'
 
 const platformOptions: PlatformOptions = { builtins: true, secretSeed: 'x'.repeat(32) }
@@ -42,6 +53,27 @@ const warnings: string[] = plan.warnings
 const catalogOptions: CatalogOptions = { namespace: 'default', owner: 'group:default/shop-team', lifecycle: 'production' }
 const entities: Array<Record<string, any>> = plan.catalog(catalogOptions)
 const catalogYaml: string = plan.catalogYaml()
+const violations: Violation[] = plan.violations
+const blocking: boolean = violations.some((v: Violation) => v.severity === 'error' && v.workload !== undefined)
+const ada: Principal = { user: 'ada', groups: ['shop-team', 'release-managers'] }
+const target: AccessTarget = { app: 'shop', env: 'production', envType: 'production' }
+const decision: Decision = authorize(platform, ada, 'promote', target)
+const granted: string | null = decision.allowed ? decision.binding : decision.reason
+const asUser: boolean = authorize(platform, 'ada', 'view', { app: 'shop' }).allowed
+
+const store: Store = new MemoryStore()
+const onDisk: Store = new DirStore('/tmp/goldpath-example-store')
+const deployOptions: DeployOptions = { app: 'shop', env: 'qa-42', at: '2026-11-23T10:00:00Z', principal: ada }
+const first: Record<string, any> = platform.deploy(store, [score], deployOptions)
+const second: Record<string, any> = platform.deploy(store, [score], { ...deployOptions, at: '2026-11-23T11:00:00Z', principal: 'ada' })
+const changes: string = diff(first, second).text
+const history: HistoryEntry[] = store.history('shop', 'qa-42')
+const back: Record<string, any> = platform.rollback(store, { app: 'shop', env: 'qa-42', to: store.resolveId(first.id.slice(0, 8)), at: '2026-11-23T12:00:00Z', principal: ada })
+const promoted: Record<string, any> = platform.promote(store, { app: 'shop', from: 'qa-42', to: 'staging', envType: 'staging', at: '2026-11-23T12:00:00Z', principal: ada })
+const made = platform.createEnvironment(onDisk, { app: 'shop', env: 'pr-7', envType: 'qa-light', ephemeral: true, at: '2026-11-23T12:00:00Z', principal: ada })
+platform.deleteEnvironment(onDisk, 'shop', 'pr-7', '2026-11-23T13:00:00Z', ada)
+const envNames: string[] = store.environments('shop').map((e) => e.name)
+const deployedLater: Promise<Record<string, any>> = platform.deployAsync(store, [score], deployOptions)
 
 async function later(): Promise<number> {
   try {
@@ -58,4 +90,4 @@ async function later(): Promise<number> {
   }
 }
 
-console.log(seedWarnings, manifests, yaml, json, graph, resources, why, dot, mermaid, warnings, entities, catalogYaml, later)
+console.log(seedWarnings, manifests, yaml, json, graph, resources, why, dot, mermaid, warnings, entities, catalogYaml, blocking, granted, decision.bindings, asUser, changes, history, back, promoted, made.environment, envNames, deployedLater, later)
