@@ -474,6 +474,10 @@ fn with_role_bindings_every_write_needs_a_principal_with_the_right() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Permission);
     assert!(err.message().contains("--as USER"), "{err}");
+    assert!(
+        store.environment("shop", "qa-42").unwrap().is_none(),
+        "a refused deploy does not create the declared environment"
+    );
 
     let developer = Actor::at(T1).by(Principal::user("bob").in_group("shop-team"));
     deployer

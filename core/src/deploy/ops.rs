@@ -87,6 +87,18 @@ impl NewEnvironment {
         self.ephemeral = true;
         self
     }
+
+    /// The environment this creates at `at`.
+    fn environment_at(&self, at: &str) -> Environment {
+        Environment {
+            app: self.app.clone(),
+            name: self.name.clone(),
+            env_type: self.env_type.clone(),
+            ephemeral: self.ephemeral,
+            cloned_from: self.clone_from.clone(),
+            created_at: at.to_owned(),
+        }
+    }
 }
 
 /// What a rollback did: the new record, and what the platform changed since the record
@@ -182,8 +194,7 @@ impl<'a> Deployer<'a> {
         workloads: &[WorkloadInput],
         actor: &Actor,
     ) -> Result<Deployment> {
-        let environment = self.ensure_environment(app, env, actor)?;
-        self.authorize(actor, Action::Deploy, &environment)?;
+        let environment = self.ensure_environment(app, env, Action::Deploy, actor)?;
         let context = Context::new(app, env, &environment.env_type);
         let plan = self.engine.plan(workloads, &context, &self.options)?;
         self.record_plan(&plan, actor)
@@ -203,8 +214,8 @@ impl<'a> Deployer<'a> {
     /// environment's.
     pub fn record_plan(&self, plan: &Plan, actor: &Actor) -> Result<Deployment> {
         let context = plan.context();
-        let environment = self.ensure_environment(&context.app, &context.env, actor)?;
-        self.authorize(actor, Action::Deploy, &environment)?;
+        let environment =
+            self.ensure_environment(&context.app, &context.env, Action::Deploy, actor)?;
         if context.env_type != environment.env_type {
             return Err(invalid(format!(
                 "the plan is for environment type `{}`, but environment `{}` of app `{}` is of type `{}`: plan with --env-type {}",
@@ -275,8 +286,7 @@ impl<'a> Deployer<'a> {
     pub fn promote(&self, app: &str, from: &str, to: &str, actor: &Actor) -> Result<Deployment> {
         let source_env = self.existing_environment(app, from)?;
         self.authorize(actor, Action::View, &source_env)?;
-        let target = self.ensure_environment(app, to, actor)?;
-        self.authorize(actor, Action::Promote, &target)?;
+        let target = self.ensure_environment(app, to, Action::Promote, actor)?;
         let source = self.latest(app, from)?;
         let options = PlanOptions {
             image: source.inputs.options.image.clone(),
@@ -342,14 +352,7 @@ impl<'a> Deployer<'a> {
                 self.type_names()
             )));
         }
-        let environment = Environment {
-            app: app.to_owned(),
-            name: env.to_owned(),
-            env_type: env_type.to_owned(),
-            ephemeral: new.ephemeral,
-            cloned_from: new.clone_from.clone(),
-            created_at: actor.at.clone(),
-        };
+        let environment = new.environment_at(&actor.at);
         self.authorize(actor, Action::CreateEnvironment, &environment)?;
         let source = clone_from.map(|from| self.latest(app, from)).transpose()?;
         if source.is_some() {
@@ -434,8 +437,19 @@ impl<'a> Deployer<'a> {
     }
 
     /// The environment, created first when the platform declares it.
-    fn ensure_environment(&self, app: &str, env: &str, actor: &Actor) -> Result<Environment> {
+    /// The environment, after checking `actor` may perform `action` on it; an environment the
+    /// platform declares is created first, and only when the action is allowed, so a refused
+    /// deploy leaves nothing behind.
+    fn ensure_environment(
+        &self,
+        app: &str,
+        env: &str,
+        action: Action,
+        actor: &Actor,
+    ) -> Result<Environment> {
+        check_timestamp(&actor.at)?;
         if let Some(environment) = self.store.environment(app, env)? {
+            self.authorize(actor, action, &environment)?;
             return Ok(environment);
         }
         let declared = self
@@ -450,6 +464,7 @@ impl<'a> Deployer<'a> {
         // The deploy brings its own workloads, so the declared `from` is not cloned here.
         let mut new = NewEnvironment::new(app, env, &spec.env_type);
         new.ephemeral = spec.ephemeral;
+        self.authorize(actor, action, &new.environment_at(&actor.at))?;
         match self.create(&new, actor) {
             Ok((environment, _)) => Ok(environment),
             // Another deploy created it meanwhile.
