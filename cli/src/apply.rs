@@ -55,16 +55,9 @@ pub struct Args {
 
 /// Plans, connects, applies; exit status 1 when planning, connecting or applying fails.
 pub fn run(args: &Args) -> ExitCode {
-    if let Err(message) = args.plan.check_usage() {
-        eprintln!("error: {message}");
-        return ExitCode::from(2);
-    }
-    let prepared = match args.plan.prepare() {
+    let prepared = match args.plan.prepare_or_exit() {
         Ok(prepared) => prepared,
-        Err(error) => {
-            report(&error);
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     let options = ApplyOptions {
         dry_run: args.dry_run,

@@ -112,6 +112,19 @@ impl PlanArgs {
         })
     }
 
+    /// Checks usage and loads everything; otherwise prints why and gives the exit status (2
+    /// for a usage error, 1 for an input that cannot be loaded).
+    pub fn prepare_or_exit(&self) -> std::result::Result<Prepared, std::process::ExitCode> {
+        if let Err(message) = self.check_usage() {
+            eprintln!("error: {message}");
+            return Err(std::process::ExitCode::from(2));
+        }
+        self.prepare().map_err(|error| {
+            report(&error);
+            std::process::ExitCode::from(1)
+        })
+    }
+
     /// Loads everything and plans.
     pub fn plan(&self) -> Result<Plan> {
         let p = self.prepare()?;

@@ -48,16 +48,9 @@ pub struct Args {
 
 /// Plans, then writes; nothing is written when planning fails.
 pub fn run(args: &Args) -> ExitCode {
-    if let Err(message) = args.plan.check_usage() {
-        eprintln!("error: {message}");
-        return ExitCode::from(2);
-    }
-    let prepared = match args.plan.prepare() {
+    let prepared = match args.plan.prepare_or_exit() {
         Ok(prepared) => prepared,
-        Err(error) => {
-            report(&error);
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
     for warning in prepared.engine.warnings() {
         eprintln!("warning: {warning}");
