@@ -56,7 +56,8 @@ test('a denied deploy is GOLDPATH_PERMISSION and records nothing', () => {
     () => platform.deploy(store, shop, { app: 'shop', env: 'production', envType: 'production', at, principal: sam }),
     failsWith('GOLDPATH_PERMISSION'),
   )
-  assert.deepEqual(store.history('shop', 'production'), [])
+  // Access is checked before the declared environment is created: nothing is left behind.
+  assert.deepEqual(store.environments('shop'), [])
 })
 
 test('an unknown id or a corrupt record is GOLDPATH_STORE', () => {
