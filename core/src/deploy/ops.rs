@@ -195,9 +195,13 @@ impl<'a> Deployer<'a> {
         actor: &Actor,
     ) -> Result<Deployment> {
         let environment = self.ensure_environment(app, env, Action::Deploy, actor)?;
-        let context = Context::new(app, env, &environment.env_type);
-        let plan = self.engine.plan(workloads, &context, &self.options)?;
-        self.record_plan(&plan, actor)
+        self.record(
+            &environment,
+            workloads,
+            &self.options,
+            Operation::Deploy,
+            actor,
+        )
     }
 
     /// Records an already-made plan as a deployment of its context's environment: what a
@@ -392,7 +396,6 @@ impl<'a> Deployer<'a> {
         operation: Operation,
         actor: &Actor,
     ) -> Result<Deployment> {
-        check_timestamp(&actor.at)?;
         let context = Context::new(&environment.app, &environment.name, &environment.env_type);
         let plan = self.engine.plan(workloads, &context, options)?;
         self.append(&plan, options, operation, actor)
