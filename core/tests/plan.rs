@@ -4,7 +4,7 @@
 //!
 //! Regenerate the golden files with `GOLDPATH_UPDATE_GOLDEN=1 cargo test -p goldpath --test plan`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use goldpath::drivers::SecretSeed;
 use goldpath::load::Loader;
@@ -14,29 +14,12 @@ use goldpath::resolve::WorkloadInput;
 use proptest::prelude::*;
 use serde_json::Value;
 
+#[path = "common/fixtures.rs"]
+mod fixtures;
 #[path = "common/kube.rs"]
 mod kube;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn shop() -> Vec<WorkloadInput> {
-    let docs = Loader::default()
-        .path(&repo().join("fixtures/shop"))
-        .unwrap();
-    docs.workloads
-        .into_iter()
-        .map(WorkloadInput::from_loaded)
-        .collect()
-}
-
-fn platform() -> Platform {
-    let docs = Loader::default()
-        .path(&repo().join("fixtures/platform"))
-        .unwrap();
-    Platform::from_documents(docs.platform.into_iter().map(|l| l.document))
-}
+use fixtures::{platform, repo, shop};
 
 fn plan_shop(env_type: &str) -> Plan {
     let engine = Engine::new(platform());
