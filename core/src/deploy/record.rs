@@ -381,8 +381,10 @@ impl RecordedWorkload {
                 let Some(source) = file.source.take() else {
                     continue;
                 };
-                let text = crate::resolve::read_source(input.folder.as_deref(), &source).map_err(
-                    |message| {
+                let max_bytes = crate::load::Limits::default().max_value_bytes;
+                let read = crate::resolve::read_source(input.folder.as_deref(), &source, max_bytes);
+                let text = read.map_err(
+                    |(kind, message)| {
                         let path = crate::DocPath::root()
                             .key("containers")
                             .key(name.clone())
@@ -390,11 +392,7 @@ impl RecordedWorkload {
                             .key(target.clone())
                             .key("source");
                         let file = input.file.clone().unwrap_or_default();
-                        Error::new(
-                            ErrorKind::Io,
-                            Location::in_file(file).with_path(path),
-                            message,
-                        )
+                        Error::new(kind, Location::in_file(file).with_path(path), message)
                     },
                 )?;
                 file.content = Some(text);

@@ -17,6 +17,7 @@
 //! assert!(err.message().contains("quote it"));
 //! ```
 
+mod budget;
 mod document;
 mod overrides;
 mod schema;
@@ -24,6 +25,7 @@ mod sources;
 mod upgrade;
 mod yaml;
 
+pub use budget::{ValueBudget, check_containers, check_value, scalar_bytes};
 pub use document::{Documents, Loaded, Origin};
 pub use overrides::Overrides;
 pub use schema::{DEPLOYMENT_SCHEMA, PLATFORM_SCHEMA, SCORE_SCHEMA};
@@ -34,7 +36,9 @@ use std::path::{Path, PathBuf};
 use crate::Result;
 use crate::spec::score::Workload;
 
-/// Safety limits for untrusted input. The defaults suit Score files and platform folders.
+/// Safety limits for untrusted input and for what a plan produces from it. The defaults suit
+/// Score files and platform folders; the README's limits section lists each one and where it
+/// is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// The most bytes one document may have; checked before parsing. Default 4 MiB.
@@ -47,6 +51,20 @@ pub struct Limits {
     pub max_documents: usize,
     /// The most bytes one file may have; checked before reading it whole. Default 64 MiB.
     pub max_file_bytes: usize,
+    /// The most nodes (mappings, sequences, keys and scalars) of one input: a YAML or JSON
+    /// stream, or one document given as a value. Default 250,000.
+    pub max_nodes: usize,
+    /// The most bytes one string may have after placeholder substitution, and one output value
+    /// of a driver (as compact JSON); checked while the string grows. Default 1 MiB.
+    pub max_value_bytes: usize,
+    /// The most bytes one rendered object may have as compact JSON (the Kubernetes API refuses
+    /// requests over 3 MiB). Default 3 MiB.
+    pub max_object_bytes: usize,
+    /// The most bytes a whole plan may produce: its objects and its resources' outputs, as
+    /// compact JSON. Default 64 MiB.
+    pub max_plan_bytes: usize,
+    /// The most containers one workload may have. Default 64.
+    pub max_containers: usize,
 }
 
 impl Default for Limits {
@@ -57,6 +75,11 @@ impl Default for Limits {
             max_alias_expansion: 100_000,
             max_documents: 1_000,
             max_file_bytes: 64 * 1024 * 1024,
+            max_nodes: 250_000,
+            max_value_bytes: 1024 * 1024,
+            max_object_bytes: 3 * 1024 * 1024,
+            max_plan_bytes: 64 * 1024 * 1024,
+            max_containers: 64,
         }
     }
 }
@@ -114,7 +137,8 @@ impl Loader {
 
     /// Loads one document given as a value rather than text (a Python dict, a JavaScript
     /// object): the same upgrade, schema and checks as text, with paths but no line numbers in
-    /// diagnostics; `name` names the source. Nesting deeper than the depth limit is refused.
+    /// diagnostics; `name` names the source. The depth, node and size limits apply as to text
+    /// ([`check_value`]).
     ///
     /// ```
     /// use goldpath::load::Loader;
@@ -128,19 +152,13 @@ impl Loader {
     /// ```
     ///
     /// # Errors
-    /// Every problem of the document, or a [`crate::ErrorKind::Limit`] error for nesting.
+    /// Every problem of the document, or a [`crate::ErrorKind::Limit`] error for nesting,
+    /// nodes or size.
     pub fn value(&self, value: serde_json::Value, name: Option<&str>) -> Result<Documents> {
         let origin = Origin::new(name.map(str::to_owned), None);
-        if depth(&value) > self.limits.max_depth {
-            let message = format!(
-                "the document nests deeper than {} levels",
-                self.limits.max_depth
-            );
-            let error =
-                crate::Error::new(crate::ErrorKind::Limit, crate::Location::default(), message);
-            return Err(origin.locate(error));
-        }
+        budget::check_value(&value, &self.limits).map_err(|e| origin.locate(e))?;
         let docs = document::build("", vec![yaml::ParsedDocument::from_value(value)], &origin)?;
+        budget::check_workloads(&docs, &self.limits)?;
         docs.check_set()?;
         Ok(docs)
     }
@@ -245,28 +263,15 @@ impl Loader {
             }
         }
         let docs = document::build(&text, parsed, &origin)?;
+        budget::check_workloads(&docs, &self.limits)?;
         docs.check_single_workload_file(&origin)?;
         Ok(docs)
     }
 
     fn documents_from_text(&self, text: &str, origin: &Origin) -> Result<Documents> {
         let parsed = yaml::parse_stream(text, &self.limits).map_err(|e| origin.locate(e))?;
-        document::build(text, parsed, origin)
+        let docs = document::build(text, parsed, origin)?;
+        budget::check_workloads(&docs, &self.limits)?;
+        Ok(docs)
     }
-}
-
-/// How deeply mappings and sequences nest in `value` (a scalar is 0).
-fn depth(value: &serde_json::Value) -> usize {
-    let mut deepest = 0;
-    let mut pending = vec![(value, 0usize)];
-    while let Some((node, level)) = pending.pop() {
-        let children: Box<dyn Iterator<Item = &serde_json::Value>> = match node {
-            serde_json::Value::Array(items) => Box::new(items.iter()),
-            serde_json::Value::Object(map) => Box::new(map.values()),
-            _ => continue,
-        };
-        deepest = deepest.max(level + 1);
-        pending.extend(children.map(|c| (c, level + 1)));
-    }
-    deepest
 }

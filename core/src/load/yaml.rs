@@ -167,6 +167,7 @@ fn options(limits: &Limits) -> serde_saphyr::Options {
         budget: serde_saphyr::budget! {
             max_depth: limits.max_depth,
             max_documents: limits.max_documents,
+            max_nodes: limits.max_nodes,
             max_reader_input_bytes: Some(limits.max_document_bytes),
         },
         strict_booleans: true,
@@ -314,6 +315,11 @@ fn describe(err: &serde_saphyr::Error) -> (ErrorKind, String) {
 fn budget_message(breach: &str) -> String {
     if breach.starts_with("Depth") {
         return "nesting is deeper than the limit: flatten the document".to_owned();
+    }
+    if breach.starts_with("Nodes") {
+        return "the input has more nodes (mappings, sequences, keys and values) than the limit \
+                allows: split it, or raise `Limits::max_nodes` if it is trusted"
+            .to_owned();
     }
     format!("the document exceeds a parsing limit ({breach}): make it smaller or simpler")
 }

@@ -17,6 +17,14 @@ pub trait Resolver {
     /// A reason, such as the one [`lookup`](super::lookup) gives, when the reference names
     /// nothing.
     fn resolve(&self, reference: &Reference) -> Result<Value, String>;
+
+    /// The most bytes one substituted string may have: [`substitute`] stops with a
+    /// [`Limit`](crate::ErrorKind::Limit) error as soon as the string would grow past it.
+    /// Default: [`Limits::default`](crate::load::Limits)'s `max_value_bytes`; the engine's
+    /// resolvers give the engine's limit.
+    fn max_value_bytes(&self) -> usize {
+        crate::load::Limits::default().max_value_bytes
+    }
 }
 
 impl<F> Resolver for F
@@ -28,15 +36,30 @@ where
     }
 }
 
-/// A placeholder that could not be resolved.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot resolve `{}`: {reason}", reference.to_placeholder())]
+/// A placeholder that could not be resolved, or whose value made the string too large.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SubstitutionError {
     /// The placeholder that failed.
     pub reference: Reference,
-    /// Why, as the resolver said.
+    /// Why, as the resolver said (or which limit the value passed).
     pub reason: String,
+    /// [`Placeholder`](crate::ErrorKind::Placeholder) when the resolver refused the
+    /// reference, [`Limit`](crate::ErrorKind::Limit) when the string grew past
+    /// [`Resolver::max_value_bytes`].
+    pub kind: crate::ErrorKind,
 }
+
+impl std::fmt::Display for SubstitutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let placeholder = self.reference.to_placeholder();
+        match self.kind {
+            crate::ErrorKind::Limit => write!(f, "at `{placeholder}`: {}", self.reason),
+            _ => write!(f, "cannot resolve `{placeholder}`: {}", self.reason),
+        }
+    }
+}
+
+impl std::error::Error for SubstitutionError {}
 
 impl SubstitutionError {
     /// The error as a goldpath [`Error`](crate::Error) of kind
@@ -44,7 +67,16 @@ impl SubstitutionError {
     /// the message names the placeholder and its column within the value.
     #[must_use]
     pub fn into_error(self, location: crate::Location) -> crate::Error {
-        super::error_at_column(location, self.reference.column(), &self.to_string())
+        let mut error = super::error_at_column(location, self.reference.column(), &self.to_string());
+        if self.kind != crate::ErrorKind::Placeholder {
+            let diagnostics = error.into_diagnostics().into_iter().map(|mut d| {
+                d.kind = self.kind;
+                d
+            });
+            error = crate::Error::from_diagnostics(diagnostics.collect())
+                .unwrap_or_else(|| crate::Error::new(self.kind, crate::Location::default(), self.reason));
+        }
+        error
     }
 }
 
@@ -54,6 +86,9 @@ impl SubstitutionError {
 /// - Otherwise the result is a string: resolved strings are inserted as they are, other values
 ///   as compact JSON with sorted keys.
 /// - Resolved values are never scanned for placeholders again.
+/// - The string may not grow past [`Resolver::max_value_bytes`]: the first placeholder whose
+///   value would pass it is an error of kind [`Limit`](crate::ErrorKind::Limit), before the
+///   value is copied.
 ///
 /// ```
 /// use goldpath::placeholder::{lookup, parse, substitute, Reference};
@@ -82,17 +117,38 @@ pub fn substitute(
     if let Some(reference) = template.as_single_reference() {
         return resolve(reference, resolver);
     }
+    let max = resolver.max_value_bytes();
     let mut out = String::new();
     for part in template.parts() {
         match part {
             Part::Text(text) => out.push_str(text),
-            Part::Placeholder(reference) => match resolve(reference, resolver)? {
-                Value::String(text) => out.push_str(&text),
-                other => write_canonical_json(&mut out, &other),
-            },
+            Part::Placeholder(reference) => {
+                match resolve(reference, resolver)? {
+                    Value::String(text) => {
+                        within(out.len().saturating_add(text.len()), max, reference)?;
+                        out.push_str(&text);
+                    }
+                    other => write_canonical_json(&mut out, &other),
+                }
+                within(out.len(), max, reference)?;
+            }
         }
     }
     Ok(Value::String(out))
+}
+
+/// `Ok` when a string of `bytes` bytes fits in `max`; else the limit error at `reference`.
+fn within(bytes: usize, max: usize, reference: &Reference) -> Result<(), SubstitutionError> {
+    if bytes <= max {
+        return Ok(());
+    }
+    Err(SubstitutionError {
+        reference: reference.clone(),
+        reason: format!(
+            "the value grows to {bytes} bytes, past the limit of {max} (`Limits::max_value_bytes`): a string that repeats other values (a chain of resources that each double one) is refused; shorten it"
+        ),
+        kind: crate::ErrorKind::Limit,
+    })
 }
 
 fn resolve(reference: &Reference, resolver: &dyn Resolver) -> Result<Value, SubstitutionError> {
@@ -101,6 +157,7 @@ fn resolve(reference: &Reference, resolver: &dyn Resolver) -> Result<Value, Subs
         .map_err(|reason| SubstitutionError {
             reference: reference.clone(),
             reason,
+            kind: crate::ErrorKind::Placeholder,
         })
 }
 
@@ -178,6 +235,33 @@ mod tests {
             "{}",
             error.message()
         );
+    }
+
+    #[test]
+    fn a_string_that_would_grow_past_the_value_limit_is_a_limit_error() {
+        struct Small(Value);
+        impl Resolver for Small {
+            fn resolve(&self, r: &Reference) -> Result<Value, String> {
+                lookup(&self.0, r.segments()).cloned()
+            }
+            fn max_value_bytes(&self) -> usize {
+                20
+            }
+        }
+        let small = Small(json!({"a": "x".repeat(8), "n": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]}));
+        let ok = substitute(&parse("${a}-${a}").unwrap(), &small).unwrap();
+        assert_eq!(ok, json!("xxxxxxxx-xxxxxxxx"));
+        let err = substitute(&parse("${a}${a}${a}").unwrap(), &small).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Limit);
+        assert_eq!(err.reference.column(), 9);
+        assert!(err.to_string().starts_with("at `${a}`: the value grows to 24 bytes"), "{err}");
+        let err = substitute(&parse("n=${n}").unwrap(), &small).unwrap_err();
+        assert_eq!(err.kind, ErrorKind::Limit);
+        let error = err.into_error(Location::in_file("score.yaml"));
+        assert_eq!(error.kind(), ErrorKind::Limit);
+        assert!(error.message().contains("max_value_bytes"), "{error}");
+        // A whole-string placeholder passes its value on unchanged: it was bounded when made.
+        assert_eq!(substitute(&parse("${n}").unwrap(), &small).unwrap(), small.0["n"]);
     }
 
     #[test]

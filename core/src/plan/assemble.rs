@@ -52,6 +52,7 @@ pub(super) fn stream(
         env_type,
     };
     let mut out = Output {
+        meter: input.meter,
         namespace: namespace.as_deref(),
         seen: HashMap::new(),
         needles: HashSet::new(),
@@ -97,6 +98,8 @@ pub(super) fn stream(
 
 /// The checks every object passes on its way out.
 struct Output<'a, 's> {
+    /// The plan's budgets: each object is checked and charged on its way out.
+    meter: &'a crate::resolve::Meter,
     namespace: Option<&'a str>,
     /// A digest of each object put out, by identity, to drop exact duplicates.
     seen: HashMap<(String, String, String, String), u64>,
@@ -132,7 +135,9 @@ impl Output<'_, '_> {
             field("/metadata/namespace"),
             field("/metadata/name"),
         );
-        let digest = fnv1a64(canonical_json(&object).as_bytes());
+        let text = canonical_json(&object);
+        self.meter.object(text.len(), &format!("a {} object", id.1))?;
+        let digest = fnv1a64(text.as_bytes());
         match self.seen.get(&id) {
             // Shared infrastructure that several resources render alike appears once.
             Some(&previous) if previous == digest => Ok(()),

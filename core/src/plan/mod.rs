@@ -52,6 +52,7 @@ pub struct Engine {
     platform: Arc<Platform>,
     drivers: DriverRegistry,
     seed: SecretSeed,
+    limits: crate::load::Limits,
 }
 
 impl Engine {
@@ -70,6 +71,7 @@ impl Engine {
             platform: Arc::new(platform),
             drivers: DriverRegistry::with_builtins(),
             seed: SecretSeed::development(),
+            limits: crate::load::Limits::default(),
         }
     }
 
@@ -78,6 +80,21 @@ impl Engine {
     pub fn with_seed(mut self, seed: SecretSeed) -> Self {
         self.seed = seed;
         self
+    }
+
+    /// The same engine with other budgets for what a plan produces (`max_value_bytes`,
+    /// `max_object_bytes`, `max_plan_bytes`, `max_containers`; see
+    /// [`Limits`](crate::load::Limits)). The defaults apply otherwise.
+    #[must_use]
+    pub fn with_limits(mut self, limits: crate::load::Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The limits every plan of this engine is held to.
+    #[must_use]
+    pub fn limits(&self) -> &crate::load::Limits {
+        &self.limits
     }
 
     /// Registers a host driver under `name` (replacing a built-in of that name).
@@ -193,7 +210,9 @@ impl Engine {
         };
         let graph = crate::graph::build(&input)?;
         drop(specs);
+        let meter = crate::resolve::Meter::new(self.limits.clone());
         let input = ResolveInput {
+            meter: &meter,
             graph: &graph,
             platform: &self.platform,
             drivers: &self.drivers,

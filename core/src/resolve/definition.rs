@@ -18,6 +18,8 @@ pub(crate) struct DefinitionResolver<'a> {
     pub params: &'a serde_json::Map<String, Value>,
     pub graph: &'a ResourceGraph,
     pub state: &'a State,
+    /// The most bytes one substituted string may have (`Limits::max_value_bytes`).
+    pub max_value_bytes: usize,
 }
 
 impl DefinitionResolver<'_> {
@@ -101,5 +103,9 @@ impl Resolver for DefinitionResolver<'_> {
                 "unknown root `{other}`: definitions may use `context`, `params` and `resources`; write `$${{` for a literal `${{`"
             )),
         }
+    }
+
+    fn max_value_bytes(&self) -> usize {
+        self.max_value_bytes
     }
 }

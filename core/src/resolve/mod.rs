@@ -2,6 +2,7 @@
 //! definition's driver, keep its outputs, and resolve each workload's placeholders against
 //! them. Secrets leave this stage only as references to Kubernetes Secrets.
 
+mod budget;
 mod definition;
 mod scope;
 mod state;
@@ -12,12 +13,13 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 
+pub(crate) use budget::Meter;
 pub use state::ResourceState;
 pub(crate) use workload::read_source;
 
 use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed};
 use crate::graph::{Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
-use crate::placeholder::{self, Resolver};
+use crate::drivers::substitute_map;
 use crate::platform::{Context, Platform};
 use crate::render::input::ResolvedWorkload;
 use crate::sensitive::Sensitive;
@@ -70,6 +72,8 @@ pub(crate) struct ResolveInput<'a> {
     pub context: &'a Context,
     pub workloads: &'a [WorkloadInput],
     pub image: Option<&'a str>,
+    /// The plan's budgets, charged as values are produced.
+    pub meter: &'a Meter,
 }
 
 /// What is kept of the resources once their manifests have been handed on: outputs and secret
@@ -129,16 +133,17 @@ pub(crate) fn resolve_workloads(
     workloads.sort_by(|a, b| a.workload.metadata.name.cmp(&b.workload.metadata.name));
     for w in workloads {
         let name = &w.workload.metadata.name;
-        let scope = WorkloadScope::new(&w.workload, &resources.state);
+        let scope = WorkloadScope::new(&w.workload, &resources.state, input.meter);
         let linked = linked_from(input.graph, name);
+        let in_file = |e: Error| match &w.file {
+            Some(file) => e.in_file(file),
+            None => e,
+        };
         let resolution =
-            workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked).map_err(
-                |e| match &w.file {
-                    Some(file) => e.in_file(file),
-                    None => e,
-                },
-            )?;
-        emit(resolution.resolved, resolution.secrets)?;
+            workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked)
+                .map_err(in_file)?;
+        // What rendering finds wrong (sizes, names) is located in the workload's file too.
+        emit(resolution.resolved, resolution.secrets).map_err(in_file)?;
     }
     Ok(())
 }
@@ -179,6 +184,7 @@ fn provision(
         params: &params,
         graph: input.graph,
         state,
+        max_value_bytes: input.meter.limits().max_value_bytes,
     };
     let request = ProvisionRequest {
         key: &node.key,
@@ -194,31 +200,37 @@ fn provision(
     let provisioned = input
         .drivers
         .provision(&request)
+        .and_then(|p| input.meter.provisioned(&p).map(|()| p))
         .map_err(|e| in_resource(e, node, &definition.name))?;
     state.record(&node.key, &node.guid, provisioned);
     Ok(())
 }
 
 /// The params of a resource with their placeholders resolved in the context they were written
-/// in: the requesting workload's, or the co-provisioned resource's own.
+/// in: the requesting workload's (errors then name its file and the path in it), or the
+/// co-provisioned resource's own.
 fn resolve_params(
     input: &ResolveInput<'_>,
     node: &ResourceNode,
     state: &State,
 ) -> Result<Map<String, Value>> {
-    let value = Value::Object(node.params.clone());
+    let entries = node.params.iter();
     let resolved = match &node.params_origin {
-        ParamsOrigin::None => Ok(value),
+        ParamsOrigin::None => return Ok(node.params.clone()),
         ParamsOrigin::Workload(name) => {
-            let workload = input
-                .workloads
-                .iter()
-                .find(|w| &w.workload.metadata.name == name)
-                .map(|w| &w.workload);
-            let Some(workload) = workload else {
+            let Some(w) = input.workloads.iter().find(|w| &w.workload.metadata.name == name)
+            else {
                 return Ok(node.params.clone());
             };
-            substitute_value(&value, &WorkloadScope::new(workload, state))
+            let local = node.requested_by.iter().find(|(by, _)| by == name);
+            let local = local.map_or_else(|| node.key.to_string(), |(_, local)| local.clone());
+            let path = DocPath::root().key("resources").key(local).key("params");
+            let scope = WorkloadScope::new(&w.workload, state, input.meter);
+            let resolved = substitute_map(entries, &scope, &path);
+            match &w.file {
+                Some(file) => resolved.map_err(|e| e.in_file(file)),
+                None => resolved,
+            }
         }
         ParamsOrigin::Provision(_) => {
             let empty = Map::new();
@@ -229,50 +241,19 @@ fn resolve_params(
                 params: &empty,
                 graph: input.graph,
                 state,
+                max_value_bytes: input.meter.limits().max_value_bytes,
             };
-            substitute_value(&value, &resolver)
+            substitute_map(entries, &resolver, &DocPath::root().key("params"))
         }
     };
-    let resolved = resolved.map_err(|m| {
-        let location = Location {
-            path: DocPath::root().key("params"),
-            ..Location::default()
-        };
-        Error::new(
-            ErrorKind::Placeholder,
-            location,
-            format!("resource `{}`: params: {m}", node.key),
-        )
-    })?;
-    Ok(resolved.as_object().cloned().unwrap_or_default())
-}
-
-/// Substitutes the placeholders of every string in a value, once.
-fn substitute_value(value: &Value, resolver: &dyn Resolver) -> Result<Value, String> {
-    Ok(match value {
-        Value::String(text) if text.contains('$') => {
-            let template = placeholder::parse(text)
-                .map_err(|e| format!("at column {}: {}", e.column, e.message))?;
-            placeholder::substitute(&template, resolver).map_err(|e| {
-                format!(
-                    "cannot resolve `{}`: {}",
-                    e.reference.to_placeholder(),
-                    e.reason
-                )
-            })?
-        }
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|v| substitute_value(v, resolver))
-                .collect::<Result<_, _>>()?,
-        ),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| Ok((k.clone(), substitute_value(v, resolver)?)))
-                .collect::<Result<_, String>>()?,
-        ),
-        other => other.clone(),
+    resolved.map_err(|e| {
+        let prefix = format!("resource `{}`: params: ", node.key);
+        let diagnostics = e.into_diagnostics().into_iter().map(|mut d| {
+            d.message.insert_str(0, &prefix);
+            d
+        });
+        Error::from_diagnostics(diagnostics.collect())
+            .unwrap_or_else(|| Error::new(ErrorKind::Placeholder, Location::default(), prefix))
     })
 }
 

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::budget::Meter;
 use super::state::{ResourceState, State, as_secret_ref};
-use crate::ResourceKey;
+use crate::{ErrorKind, ResourceKey};
 use crate::placeholder::{self, Part, Reference, Resolver, canonical_json, lookup};
 use crate::render::input::{Piece, Resolved};
 use crate::spec::score::Workload;
@@ -17,10 +18,12 @@ pub(crate) struct WorkloadScope<'a> {
     pub workload: &'a Workload,
     pub keys: BTreeMap<String, ResourceKey>,
     pub state: &'a State,
+    /// The plan's budgets.
+    pub meter: &'a Meter,
 }
 
 impl<'a> WorkloadScope<'a> {
-    pub fn new(workload: &'a Workload, state: &'a State) -> Self {
+    pub fn new(workload: &'a Workload, state: &'a State, meter: &'a Meter) -> Self {
         let name = &workload.metadata.name;
         let keys = workload
             .resources
@@ -37,6 +40,7 @@ impl<'a> WorkloadScope<'a> {
             workload,
             keys,
             state,
+            meter,
         }
     }
 
@@ -69,34 +73,60 @@ impl<'a> WorkloadScope<'a> {
         }
     }
 
-    /// The pieces of a string: author text, output text and secret references apart.
-    pub fn pieces(&self, text: &str) -> Result<Resolved, String> {
-        let template = placeholder::parse(text)
-            .map_err(|e| format!("at column {}: {}", e.column, e.message))?;
+    /// The pieces of a string: author text, output text and secret references apart. The
+    /// text of the pieces may not pass `Limits::max_value_bytes` (a [`ErrorKind::Limit`]
+    /// error, before the piece that would pass it is kept).
+    pub fn pieces(&self, text: &str) -> Result<Resolved, (ErrorKind, String)> {
+        let template = placeholder::parse(text).map_err(|e| {
+            let message = format!("at column {}: {}", e.column, e.message);
+            (ErrorKind::Placeholder, message)
+        })?;
         let mut pieces = Vec::new();
+        let mut bytes = 0;
         for part in template.parts() {
-            match part {
-                Part::Text(t) => pieces.push(Piece::Text(t.clone())),
+            let piece = match part {
+                Part::Text(t) => Piece::Text(t.clone()),
                 Part::Placeholder(reference) => {
-                    let value = self
-                        .lookup(reference)
-                        .map_err(|e| format!("`{}`: {e}", reference.to_placeholder()))?;
-                    pieces.push(match as_secret_ref(&value) {
+                    let value = self.lookup(reference).map_err(|e| {
+                        let message = format!("`{}`: {e}", reference.to_placeholder());
+                        (ErrorKind::Placeholder, message)
+                    })?;
+                    match as_secret_ref(&value) {
                         Some(secret) => Piece::Secret(secret),
                         None => Piece::Output(match value {
                             Value::String(s) => s,
                             other => canonical_json(&other),
                         }),
-                    });
+                    }
                 }
+            };
+            if let Piece::Text(t) | Piece::Output(t) = &piece {
+                bytes += t.len();
+                let what = format!("the value (at column {} of the text)", part_column(part));
+                self.meter
+                    .value(bytes, &what)
+                    .map_err(|e| (ErrorKind::Limit, e.message().to_owned()))?;
             }
+            pieces.push(piece);
         }
         Ok(Resolved(pieces))
+    }
+}
+
+/// The column of a part within its text, for messages (1 for text).
+fn part_column(part: &Part) -> usize {
+    match part {
+        Part::Placeholder(reference) => reference.column(),
+        Part::Text(_) => 1,
     }
 }
 
 impl Resolver for WorkloadScope<'_> {
     fn resolve(&self, reference: &Reference) -> Result<Value, String> {
         self.lookup(reference)
+    }
+
+    fn max_value_bytes(&self) -> usize {
+        self.meter.limits().max_value_bytes
     }
 }

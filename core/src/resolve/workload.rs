@@ -30,9 +30,11 @@ pub(crate) fn resolve_workload(
     linked_from: BTreeSet<String>,
 ) -> Result<WorkloadResolution> {
     let workload = scope.workload;
+    crate::load::check_containers(workload, scope.meter.limits())?;
     let mut spec = workload.clone();
     let mut containers = BTreeMap::new();
     let mut secrets = Vec::new();
+    let mut used = Used(0);
     for (name, container) in &workload.containers {
         let path = DocPath::root().key("containers").key(name.clone());
         if container.image == "." {
@@ -49,7 +51,7 @@ pub(crate) fn resolve_workload(
                 c.image = image.to_owned();
             }
         }
-        let resolved = resolve_container(scope, name, container, folder, &path, &mut secrets)?;
+        let resolved = resolve_container(scope, name, container, folder, &path, &mut used, &mut secrets)?;
         containers.insert(name.clone(), resolved);
     }
     let routed = workload.resources.values().any(|r| r.kind == "route");
@@ -62,12 +64,39 @@ pub(crate) fn resolve_workload(
     Ok(WorkloadResolution { resolved, secrets })
 }
 
+/// The bytes of the values a workload has resolved so far: they must fit in what is left of
+/// the plan's budget (they are charged again as the objects they become).
+struct Used(usize);
+
+impl Used {
+    fn add(&mut self, scope: &WorkloadScope<'_>, bytes: usize, at: &DocPath) -> Result<()> {
+        self.0 = self.0.saturating_add(bytes);
+        let what = format!("the values of workload `{}`", scope.workload.metadata.name);
+        scope
+            .meter
+            .room_for(self.0, &what)
+            .map_err(|e| error(scope.workload, at.clone(), ErrorKind::Limit, e.message().to_owned()))
+    }
+}
+
+fn pieces_bytes(pieces: &Resolved) -> usize {
+    pieces
+        .0
+        .iter()
+        .map(|p| match p {
+            Piece::Text(t) | Piece::Output(t) => t.len(),
+            Piece::Secret(r) => r.name.len() + r.key.len(),
+        })
+        .sum()
+}
+
 fn resolve_container(
     scope: &WorkloadScope<'_>,
     name: &str,
     container: &Container,
     folder: Option<&Path>,
     path: &DocPath,
+    used: &mut Used,
     secrets: &mut Vec<Value>,
 ) -> Result<ResolvedContainer> {
     let workload = scope.workload;
@@ -76,12 +105,18 @@ fn resolve_container(
         let at = path.clone().key("variables").key(var.clone());
         let pieces = scope
             .pieces(text)
-            .map_err(|m| error(workload, at, ErrorKind::Placeholder, m))?;
+            .map_err(|(kind, m)| error(workload, at.clone(), kind, m))?;
+        used.add(scope, pieces_bytes(&pieces), &at)?;
         resolved.variables.insert(var.clone(), pieces);
     }
     for (target, file) in &container.files {
         let at = path.clone().key("files").key(target.clone());
         let content = file_content(scope, file, folder, &at)?;
+        let bytes = match &content {
+            RawContent::Base64(b) => b.len(),
+            RawContent::Pieces(p) => pieces_bytes(p),
+        };
+        used.add(scope, bytes, &at)?;
         let content = compose_file(scope, name, target, content, &at, secrets)?;
         let mode = file
             .mode
@@ -125,10 +160,11 @@ fn file_content(
     if let Some(binary) = &file.binary_content {
         return Ok(RawContent::Base64(binary.clone()));
     }
+    let max_bytes = scope.meter.limits().max_value_bytes;
     let text = match (&file.content, &file.source) {
         (Some(content), _) => content.clone(),
-        (None, Some(source)) => read_source(folder, source)
-            .map_err(|m| error(workload, at.clone().key("source"), ErrorKind::Io, m))?,
+        (None, Some(source)) => read_source(folder, source, max_bytes)
+            .map_err(|(kind, m)| error(workload, at.clone().key("source"), kind, m))?,
         (None, None) => String::new(),
     };
     if file.no_expand.unwrap_or(false) {
@@ -142,20 +178,53 @@ fn file_content(
     scope
         .pieces(&text)
         .map(RawContent::Pieces)
-        .map_err(|m| error(workload, at.clone().key(field), ErrorKind::Placeholder, m))
+        .map_err(|(kind, m)| error(workload, at.clone().key(field), kind, m))
 }
 
-pub(crate) fn read_source(folder: Option<&Path>, source: &str) -> Result<String, String> {
+/// Reads a file `source` of a workload from its folder: only a regular file of at most
+/// `max_bytes` bytes, checked before anything is read (a FIFO or a device would block or never
+/// end, a huge file would be read whole before any other check). The error says what is wrong
+/// and its kind ([`ErrorKind::Io`], or [`ErrorKind::Limit`] for size).
+pub(crate) fn read_source(
+    folder: Option<&Path>,
+    source: &str,
+    max_bytes: usize,
+) -> Result<String, (ErrorKind, String)> {
+    use std::io::Read;
     let Some(folder) = folder else {
-        return Err(format!(
+        return Err((ErrorKind::Io, format!(
             "file source `{source}` cannot be read: the workload was not loaded from a file; use `content`"
-        ));
+        )));
     };
     let path = folder.join(source);
-    let bytes =
-        std::fs::read(&path).map_err(|e| format!("cannot read file source `{source}`: {e}"))?;
+    let io = |e: std::io::Error| (ErrorKind::Io, format!("cannot read file source `{source}`: {e}"));
+    let regular = |meta: &std::fs::Metadata| -> Result<(), (ErrorKind, String)> {
+        if !meta.is_file() {
+            return Err((ErrorKind::Io, format!(
+                "file source `{source}` is not a regular file (a folder, a FIFO, a socket or a device): give the path of a file"
+            )));
+        }
+        if meta.len() > max_bytes as u64 {
+            return Err((ErrorKind::Limit, format!(
+                "file source `{source}` is {} bytes, more than the limit of {max_bytes} (`Limits::max_value_bytes`): mount a volume for large files",
+                meta.len()
+            )));
+        }
+        Ok(())
+    };
+    // Checked on the path before opening (opening a FIFO blocks), then on the open file.
+    regular(&std::fs::metadata(&path).map_err(io)?)?;
+    let file = std::fs::File::open(&path).map_err(io)?;
+    regular(&file.metadata().map_err(io)?)?;
+    let mut bytes = Vec::new();
+    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() > max_bytes {
+        return Err((ErrorKind::Limit, format!(
+            "file source `{source}` grew past the limit of {max_bytes} bytes (`Limits::max_value_bytes`) while it was read"
+        )));
+    }
     String::from_utf8(bytes).map_err(|_| {
-        format!("file source `{source}` is not UTF-8 text: use `binaryContent`, or `noExpand: true` for text in another encoding")
+        (ErrorKind::Io, format!("file source `{source}` is not UTF-8 text: use `binaryContent`, or `noExpand: true` for text in another encoding"))
     })
 }
 

@@ -1,0 +1,188 @@
+//! The budgets of one plan ([`Limits`] `max_value_bytes`, `max_object_bytes`,
+//! `max_plan_bytes`), counted while the plan produces values, so an input that amplifies (a
+//! chain of resources that each double a string, a value referenced thousands of times) is
+//! refused with a [`ErrorKind::Limit`] error as soon as it passes a budget, not after it has
+//! exhausted memory.
+//!
+//! Where each budget is charged:
+//! - one substituted string: [`crate::placeholder::substitute`] (through
+//!   [`crate::placeholder::Resolver::max_value_bytes`]) and a workload's pieces, while the
+//!   string grows;
+//! - one driver output value and one driver manifest: when the driver returns
+//!   ([`Meter::provisioned`], called for every driver);
+//! - one object and the whole plan: on the way out of the plan (the sink every object passes),
+//!   plus each workload's resolved values against what is left of the plan's budget.
+
+use std::cell::Cell;
+
+use serde_json::Value;
+
+use crate::drivers::Provisioned;
+use crate::load::Limits;
+use crate::placeholder::canonical_json;
+use crate::sensitive::SecretValue;
+use crate::{DocPath, Error, ErrorKind, Location, Result};
+
+/// What a plan has produced so far, against its limits.
+#[derive(Debug)]
+pub(crate) struct Meter {
+    limits: Limits,
+    produced: Cell<usize>,
+}
+
+impl Meter {
+    /// A meter with nothing produced yet.
+    pub fn new(limits: Limits) -> Self {
+        Self {
+            limits,
+            produced: Cell::new(0),
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Checks one value of `bytes` bytes (`what` names it in the error).
+    pub fn value(&self, bytes: usize, what: &str) -> Result<()> {
+        let max = self.limits.max_value_bytes;
+        if bytes > max {
+            return Err(limit(format!(
+                "{what} is {bytes} bytes, more than the limit of {max} (`Limits::max_value_bytes`): a value that grows at each step (a resource whose params repeat another's output) is refused; shorten it"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks one object of `bytes` bytes and charges it to the plan.
+    pub fn object(&self, bytes: usize, what: &str) -> Result<()> {
+        let max = self.limits.max_object_bytes;
+        if bytes > max {
+            return Err(limit(format!(
+                "{what} is {bytes} bytes as JSON, more than the limit of {max} (`Limits::max_object_bytes`; the Kubernetes API refuses requests over 3 MiB): make it smaller"
+            )));
+        }
+        self.charge(bytes, what)
+    }
+
+    /// Charges `bytes` the plan keeps (objects, resource outputs).
+    pub fn charge(&self, bytes: usize, what: &str) -> Result<()> {
+        self.room_for(bytes, what)?;
+        self.produced.set(self.produced.get() + bytes);
+        Ok(())
+    }
+
+    /// Checks that `bytes` more would still fit in the plan's budget, without charging them
+    /// (a workload's values, which are charged again as the objects they become).
+    pub fn room_for(&self, bytes: usize, what: &str) -> Result<()> {
+        let max = self.limits.max_plan_bytes;
+        if self.produced.get().saturating_add(bytes) > max {
+            return Err(limit(format!(
+                "the plan's output passes the limit of {max} bytes (`Limits::max_plan_bytes`) at {what}: plan fewer workloads at once, or make their values smaller"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Checks what a driver returned: each output (a string's text, another value as compact
+    /// JSON) and secret value against `max_value_bytes`,
+    /// each manifest against `max_object_bytes`; the outputs are charged to the plan. Errors
+    /// name the output or manifest (never a value).
+    pub fn provisioned(&self, provisioned: &Provisioned) -> Result<()> {
+        let mut outputs = 0;
+        for (name, value) in &provisioned.outputs {
+            let bytes = json_bytes(value);
+            self.value(bytes, &format!("the output `{name}`"))
+                .map_err(|e| at(e, DocPath::root().key("outputs").key(name.clone())))?;
+            outputs += bytes;
+        }
+        for (name, value) in &provisioned.secrets {
+            let bytes = match value {
+                SecretValue::Value(text) => text.expose().len(),
+                SecretValue::Ref { name, key } => name.len() + key.len(),
+            };
+            self.value(bytes, &format!("the secret output `{name}`"))
+                .map_err(|e| at(e, DocPath::root().key("secrets").key(name.clone())))?;
+        }
+        for (i, manifest) in provisioned.manifests.iter().enumerate() {
+            let bytes = json_bytes(manifest);
+            let max = self.limits.max_object_bytes;
+            if bytes > max {
+                let message = format!(
+                    "the manifest is {bytes} bytes as JSON, more than the limit of {max} (`Limits::max_object_bytes`): make it smaller"
+                );
+                return Err(at(limit(message), DocPath::root().key("manifests").index(i)));
+            }
+        }
+        self.charge(outputs, "the outputs of a resource")
+    }
+}
+
+/// The size of `value`: a string's text, anything else as compact JSON.
+fn json_bytes(value: &Value) -> usize {
+    match value {
+        Value::String(s) => s.len(),
+        other => canonical_json(other).len(),
+    }
+}
+
+fn at(error: Error, path: DocPath) -> Error {
+    let located = error.into_diagnostics().into_iter().map(|mut d| {
+        d.location.path = path.clone();
+        d
+    });
+    Error::from_diagnostics(located.collect())
+        .unwrap_or_else(|| limit("a budget was passed".to_owned()))
+}
+
+fn limit(message: String) -> Error {
+    Error::new(ErrorKind::Limit, Location::default(), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn meter(value: usize, object: usize, plan: usize) -> Meter {
+        Meter::new(Limits {
+            max_value_bytes: value,
+            max_object_bytes: object,
+            max_plan_bytes: plan,
+            ..Limits::default()
+        })
+    }
+
+    #[test]
+    fn objects_are_charged_until_the_plan_budget_is_spent() {
+        let m = meter(10, 100, 250);
+        m.object(100, "a").unwrap();
+        m.object(100, "b").unwrap();
+        m.room_for(50, "c").unwrap();
+        let err = m.object(100, "the third").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Limit);
+        assert!(err.message().contains("at the third"), "{err}");
+        assert!(err.message().contains("max_plan_bytes"), "{err}");
+        let err = m.object(101, "big").unwrap_err();
+        assert!(err.message().contains("max_object_bytes"), "{err}");
+    }
+
+    #[test]
+    fn driver_results_are_checked_by_output_and_manifest() {
+        let m = meter(10, 40, 1000);
+        let mut provisioned = Provisioned::default();
+        provisioned
+            .outputs
+            .insert("host".into(), json!("x".repeat(20)));
+        let err = m.provisioned(&provisioned).unwrap_err();
+        assert_eq!(err.location().path.to_string(), "outputs.host");
+        assert!(!err.message().contains("xxxx"), "{err}");
+        provisioned.outputs.insert("host".into(), json!("short"));
+        provisioned
+            .manifests
+            .push(json!({"kind": "ConfigMap", "data": {"a": "y".repeat(50)}}));
+        let err = m.provisioned(&provisioned).unwrap_err();
+        assert_eq!(err.location().path.to_string(), "manifests[0]");
+    }
+}
