@@ -282,6 +282,10 @@ fn a_file_too_large_for_a_config_map_is_refused() {
             .contains("more than the 1048576 a ConfigMap may hold"),
         "{err}"
     );
+    assert_eq!(
+        err.location().path.to_string(),
+        r#"containers.main.files["/etc/app/big"]"#
+    );
     let fits = "x".repeat(1024 * 1024);
     let workload = with_files(
         web(json!({})),

@@ -23,11 +23,13 @@ const CONFIG_MAP_MAX_BYTES: usize = 1024 * 1024;
 
 type Rule = fn(&str) -> Result<(), String>;
 
-/// Checks every object; all problems are reported together.
-pub(super) fn check_objects(objects: &[Value]) -> crate::Result<()> {
+/// Checks every object; all problems are reported together. `annotations` is where the
+/// objects' annotations come from in the input (`metadata.annotations` of a Score workload),
+/// the path size problems of annotations are reported at.
+pub(super) fn check_objects(objects: &[Value], annotations: &crate::DocPath) -> crate::Result<()> {
     let mut problems = Problems::default();
     for object in objects {
-        check_object(object, &mut problems);
+        check_object(object, annotations, &mut problems);
     }
     problems.finish(())
 }
@@ -40,7 +42,7 @@ fn items(value: &Value) -> &[Value] {
     value.as_array().map_or(&[], Vec::as_slice)
 }
 
-fn check_object(object: &Value, problems: &mut Problems) {
+fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Problems) {
     let kind = text(&object["kind"]);
     let name = text(&object["metadata"]["name"]);
     let about = format!("{kind} {}", quoted(name));
@@ -61,14 +63,11 @@ fn check_object(object: &Value, problems: &mut Problems) {
         );
         problems.push(ErrorKind::Name, crate::DocPath::root(), message);
     }
-    check_metadata(&object["metadata"], &format!("{about}, metadata"), problems);
+    let at = |field: &str| (format!("{about}, {field}"), annotations.clone());
+    check_metadata(&object["metadata"], at("metadata"), problems);
     let spec = &object["spec"];
     let template = &spec["template"];
-    check_metadata(
-        &template["metadata"],
-        &format!("{about}, spec.template.metadata"),
-        problems,
-    );
+    check_metadata(&template["metadata"], at("spec.template.metadata"), problems);
     check_selectors(object, &about, problems);
     if let Some(pod) = template.get("spec") {
         let claims = items(&spec["volumeClaimTemplates"]);
@@ -77,13 +76,11 @@ fn check_object(object: &Value, problems: &mut Problems) {
     if kind == "Service" {
         check_service_ports(items(&spec["ports"]), &about, problems);
     }
-    if kind == "ConfigMap" {
-        check_config_map_size(object, &about, problems);
-    }
 }
 
-/// A ConfigMap may hold at most 1 MiB of data (base64 `binaryData` counts as decoded bytes).
-fn check_config_map_size(object: &Value, about: &str, problems: &mut Problems) {
+/// A ConfigMap may hold at most 1 MiB of data (base64 `binaryData` counts as decoded bytes):
+/// the problem, if any, of the ConfigMap of one file (`about` names it).
+pub(super) fn config_map_size(object: &Value, about: &str) -> Option<String> {
     let sum = |field: &str| -> usize {
         let values = object[field]
             .as_object()
@@ -92,15 +89,13 @@ fn check_config_map_size(object: &Value, about: &str, problems: &mut Problems) {
         values.map(|v| text(v).len()).sum()
     };
     let bytes = sum("data") + sum("binaryData") / 4 * 3;
-    if bytes > CONFIG_MAP_MAX_BYTES {
-        let message = format!(
-            "{about}: the file holds about {bytes} bytes, more than the {CONFIG_MAP_MAX_BYTES} a ConfigMap may hold: mount a volume for large files instead"
-        );
-        problems.push(ErrorKind::Invalid, crate::DocPath::root(), message);
-    }
+    (bytes > CONFIG_MAP_MAX_BYTES).then(|| format!(
+        "{about}: the file holds about {bytes} bytes, more than the {CONFIG_MAP_MAX_BYTES} a ConfigMap may hold: mount a volume for large files instead"
+    ))
 }
 
-fn check_metadata(metadata: &Value, about: &str, problems: &mut Problems) {
+fn check_metadata(metadata: &Value, (about, at): (String, crate::DocPath), problems: &mut Problems) {
+    let about = about.as_str();
     check_labels(&metadata["labels"], &format!("{about}.labels"), problems);
     let Some(annotations) = metadata["annotations"].as_object() else {
         return;
@@ -115,7 +110,7 @@ fn check_metadata(metadata: &Value, about: &str, problems: &mut Problems) {
         let message = format!(
             "{about}: the annotations hold {bytes} bytes, more than the {ANNOTATIONS_MAX_BYTES} Kubernetes allows on one object: shorten or remove some"
         );
-        problems.push(ErrorKind::Invalid, crate::DocPath::root(), message);
+        problems.push(ErrorKind::Invalid, at, message);
     }
 }
 

@@ -200,7 +200,8 @@ pub fn workload_objects(
     target: &Target<'_>,
 ) -> crate::Result<Vec<Value>> {
     let objects = workload::render(workload, target)?;
-    check::check_objects(&objects)?;
+    let annotations = crate::DocPath::root().key("metadata").key("annotations");
+    check::check_objects(&objects, &annotations)?;
     Ok(objects)
 }
 
@@ -218,6 +219,6 @@ pub fn environment_objects(
     target: &Target<'_>,
 ) -> crate::Result<Vec<Value>> {
     let objects = environment::render(workloads, target)?;
-    check::check_objects(&objects)?;
+    check::check_objects(&objects, &crate::DocPath::root())?;
     Ok(objects)
 }

@@ -160,7 +160,12 @@ fn file_volume<'t>(
         content => {
             let name = format!("{}-{}-file-{hash}", owner.workload, owner.container);
             let name = shorten_name(&name, SUBDOMAIN_MAX);
-            out.config_maps.push(config_map(owner, &name, content));
+            let object = config_map(owner, &name, content);
+            let about = format!("ConfigMap {}", quoted(&name));
+            if let Some(problem) = super::check::config_map_size(&object, &about) {
+                return Err(error(ErrorKind::Invalid, at, problem));
+            }
+            out.config_maps.push(object);
             ("configMap", name)
         }
     };
