@@ -1,5 +1,6 @@
 //! Python values to JSON values and back, walked directly: no text in between.
 
+use goldpath::load::{Limits, ValueBudget};
 use goldpath::{DocPath, Error, ErrorKind, Location, PathSegment};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -26,6 +27,11 @@ impl Unconvertible {
         self
     }
 
+    /// The first problem of a goldpath error (a budget passed), to be located here.
+    fn from_error(error: &Error) -> Self {
+        Self::new(error.kind(), error.message())
+    }
+
     fn into_error(self, source: Option<&str>) -> Error {
         let path = self
             .reversed_path
@@ -45,30 +51,46 @@ impl Unconvertible {
 }
 
 /// A Python value as JSON: `dict` with `str` keys, `list` and `tuple`, `str`, `bool`, `int`,
-/// `float` and `None`. Nesting deeper than `max_depth` is a [`ErrorKind::Limit`] error (a dict
-/// that contains itself ends there too); other types are [`ErrorKind::Schema`] errors naming
-/// the path. `source` names the input in errors.
+/// `float` and `None`. The core's [`ValueBudget`] counts every node as it is converted, so a
+/// value deeper, larger or with more nodes than `limits` allow (a dict that contains itself, or
+/// shares one dict many times, included) is a [`ErrorKind::Limit`] error before it is copied
+/// whole; other types are [`ErrorKind::Schema`] errors naming the path. `source` names the
+/// input in errors.
 pub fn to_value(
     obj: &Bound<'_, PyAny>,
-    max_depth: usize,
+    limits: &Limits,
     source: Option<&str>,
 ) -> goldpath::Result<Value> {
-    walk(obj, max_depth).map_err(|e| e.into_error(source))
+    walk(obj, &mut ValueBudget::new(limits)).map_err(|e| e.into_error(source))
 }
 
-fn walk(obj: &Bound<'_, PyAny>, depth_left: usize) -> Result<Value, Unconvertible> {
+fn walk(obj: &Bound<'_, PyAny>, budget: &mut ValueBudget) -> Result<Value, Unconvertible> {
+    let value = scalar(obj)?;
+    if let Some(value) = value {
+        let bytes = goldpath::load::scalar_bytes(&value);
+        budget.scalar(bytes).map_err(|e| Unconvertible::from_error(&e))?;
+        return Ok(value);
+    }
+    budget.open().map_err(|e| Unconvertible::from_error(&e))?;
+    let value = collection(obj, budget)?;
+    budget.close();
+    Ok(value)
+}
+
+/// The value of a scalar, `None` for anything else.
+fn scalar(obj: &Bound<'_, PyAny>) -> Result<Option<Value>, Unconvertible> {
     if obj.is_none() {
-        return Ok(Value::Null);
+        return Ok(Some(Value::Null));
     }
     if let Ok(b) = obj.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
+        return Ok(Some(Value::Bool(b.is_true())));
     }
     if obj.is_instance_of::<PyInt>() {
-        return integer(obj);
+        return integer(obj).map(Some);
     }
     if let Ok(f) = obj.cast::<PyFloat>() {
         return Number::from_f64(f.value())
-            .map(Value::Number)
+            .map(|n| Some(Value::Number(n)))
             .ok_or_else(|| {
                 Unconvertible::new(
                     ErrorKind::Schema,
@@ -79,23 +101,22 @@ fn walk(obj: &Bound<'_, PyAny>, depth_left: usize) -> Result<Value, Unconvertibl
     if let Ok(s) = obj.cast::<PyString>() {
         return s
             .to_cow()
-            .map(|s| Value::String(s.into_owned()))
+            .map(|s| Some(Value::String(s.into_owned())))
             .map_err(|_| Unconvertible::new(ErrorKind::Schema, "text that is not valid UTF-8"));
     }
-    let Some(depth_left) = depth_left.checked_sub(1) else {
-        return Err(Unconvertible::new(
-            ErrorKind::Limit,
-            "the value nests too deeply (or contains itself): flatten it",
-        ));
-    };
+    Ok(None)
+}
+
+/// A dict, list or tuple, its items counted by `budget`; a schema error for other types.
+fn collection(obj: &Bound<'_, PyAny>, budget: &mut ValueBudget) -> Result<Value, Unconvertible> {
     if let Ok(dict) = obj.cast::<PyDict>() {
-        return mapping(dict, depth_left);
+        return mapping(dict, budget);
     }
     if let Ok(list) = obj.cast::<PyList>() {
-        return sequence(list.iter(), depth_left);
+        return sequence(list.iter(), budget);
     }
     if let Ok(tuple) = obj.cast::<PyTuple>() {
-        return sequence(tuple.iter(), depth_left);
+        return sequence(tuple.iter(), budget);
     }
     let type_name = obj
         .get_type()
@@ -118,7 +139,7 @@ fn integer(obj: &Bound<'_, PyAny>) -> Result<Value, Unconvertible> {
         .map_err(|_| Unconvertible::new(ErrorKind::Schema, "an integer outside the 64-bit range"))
 }
 
-fn mapping(dict: &Bound<'_, PyDict>, depth_left: usize) -> Result<Value, Unconvertible> {
+fn mapping(dict: &Bound<'_, PyDict>, budget: &mut ValueBudget) -> Result<Value, Unconvertible> {
     let mut map = Map::new();
     for (key, item) in dict.iter() {
         let Ok(key) = key.cast::<PyString>().map(|k| k.to_string()) else {
@@ -127,7 +148,11 @@ fn mapping(dict: &Bound<'_, PyDict>, depth_left: usize) -> Result<Value, Unconve
                 "a mapping key that is not a str: YAML/JSON keys are text",
             ));
         };
-        let value = walk(&item, depth_left).map_err(|e| e.under(PathSegment::Key(key.clone())))?;
+        let under = |e: Unconvertible| e.under(PathSegment::Key(key.clone()));
+        budget
+            .scalar(key.len())
+            .map_err(|e| under(Unconvertible::from_error(&e)))?;
+        let value = walk(&item, budget).map_err(under)?;
         map.insert(key, value);
     }
     Ok(Value::Object(map))
@@ -135,11 +160,11 @@ fn mapping(dict: &Bound<'_, PyDict>, depth_left: usize) -> Result<Value, Unconve
 
 fn sequence<'py>(
     items: impl Iterator<Item = Bound<'py, PyAny>>,
-    depth_left: usize,
+    budget: &mut ValueBudget,
 ) -> Result<Value, Unconvertible> {
     items
         .enumerate()
-        .map(|(i, item)| walk(&item, depth_left).map_err(|e| e.under(PathSegment::Index(i))))
+        .map(|(i, item)| walk(&item, budget).map_err(|e| e.under(PathSegment::Index(i))))
         .collect::<Result<Vec<_>, _>>()
         .map(Value::Array)
 }

@@ -7,9 +7,6 @@ use serde_json::Value;
 
 use crate::convert::{to_python, to_value};
 
-/// The deepest nesting accepted in a driver's answer.
-const ANSWER_DEPTH: usize = 64;
-
 /// A Python callable that provisions resources.
 pub struct PythonFunction {
     callable: Py<PyAny>,
@@ -31,7 +28,8 @@ impl HostFunction for PythonFunction {
                 .bind(py)
                 .call1((request,))
                 .map_err(|e| describe(py, &e))?;
-            to_value(&answer, ANSWER_DEPTH, None)
+            // An answer is held to the limits of any input document (depth, nodes, size).
+            to_value(&answer, &goldpath::load::Limits::default(), None)
                 .map_err(|e| format!("its answer cannot be read: {e}"))
         })
     }

@@ -37,7 +37,7 @@ pub fn sources(items: &Bound<'_, PyAny>, loader: &Loader, what: &str) -> PyResul
 
 fn source(item: &Bound<'_, PyAny>, loader: &Loader, name: &str) -> PyResult<Source> {
     if item.is_instance_of::<PyDict>() {
-        let value = to_value(item, loader.limits().max_depth, Some(name))
+        let value = to_value(item, loader.limits(), Some(name))
             .map_err(|e| crate::errors::engine_error(item.py(), &e))?;
         return Ok(Source::Value(value, name.to_owned()));
     }
