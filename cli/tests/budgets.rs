@@ -41,10 +41,15 @@ fn finding_10_a_doubling_chain_is_refused_with_a_limit_error_and_nothing_written
     }
     std::fs::write(dir.path().join("score.yaml"), score).unwrap();
     let platform = fixture("fixtures/platform");
-    let output = run(dir.path(), &["render", "score.yaml", "--platform", &platform]);
+    let output = run(
+        dir.path(),
+        &["render", "score.yaml", "--platform", &platform],
+    );
     let stderr = refused(&output);
     assert!(
-        stderr.contains("score.yaml: limit: resources.r17.params.host: resource `route.default#amp.r17`"),
+        stderr.contains(
+            "score.yaml: limit: resources.r17.params.host: resource `route.default#amp.r17`"
+        ),
         "{stderr}"
     );
     assert!(!dir.path().join("manifests.yaml").exists());
@@ -63,7 +68,10 @@ fn finding_13_a_json_score_file_with_70000_resources_is_refused_by_the_node_limi
     );
     std::fs::write(dir.path().join("wide.json"), score).unwrap();
     let stderr = refused(&run(dir.path(), &["validate", "wide.json"]));
-    assert!(stderr.contains("wide.json") && stderr.contains("limit"), "{stderr}");
+    assert!(
+        stderr.contains("wide.json") && stderr.contains("limit"),
+        "{stderr}"
+    );
     assert!(stderr.contains("max_nodes"), "{stderr}");
 }
 
@@ -85,13 +93,17 @@ fn finding_12_a_fifo_source_ends_in_an_error_instead_of_a_hang() {
 #[test]
 fn finding_19_sixty_five_containers_are_refused_by_validate_and_render() {
     let dir = tempfile::tempdir().unwrap();
-    let mut score = String::from("apiVersion: score.dev/v1b1\nmetadata: {name: many}\ncontainers:\n");
+    let mut score =
+        String::from("apiVersion: score.dev/v1b1\nmetadata: {name: many}\ncontainers:\n");
     for i in 0..65 {
         writeln!(score, "  c{i}: {{image: nginx}}").unwrap();
     }
     std::fs::write(dir.path().join("many.yaml"), score).unwrap();
     for command in ["validate", "render"] {
         let stderr = refused(&run(dir.path(), &[command, "./many.yaml"]));
-        assert!(stderr.contains("many.yaml: limit: containers: workload `many` has 65 containers"), "{stderr}");
+        assert!(
+            stderr.contains("many.yaml: limit: containers: workload `many` has 65 containers"),
+            "{stderr}"
+        );
     }
 }

@@ -55,7 +55,10 @@ fn context() -> Context {
 
 fn plan_err(engine: &Engine, workloads: &[WorkloadInput]) -> Error {
     match engine.plan(workloads, &context(), &PlanOptions::default()) {
-        Ok(plan) => panic!("the plan must be refused; it has {} objects", plan.manifests().len()),
+        Ok(plan) => panic!(
+            "the plan must be refused; it has {} objects",
+            plan.manifests().len()
+        ),
         Err(e) => e,
     }
 }
@@ -76,7 +79,12 @@ fn finding_10_a_doubling_chain_of_routes_is_a_limit_error_naming_the_resource_an
     assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
     // Streaming the output (what `goldpath render` does) stops at the same place.
     let streamed = engine
-        .write_yaml(&workloads, &context(), &PlanOptions::default(), &mut std::io::sink())
+        .write_yaml(
+            &workloads,
+            &context(),
+            &PlanOptions::default(),
+            &mut std::io::sink(),
+        )
         .unwrap_err();
     assert_eq!(streamed.to_string(), err.to_string());
 }
@@ -84,7 +92,9 @@ fn finding_10_a_doubling_chain_of_routes_is_a_limit_error_naming_the_resource_an
 #[test]
 fn a_chain_under_a_smaller_value_budget_stops_earlier() {
     let workloads = vec![WorkloadInput::new(
-        Loader::default().score_str(&doubling_chain(12), None).unwrap(),
+        Loader::default()
+            .score_str(&doubling_chain(12), None)
+            .unwrap(),
     )];
     let limits = Limits {
         max_value_bytes: 4096,
@@ -117,7 +127,9 @@ spec:
     outputs: |
       text: "{{ params.text }}{{ params.text }}"
 "#;
-    let docs = Loader::default().str(definition, Some("echo.yaml")).unwrap();
+    let docs = Loader::default()
+        .str(definition, Some("echo.yaml"))
+        .unwrap();
     let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
     let mut resources = serde_json::Map::new();
     resources.insert(
@@ -197,7 +209,10 @@ fn one_value_referenced_many_times_is_refused_by_the_plan_budget() {
     assert!(err.message().contains("max_plan_bytes"), "{err}");
     assert!(err.message().contains("workload `fan`"), "{err}");
     assert!(
-        err.location().path.to_string().starts_with("containers.main.variables.V"),
+        err.location()
+            .path
+            .to_string()
+            .starts_with("containers.main.variables.V"),
         "{err}"
     );
 }
@@ -216,7 +231,11 @@ fn an_object_over_the_object_budget_is_refused_on_its_way_out() {
         ..Limits::default()
     };
     let engine = engine.with_limits(roomy);
-    assert!(engine.plan(&workloads, &context(), &PlanOptions::default()).is_ok());
+    assert!(
+        engine
+            .plan(&workloads, &context(), &PlanOptions::default())
+            .is_ok()
+    );
 }
 
 fn with_source(dir: &Path, source: &str) -> Vec<WorkloadInput> {
@@ -279,7 +298,9 @@ fn resources(count: usize) -> Value {
 #[test]
 fn finding_13_a_value_with_150000_resources_is_refused_by_the_node_limit_as_yaml_is() {
     let value = resources(150_000);
-    let err = Loader::default().value(value.clone(), Some("wide")).unwrap_err();
+    let err = Loader::default()
+        .value(value.clone(), Some("wide"))
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
     assert!(err.message().contains("250000 nodes"), "{err}");
     assert_eq!(err.location().file.as_deref(), Some("wide"));

@@ -68,7 +68,9 @@ fn walk(obj: &Bound<'_, PyAny>, budget: &mut ValueBudget) -> Result<Value, Uncon
     let value = scalar(obj)?;
     if let Some(value) = value {
         let bytes = goldpath::load::scalar_bytes(&value);
-        budget.scalar(bytes).map_err(|e| Unconvertible::from_error(&e))?;
+        budget
+            .scalar(bytes)
+            .map_err(|e| Unconvertible::from_error(&e))?;
         return Ok(value);
     }
     budget.open().map_err(|e| Unconvertible::from_error(&e))?;

@@ -383,18 +383,16 @@ impl RecordedWorkload {
                 };
                 let max_bytes = crate::load::Limits::default().max_value_bytes;
                 let read = crate::resolve::read_source(input.folder.as_deref(), &source, max_bytes);
-                let text = read.map_err(
-                    |(kind, message)| {
-                        let path = crate::DocPath::root()
-                            .key("containers")
-                            .key(name.clone())
-                            .key("files")
-                            .key(target.clone())
-                            .key("source");
-                        let file = input.file.clone().unwrap_or_default();
-                        Error::new(kind, Location::in_file(file).with_path(path), message)
-                    },
-                )?;
+                let text = read.map_err(|(kind, message)| {
+                    let path = crate::DocPath::root()
+                        .key("containers")
+                        .key(name.clone())
+                        .key("files")
+                        .key(target.clone())
+                        .key("source");
+                    let file = input.file.clone().unwrap_or_default();
+                    Error::new(kind, Location::in_file(file).with_path(path), message)
+                })?;
                 file.content = Some(text);
             }
         }

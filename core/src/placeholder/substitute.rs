@@ -67,14 +67,16 @@ impl SubstitutionError {
     /// the message names the placeholder and its column within the value.
     #[must_use]
     pub fn into_error(self, location: crate::Location) -> crate::Error {
-        let mut error = super::error_at_column(location, self.reference.column(), &self.to_string());
+        let mut error =
+            super::error_at_column(location, self.reference.column(), &self.to_string());
         if self.kind != crate::ErrorKind::Placeholder {
             let diagnostics = error.into_diagnostics().into_iter().map(|mut d| {
                 d.kind = self.kind;
                 d
             });
-            error = crate::Error::from_diagnostics(diagnostics.collect())
-                .unwrap_or_else(|| crate::Error::new(self.kind, crate::Location::default(), self.reason));
+            error = crate::Error::from_diagnostics(diagnostics.collect()).unwrap_or_else(|| {
+                crate::Error::new(self.kind, crate::Location::default(), self.reason)
+            });
         }
         error
     }
@@ -254,14 +256,21 @@ mod tests {
         let err = substitute(&parse("${a}${a}${a}").unwrap(), &small).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Limit);
         assert_eq!(err.reference.column(), 9);
-        assert!(err.to_string().starts_with("at `${a}`: the value grows to 24 bytes"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("at `${a}`: the value grows to 24 bytes"),
+            "{err}"
+        );
         let err = substitute(&parse("n=${n}").unwrap(), &small).unwrap_err();
         assert_eq!(err.kind, ErrorKind::Limit);
         let error = err.into_error(Location::in_file("score.yaml"));
         assert_eq!(error.kind(), ErrorKind::Limit);
         assert!(error.message().contains("max_value_bytes"), "{error}");
         // A whole-string placeholder passes its value on unchanged: it was bounded when made.
-        assert_eq!(substitute(&parse("${n}").unwrap(), &small).unwrap(), small.0["n"]);
+        assert_eq!(
+            substitute(&parse("${n}").unwrap(), &small).unwrap(),
+            small.0["n"]
+        );
     }
 
     #[test]

@@ -136,7 +136,8 @@ impl Output<'_, '_> {
             field("/metadata/name"),
         );
         let text = canonical_json(&object);
-        self.meter.object(text.len(), &format!("a {} object", id.1))?;
+        self.meter
+            .object(text.len(), &format!("a {} object", id.1))?;
         let digest = fnv1a64(text.as_bytes());
         match self.seen.get(&id) {
             // Shared infrastructure that several resources render alike appears once.

@@ -112,7 +112,10 @@ impl Meter {
                 let message = format!(
                     "the manifest is {bytes} bytes as JSON, more than the limit of {max} (`Limits::max_object_bytes`): make it smaller"
                 );
-                return Err(at(limit(message), DocPath::root().key("manifests").index(i)));
+                return Err(at(
+                    limit(message),
+                    DocPath::root().key("manifests").index(i),
+                ));
             }
         }
         self.charge(outputs, "the outputs of a resource")

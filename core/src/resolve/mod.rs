@@ -17,9 +17,9 @@ pub(crate) use budget::Meter;
 pub use state::ResourceState;
 pub(crate) use workload::read_source;
 
+use crate::drivers::substitute_map;
 use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed};
 use crate::graph::{Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
-use crate::drivers::substitute_map;
 use crate::platform::{Context, Platform};
 use crate::render::input::ResolvedWorkload;
 use crate::sensitive::Sensitive;
@@ -218,7 +218,10 @@ fn resolve_params(
     let resolved = match &node.params_origin {
         ParamsOrigin::None => return Ok(node.params.clone()),
         ParamsOrigin::Workload(name) => {
-            let Some(w) = input.workloads.iter().find(|w| &w.workload.metadata.name == name)
+            let Some(w) = input
+                .workloads
+                .iter()
+                .find(|w| &w.workload.metadata.name == name)
             else {
                 return Ok(node.params.clone());
             };

@@ -8,10 +8,10 @@ use serde_json::Value;
 
 use super::budget::Meter;
 use super::state::{ResourceState, State, as_secret_ref};
-use crate::{ErrorKind, ResourceKey};
 use crate::placeholder::{self, Part, Reference, Resolver, canonical_json, lookup};
 use crate::render::input::{Piece, Resolved};
 use crate::spec::score::Workload;
+use crate::{ErrorKind, ResourceKey};
 
 /// The placeholders of one workload.
 pub(crate) struct WorkloadScope<'a> {

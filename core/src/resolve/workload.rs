@@ -51,7 +51,15 @@ pub(crate) fn resolve_workload(
                 c.image = image.to_owned();
             }
         }
-        let resolved = resolve_container(scope, name, container, folder, &path, &mut used, &mut secrets)?;
+        let resolved = resolve_container(
+            scope,
+            name,
+            container,
+            folder,
+            &path,
+            &mut used,
+            &mut secrets,
+        )?;
         containers.insert(name.clone(), resolved);
     }
     let routed = workload.resources.values().any(|r| r.kind == "route");
@@ -72,10 +80,14 @@ impl Used {
     fn add(&mut self, scope: &WorkloadScope<'_>, bytes: usize, at: &DocPath) -> Result<()> {
         self.0 = self.0.saturating_add(bytes);
         let what = format!("the values of workload `{}`", scope.workload.metadata.name);
-        scope
-            .meter
-            .room_for(self.0, &what)
-            .map_err(|e| error(scope.workload, at.clone(), ErrorKind::Limit, e.message().to_owned()))
+        scope.meter.room_for(self.0, &what).map_err(|e| {
+            error(
+                scope.workload,
+                at.clone(),
+                ErrorKind::Limit,
+                e.message().to_owned(),
+            )
+        })
     }
 }
 
@@ -192,23 +204,37 @@ pub(crate) fn read_source(
 ) -> Result<String, (ErrorKind, String)> {
     use std::io::Read;
     let Some(folder) = folder else {
-        return Err((ErrorKind::Io, format!(
-            "file source `{source}` cannot be read: the workload was not loaded from a file; use `content`"
-        )));
+        return Err((
+            ErrorKind::Io,
+            format!(
+                "file source `{source}` cannot be read: the workload was not loaded from a file; use `content`"
+            ),
+        ));
     };
     let path = folder.join(source);
-    let io = |e: std::io::Error| (ErrorKind::Io, format!("cannot read file source `{source}`: {e}"));
+    let io = |e: std::io::Error| {
+        (
+            ErrorKind::Io,
+            format!("cannot read file source `{source}`: {e}"),
+        )
+    };
     let regular = |meta: &std::fs::Metadata| -> Result<(), (ErrorKind, String)> {
         if !meta.is_file() {
-            return Err((ErrorKind::Io, format!(
-                "file source `{source}` is not a regular file (a folder, a FIFO, a socket or a device): give the path of a file"
-            )));
+            return Err((
+                ErrorKind::Io,
+                format!(
+                    "file source `{source}` is not a regular file (a folder, a FIFO, a socket or a device): give the path of a file"
+                ),
+            ));
         }
         if meta.len() > max_bytes as u64 {
-            return Err((ErrorKind::Limit, format!(
-                "file source `{source}` is {} bytes, more than the limit of {max_bytes} (`Limits::max_value_bytes`): mount a volume for large files",
-                meta.len()
-            )));
+            return Err((
+                ErrorKind::Limit,
+                format!(
+                    "file source `{source}` is {} bytes, more than the limit of {max_bytes} (`Limits::max_value_bytes`): mount a volume for large files",
+                    meta.len()
+                ),
+            ));
         }
         Ok(())
     };
@@ -217,11 +243,16 @@ pub(crate) fn read_source(
     let file = std::fs::File::open(&path).map_err(io)?;
     regular(&file.metadata().map_err(io)?)?;
     let mut bytes = Vec::new();
-    file.take(max_bytes as u64 + 1).read_to_end(&mut bytes).map_err(io)?;
+    file.take(max_bytes as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
     if bytes.len() > max_bytes {
-        return Err((ErrorKind::Limit, format!(
-            "file source `{source}` grew past the limit of {max_bytes} bytes (`Limits::max_value_bytes`) while it was read"
-        )));
+        return Err((
+            ErrorKind::Limit,
+            format!(
+                "file source `{source}` grew past the limit of {max_bytes} bytes (`Limits::max_value_bytes`) while it was read"
+            ),
+        ));
     }
     String::from_utf8(bytes).map_err(|_| {
         (ErrorKind::Io, format!("file source `{source}` is not UTF-8 text: use `binaryContent`, or `noExpand: true` for text in another encoding"))

@@ -67,7 +67,11 @@ fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Pro
     check_metadata(&object["metadata"], at("metadata"), problems);
     let spec = &object["spec"];
     let template = &spec["template"];
-    check_metadata(&template["metadata"], at("spec.template.metadata"), problems);
+    check_metadata(
+        &template["metadata"],
+        at("spec.template.metadata"),
+        problems,
+    );
     check_selectors(object, &about, problems);
     if let Some(pod) = template.get("spec") {
         let claims = items(&spec["volumeClaimTemplates"]);
@@ -94,7 +98,11 @@ pub(super) fn config_map_size(object: &Value, about: &str) -> Option<String> {
     ))
 }
 
-fn check_metadata(metadata: &Value, (about, at): (String, crate::DocPath), problems: &mut Problems) {
+fn check_metadata(
+    metadata: &Value,
+    (about, at): (String, crate::DocPath),
+    problems: &mut Problems,
+) {
     let about = about.as_str();
     check_labels(&metadata["labels"], &format!("{about}.labels"), problems);
     let Some(annotations) = metadata["annotations"].as_object() else {
