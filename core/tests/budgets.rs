@@ -390,3 +390,83 @@ fn finding_19_render_time_size_errors_name_the_score_file_and_the_path() {
     );
     assert!(err.message().contains("a ConfigMap may hold"), "{err}");
 }
+
+mod substitution_law {
+    use goldpath::ErrorKind;
+    use goldpath::placeholder::{Reference, Resolver, lookup, parse, substitute};
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+
+    struct Bounded {
+        tree: Value,
+        max: usize,
+    }
+
+    impl Resolver for Bounded {
+        fn resolve(&self, r: &Reference) -> Result<Value, String> {
+            lookup(&self.tree, r.segments()).cloned()
+        }
+        fn max_value_bytes(&self) -> usize {
+            self.max
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum Part {
+        Text(String),
+        Ref(usize),
+    }
+
+    fn part() -> impl Strategy<Value = Part> {
+        prop_oneof![
+            "[a-z ]{1,12}".prop_map(Part::Text),
+            (0usize..4).prop_map(Part::Ref)
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+
+        /// Substitution under a budget gives the unbounded result exactly when every prefix of
+        /// it that ends with a placeholder's value fits the budget; otherwise a limit error at
+        /// the first placeholder that passes it.
+        #[test]
+        fn a_bounded_substitution_is_the_unbounded_one_or_a_limit_error_where_it_passes(
+            values in proptest::collection::vec("[a-z]{0,30}", 4),
+            parts in proptest::collection::vec(part(), 2..10),
+            max in 0usize..150,
+        ) {
+            let tree = json!({"v": {"k0": values[0], "k1": values[1], "k2": values[2], "k3": values[3]}});
+            let mut template = String::new();
+            let mut length = 0;
+            let mut first_past = None;
+            for (i, p) in parts.iter().enumerate() {
+                match p {
+                    Part::Text(t) => {
+                        template.push_str(t);
+                        length += t.len();
+                    }
+                    Part::Ref(k) => {
+                        template.push_str(&format!("${{v.k{k}}}"));
+                        length += values[*k].len();
+                        if length > max && first_past.is_none() {
+                            first_past = Some(i);
+                        }
+                    }
+                }
+            }
+            let parsed = parse(&template).unwrap();
+            let unbounded = substitute(&parsed, &Bounded { tree: tree.clone(), max: usize::MAX }).unwrap();
+            let bounded = substitute(&parsed, &Bounded { tree, max });
+            match (first_past, bounded) {
+                (None, Ok(value)) => prop_assert_eq!(value, unbounded),
+                (Some(i), Err(e)) => {
+                    prop_assert_eq!(e.kind, ErrorKind::Limit);
+                    let Part::Ref(k) = &parts[i] else { unreachable!() };
+                    prop_assert_eq!(e.reference.segments(), ["v".to_owned(), format!("k{k}")]);
+                }
+                (expected, got) => prop_assert!(false, "expected a limit at {expected:?}, got {got:?}"),
+            }
+        }
+    }
+}
