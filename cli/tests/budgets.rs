@@ -76,6 +76,22 @@ fn finding_13_a_json_score_file_with_70000_resources_is_refused_by_the_node_limi
 }
 
 #[test]
+fn a_deeply_nested_score_file_is_refused_by_the_depth_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!("{}1{}", "[".repeat(100), "]".repeat(100));
+    let score = format!(
+        "{{\"apiVersion\": \"score.dev/v1b1\", \"metadata\": {{\"name\": \"deep\"}}, \"containers\": {{\"main\": {{\"image\": \"nginx\", \"args\": {deep}}}}}}}"
+    );
+    std::fs::write(dir.path().join("deep.json"), score).unwrap();
+    let printed = refused(&run(dir.path(), &["validate", "deep.json"]));
+    assert!(
+        printed.contains("deep.json:1:")
+            && printed.contains("limit: nesting is deeper than the limit"),
+        "{printed}"
+    );
+}
+
+#[test]
 fn finding_12_a_fifo_source_ends_in_an_error_instead_of_a_hang() {
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new("mkfifo")

@@ -40,6 +40,14 @@ test('a wide array and a long string are refused like YAML', () => {
   limitError(() => plan(big), (err) => assert.equal(err.path, 'containers.main.variables.BIG'))
 })
 
+test('deep arrays and objects are refused like deep YAML', () => {
+  let deep = 'x'
+  for (let i = 0; i < 100; i++) deep = [deep]
+  const doc = workload('deep')
+  doc.containers.main.args = deep
+  limitError(() => plan(doc), (err) => assert.match(err.message, /deeper than 64/))
+})
+
 test('an object that shares itself is refused, not expanded', () => {
   let shared = { leaf: 'x' }
   for (let i = 0; i < 40; i++) shared = { a: shared, b: shared }

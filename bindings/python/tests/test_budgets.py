@@ -27,6 +27,20 @@ def test_a_wide_list_is_refused_like_a_wide_mapping() -> None:
     assert "nodes" in str(caught.value)
 
 
+def test_deep_lists_and_tuples_are_refused_like_deep_yaml() -> None:
+    deep: Any = "x"
+    for _ in range(100):
+        deep = [deep]
+    with pytest.raises(goldpath.LimitError) as caught:
+        plan(workload("deep", args=deep))
+    assert "deeper than 64" in str(caught.value)
+    nested: Any = "x"
+    for _ in range(100):
+        nested = (nested,)
+    with pytest.raises(goldpath.LimitError):
+        plan(workload("deep", args=nested))
+
+
 def test_a_dict_that_shares_itself_is_refused_while_it_is_converted() -> None:
     # 40 levels of a dict referenced twice: 2^40 nodes if it were copied out.
     shared: Dict[str, Any] = {"leaf": "x"}
