@@ -238,6 +238,53 @@ fn an_object_over_the_object_budget_is_refused_on_its_way_out() {
     );
 }
 
+#[test]
+fn a_plan_whose_resource_manifests_pass_the_plan_budget_names_the_resource() {
+    let definition = r#"
+apiVersion: goldpath.dev/v1alpha1
+kind: ResourceDefinition
+metadata: {name: blob-config}
+spec:
+  type: blob
+  driver: template
+  criteria: [{}]
+  templates:
+    manifests: |
+      - apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: "blob-{{ context.res.guid }}"}
+        data: {text: "{{ params.text }}"}
+"#;
+    let docs = Loader::default()
+        .str(definition, Some("blob.yaml"))
+        .unwrap();
+    let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
+    let blobs: serde_json::Map<String, Value> = (0..3)
+        .map(|i| {
+            let params = json!({"text": "b".repeat(400_000)});
+            (format!("b{i}"), json!({"type": "blob", "params": params}))
+        })
+        .collect();
+    let workload = json!({
+        "apiVersion": "score.dev/v1b1", "metadata": {"name": "w"},
+        "containers": {"main": {"image": "nginx"}}, "resources": blobs,
+    });
+    let workload = serde_json::from_value(workload).unwrap();
+    let limits = Limits {
+        max_plan_bytes: 1024 * 1024,
+        ..Limits::default()
+    };
+    let engine = Engine::new(platform).with_limits(limits);
+    let err = plan_err(&engine, &[WorkloadInput::new(workload)]);
+    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
+    assert!(err.message().contains("max_plan_bytes"), "{err}");
+    assert!(err.message().contains("at a ConfigMap object"), "{err}");
+    assert!(
+        err.message().contains("resource `blob.default#w.b2`"),
+        "{err}"
+    );
+}
+
 fn with_source(dir: &Path, source: &str) -> Vec<WorkloadInput> {
     let text = format!(
         "apiVersion: score.dev/v1b1\nmetadata: {{name: web}}\ncontainers:\n  main:\n    image: nginx\n    files:\n      /etc/app/conf: {{source: {source}}}\n"

@@ -115,7 +115,10 @@ pub(crate) fn provision_all(
                 .resources
                 .get_mut(&resource.key)
                 .map(|r| std::mem::take(&mut r.manifests));
-            emit(manifests.unwrap_or_default(), &state.sensitive)?;
+            // What the plan's sink refuses (an object or the plan over budget) names the resource.
+            let definition = &input.platform.definitions()[resource.definition].name;
+            emit(manifests.unwrap_or_default(), &state.sensitive)
+                .map_err(|e| in_resource(e, resource, definition))?;
             order.push(resource.key.clone());
         }
     }
