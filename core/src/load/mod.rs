@@ -41,7 +41,8 @@ use crate::spec::score::Workload;
 /// is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
-    /// The most bytes one document may have; checked before parsing. Default 4 MiB.
+    /// The most bytes one document may have; checked before parsing (for a document given as
+    /// a value, on the text of its keys and scalars). Default 4 MiB.
     pub max_document_bytes: usize,
     /// The deepest nesting of mappings and sequences. Default 64.
     pub max_depth: usize,
@@ -54,8 +55,9 @@ pub struct Limits {
     /// The most nodes (mappings, sequences, keys and scalars) of one input: a YAML or JSON
     /// stream, or one document given as a value. Default 250,000.
     pub max_nodes: usize,
-    /// The most bytes one string may have after placeholder substitution, and one output value
-    /// of a driver (as compact JSON); checked while the string grows. Default 1 MiB.
+    /// The most bytes one string may have after placeholder substitution (checked while the
+    /// string grows), one output value of a driver (a string's text, another value as compact
+    /// JSON) and one file `source` (checked before it is read). Default 1 MiB.
     pub max_value_bytes: usize,
     /// The most bytes one rendered object may have as compact JSON (the Kubernetes API refuses
     /// requests over 3 MiB). Default 3 MiB.

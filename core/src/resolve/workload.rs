@@ -193,16 +193,13 @@ fn file_content(
         .map_err(|(kind, m)| error(workload, at.clone().key(field), kind, m))
 }
 
-/// Reads a file `source` of a workload from its folder: only a regular file of at most
-/// `max_bytes` bytes, checked before anything is read (a FIFO or a device would block or never
-/// end, a huge file would be read whole before any other check). The error says what is wrong
-/// and its kind ([`ErrorKind::Io`], or [`ErrorKind::Limit`] for size).
+/// Reads a file `source` of a workload from its folder, through [`read_bounded`]. The error
+/// says what is wrong and its kind ([`ErrorKind::Io`], or [`ErrorKind::Limit`] for size).
 pub(crate) fn read_source(
     folder: Option<&Path>,
     source: &str,
     max_bytes: usize,
 ) -> Result<String, (ErrorKind, String)> {
-    use std::io::Read;
     let Some(folder) = folder else {
         return Err((
             ErrorKind::Io,
@@ -212,13 +209,36 @@ pub(crate) fn read_source(
         ));
     };
     let path = folder.join(source);
+    let bytes = read_bounded(&path, source, max_bytes)?;
+    String::from_utf8(bytes).map_err(|_| {
+        (ErrorKind::Io, format!("file source `{source}` is not UTF-8 text: use `binaryContent`, or `noExpand: true` for text in another encoding"))
+    })
+}
+
+/// The bytes of `path` (named `source` in messages): only a regular file of at most
+/// `max_bytes` bytes, checked on the path before it is opened (opening a FIFO blocks) and on
+/// the open file, before anything is read; reading stops past `max_bytes` should it grow.
+fn read_bounded(
+    path: &Path,
+    source: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, (ErrorKind, String)> {
+    use std::io::Read;
     let io = |e: std::io::Error| {
         (
             ErrorKind::Io,
             format!("cannot read file source `{source}`: {e}"),
         )
     };
-    let regular = |meta: &std::fs::Metadata| -> Result<(), (ErrorKind, String)> {
+    let too_large = |bytes: u64| {
+        (
+            ErrorKind::Limit,
+            format!(
+                "file source `{source}` is {bytes} bytes, more than the limit of {max_bytes} (`Limits::max_value_bytes`): mount a volume for large files"
+            ),
+        )
+    };
+    let regular = |meta: &std::fs::Metadata| {
         if !meta.is_file() {
             return Err((
                 ErrorKind::Io,
@@ -228,35 +248,21 @@ pub(crate) fn read_source(
             ));
         }
         if meta.len() > max_bytes as u64 {
-            return Err((
-                ErrorKind::Limit,
-                format!(
-                    "file source `{source}` is {} bytes, more than the limit of {max_bytes} (`Limits::max_value_bytes`): mount a volume for large files",
-                    meta.len()
-                ),
-            ));
+            return Err(too_large(meta.len()));
         }
         Ok(())
     };
-    // Checked on the path before opening (opening a FIFO blocks), then on the open file.
-    regular(&std::fs::metadata(&path).map_err(io)?)?;
-    let file = std::fs::File::open(&path).map_err(io)?;
+    regular(&std::fs::metadata(path).map_err(io)?)?;
+    let file = std::fs::File::open(path).map_err(io)?;
     regular(&file.metadata().map_err(io)?)?;
     let mut bytes = Vec::new();
     file.take(max_bytes as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() > max_bytes {
-        return Err((
-            ErrorKind::Limit,
-            format!(
-                "file source `{source}` grew past the limit of {max_bytes} bytes (`Limits::max_value_bytes`) while it was read"
-            ),
-        ));
+        return Err(too_large(bytes.len() as u64));
     }
-    String::from_utf8(bytes).map_err(|_| {
-        (ErrorKind::Io, format!("file source `{source}` is not UTF-8 text: use `binaryContent`, or `noExpand: true` for text in another encoding"))
-    })
+    Ok(bytes)
 }
 
 /// Text goes to a ConfigMap; one whole secret is mounted from its Secret; text mixed with
