@@ -142,7 +142,9 @@ impl<'a> Locks<'a> {
         };
         let mut diagnostics = Vec::new();
         let locked = |field| want.env_type.locked.contains(&field);
-        if locked(LockableField::NetworkPolicy) && want.env_type.network_policy && !self.default_deny
+        if locked(LockableField::NetworkPolicy)
+            && want.env_type.network_policy
+            && !self.default_deny
         {
             let missing = Mismatch {
                 at: "the plan".into(),
@@ -197,11 +199,11 @@ impl<'a> Locks<'a> {
 impl Want<'_> {
     fn diagnostic(&self, field: LockableField, about: &str, mismatch: &Mismatch) -> Diagnostic {
         let message = format!(
-            "the environment type {} locks `{}`: {about} has {} at {}, the type's value is {}; nothing may change a locked field (a plan option, a definition's manifest, a workload's own setting): remove what sets it or ask the platform team",
+            "the environment type {} locks `{}`: {about}: {} is {}, the type's value is {}; nothing may change a locked field (a plan option, a definition's manifest, a workload's own setting): remove what sets it or ask the platform team",
             quoted(&self.context.env_type),
             field_name(field),
-            mismatch.found,
             mismatch.at,
+            mismatch.found,
             mismatch.expected,
         );
         Diagnostic {
@@ -213,7 +215,12 @@ impl Want<'_> {
 }
 
 /// The one table: what the lock of `field` compares on `object`.
-fn compare(field: LockableField, want: &Want<'_>, object: &Value, origin: Origin<'_>) -> Vec<Mismatch> {
+fn compare(
+    field: LockableField,
+    want: &Want<'_>,
+    object: &Value,
+    origin: Origin<'_>,
+) -> Vec<Mismatch> {
     let workload = match origin {
         Origin::Workload(workload) => Some(workload),
         _ => None,
@@ -221,8 +228,12 @@ fn compare(field: LockableField, want: &Want<'_>, object: &Value, origin: Origin
     let ours = !matches!(origin, Origin::Manifest);
     match field {
         LockableField::Namespace => namespace(&want.namespace, object),
-        LockableField::Replicas => workload.map_or_else(Vec::new, |_| replicas(want.env_type, object)),
-        LockableField::Defaults => workload.map_or_else(Vec::new, |_| defaults(want.env_type, object)),
+        LockableField::Replicas => {
+            workload.map_or_else(Vec::new, |_| replicas(want.env_type, object))
+        }
+        LockableField::Defaults => {
+            workload.map_or_else(Vec::new, |_| defaults(want.env_type, object))
+        }
         LockableField::SecurityContext => security_context(want.env_type, object),
         LockableField::ReadOnlyRootFilesystem => read_only_root(want.env_type, object),
         LockableField::PodSecurity => pod_security(want.env_type, object),
@@ -256,19 +267,28 @@ fn replicas(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Mismatch> {
     if !matches!(text(&object["kind"]), "Deployment" | "StatefulSet") || env_type.replicas == 0 {
         return Vec::new();
     }
-    differs("spec.replicas", &object["spec"]["replicas"], &env_type.replicas.into())
+    differs(
+        "spec.replicas",
+        &object["spec"]["replicas"],
+        &env_type.replicas.into(),
+    )
 }
 
 fn defaults(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Mismatch> {
     let Some(resources) = &env_type.defaults.resources else {
         return Vec::new();
     };
-    let sections = [("requests", &resources.requests), ("limits", &resources.limits)];
+    let sections = [
+        ("requests", &resources.requests),
+        ("limits", &resources.limits),
+    ];
     let mut out = Vec::new();
     for (pod_at, pod) in pods(object) {
         for (at, container) in containers(&pod_at, pod, &["containers"]) {
             for (section, quantities) in sections {
-                let Some(quantities) = quantities else { continue };
+                let Some(quantities) = quantities else {
+                    continue;
+                };
                 let wanted = [("cpu", &quantities.cpu), ("memory", &quantities.memory)];
                 for (kind, want) in wanted {
                     let Some(want) = want else { continue };
@@ -293,7 +313,11 @@ fn security_context(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Misma
     let mut out = Vec::new();
     for (pod_at, pod) in pods(object) {
         if let Some(want) = wanted.pod.as_ref().and_then(Value::as_object) {
-            out.extend(fields(&format!("{pod_at}.securityContext"), &pod["securityContext"], want));
+            out.extend(fields(
+                &format!("{pod_at}.securityContext"),
+                &pod["securityContext"],
+                want,
+            ));
         }
         let Some(want) = wanted.container.as_ref().and_then(Value::as_object) else {
             continue;
@@ -330,10 +354,18 @@ fn pod_security(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Mismatch>
     }
     let label = "pod-security.kubernetes.io/enforce";
     let value = &object["metadata"]["labels"][label];
-    differs(&format!("metadata.labels.{label}"), value, &level_name(level).into())
+    differs(
+        &format!("metadata.labels.{label}"),
+        value,
+        &level_name(level).into(),
+    )
 }
 
-fn network_policy(env_type: &EnvironmentTypeSpec, object: &Value, origin: Origin<'_>) -> Vec<Mismatch> {
+fn network_policy(
+    env_type: &EnvironmentTypeSpec,
+    object: &Value,
+    origin: Origin<'_>,
+) -> Vec<Mismatch> {
     if !env_type.network_policy || text(&object["kind"]) != "NetworkPolicy" {
         return Vec::new();
     }
@@ -363,7 +395,11 @@ fn disruption_budget(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Mism
         return Vec::new();
     }
     let Some(bounds) = budget_bounds(&env_type.pod_disruption_budget) else {
-        return vec![mismatch("kind".into(), &object["kind"], &Value::from("no PodDisruptionBudget"))];
+        return vec![mismatch(
+            "kind".into(),
+            &object["kind"],
+            &Value::from("no PodDisruptionBudget"),
+        )];
     };
     ["minAvailable", "maxUnavailable"]
         .into_iter()
@@ -396,7 +432,11 @@ fn observability(want: &Want<'_>, workload: &Workload, object: &Value) -> Vec<Mi
             annotations.insert("prometheus.io/scrape".into(), "true".into());
             annotations.insert("prometheus.io/port".into(), port.to_string().into());
         }
-        out.extend(fields(&format!("{template}.metadata.annotations"), &metadata["annotations"], &annotations));
+        out.extend(fields(
+            &format!("{template}.metadata.annotations"),
+            &metadata["annotations"],
+            &annotations,
+        ));
         if wiring.log_labels {
             let context = want.context;
             let labels: Map<String, Value> = [
@@ -407,7 +447,11 @@ fn observability(want: &Want<'_>, workload: &Workload, object: &Value) -> Vec<Mi
             .into_iter()
             .map(|(k, v)| (k.to_owned(), Value::from(v)))
             .collect();
-            out.extend(fields(&format!("{template}.metadata.labels"), &metadata["labels"], &labels));
+            out.extend(fields(
+                &format!("{template}.metadata.labels"),
+                &metadata["labels"],
+                &labels,
+            ));
         }
     }
     out
@@ -448,10 +492,7 @@ fn entries(
 
 /// The pods of an object with where they are (`spec.template.spec`, ...).
 fn pods(object: &Value) -> Vec<(String, &Value)> {
-    let candidates = [
-        "spec.template.spec",
-        "spec.jobTemplate.spec.template.spec",
-    ];
+    let candidates = ["spec.template.spec", "spec.jobTemplate.spec.template.spec"];
     let mut out: Vec<(String, &Value)> = candidates
         .into_iter()
         .filter_map(|at| {

@@ -39,9 +39,9 @@ mod overrides;
 
 use serde::Serialize;
 
+use crate::platform::Context;
 use crate::spec::platform::{EnvironmentTypeSpec, LockableField};
 use crate::spec::score::Workload;
-use crate::platform::Context;
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 
 pub use locks::{Locks, Origin};

@@ -53,7 +53,18 @@ pub(super) fn stream(
     } else {
         Vec::new()
     };
-    let mut environment = environment_objects(&outlines, &target)?;
+    // `create_namespace` renders the type's own Namespace (labels, Pod Security level).
+    let forced = env_type
+        .filter(|t| options.create_namespace && !t.create_namespace)
+        .map(|t| EnvironmentTypeSpec {
+            create_namespace: true,
+            ..t.clone()
+        });
+    let env_target = Target {
+        env_type: forced.as_ref().or(env_type),
+        ..target
+    };
+    let mut environment = environment_objects(&outlines, &env_target)?;
     drop(outlines);
     if let (true, Some(ns)) = (options.create_namespace, &namespace)
         && !environment.iter().any(|m| m["kind"] == "Namespace")

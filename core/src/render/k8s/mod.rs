@@ -184,9 +184,9 @@ use serde_json::Value;
 
 use crate::render::input::{ResolvedWorkload, Target};
 
-pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
 pub(crate) use disruption::budget_bounds;
 pub(crate) use environment::{DEFAULT_DENY, level_name};
+pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
 pub(crate) use observability::metrics_port;
 pub(crate) use security::security;
 
