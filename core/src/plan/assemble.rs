@@ -189,7 +189,9 @@ fn check_name(object: &Value) -> Result<()> {
     let kind = object.get("kind").and_then(Value::as_str);
     let name = object.pointer("/metadata/name").and_then(Value::as_str);
     let problem = match (object.get("apiVersion").and_then(Value::as_str), kind, name) {
-        (Some(_), Some(_), Some(name)) => names::dns1123_subdomain(name).err(),
+        (Some(_), Some(kind), Some(name)) => names::object_kind(kind)
+            .and_then(|()| names::dns1123_subdomain(name))
+            .err(),
         _ => Some("every object needs `apiVersion`, `kind` and `metadata.name`".to_owned()),
     };
     match problem {
