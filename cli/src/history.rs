@@ -9,8 +9,8 @@ use goldpath::{Error, Result};
 use serde_json::json;
 
 use crate::inputs::report;
-use crate::terminal::{escaped, escaped_lines};
 use crate::store::{EnvironmentArgs, StoreArgs};
+use crate::terminal::{escaped, escaped_lines};
 
 /// Output formats of the reading commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -104,7 +104,12 @@ fn summary(record: &Deployment, failed: bool) -> String {
     let images: Vec<String> = inputs
         .workloads
         .iter()
-        .flat_map(|w| w.score.containers.values().map(|c| escaped(&c.image).into_owned()))
+        .flat_map(|w| {
+            w.score
+                .containers
+                .values()
+                .map(|c| escaped(&c.image).into_owned())
+        })
         .collect();
     format!(
         "{:<12}  {:<25}  {:<10}  {:<12}  {}",

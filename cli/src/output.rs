@@ -92,9 +92,9 @@ fn folder_of(path: &Path) -> &Path {
 
 /// `.NAME.` for the temporary files and folders made for `path`.
 fn tmp_prefix(path: &Path) -> io::Result<String> {
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::other(format!("{} names no file", path.display()))
-    })?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::other(format!("{} names no file", path.display())))?;
     Ok(format!(".{}.", name.to_string_lossy()))
 }
 

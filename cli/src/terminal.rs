@@ -45,7 +45,8 @@ fn escape(text: &str, keep_newlines: bool) -> Cow<'_, str> {
 /// Control characters, and the characters that reorder text on screen (U+200E, U+200F,
 /// U+202A..U+202E, U+2066..U+2069).
 fn needs_escape(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 #[cfg(test)]
@@ -57,7 +58,10 @@ mod tests {
         assert_eq!(escaped("web\u{1b}[2J\n"), "web\\u{1b}[2J\\n");
         assert_eq!(escaped("a\tb\rc\u{7f}\u{9b}"), "a\\tb\\rc\\u{7f}\\u{9b}");
         assert_eq!(escaped("evil\u{202e}gpj.exe"), "evil\\u{202e}gpj.exe");
-        assert!(matches!(escaped("nginx:1.27 é"), Cow::Borrowed("nginx:1.27 é")));
+        assert!(matches!(
+            escaped("nginx:1.27 é"),
+            Cow::Borrowed("nginx:1.27 é")
+        ));
         assert_eq!(escaped_lines("a\nb\u{1b}c\n"), "a\nb\\u{1b}c\n");
     }
 }
