@@ -243,8 +243,8 @@ fn replaceable(dir: &Path) -> io::Result<bool> {
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        let ours = entry.file_type()?.is_file()
-            && (name == KUSTOMIZATION || listed.iter().any(|l| *l == name));
+        let ours =
+            entry.file_type()?.is_file() && (name == KUSTOMIZATION || listed.contains(&name));
         if !ours {
             return Err(io::Error::other(format!(
                 "{} holds `{}`, which goldpath did not write: render into a new or empty folder, or remove it",

@@ -148,7 +148,7 @@ fn a_symlink_is_kept_and_its_target_replaced() {
 }
 
 /// `shop_args` with the fixtures as absolute paths, to run in another folder.
-fn shop_args_abs<'a>(extra: &[&'a str]) -> Vec<String> {
+fn shop_args_abs(extra: &[&str]) -> Vec<String> {
     let root = repo();
     let mut args: Vec<String> = shop_args(extra).iter().map(|s| (*s).to_owned()).collect();
     args[1] = root.join("fixtures/shop").display().to_string();

@@ -73,8 +73,8 @@ pub struct Locks<'a> {
 struct Want<'a> {
     context: &'a Context,
     env_type: &'a EnvironmentTypeSpec,
-    /// The namespace of the type's pattern.
-    namespace: String,
+    /// The namespace of the type's pattern, when `namespace` is locked.
+    namespace: Option<String>,
 }
 
 /// One locked field that an object does not carry as the type has it.
@@ -91,13 +91,14 @@ impl<'a> Locks<'a> {
     /// The locks of `env_type` in `context` (none without a type or when it locks nothing).
     ///
     /// # Errors
-    /// A namespace pattern that does not resolve (see [`super::namespace`]).
+    /// A namespace pattern that does not resolve, when `namespace` is locked (see
+    /// [`super::namespace`]).
     pub fn new(context: &'a Context, env_type: Option<&'a EnvironmentTypeSpec>) -> Result<Self> {
         let want = match env_type.filter(|t| !t.locked.is_empty()) {
             Some(env_type) => Some(Want {
                 context,
                 env_type,
-                namespace: super::namespace(context, env_type)?,
+                namespace: locked_namespace(context, env_type)?,
             }),
             None => None,
         };
@@ -196,6 +197,15 @@ impl<'a> Locks<'a> {
     }
 }
 
+/// The type's namespace in `context` when it locks `namespace`.
+fn locked_namespace(context: &Context, env_type: &EnvironmentTypeSpec) -> Result<Option<String>> {
+    if env_type.locked.contains(&LockableField::Namespace) {
+        super::namespace(context, env_type).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 impl Want<'_> {
     fn diagnostic(&self, field: LockableField, about: &str, mismatch: &Mismatch) -> Diagnostic {
         let message = format!(
@@ -227,7 +237,10 @@ fn compare(
     };
     let ours = !matches!(origin, Origin::Manifest);
     match field {
-        LockableField::Namespace => namespace(&want.namespace, object),
+        LockableField::Namespace => want
+            .namespace
+            .as_deref()
+            .map_or_else(Vec::new, |ns| namespace(ns, object)),
         LockableField::Replicas => {
             workload.map_or_else(Vec::new, |_| replicas(want.env_type, object))
         }

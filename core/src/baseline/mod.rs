@@ -18,6 +18,10 @@
 //! Pod Security level, NetworkPolicies, labels, annotations) belong to the environment and
 //! have no workload override.
 //!
+//! Whatever else could change a locked field (a plan option, a definition's manifest, a
+//! container's own variable, a future patch) is refused by [`Locks`]: the one check that
+//! compares every final object of a plan with the type's locked values (see `docs/locks.md`).
+//!
 //! ```
 //! use goldpath::baseline::for_workload;
 //! use goldpath::spec::platform::{EnvironmentTypeSpec, LockableField};
