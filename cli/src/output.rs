@@ -15,8 +15,8 @@
 //!   into, never replaced.
 //! - a folder: refused.
 //!
-//! `--out-dir DIR`: every file is written into a temporary folder next to `DIR`, which is
-//! renamed to `DIR` once complete. When `DIR` exists it is replaced only when it is empty or
+//! `--out-dir DIR`: every file is written into a temporary folder next to `DIR` (next to its
+//! target when `DIR` is a symbolic link, which stays), which is renamed to `DIR` once complete. When `DIR` exists it is replaced only when it is empty or
 //! holds exactly what an earlier render wrote there (its `kustomization.yaml` and the files
 //! that lists); any other file in it makes the command fail, naming it, and nothing is
 //! changed. File names must be plain names (`[a-z0-9.-]`, not starting with `.`).
@@ -169,6 +169,7 @@ pub fn write_dir(dir: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
             name.escape_default()
         )));
     }
+    let dir = &follow_links(dir)?;
     let existing = replaceable(dir)?;
     let folder = folder_of(dir);
     let staged = tempfile::Builder::new()

@@ -387,3 +387,16 @@ fn replace_in_files(dir: &Path, from: &str, to: &str) {
         }
     }
 }
+
+#[test]
+fn an_out_dir_that_is_a_symlink_stays_one_and_its_target_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("real")).unwrap();
+    std::os::unix::fs::symlink("real", dir.path().join("gitops")).unwrap();
+    let out = goldpath_in_dir(dir.path(), &shop_args_abs(&["--out-dir", "gitops"]));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let meta = fs::symlink_metadata(dir.path().join("gitops")).unwrap();
+    assert!(meta.file_type().is_symlink());
+    assert!(names(&dir.path().join("real")).contains(&"kustomization.yaml".to_owned()));
+    assert_eq!(names(dir.path()), ["gitops", "real"]);
+}

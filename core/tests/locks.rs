@@ -10,6 +10,7 @@ use goldpath::plan::{Engine, Plan, PlanOptions};
 use goldpath::platform::{Context, Platform};
 use goldpath::resolve::WorkloadInput;
 use goldpath::spec::platform::LockableField;
+use proptest::prelude::*;
 use serde_json::{Value, json};
 
 /// How a case tries to change a locked field.
@@ -413,4 +414,41 @@ fn the_streamed_render_refuses_as_the_plan_does() {
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Policy);
     assert!(!String::from_utf8_lossy(&out).contains("kube-system"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Under `locked: [namespace]` a plan succeeds exactly when the `namespace` option is the
+    /// type's own namespace; without the lock every valid namespace is taken.
+    #[test]
+    fn the_namespace_option_passes_the_lock_only_as_the_types_namespace(
+        namespace in prop_oneof![Just("shop-prod".to_owned()), "[a-z][a-z0-9-]{0,10}[a-z0-9]"],
+        create_namespace in any::<bool>(),
+    ) {
+        let options = PlanOptions {
+            namespace: Some(namespace.clone()),
+            create_namespace,
+            ..PlanOptions::default()
+        };
+        let workload: goldpath::spec::score::Workload =
+            serde_json::from_value(workload(&Via::Options(PlanOptions::default))).unwrap();
+        let context = Context::new("shop", "prod", "guarded");
+        let plan = |locked: Option<LockableField>| {
+            Engine::new(platform("{}", locked, None))
+                .plan(&[WorkloadInput::new(workload.clone())], &context, &options)
+        };
+        match plan(Some(LockableField::Namespace)) {
+            Ok(plan) => {
+                prop_assert_eq!(&namespace, "shop-prod");
+                prop_assert!(every_namespace_is(&plan, "shop-prod"));
+            }
+            Err(error) => {
+                prop_assert_ne!(&namespace, "shop-prod");
+                prop_assert_eq!(error.kind(), ErrorKind::Policy);
+            }
+        }
+        let open = plan(None).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert!(every_namespace_is(&open, &namespace));
+    }
 }
