@@ -10,7 +10,7 @@ use goldpath::platform::{Context, Platform};
 use goldpath::resolve::WorkloadInput;
 use goldpath::{Error, ErrorKind, Location, Result};
 
-use crate::terminal::escaped;
+use crate::terminal::{escaped, escaped_lines};
 
 /// Arguments that say what to plan: Score files and [`PlanFlags`].
 #[derive(Debug, Clone, clap::Args)]
@@ -236,7 +236,8 @@ fn display(files: &[PathBuf]) -> String {
 /// Prints the diagnostics of an error to standard error.
 pub fn report(error: &Error) {
     for diagnostic in error.diagnostics() {
-        eprintln!("{}", escaped(&diagnostic.to_string()));
+        // A diagnostic may span lines (a no-match lists the candidates): they stay.
+        eprintln!("{}", escaped_lines(&diagnostic.to_string()));
     }
 }
 
