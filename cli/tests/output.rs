@@ -117,8 +117,9 @@ fn a_fifo_gets_the_bytes_and_stays_a_fifo() {
     };
     let out = goldpath(&shop_args(&["-o", fifo.to_str().unwrap()]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&reader.join().unwrap()), expected_yaml());
+    // Checked before joining: had the FIFO been replaced, the reader would wait forever.
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(text(&reader.join().unwrap()), expected_yaml());
     assert_eq!(names(dir.path()), ["pipe"]);
 }
 
