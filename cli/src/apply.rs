@@ -117,7 +117,7 @@ fn print(outcome: &RecordedApply, format: Format) -> ExitCode {
     let id = outcome.record.as_ref().map(|r| r.id.as_str());
     match format {
         Format::Text => {
-            print!("{applied}");
+            print!("{}", crate::terminal::escaped_lines(&applied.to_string()));
             if let Some(id) = id {
                 let failed = if applied.succeeded() { "" } else { " (failed)" };
                 println!("record {id}{failed}");

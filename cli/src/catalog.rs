@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use goldpath::catalog::{CatalogOptions, to_yaml};
 
-use crate::inputs::{PlanArgs, is_stdout, report};
+use crate::inputs::{PlanArgs, report};
 
 /// Arguments of `goldpath catalog`.
 #[derive(Debug, clap::Args)]
@@ -46,9 +46,7 @@ pub fn run(args: &Args) -> ExitCode {
         }
     };
     let text = to_yaml(&entities);
-    if is_stdout(&args.output) {
-        print!("{text}");
-    } else if let Err(e) = std::fs::write(&args.output, text) {
+    if let Err(e) = crate::output::write_file(&args.output, |out| out.write_all(text.as_bytes())) {
         eprintln!("error: cannot write {}: {e}", args.output.display());
         return ExitCode::from(1);
     }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use goldpath::policy::Violation;
 
 use crate::inputs::{PlanArgs, report};
+use crate::terminal::escaped;
 
 /// Output formats of violations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -60,8 +61,8 @@ fn print_text(violations: &[Violation]) {
     }
     for violation in violations {
         match &violation.file {
-            Some(file) => println!("{file}: {violation}"),
-            None => println!("{violation}"),
+            Some(file) => println!("{}: {}", escaped(file), escaped(&violation.to_string())),
+            None => println!("{}", escaped(&violation.to_string())),
         }
     }
 }

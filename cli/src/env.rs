@@ -7,6 +7,7 @@ use goldpath::deploy::{Deployer, NewEnvironment};
 use crate::history::Format;
 use crate::inputs::{EngineArgs, report};
 use crate::store::{ActorArgs, EnvironmentArgs, StoreArgs};
+use crate::terminal::escaped;
 
 /// The `env` subcommands.
 #[derive(Debug, clap::Subcommand)]
@@ -94,7 +95,8 @@ fn create(args: &CreateArgs) -> goldpath::Result<()> {
     let (environment, record) = deployer.create_environment(&new, &args.actor.actor())?;
     println!(
         "created environment {} ({})",
-        environment.name, environment.env_type
+        escaped(&environment.name),
+        escaped(&environment.env_type)
     );
     if let Some(record) = record {
         println!("{}", record.id);
@@ -113,7 +115,7 @@ fn list(args: &ListArgs) -> goldpath::Result<()> {
         Format::Text => {
             for e in environments {
                 let ephemeral = if e.ephemeral { " ephemeral" } else { "" };
-                println!("{}\t{}{ephemeral}", e.name, e.env_type);
+                println!("{}\t{}{ephemeral}", escaped(&e.name), escaped(&e.env_type));
             }
         }
     }
@@ -128,6 +130,6 @@ fn delete(args: &DeleteArgs) -> goldpath::Result<()> {
         &args.target.env,
         &args.actor.actor(),
     )?;
-    println!("deleted environment {}", args.target.env);
+    println!("deleted environment {}", escaped(&args.target.env));
     Ok(())
 }

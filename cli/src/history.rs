@@ -10,6 +10,7 @@ use serde_json::json;
 
 use crate::inputs::report;
 use crate::store::{EnvironmentArgs, StoreArgs};
+use crate::terminal::{escaped, escaped_lines};
 
 /// Output formats of the reading commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,7 +51,8 @@ pub struct DiffArgs {
     live: crate::live::LiveArgs,
 }
 
-/// Lists an environment's records, oldest first; a record that failed to apply has `!` after
+/// Lists an environment's records, oldest first (every value from a record printed through
+/// [`escaped`]); a record that failed to apply has `!` after
 /// its operation. Unreadable records are listed with their
 /// error, and make the exit status 1.
 pub fn history(args: &HistoryArgs) -> ExitCode {
@@ -79,8 +81,9 @@ pub fn history(args: &HistoryArgs) -> ExitCode {
                 match &entry.record {
                     Ok(record) => println!("{}", summary(record, entry.failed)),
                     Err(error) => println!(
-                        "{:<12}  unreadable: {error}",
-                        &entry.id[..12.min(entry.id.len())]
+                        "{:<12}  unreadable: {}",
+                        escaped(entry.id.get(..12).unwrap_or(&entry.id)),
+                        escaped(&error.to_string())
                     ),
                 }
             }
@@ -101,18 +104,23 @@ fn summary(record: &Deployment, failed: bool) -> String {
     let images: Vec<String> = inputs
         .workloads
         .iter()
-        .flat_map(|w| w.score.containers.values().map(|c| c.image.clone()))
+        .flat_map(|w| {
+            w.score
+                .containers
+                .values()
+                .map(|c| escaped(&c.image).into_owned())
+        })
         .collect();
     format!(
         "{:<12}  {:<25}  {:<10}  {:<12}  {}",
-        &record.id[..12],
-        inputs.at,
+        escaped(record.id.get(..12).unwrap_or(&record.id)),
+        escaped(&inputs.at.to_string()),
         format!(
             "{}{}",
             operation["kind"].as_str().unwrap_or_default(),
             if failed { "!" } else { "" }
         ),
-        inputs.principal.as_deref().unwrap_or("-"),
+        escaped(inputs.principal.as_deref().unwrap_or("-")),
         images.join(" ")
     )
 }
@@ -157,7 +165,7 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
                 Format::Json => {
                     println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default())
                 }
-                Format::Text => print!("{d}"),
+                Format::Text => print!("{}", escaped_lines(&d.to_string())),
             }
             ExitCode::SUCCESS
         }

@@ -10,6 +10,8 @@ use goldpath::platform::{Context, Platform};
 use goldpath::resolve::WorkloadInput;
 use goldpath::{Error, ErrorKind, Location, Result};
 
+use crate::terminal::{escaped, escaped_lines};
+
 /// Arguments that say what to plan: Score files and [`PlanFlags`].
 #[derive(Debug, Clone, clap::Args)]
 pub struct PlanArgs {
@@ -234,7 +236,8 @@ fn display(files: &[PathBuf]) -> String {
 /// Prints the diagnostics of an error to standard error.
 pub fn report(error: &Error) {
     for diagnostic in error.diagnostics() {
-        eprintln!("{diagnostic}");
+        // A diagnostic may span lines (a no-match lists the candidates): they stay.
+        eprintln!("{}", escaped_lines(&diagnostic.to_string()));
     }
 }
 
@@ -242,8 +245,8 @@ pub fn report(error: &Error) {
 pub fn report_violations(violations: &[goldpath::policy::Violation]) {
     for violation in violations {
         match &violation.file {
-            Some(file) => eprintln!("{file}: {violation}"),
-            None => eprintln!("{violation}"),
+            Some(file) => eprintln!("{}: {}", escaped(file), escaped(&violation.to_string())),
+            None => eprintln!("{}", escaped(&violation.to_string())),
         }
     }
 }

@@ -54,7 +54,7 @@ pub fn run(score_files: &[String], args: &LiveArgs, format: Format) -> ExitCode 
                     "{}",
                     serde_json::to_string_pretty(&diff).unwrap_or_default()
                 ),
-                Format::Text => print!("{diff}"),
+                Format::Text => print!("{}", crate::terminal::escaped_lines(&diff.to_string())),
             }
             ExitCode::SUCCESS
         }

@@ -14,8 +14,10 @@ mod history;
 mod inputs;
 #[cfg(feature = "kube")]
 mod live;
+mod output;
 mod render;
 mod store;
+mod terminal;
 mod validate;
 
 use std::process::ExitCode;

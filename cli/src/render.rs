@@ -1,7 +1,6 @@
 //! `goldpath render`: manifests to a file, standard output, or a folder for GitOps.
 
-use std::fs;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -9,7 +8,8 @@ use goldpath::plan::Plan;
 use goldpath::policy::Violation;
 use serde_json::Value;
 
-use crate::inputs::{PlanArgs, is_stdout, report};
+use crate::inputs::{PlanArgs, report};
+use crate::output::{self, write_file};
 
 /// Output formats of manifests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -136,34 +136,6 @@ fn stream_yaml(p: &crate::inputs::Prepared, path: &Path, allow: bool) -> Result<
     }
 }
 
-/// Writes through `write` to standard output, or to a temporary file next to `path` that is
-/// renamed over it on success and removed on failure, so a reader never sees half a file.
-fn write_file(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> std::io::Result<()> {
-    if is_stdout(path) {
-        let mut out = BufWriter::new(std::io::stdout().lock());
-        write(&mut out)?;
-        return out.flush();
-    }
-    let tmp = path.with_extension("goldpath-tmp");
-    let result = (|| {
-        let mut out = BufWriter::new(fs::File::create(&tmp)?);
-        write(&mut out)?;
-        out.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?
-            .sync_all()
-    })();
-    match result {
-        Ok(()) => fs::rename(&tmp, path),
-        Err(e) => {
-            let _ = fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
-}
-
 fn write_plan(plan: &Plan, out: &mut dyn Write, format: Format) -> std::io::Result<()> {
     match format {
         Format::Yaml => plan.write_yaml(&mut *out),
@@ -175,9 +147,9 @@ fn write_plan(plan: &Plan, out: &mut dyn Write, format: Format) -> std::io::Resu
 }
 
 /// One file per object, `NNN-kind-name.yaml` in apply order, and a kustomization.yaml listing
-/// them in that order, so `kubectl kustomize DIR` builds the same set.
+/// them in that order, so `kubectl kustomize DIR` builds the same set; the folder appears
+/// complete or not at all (see [`crate::output`]).
 fn write_dir(plan: &Plan, dir: &Path, format: Format) -> std::io::Result<()> {
-    fs::create_dir_all(dir)?;
     let extension = if format == Format::Json {
         "json"
     } else {
@@ -185,36 +157,41 @@ fn write_dir(plan: &Plan, dir: &Path, format: Format) -> std::io::Result<()> {
     };
     let mut files = Vec::new();
     for (n, manifest) in plan.manifests().iter().enumerate() {
-        let name = file_name(n, manifest, extension);
+        let name = file_name(n, manifest, extension)?;
         let text = match format {
             Format::Yaml => goldpath::render::yaml::to_string(manifest),
             Format::Json => serde_json::to_string_pretty(manifest).unwrap_or_default() + "\n",
         };
-        fs::write(dir.join(&name), text)?;
-        files.push(Value::from(name));
+        files.push((name, text.into_bytes()));
     }
+    let names: Vec<Value> = files.iter().map(|(n, _)| Value::from(n.as_str())).collect();
     let kustomization = serde_json::json!({
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",
-        "resources": files,
+        "resources": names,
     });
-    fs::write(
-        dir.join("kustomization.yaml"),
-        goldpath::render::yaml::to_string(&kustomization),
-    )
+    let text = goldpath::render::yaml::to_string(&kustomization);
+    files.push((output::KUSTOMIZATION.to_owned(), text.into_bytes()));
+    output::write_dir(dir, &files)
 }
 
-fn file_name(n: usize, manifest: &Value, extension: &str) -> String {
+/// `NNN-kind-name.EXT` from the object's kind and name, which the plan validated (a kind is
+/// letters, digits and `-`; a name a DNS-1123 subdomain); anything else is refused.
+fn file_name(n: usize, manifest: &Value, extension: &str) -> std::io::Result<String> {
     let part = |p: &str| {
         manifest
             .pointer(p)
             .and_then(Value::as_str)
-            .unwrap_or("object")
+            .unwrap_or_default()
             .to_ascii_lowercase()
     };
-    format!(
-        "{n:03}-{}-{}.{extension}",
-        part("/kind"),
-        part("/metadata/name")
-    )
+    let (kind, name) = (part("/kind"), part("/metadata/name"));
+    let name = format!("{n:03}-{kind}-{name}.{extension}");
+    if kind.is_empty() || kind.contains('.') || !output::is_plain_name(&name) {
+        return Err(std::io::Error::other(format!(
+            "refusing to write the object {} as a file: its kind or name is not plain",
+            name.escape_default()
+        )));
+    }
+    Ok(name)
 }

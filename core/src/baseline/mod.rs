@@ -18,6 +18,10 @@
 //! Pod Security level, NetworkPolicies, labels, annotations) belong to the environment and
 //! have no workload override.
 //!
+//! Whatever else could change a locked field (a plan option, a definition's manifest, a
+//! container's own variable, a future patch) is refused by [`Locks`]: the one check that
+//! compares every final object of a plan with the type's locked values (see `docs/locks.md`).
+//!
 //! ```
 //! use goldpath::baseline::for_workload;
 //! use goldpath::spec::platform::{EnvironmentTypeSpec, LockableField};
@@ -34,14 +38,17 @@
 //! assert_eq!(refusals[0].field, LockableField::Replicas);
 //! ```
 
+mod locks;
 mod overrides;
 
 use serde::Serialize;
 
+use crate::platform::Context;
 use crate::spec::platform::{EnvironmentTypeSpec, LockableField};
 use crate::spec::score::Workload;
-use crate::{DocPath, Result};
+use crate::{DocPath, Error, ErrorKind, Location, Result};
 
+pub use locks::{Locks, Origin};
 pub use overrides::OVERRIDE_ANNOTATIONS;
 
 /// A workload override that a lock of the environment type refused.
@@ -94,4 +101,25 @@ pub fn field_name(field: LockableField) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_default()
+}
+
+/// The namespace the environment type's pattern gives in `context`: what a `namespace` lock
+/// holds every object to, and the plan's namespace unless an option sets another.
+///
+/// # Errors
+/// [`ErrorKind::Invalid`] for a pattern that does not parse or names an unknown placeholder.
+pub fn namespace(context: &Context, env_type: &EnvironmentTypeSpec) -> Result<String> {
+    use crate::placeholder::{self, lookup};
+    let invalid = |message: String| Error::new(ErrorKind::Invalid, Location::default(), message);
+    let tree = serde_json::json!({"context": {"app": {"id": context.app}, "env": {"id": context.env, "type": context.env_type}}});
+    let template = placeholder::parse(&env_type.namespace)
+        .map_err(|e| invalid(format!("namespace pattern: {}", e.message)))?;
+    let resolver = |r: &placeholder::Reference| lookup(&tree, r.segments()).cloned();
+    let value = placeholder::substitute(&template, &resolver).map_err(|e| {
+        invalid(format!(
+            "namespace pattern `{}`: {}",
+            env_type.namespace, e.reason
+        ))
+    })?;
+    Ok(value.as_str().unwrap_or_default().to_owned())
 }

@@ -194,7 +194,7 @@ pub(super) fn refused_resources(
 
 /// Whether two quantities are equal (`0.5` and `500m` are); text that does not parse is
 /// compared as written (rendering reports it).
-fn same_quantity(a: &str, b: &str) -> bool {
+pub(super) fn same_quantity(a: &str, b: &str) -> bool {
     match (Quantity::parse(a), Quantity::parse(b)) {
         (Ok(a), Ok(b)) => a.canonical() == b.canonical(),
         _ => a == b,

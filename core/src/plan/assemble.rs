@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Value, json};
 
 use super::PlanOptions;
-use crate::placeholder::{self, canonical_json, lookup};
+use crate::baseline::{Locks, Origin};
+use crate::placeholder::canonical_json;
 use crate::platform::Context;
 use crate::render::input::Target;
 use crate::render::k8s::{environment_objects, workload_objects};
@@ -18,20 +19,6 @@ use crate::sensitive::Sensitive;
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, Result};
-
-/// Kinds that live outside namespaces (the common ones; others are assumed namespaced).
-const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "CustomResourceDefinition",
-    "PersistentVolume",
-    "StorageClass",
-    "IngressClass",
-    "PriorityClass",
-    "ValidatingWebhookConfiguration",
-    "MutatingWebhookConfiguration",
-];
 
 /// Where the objects go.
 pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
@@ -57,6 +44,7 @@ pub(super) fn stream(
         seen: HashMap::new(),
         needles: HashSet::new(),
         known: 0,
+        locks: Locks::new(input.context, env_type)?,
         sink,
     };
 
@@ -66,7 +54,18 @@ pub(super) fn stream(
     } else {
         Vec::new()
     };
-    let mut environment = environment_objects(&outlines, &target)?;
+    // `create_namespace` renders the type's own Namespace (labels, Pod Security level).
+    let forced = env_type
+        .filter(|t| options.create_namespace && !t.create_namespace)
+        .map(|t| EnvironmentTypeSpec {
+            create_namespace: true,
+            ..t.clone()
+        });
+    let env_target = Target {
+        env_type: forced.as_ref().or(env_type),
+        ..target
+    };
+    let mut environment = environment_objects(&outlines, &env_target)?;
     drop(outlines);
     if let (true, Some(ns)) = (options.create_namespace, &namespace)
         && !environment.iter().any(|m| m["kind"] == "Namespace")
@@ -77,22 +76,24 @@ pub(super) fn stream(
         );
     }
     for object in environment {
-        out.emit(object, &[])?;
+        out.emit(object, &[], Origin::Environment)?;
     }
     let resources = provision_all(input, &mut |manifests, sensitive| {
         manifests
             .into_iter()
-            .try_for_each(|m| out.emit(m, sensitive))
+            .try_for_each(|m| out.emit(m, sensitive, Origin::Manifest))
     })?;
     resolve_workloads(input, &resources, &mut |workload, secrets| {
         for secret in secrets {
-            out.emit(secret, resources.sensitive())?;
+            out.emit(secret, resources.sensitive(), Origin::Manifest)?;
         }
         for object in workload_objects(&workload, &target)? {
-            out.emit(object, resources.sensitive())?;
+            let origin = Origin::Workload(&workload.workload);
+            out.emit(object, resources.sensitive(), origin)?;
         }
         Ok(())
     })?;
+    out.locks.finish()?;
     Ok((namespace, resources))
 }
 
@@ -106,11 +107,18 @@ struct Output<'a, 's> {
     /// The secret values met so far (four characters or more), and how many were looked at.
     needles: HashSet<String>,
     known: usize,
+    /// The environment type's locks, compared with every final object.
+    locks: Locks<'a>,
     sink: &'a mut Sink<'s>,
 }
 
 impl Output<'_, '_> {
-    fn emit(&mut self, mut object: Value, sensitive: &[Sensitive<String>]) -> Result<()> {
+    fn emit(
+        &mut self,
+        mut object: Value,
+        sensitive: &[Sensitive<String>],
+        origin: Origin<'_>,
+    ) -> Result<()> {
         if let Some(ns) = self.namespace {
             set_namespace(&mut object, ns);
         }
@@ -122,6 +130,7 @@ impl Output<'_, '_> {
         }
         self.known = self.known.max(sensitive.len());
         check_no_secret_values(&object, &self.needles)?;
+        self.locks.check(&object, origin)?;
         let field = |p: &str| {
             object
                 .pointer(p)
@@ -162,16 +171,7 @@ fn namespace(
 ) -> Result<Option<String>> {
     let name = match (&options.namespace, env_type) {
         (Some(ns), _) => ns.clone(),
-        (None, Some(t)) => {
-            let tree = json!({"context": {"app": {"id": context.app}, "env": {"id": context.env, "type": context.env_type}}});
-            let template = placeholder::parse(&t.namespace)
-                .map_err(|e| invalid(format!("namespace pattern: {}", e.message)))?;
-            let resolver = |r: &placeholder::Reference| lookup(&tree, r.segments()).cloned();
-            let value = placeholder::substitute(&template, &resolver).map_err(|e| {
-                invalid(format!("namespace pattern `{}`: {}", t.namespace, e.reason))
-            })?;
-            value.as_str().unwrap_or_default().to_owned()
-        }
+        (None, Some(t)) => crate::baseline::namespace(context, t)?,
         (None, None) => return Ok(None),
     };
     names::dns1123_label(&name).map_err(|e| invalid(format!("namespace: {e}")))?;
@@ -180,7 +180,7 @@ fn namespace(
 
 fn set_namespace(object: &mut Value, namespace: &str) {
     let kind = object["kind"].as_str().unwrap_or_default();
-    if CLUSTER_SCOPED.contains(&kind) {
+    if crate::render::scope::is_cluster_scoped(kind) {
         return;
     }
     if let Some(metadata) = object.get_mut("metadata").and_then(Value::as_object_mut) {
@@ -195,7 +195,9 @@ fn check_name(object: &Value) -> Result<()> {
     let kind = object.get("kind").and_then(Value::as_str);
     let name = object.pointer("/metadata/name").and_then(Value::as_str);
     let problem = match (object.get("apiVersion").and_then(Value::as_str), kind, name) {
-        (Some(_), Some(_), Some(name)) => names::dns1123_subdomain(name).err(),
+        (Some(_), Some(kind), Some(name)) => names::object_kind(kind)
+            .and_then(|()| names::dns1123_subdomain(name))
+            .err(),
         _ => Some("every object needs `apiVersion`, `kind` and `metadata.name`".to_owned()),
     };
     match problem {

@@ -2,4 +2,5 @@
 
 pub mod input;
 pub mod k8s;
+pub mod scope;
 pub mod yaml;

@@ -242,6 +242,39 @@ pub fn iana_svc_name(value: &str) -> Result<(), String> {
     }
 }
 
+/// Checks a Kubernetes object `kind`: lower-cased, a DNS-1035 label, as the API server asks of
+/// a CustomResourceDefinition's kind (`Deployment`, `HTTPRoute`). Output file names are made
+/// from kinds, so `/`, `.` and control characters never reach one.
+///
+/// ```
+/// use goldpath::validate::names::object_kind;
+///
+/// assert!(object_kind("HTTPRoute").is_ok());
+/// assert!(object_kind("../../x").unwrap_err().contains("`.`"));
+/// ```
+pub fn object_kind(value: &str) -> Result<(), String> {
+    let lower = value.to_ascii_lowercase();
+    let reason = length_problem(value, 1, LABEL_MAX)
+        .or_else(|| {
+            let bad = |c: &char| !(c.is_ascii_alphanumeric() || *c == '-');
+            value.chars().find(bad).map(contains_char)
+        })
+        .or_else(|| label_shape_problem(&lower))
+        .or_else(|| {
+            let digit = value.starts_with(|c: char| c.is_ascii_digit());
+            digit.then(|| "it starts with a digit".to_owned())
+        });
+    match reason {
+        None => Ok(()),
+        Some(reason) => broken(
+            value,
+            "object kind",
+            &reason,
+            "a kind is a letter followed by letters, digits and `-`, such as `Deployment`",
+        ),
+    }
+}
+
 /// Why `value` is not `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]` of at most 63 characters,
 /// the name part of a qualified name and the shape of a non-empty label value.
 fn qualified_part_problem(value: &str) -> Option<String> {

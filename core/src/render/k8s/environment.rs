@@ -20,7 +20,7 @@ pub const INGRESS_CONTROLLER_NAMESPACE: &str = "ingress-nginx";
 pub const MONITORING_NAMESPACE: &str = "monitoring";
 
 /// The name of the policy that denies all ingress not allowed by another policy.
-const DEFAULT_DENY: &str = "default-deny-ingress";
+pub(crate) const DEFAULT_DENY: &str = "default-deny-ingress";
 const SUBDOMAIN_MAX: usize = 253;
 
 /// The Namespace and NetworkPolicies of the environment, as the environment type asks.
@@ -65,17 +65,21 @@ fn by_name(workloads: &[ResolvedWorkload]) -> crate::Result<BTreeMap<&str, &Reso
 
 fn namespace_object(name: &str, meta: &Meta<'_>, level: Option<PodSecurityLevel>) -> Value {
     let mut metadata = meta.cluster_metadata(name);
-    if let Some(level) = level {
-        let level = match level {
-            PodSecurityLevel::Privileged => "privileged",
-            PodSecurityLevel::Baseline => "baseline",
-            PodSecurityLevel::Restricted => "restricted",
-        };
+    if let Some(level) = level.map(level_name) {
         for mode in ["enforce", "audit", "warn"] {
             metadata["labels"][format!("pod-security.kubernetes.io/{mode}")] = level.into();
         }
     }
     json!({"apiVersion": "v1", "kind": "Namespace", "metadata": metadata})
+}
+
+/// A Pod Security Standard level as the `pod-security.kubernetes.io/*` labels write it.
+pub(crate) fn level_name(level: PodSecurityLevel) -> &'static str {
+    match level {
+        PodSecurityLevel::Privileged => "privileged",
+        PodSecurityLevel::Baseline => "baseline",
+        PodSecurityLevel::Restricted => "restricted",
+    }
 }
 
 /// A NetworkPolicy for ingress to the pods `pod_selector` selects, with the given rules.

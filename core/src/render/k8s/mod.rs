@@ -184,7 +184,11 @@ use serde_json::Value;
 
 use crate::render::input::{ResolvedWorkload, Target};
 
+pub(crate) use disruption::budget_bounds;
+pub(crate) use environment::{DEFAULT_DENY, level_name};
 pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
+pub(crate) use observability::metrics_port;
+pub(crate) use security::security;
 
 /// The Kubernetes objects of one workload: the Deployment or StatefulSet, its Services, then
 /// the ConfigMaps of its files, sorted by name.

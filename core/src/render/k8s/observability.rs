@@ -72,7 +72,7 @@ pub(super) fn decorate_pod(
 }
 
 /// The container port of the service port named `metrics`, else the metrics-port annotation.
-pub(super) fn metrics_port(workload: &Workload) -> crate::Result<Option<u16>> {
+pub(crate) fn metrics_port(workload: &Workload) -> crate::Result<Option<u16>> {
     let named = workload
         .service
         .as_ref()

@@ -6,15 +6,15 @@ use crate::spec::platform::{EnvironmentTypeSpec, SecurityContext, SecurityPreset
 
 /// The security contexts of a pod and of each of its containers; `None` writes none.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub(super) struct Security {
+pub(crate) struct Security {
     /// The pod's `securityContext`.
-    pub(super) pod: Option<Value>,
+    pub(crate) pod: Option<Value>,
     /// Every container's `securityContext`.
-    pub(super) container: Option<Value>,
+    pub(crate) container: Option<Value>,
 }
 
 /// The security contexts of `env_type` (none without one).
-pub(super) fn security(env_type: Option<&EnvironmentTypeSpec>) -> Security {
+pub(crate) fn security(env_type: Option<&EnvironmentTypeSpec>) -> Security {
     let Some(env_type) = env_type else {
         return Security::default();
     };
