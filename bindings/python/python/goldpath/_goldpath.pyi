@@ -394,6 +394,12 @@ class Environment:
     def cloned_from(self) -> Optional[str]: ...
     @property
     def created_at(self) -> str: ...
+    @property
+    def namespace(self) -> Optional[str]:
+        """The namespace fixed at creation (None for environments of older stores: then the type's pattern)."""
+    @property
+    def uid(self) -> Optional[str]:
+        """The id of this creation (None for environments of older stores)."""
     def to_dict(self) -> Dict[str, Any]: ...
 
 @final
