@@ -442,6 +442,19 @@ fn nothing_is_recorded_outside_the_environment_namespace() {
         assert!(err.message().contains("namespace"), "{err}");
     }
     assert_eq!(store.history("shop", "preview").unwrap().entries.len(), 1);
+    // A declared environment that does not exist yet is not created for a refused plan.
+    let plan = engine
+        .plan(
+            &fixtures::shop(),
+            &Context::new("shop", "qa-42", "qa-light"),
+            &options(Some("kube-system")),
+        )
+        .unwrap();
+    let err = Deployer::new(&engine, &store)
+        .record_plan(&plan, &pat(T1))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+    assert!(store.environment("shop", "qa-42").unwrap().is_none());
 }
 
 /// Finding 2: an environment whose type's pattern gives a `kube-` namespace needs a

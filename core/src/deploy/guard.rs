@@ -117,10 +117,19 @@ impl<'a> Guard<'a> {
     }
 
     /// Admits `write` to an existing environment, or to one the platform declares, which is
-    /// created first (only once the write is admitted, so a refused write leaves nothing).
-    pub fn ensure(&self, app: &str, env: &str, write: Write<'_>) -> Result<Admitted> {
+    /// created first (only once the write is admitted and `check` accepts it, so a refused
+    /// write leaves nothing).
+    pub fn ensure(
+        &self,
+        app: &str,
+        env: &str,
+        write: Write<'_>,
+        check: &dyn Fn(&Admitted) -> Result<()>,
+    ) -> Result<Admitted> {
         if let Some(environment) = self.store.environment(app, env)? {
-            return self.admit(environment, write, false);
+            let admitted = self.admit(environment, write, false)?;
+            check(&admitted)?;
+            return Ok(admitted);
         }
         let Some(spec) = self.declared(app, env) else {
             return Err(no_environment(app, env));
@@ -128,20 +137,29 @@ impl<'a> Guard<'a> {
         // The write brings its own workloads, so the declared `from` is not cloned here.
         let mut new = NewEnvironment::new(app, env, &spec.env_type);
         new.ephemeral = spec.ephemeral;
-        match self.create(&new, write) {
+        match self.create(&new, write, check) {
             Ok(admitted) => Ok(admitted),
             // Another write created it meanwhile: admit this one to it.
             Err(error) => match self.store.environment(app, env)? {
-                Some(environment) => self.admit(environment, write, false),
+                Some(environment) => {
+                    let admitted = self.admit(environment, write, false)?;
+                    check(&admitted)?;
+                    Ok(admitted)
+                }
                 None => Err(error),
             },
         }
     }
 
-    /// Admits `write` (creating, deploying or promoting into `new`), then creates the
-    /// environment with its namespace fixed, refusing a namespace another environment took
-    /// meanwhile.
-    pub fn create(&self, new: &NewEnvironment, write: Write<'_>) -> Result<Admitted> {
+    /// Admits `write` (creating, deploying or promoting into `new`) and runs `check` on it,
+    /// then creates the environment with its namespace fixed, refusing a namespace another
+    /// environment took meanwhile.
+    pub fn create(
+        &self,
+        new: &NewEnvironment,
+        write: Write<'_>,
+        check: &dyn Fn(&Admitted) -> Result<()>,
+    ) -> Result<Admitted> {
         check_timestamp(&write.actor.at)?;
         let mut environment = new.environment_at(&write.actor.at);
         environment.uid = Some(creation_id(&environment));
@@ -151,6 +169,7 @@ impl<'a> Guard<'a> {
             self.authorize(write.actor, Action::Deploy, &admitted.environment)?;
         }
         admitted.environment.namespace = Some(admitted.namespace.clone());
+        check(&admitted)?;
         let (me, namespace) = (&admitted.environment, admitted.namespace.as_str());
         self.store.create_environment(me, &|all| {
             self.namespace_free(all, me, namespace)

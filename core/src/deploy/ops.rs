@@ -199,7 +199,7 @@ impl<'a> Deployer<'a> {
         actor: &Actor,
     ) -> Result<Deployment> {
         let write = Write::planning(Action::Deploy, actor, &self.options);
-        let admitted = self.guard().ensure(app, env, write)?;
+        let admitted = self.guard().ensure(app, env, write, &|_| Ok(()))?;
         self.record(&admitted, workloads, &self.options, Operation::Deploy, actor)
     }
 
@@ -217,8 +217,8 @@ impl<'a> Deployer<'a> {
         let context = plan.context();
         let write = Write::planning(Action::Deploy, actor, &self.options);
         let guard = self.guard();
-        let admitted = guard.ensure(&context.app, &context.env, write)?;
-        guard.check_plan(plan, &admitted)?;
+        let check = |admitted: &Admitted| guard.check_plan(plan, admitted);
+        let admitted = guard.ensure(&context.app, &context.env, write, &check)?;
         self.append(plan, &admitted, &self.options, Operation::Deploy, actor)
     }
 
@@ -284,7 +284,7 @@ impl<'a> Deployer<'a> {
         let source = self.latest(app, from)?;
         let options = self.options_from(&source);
         let write = Write::planning(Action::Promote, actor, &options);
-        let target = guard.ensure(app, to, write)?;
+        let target = guard.ensure(app, to, write, &|_| Ok(()))?;
         let operation = Operation::Promote {
             from: from.to_owned(),
             record: source.id.clone(),
@@ -326,7 +326,7 @@ impl<'a> Deployer<'a> {
             actor,
             options: options.as_ref(),
         };
-        let admitted = guard.create(new, write)?;
+        let admitted = guard.create(new, write, &|_| Ok(()))?;
         let (Some(source), Some(options)) = (source, options) else {
             return Ok((admitted.environment, None));
         };
