@@ -21,7 +21,12 @@ fn run(args: &[&str]) -> (i32, String) {
 
 fn ok(args: &[&str]) -> String {
     let out = goldpath(args);
-    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        text(&out.stderr)
+    );
     text(&out.stdout)
 }
 
@@ -64,15 +69,37 @@ fn template() -> &'static Path {
                 ("old", "retired"),
             ] {
                 let mut create = vec![
-                    "env", "create", "--platform", &platform, "--store", &store, "--app", "shop",
-                    "--env", env, "--env-type", env_type, "--at", T0,
+                    "env",
+                    "create",
+                    "--platform",
+                    &platform,
+                    "--store",
+                    &store,
+                    "--app",
+                    "shop",
+                    "--env",
+                    env,
+                    "--env-type",
+                    env_type,
+                    "--at",
+                    T0,
                 ];
                 create.extend(ADMIN);
                 ok(&create);
                 let shop = fixture("fixtures/shop");
                 let mut deploy = vec![
-                    "deploy", &shop, "--platform", &platform, "--store", &store, "--app", "shop",
-                    "--env", env, "--at", T0,
+                    "deploy",
+                    &shop,
+                    "--platform",
+                    &platform,
+                    "--store",
+                    &store,
+                    "--app",
+                    "shop",
+                    "--env",
+                    env,
+                    "--at",
+                    T0,
                 ];
                 deploy.extend(ADMIN);
                 ok(&deploy);
@@ -105,7 +132,9 @@ fn store_copy() -> (tempfile::TempDir, String) {
 
 /// The first record of `env` in `store`.
 fn first_record(store: &str, env: &str) -> String {
-    let json = ok(&["history", "--store", store, "--app", "shop", "--env", env, "--format", "json"]);
+    let json = ok(&[
+        "history", "--store", store, "--app", "shop", "--env", env, "--format", "json",
+    ]);
     let entries: serde_json::Value = serde_json::from_str(&json).unwrap();
     entries[0]["id"].as_str().unwrap().to_owned()
 }
@@ -123,39 +152,275 @@ const DAN: &[&str] = &["--as", "dan", "--group", "shop-team"];
 
 const TABLE: &[Row] = &[
     // The stored type decides (preview is qa-light; dan deploys to qa-light, sam to nothing).
-    Row { args: &["deploy", "{shop}", "--env", "preview", "@dan"], code: 0, says: "" },
-    Row { args: &["deploy", "{shop}", "--env", "preview", "--as", "sam"], code: 1, says: "permission" },
-    Row { args: &["rollback", "--env", "preview", "--to", "{first}", "@dan"], code: 0, says: "" },
-    Row { args: &["rollback", "--env", "preview", "--to", "{first}", "--as", "sam"], code: 1, says: "permission" },
-    Row { args: &["promote", "--from", "development", "--to", "preview", "@dan"], code: 0, says: "" },
-    Row { args: &["promote", "--from", "development", "--to", "preview", "--as", "sam"], code: 1, says: "permission" },
-    Row { args: &["env", "delete", "--env", "preview", "@dan"], code: 1, says: "needs the role owner" },
-    Row { args: &["env", "delete", "--env", "preview", "--as", "ada"], code: 0, says: "" },
-    Row { args: &["env", "create", "--env", "fresh", "--env-type", "qa-light", "@dan"], code: 0, says: "" },
-    Row { args: &["env", "create", "--env", "fresh", "--env-type", "staging", "--clone-from", "development", "@dan"], code: 1, says: "deployer on `staging`" },
+    Row {
+        args: &["deploy", "{shop}", "--env", "preview", "@dan"],
+        code: 0,
+        says: "",
+    },
+    Row {
+        args: &["deploy", "{shop}", "--env", "preview", "--as", "sam"],
+        code: 1,
+        says: "permission",
+    },
+    Row {
+        args: &["rollback", "--env", "preview", "--to", "{first}", "@dan"],
+        code: 0,
+        says: "",
+    },
+    Row {
+        args: &[
+            "rollback", "--env", "preview", "--to", "{first}", "--as", "sam",
+        ],
+        code: 1,
+        says: "permission",
+    },
+    Row {
+        args: &[
+            "promote",
+            "--from",
+            "development",
+            "--to",
+            "preview",
+            "@dan",
+        ],
+        code: 0,
+        says: "",
+    },
+    Row {
+        args: &[
+            "promote",
+            "--from",
+            "development",
+            "--to",
+            "preview",
+            "--as",
+            "sam",
+        ],
+        code: 1,
+        says: "permission",
+    },
+    Row {
+        args: &["env", "delete", "--env", "preview", "@dan"],
+        code: 1,
+        says: "needs the role owner",
+    },
+    Row {
+        args: &["env", "delete", "--env", "preview", "--as", "ada"],
+        code: 0,
+        says: "",
+    },
+    Row {
+        args: &[
+            "env",
+            "create",
+            "--env",
+            "fresh",
+            "--env-type",
+            "qa-light",
+            "@dan",
+        ],
+        code: 0,
+        says: "",
+    },
+    Row {
+        args: &[
+            "env",
+            "create",
+            "--env",
+            "fresh",
+            "--env-type",
+            "staging",
+            "--clone-from",
+            "development",
+            "@dan",
+        ],
+        code: 1,
+        says: "deployer on `staging`",
+    },
     // The platform declares production as production; the store holds it as qa-light.
-    Row { args: &["deploy", "{shop}", "--env", "production", "--as", "ada", "--group", "release-managers"], code: 1, says: "declares environment `production`" },
-    Row { args: &["rollback", "--env", "production", "--to", "{first}", "--as", "ada", "--group", "shop-team"], code: 1, says: "declares environment `production`" },
-    Row { args: &["promote", "--from", "development", "--to", "production", "--as", "ada", "--group", "release-managers"], code: 1, says: "declares environment `production`" },
-    Row { args: &["env", "create", "--env", "staging", "--env-type", "qa-light", "--as", "ada"], code: 1, says: "declares environment `staging`" },
-    Row { args: &["env", "create", "--env", "staging", "--env-type", "qa-light", "--clone-from", "development", "@admin"], code: 1, says: "declares environment `staging`" },
-    Row { args: &["env", "delete", "--env", "production", "--as", "ada"], code: 0, says: "" },
+    Row {
+        args: &[
+            "deploy",
+            "{shop}",
+            "--env",
+            "production",
+            "--as",
+            "ada",
+            "--group",
+            "release-managers",
+        ],
+        code: 1,
+        says: "declares environment `production`",
+    },
+    Row {
+        args: &[
+            "rollback",
+            "--env",
+            "production",
+            "--to",
+            "{first}",
+            "--as",
+            "ada",
+            "--group",
+            "shop-team",
+        ],
+        code: 1,
+        says: "declares environment `production`",
+    },
+    Row {
+        args: &[
+            "promote",
+            "--from",
+            "development",
+            "--to",
+            "production",
+            "--as",
+            "ada",
+            "--group",
+            "release-managers",
+        ],
+        code: 1,
+        says: "declares environment `production`",
+    },
+    Row {
+        args: &[
+            "env",
+            "create",
+            "--env",
+            "staging",
+            "--env-type",
+            "qa-light",
+            "--as",
+            "ada",
+        ],
+        code: 1,
+        says: "declares environment `staging`",
+    },
+    Row {
+        args: &[
+            "env",
+            "create",
+            "--env",
+            "staging",
+            "--env-type",
+            "qa-light",
+            "--clone-from",
+            "development",
+            "@admin",
+        ],
+        code: 1,
+        says: "declares environment `staging`",
+    },
+    Row {
+        args: &["env", "delete", "--env", "production", "--as", "ada"],
+        code: 0,
+        says: "",
+    },
     // `old` is of a type the platform does not define.
-    Row { args: &["deploy", "{shop}", "--env", "old", "@admin"], code: 1, says: "type `retired`, which the platform in use does not define" },
-    Row { args: &["rollback", "--env", "old", "--to", "{first}", "@admin"], code: 1, says: "does not define" },
-    Row { args: &["promote", "--from", "development", "--to", "old", "@admin"], code: 1, says: "does not define" },
-    Row { args: &["env", "create", "--env", "x", "--env-type", "nope", "@admin"], code: 1, says: "does not define" },
-    Row { args: &["env", "delete", "--env", "old", "--as", "ada"], code: 1, says: "does not define" },
-    Row { args: &["env", "delete", "--env", "old", "@admin"], code: 0, says: "" },
+    Row {
+        args: &["deploy", "{shop}", "--env", "old", "@admin"],
+        code: 1,
+        says: "type `retired`, which the platform in use does not define",
+    },
+    Row {
+        args: &["rollback", "--env", "old", "--to", "{first}", "@admin"],
+        code: 1,
+        says: "does not define",
+    },
+    Row {
+        args: &["promote", "--from", "development", "--to", "old", "@admin"],
+        code: 1,
+        says: "does not define",
+    },
+    Row {
+        args: &[
+            "env",
+            "create",
+            "--env",
+            "x",
+            "--env-type",
+            "nope",
+            "@admin",
+        ],
+        code: 1,
+        says: "does not define",
+    },
+    Row {
+        args: &["env", "delete", "--env", "old", "--as", "ada"],
+        code: 1,
+        says: "does not define",
+    },
+    Row {
+        args: &["env", "delete", "--env", "old", "@admin"],
+        code: 0,
+        says: "",
+    },
     // Finding 3: the platform left out.
-    Row { args: &["deploy", "{shop}", "--env", "preview", "--no-platform"], code: 1, says: "type `qa-light`, which the platform in use does not define" },
-    Row { args: &["env", "delete", "--env", "preview", "--no-platform"], code: 1, says: "does not define" },
+    Row {
+        args: &["deploy", "{shop}", "--env", "preview", "--no-platform"],
+        code: 1,
+        says: "type `qa-light`, which the platform in use does not define",
+    },
+    Row {
+        args: &["env", "delete", "--env", "preview", "--no-platform"],
+        code: 1,
+        says: "does not define",
+    },
     // Finding 2: the namespace option.
-    Row { args: &["deploy", "{shop}", "--env", "preview", "--namespace", "kube-system", "@dan"], code: 1, says: "namespace option `kube-system` would move its objects elsewhere" },
-    Row { args: &["deploy", "{shop}", "--env", "preview", "--namespace", "shop-development", "@admin"], code: 1, says: "namespace option `shop-development`" },
-    Row { args: &["deploy", "{shop}", "--env", "preview", "-n", "shop-preview", "--generate-namespace", "@dan"], code: 0, says: "" },
+    Row {
+        args: &[
+            "deploy",
+            "{shop}",
+            "--env",
+            "preview",
+            "--namespace",
+            "kube-system",
+            "@dan",
+        ],
+        code: 1,
+        says: "namespace option `kube-system` would move its objects elsewhere",
+    },
+    Row {
+        args: &[
+            "deploy",
+            "{shop}",
+            "--env",
+            "preview",
+            "--namespace",
+            "shop-development",
+            "@admin",
+        ],
+        code: 1,
+        says: "namespace option `shop-development`",
+    },
+    Row {
+        args: &[
+            "deploy",
+            "{shop}",
+            "--env",
+            "preview",
+            "-n",
+            "shop-preview",
+            "--generate-namespace",
+            "@dan",
+        ],
+        code: 0,
+        says: "",
+    },
     // A namespace belongs to one environment.
-    Row { args: &["env", "create", "--env", "production-eu", "--env-type", "production", "@admin"], code: 1, says: "belongs to environment `production` of app `shop`" },
+    Row {
+        args: &[
+            "env",
+            "create",
+            "--env",
+            "production-eu",
+            "--env-type",
+            "production",
+            "@admin",
+        ],
+        code: 1,
+        says: "belongs to environment `production` of app `shop`",
+    },
 ];
 
 /// The arguments of a row, filled in.
@@ -217,10 +482,16 @@ fn every_write_command_is_admitted_by_stored_type_declaration_definition_and_nam
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let (code, stderr) = run(&args);
         if code != row.code || !stderr.contains(row.says) {
-            failures.push(format!("row {n} {:?}: exit {code}, stderr: {stderr}", row.args));
+            failures.push(format!(
+                "row {n} {:?}: exit {code}, stderr: {stderr}",
+                row.args
+            ));
         }
         if code != 0 && before != contents(Path::new(&store)) {
-            failures.push(format!("row {n} {:?}: a refused command changed the store", row.args));
+            failures.push(format!(
+                "row {n} {:?}: a refused command changed the store",
+                row.args
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -235,8 +506,20 @@ fn env_create_refuses_another_type_than_the_declared_one() {
     let platform = fixture("fixtures/platform");
     for who in [&["--as", "dan", "--group", "shop-team"][..], &ADMIN[..]] {
         let mut args = vec![
-            "env", "create", "--platform", &platform, "--store", &store, "--app", "shop", "--env",
-            "production", "--env-type", "qa-light", "--at", T1,
+            "env",
+            "create",
+            "--platform",
+            &platform,
+            "--store",
+            &store,
+            "--app",
+            "shop",
+            "--env",
+            "production",
+            "--env-type",
+            "qa-light",
+            "--at",
+            T1,
         ];
         args.extend(who);
         let (code, stderr) = run(&args);
@@ -254,7 +537,9 @@ fn env_create_refuses_another_type_than_the_declared_one() {
 #[test]
 fn env_list_shows_the_fixed_namespace() {
     let (_dir, store) = store_copy();
-    let json = ok(&["env", "list", "--store", &store, "--app", "shop", "--format", "json"]);
+    let json = ok(&[
+        "env", "list", "--store", &store, "--app", "shop", "--format", "json",
+    ]);
     let list: serde_json::Value = serde_json::from_str(&json).unwrap();
     let preview = list
         .as_array()

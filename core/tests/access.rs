@@ -93,11 +93,9 @@ fn pat(at: &str) -> Actor {
 
 /// Owner of the shop, deployer on qa-light, development and production.
 fn ada(at: &str) -> Actor {
-    Actor::at(at).by(
-        Principal::user("ada")
-            .in_group("shop-team")
-            .in_group("release-managers"),
-    )
+    Actor::at(at).by(Principal::user("ada")
+        .in_group("shop-team")
+        .in_group("release-managers"))
 }
 
 /// Developer of the shop, deployer on qa-light and development.
@@ -345,7 +343,13 @@ fn snapshot(store: &MemoryStore) -> Vec<(Environment, Vec<String>)> {
         .unwrap()
         .into_iter()
         .map(|e| {
-            let ids = store.history(&e.app, &e.name).unwrap().ids().iter().map(|s| s.to_string()).collect();
+            let ids = store
+                .history(&e.app, &e.name)
+                .unwrap()
+                .ids()
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
             (e, ids)
         })
         .collect()
@@ -392,15 +396,22 @@ fn a_declared_environment_cannot_be_created_with_another_type() {
     let deployer = Deployer::new(&engine, &store);
     for actor in [dan(T1), ada(T1), pat(T1)] {
         let err = deployer
-            .create_environment(&NewEnvironment::new("shop", "production", "qa-light"), &actor)
+            .create_environment(
+                &NewEnvironment::new("shop", "production", "qa-light"),
+                &actor,
+            )
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
         assert!(
-            err.message().contains("declares environment `production` of app `shop` with type `production`"),
+            err.message()
+                .contains("declares environment `production` of app `shop` with type `production`"),
             "{err}"
         );
     }
-    assert!(store.all_environments().unwrap().is_empty(), "nothing was created");
+    assert!(
+        store.all_environments().unwrap().is_empty(),
+        "nothing was created"
+    );
     // Deploying creates it as declared, in the production type's namespace.
     let record = deployer
         .deploy("shop", "production", &fixtures::shop(), &ada(T2))
@@ -433,7 +444,11 @@ fn nothing_is_recorded_outside_the_environment_namespace() {
         assert!(err.message().contains("`shop-preview`"), "{err}");
         // A plan made in that namespace, recorded by a deployer without the option.
         let plan = engine
-            .plan(&fixtures::shop(), &Context::new("shop", "preview", "qa-light"), &opts)
+            .plan(
+                &fixtures::shop(),
+                &Context::new("shop", "preview", "qa-light"),
+                &opts,
+            )
             .unwrap();
         let err = Deployer::new(&engine, &store)
             .record_plan(&plan, &pat(T1))
@@ -490,7 +505,8 @@ fn a_platform_without_the_stored_type_cannot_write() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
     assert!(
-        err.message().contains("type `qa-light`, which the platform in use does not define"),
+        err.message()
+            .contains("type `qa-light`, which the platform in use does not define"),
         "{err}"
     );
     let err = deployer
@@ -584,7 +600,10 @@ fn deleted_and_recreated_while_planning(inner: impl Store) {
     };
     let deployer = Deployer::new(&engine, &store);
     deployer
-        .create_environment(&NewEnvironment::new("shop", "preview", "qa-light"), &pat(T0))
+        .create_environment(
+            &NewEnvironment::new("shop", "preview", "qa-light"),
+            &pat(T0),
+        )
         .unwrap();
     store.armed.store(true, Ordering::SeqCst);
     let err = deployer
@@ -592,7 +611,8 @@ fn deleted_and_recreated_while_planning(inner: impl Store) {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Store, "{err}");
     assert!(
-        err.message().contains("deleted and created again (now of type `production`"),
+        err.message()
+            .contains("deleted and created again (now of type `production`"),
         "{err}"
     );
     let now = store.environment("shop", "preview").unwrap().unwrap();
@@ -619,7 +639,9 @@ fn a_recreated_environment_has_another_creation_id() {
     let deployer = Deployer::new(&engine, &store);
     let new = NewEnvironment::new("shop", "fresh", "qa-light");
     let (first, _) = deployer.create_environment(&new, &pat(T1)).unwrap();
-    deployer.delete_environment("shop", "fresh", &pat(T1)).unwrap();
+    deployer
+        .delete_environment("shop", "fresh", &pat(T1))
+        .unwrap();
     let (second, _) = deployer.create_environment(&new, &pat(T1)).unwrap();
     assert!(first.uid.is_some() && second.uid.is_some());
     assert_ne!(first.uid, second.uid);
@@ -686,7 +708,8 @@ fn dead_writers_leftovers_are_removed_on_open_and_live_ones_kept() {
         .unwrap();
     let text = std::fs::read_to_string(record_file(root, &record.id)).unwrap();
     let dead = [
-        root.join("records").join(format!("{}.tmp.4194303.7", "a".repeat(64))),
+        root.join("records")
+            .join(format!("{}.tmp.4194303.7", "a".repeat(64))),
         root.join("apps/shop/development/index.tmp.4194303.8"),
         root.join("apps/shop/development/environment.tmp.4194303.9"),
     ];
@@ -696,7 +719,9 @@ fn dead_writers_leftovers_are_removed_on_open_and_live_ones_kept() {
     let trash = root.join("apps/shop/.deleted-gone-4194303");
     std::fs::create_dir_all(&trash).unwrap();
     std::fs::write(trash.join("index.json"), "{}").unwrap();
-    let live = root.join("records").join(format!("{}.tmp.1.0", "b".repeat(64)));
+    let live = root
+        .join("records")
+        .join(format!("{}.tmp.1.0", "b".repeat(64)));
     let held = std::fs::File::create(&live).unwrap();
     held.lock().unwrap();
 
@@ -826,7 +851,8 @@ fn environments_of_older_stores_read_and_derive_their_namespace() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Store, "{err}");
     assert!(
-        err.message().contains("belongs to environment `production-eu` of app `shop`"),
+        err.message()
+            .contains("belongs to environment `production-eu` of app `shop`"),
         "{err}"
     );
     assert!(store.environment("shop", "production").unwrap().is_none());
@@ -836,20 +862,28 @@ fn environments_of_older_stores_read_and_derive_their_namespace() {
 fn one_namespace_one_environment(store: &dyn Store) {
     let engine = Engine::new(platform());
     let wins: usize = std::thread::scope(|scope| {
-        let handles: Vec<_> = ["production-eu", "production-us", "production-ap", "production-sa"]
-            .into_iter()
-            .map(|env| {
-                let engine = &engine;
-                scope.spawn(move || {
-                    let new = NewEnvironment::new("shop", env, "production");
-                    Deployer::new(engine, store)
-                        .create_environment(&new, &pat(T1))
-                        .map_err(|e| assert_eq!(e.kind(), ErrorKind::Store, "{e}"))
-                        .is_ok()
-                })
+        let handles: Vec<_> = [
+            "production-eu",
+            "production-us",
+            "production-ap",
+            "production-sa",
+        ]
+        .into_iter()
+        .map(|env| {
+            let engine = &engine;
+            scope.spawn(move || {
+                let new = NewEnvironment::new("shop", env, "production");
+                Deployer::new(engine, store)
+                    .create_environment(&new, &pat(T1))
+                    .map_err(|e| assert_eq!(e.kind(), ErrorKind::Store, "{e}"))
+                    .is_ok()
             })
-            .collect();
-        handles.into_iter().map(|h| usize::from(h.join().unwrap())).sum()
+        })
+        .collect();
+        handles
+            .into_iter()
+            .map(|h| usize::from(h.join().unwrap()))
+            .sum()
     });
     assert_eq!(wins, 1);
     assert_eq!(store.all_environments().unwrap().len(), 1);

@@ -171,9 +171,8 @@ impl<'a> Guard<'a> {
         admitted.environment.namespace = Some(admitted.namespace.clone());
         check(&admitted)?;
         let (me, namespace) = (&admitted.environment, admitted.namespace.as_str());
-        self.store.create_environment(me, &|all| {
-            self.namespace_free(all, me, namespace)
-        })?;
+        self.store
+            .create_environment(me, &|all| self.namespace_free(all, me, namespace))?;
         Ok(admitted)
     }
 
@@ -322,7 +321,8 @@ impl<'a> Guard<'a> {
     /// Checks no environment of `all` but `me` uses `namespace`.
     fn namespace_free(&self, all: &[Environment], me: &Environment, namespace: &str) -> Result<()> {
         let other = all.iter().find(|e| {
-            (e.app != me.app || e.name != me.name) && self.namespace_of(e).as_deref() == Some(namespace)
+            (e.app != me.app || e.name != me.name)
+                && self.namespace_of(e).as_deref() == Some(namespace)
         });
         match other {
             None => Ok(()),

@@ -200,7 +200,13 @@ impl<'a> Deployer<'a> {
     ) -> Result<Deployment> {
         let write = Write::planning(Action::Deploy, actor, &self.options);
         let admitted = self.guard().ensure(app, env, write, &|_| Ok(()))?;
-        self.record(&admitted, workloads, &self.options, Operation::Deploy, actor)
+        self.record(
+            &admitted,
+            workloads,
+            &self.options,
+            Operation::Deploy,
+            actor,
+        )
     }
 
     /// Records an already-made plan as a deployment of its context's environment: what a

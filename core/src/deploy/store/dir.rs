@@ -219,9 +219,11 @@ impl Store for DirStore {
         if !dir.join("environment.json").exists() {
             return Err(no_environment(app, env));
         }
-        let trash = self
-            .app_dir(app)?
-            .join(format!("{}{env}-{}", leftovers::DELETED, std::process::id()));
+        let trash = self.app_dir(app)?.join(format!(
+            "{}{env}-{}",
+            leftovers::DELETED,
+            std::process::id()
+        ));
         fs::rename(&dir, &trash).map_err(|e| io_error(&dir, "cannot delete", &e))?;
         fs::remove_dir_all(&trash).map_err(|e| io_error(&trash, "cannot delete", &e))
     }

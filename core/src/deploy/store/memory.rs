@@ -66,7 +66,11 @@ impl Store for MemoryStore {
         if state.environments.contains_key(&key) {
             return Err(environment_exists(&environment.app, &environment.name));
         }
-        let all: Vec<Environment> = state.environments.values().map(|(e, _)| e.clone()).collect();
+        let all: Vec<Environment> = state
+            .environments
+            .values()
+            .map(|(e, _)| e.clone())
+            .collect();
         admit(&all)?;
         state
             .environments

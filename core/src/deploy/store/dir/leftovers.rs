@@ -92,7 +92,11 @@ fn remove_deleted(app: &Path) -> Result<()> {
         return Ok(());
     }
     let lock_path = app.join(".lock");
-    let Ok(lock) = File::options().write(true).create(true).truncate(false).open(&lock_path)
+    let Ok(lock) = File::options()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
     else {
         return Ok(());
     };
