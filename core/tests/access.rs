@@ -166,6 +166,8 @@ enum Op {
     /// A new environment of the row's type.
     Create,
     Delete,
+    /// Marks the environment's first record failed to apply.
+    MarkFailed,
 }
 
 /// What a row expects.
@@ -239,6 +241,8 @@ const TABLE: &[Row] = &[
     row(Rollback, "preview", rob, DENIED),
     row(Promote, "preview", ada, Allowed),
     row(Promote, "preview", rob, DENIED),
+    row(MarkFailed, "preview", dan, Allowed),
+    row(MarkFailed, "preview", rob, DENIED),
     row(Delete, "preview", dan, DENIED),
     row(Delete, "preview", ada, Allowed),
     new(Create, "fresh", "qa-light", dan, Allowed),
@@ -254,6 +258,7 @@ const TABLE: &[Row] = &[
     row(RecordPlan, "production", ada, INVALID),
     row(Rollback, "production", ada, INVALID),
     row(Promote, "production", ada, INVALID),
+    row(MarkFailed, "production", ada, INVALID),
     row(Delete, "production", ada, Allowed),
     new(Create, "staging", "qa-light", ada, INVALID),
     new(Create, "staging", "qa-light", pat, INVALID),
@@ -266,6 +271,7 @@ const TABLE: &[Row] = &[
     row(RecordPlan, "old", pat, INVALID),
     row(Rollback, "old", pat, INVALID),
     row(Promote, "old", pat, INVALID),
+    row(MarkFailed, "old", pat, INVALID),
     row(Delete, "old", ada, INVALID),
     row(Delete, "old", pat, Allowed),
     new(Create, "x", "nope", pat, INVALID),
@@ -333,24 +339,27 @@ fn attempt(engine: &Engine, store: &MemoryStore, r: &Row, to: &str) -> Result<()
             deployer.create_environment(&new, &actor).map(drop)
         }
         Delete => deployer.delete_environment("shop", r.env, &actor),
+        MarkFailed => {
+            let record = store.record(&store.history("shop", r.env)?.ids()[0].to_owned())?;
+            deployer.mark_failed(&record, &actor)
+        }
     }
 }
 
 /// What a refused write must leave unchanged: the environments and every history.
-fn snapshot(store: &MemoryStore) -> Vec<(Environment, Vec<String>)> {
+fn snapshot(store: &MemoryStore) -> Vec<(Environment, Vec<(String, bool)>)> {
     store
         .all_environments()
         .unwrap()
         .into_iter()
         .map(|e| {
-            let ids = store
-                .history(&e.app, &e.name)
-                .unwrap()
-                .ids()
+            let history = store.history(&e.app, &e.name).unwrap();
+            let entries = history
+                .entries
                 .iter()
-                .map(|s| s.to_string())
+                .map(|h| (h.id.clone(), h.failed))
                 .collect();
-            (e, ids)
+            (e, entries)
         })
         .collect()
 }

@@ -71,13 +71,6 @@ impl Store {
         let found = py.detach(|| guard(|| self.inner.record_ids()));
         to_py(py, found)
     }
-
-    /// Marks record `id` of the environment's history as failed to apply: it stays in the
-    /// history but is no longer current.
-    fn mark_failed(&self, py: Python<'_>, app: &str, env: &str, id: &str) -> PyResult<()> {
-        let done = py.detach(|| guard(|| self.inner.mark_failed(app, env, id)));
-        to_py(py, done)
-    }
 }
 
 /// A store in memory, for tests and short-lived automation.

@@ -63,6 +63,10 @@ def promote(p: goldpath.Platform, s: goldpath.Store, env: str, who: Any, ns: Opt
     return p.promote(s, app="shop", from_env="development", to_env=env, at=T1, principal=who)
 
 
+def mark_failed(p: goldpath.Platform, s: goldpath.Store, env: str, who: Any, ns: Optional[str]) -> Any:
+    return p.mark_failed(s, id=s.history("shop", env).ids[0], principal=who)
+
+
 def delete(p: goldpath.Platform, s: goldpath.Store, env: str, who: Any, ns: Optional[str]) -> Any:
     return p.delete_environment(s, app="shop", env=env, principal=who)
 
@@ -85,6 +89,8 @@ TABLE: List[Tuple[str, Write, str, Any, Optional[str], Any]] = [
     ("rollback stored, no right", rollback, "preview", SAM, None, goldpath.PermissionDenied),
     ("promote stored", promote, "preview", DAN, None, OK),
     ("promote stored, no right", promote, "preview", SAM, None, goldpath.PermissionDenied),
+    ("mark failed stored", mark_failed, "preview", DAN, None, OK),
+    ("mark failed stored, no right", mark_failed, "preview", SAM, None, goldpath.PermissionDenied),
     ("delete, not owner", delete, "preview", DAN, None, goldpath.PermissionDenied),
     ("delete, owner", delete, "preview", "ada", None, OK),
     ("create", create("qa-light"), "fresh", DAN, None, OK),
@@ -95,12 +101,14 @@ TABLE: List[Tuple[str, Write, str, Any, Optional[str], Any]] = [
     ("promote declared", promote, "production", ADA, None, goldpath.InvalidValueError),
     ("create declared", create("qa-light"), "staging", PAT, None, goldpath.InvalidValueError),
     ("clone declared", create("qa-light", clone=True), "staging", PAT, None, goldpath.InvalidValueError),
+    ("mark failed declared", mark_failed, "production", ADA, None, goldpath.InvalidValueError),
     ("delete declared", delete, "production", "ada", None, OK),
     # A type the platform does not define.
     ("deploy unknown type", deploy, "old", PAT, None, goldpath.InvalidValueError),
     ("rollback unknown type", rollback, "old", PAT, None, goldpath.InvalidValueError),
     ("promote unknown type", promote, "old", PAT, None, goldpath.InvalidValueError),
     ("create unknown type", create("nope"), "x", PAT, None, goldpath.InvalidValueError),
+    ("mark failed unknown type", mark_failed, "old", PAT, None, goldpath.InvalidValueError),
     ("delete unknown type, owner", delete, "old", "ada", None, goldpath.InvalidValueError),
     ("delete unknown type, admin", delete, "old", PAT, None, OK),
     # The namespace option.
@@ -113,7 +121,7 @@ TABLE: List[Tuple[str, Write, str, Any, Optional[str], Any]] = [
 
 
 def snapshot(store: goldpath.Store) -> Dict[str, Any]:
-    return {e.name: (e.to_dict(), store.history("shop", e.name).ids) for e in store.environments("shop")}
+    return {e.name: (e.to_dict(), [(h.id, h.failed) for h in store.history("shop", e.name)]) for e in store.environments("shop")}
 
 
 @pytest.mark.parametrize("name,write,env,who,ns,want", TABLE, ids=[row[0] for row in TABLE])

@@ -1,7 +1,7 @@
 //! The one boundary of access and environment identity (docs/environments.md).
 //!
-//! Every write of a [`Deployer`](super::Deployer) (deploy, recording a plan, rollback, promote,
-//! clone, create, delete) is admitted by [`Guard::admit`] before it touches the store, and the
+//! Every write of a [`Deployer`](super::Deployer) (deploy, recording a plan, marking a record
+//! failed, rollback, promote, clone, create, delete) is admitted by [`Guard::admit`] before it touches the store, and the
 //! CLI and the bindings only reach the store's writes through the `Deployer`. Admitting checks,
 //! in this order:
 //!

@@ -229,12 +229,16 @@ impl<'a> Deployer<'a> {
     }
 
     /// Marks `record` as failed to apply ([`Store::mark_failed`]): it stays in its
-    /// environment's history but is no longer [current](History::current).
+    /// environment's history but is no longer [current](History::current). Changing what an
+    /// environment runs needs the right to deploy to it: the write is admitted as a deploy.
     ///
     /// # Errors
-    /// The record is not in its environment's history; the store cannot write.
-    pub fn mark_failed(&self, record: &Deployment) -> Result<()> {
+    /// The write is refused or access is denied; the record is not in its environment's
+    /// history; the store cannot write.
+    pub fn mark_failed(&self, record: &Deployment, actor: &Actor) -> Result<()> {
         let inputs = &record.inputs;
+        let write = Write::plain(Action::Deploy, actor);
+        self.guard().existing(&inputs.app, &inputs.env, write)?;
         self.store.mark_failed(&inputs.app, &inputs.env, &record.id)
     }
 
