@@ -550,3 +550,92 @@ fn env_list_shows_the_fixed_namespace() {
     assert_eq!(preview["namespace"], "shop-preview");
     assert_eq!(preview["uid"].as_str().unwrap().len(), 32);
 }
+
+/// Finding 5: a truncated current record makes `promote` and a clone fail naming its file,
+/// instead of shipping the record before it; `history` lists it as unreadable.
+#[test]
+fn an_unreadable_current_record_stops_promote_and_clone() {
+    let (_dir, store) = store_copy();
+    let platform = fixture("fixtures/platform");
+    let shop = fixture("fixtures/shop");
+    let mut deploy = vec![
+        "deploy",
+        &shop,
+        "--platform",
+        &platform,
+        "--store",
+        &store,
+        "--app",
+        "shop",
+        "--env",
+        "development",
+        "--at",
+        T1,
+    ];
+    deploy.extend(ADMIN);
+    let head = ok(&deploy).trim().to_owned();
+    let file = Path::new(&store)
+        .join("records")
+        .join(format!("{head}.json"));
+    let whole = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, &whole[..whole.len() / 3]).unwrap();
+    let file = file.display().to_string();
+
+    let mut promote = vec![
+        "promote",
+        "--platform",
+        &platform,
+        "--store",
+        &store,
+        "--app",
+        "shop",
+        "--from",
+        "development",
+        "--to",
+        "preview",
+        "--at",
+        T1,
+    ];
+    promote.extend(ADMIN);
+    let (code, stderr) = run(&promote);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(&file), "{stderr}");
+    let mut clone = vec![
+        "env",
+        "create",
+        "--platform",
+        &platform,
+        "--store",
+        &store,
+        "--app",
+        "shop",
+        "--env",
+        "copy",
+        "--env-type",
+        "development",
+        "--clone-from",
+        "development",
+        "--at",
+        T1,
+    ];
+    clone.extend(ADMIN);
+    let (code, stderr) = run(&clone);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(&file), "{stderr}");
+
+    let out = goldpath(&[
+        "history",
+        "--store",
+        &store,
+        "--app",
+        "shop",
+        "--env",
+        "development",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stdout).contains("unreadable"),
+        "{}",
+        text(&out.stdout)
+    );
+}

@@ -332,9 +332,13 @@ impl Platform {
             principal: crate::access::principal_of(principal)?,
         };
         let records = store.core();
-        run(py, self.engine(), store.core(), PlanOptions::default(), |deployer| {
-            deployer.mark_failed(&records.record(&id)?, &actor)
-        })
+        run(
+            py,
+            self.engine(),
+            store.core(),
+            PlanOptions::default(),
+            |deployer| deployer.mark_failed(&records.record(&id)?, &actor),
+        )
     }
 
     /// Deletes environment `env` of `app` and its history (its records stay readable by id).
