@@ -340,7 +340,7 @@ fn attempt(engine: &Engine, store: &MemoryStore, r: &Row, to: &str) -> Result<()
         }
         Delete => deployer.delete_environment("shop", r.env, &actor),
         MarkFailed => {
-            let record = store.record(&store.history("shop", r.env)?.ids()[0].to_owned())?;
+            let record = store.record(store.history("shop", r.env)?.ids()[0])?;
             deployer.mark_failed(&record, &actor)
         }
     }
