@@ -481,6 +481,38 @@ fn nothing_is_recorded_outside_the_environment_namespace() {
     assert!(store.environment("shop", "qa-42").unwrap().is_none());
 }
 
+/// A plan handed to `record_plan` must come from the deployer's platform: one made with a
+/// platform of other policies or baselines is not recorded under this one's digest.
+#[test]
+fn a_plan_of_another_platform_is_not_recorded() {
+    let store = world();
+    let other = Engine::new(setup_platform());
+    let plan = other
+        .plan(
+            &fixtures::shop(),
+            &Context::new("shop", "preview", "qa-light"),
+            &PlanOptions::default(),
+        )
+        .unwrap();
+    let engine = Engine::new(platform());
+    let err = Deployer::new(&engine, &store)
+        .record_plan(&plan, &pat(T1))
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+    assert!(err.message().contains("another platform"), "{err}");
+    let same = engine
+        .plan(
+            &fixtures::shop(),
+            &Context::new("shop", "preview", "qa-light"),
+            &PlanOptions::default(),
+        )
+        .unwrap();
+    Deployer::new(&engine, &store)
+        .record_plan(&same, &pat(T1))
+        .unwrap();
+    assert_eq!(store.history("shop", "preview").unwrap().entries.len(), 2);
+}
+
 /// Finding 2: an environment whose type's pattern gives a `kube-` namespace needs a
 /// platform-admin, for its creation and for every write.
 #[test]
