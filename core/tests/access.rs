@@ -579,7 +579,8 @@ struct Racing<S> {
 
 impl<S: Store> Racing<S> {
     fn race(&self, app: &str, env: &str) {
-        self.inner.delete_environment(app, env).unwrap();
+        let first = self.inner.environment(app, env).unwrap().unwrap();
+        self.inner.delete_environment(&first).unwrap();
         let again = Environment {
             app: app.to_owned(),
             name: env.to_owned(),
@@ -610,8 +611,8 @@ impl<S: Store> Store for Racing<S> {
     fn all_environments(&self) -> Result<Vec<Environment>> {
         self.inner.all_environments()
     }
-    fn delete_environment(&self, app: &str, env: &str) -> Result<()> {
-        self.inner.delete_environment(app, env)
+    fn delete_environment(&self, environment: &Environment) -> Result<()> {
+        self.inner.delete_environment(environment)
     }
     fn append(&self, draft: Draft) -> Result<Deployment> {
         if self.armed.swap(false, Ordering::SeqCst) {
@@ -671,6 +672,29 @@ fn an_environment_recreated_while_a_deploy_plans_refuses_the_append() {
     deleted_and_recreated_while_planning(MemoryStore::new());
     let folder = tempfile::tempdir().unwrap();
     deleted_and_recreated_while_planning(DirStore::open(folder.path()).unwrap());
+}
+
+/// A delete admitted for one creation of an environment does not delete the next one.
+fn stale_delete(store: &dyn Store) {
+    let engine = Engine::new(platform());
+    let deployer = Deployer::new(&engine, store);
+    let new = NewEnvironment::new("shop", "fresh", "qa-light");
+    let (first, _) = deployer.create_environment(&new, &pat(T1)).unwrap();
+    deployer
+        .delete_environment("shop", "fresh", &pat(T1))
+        .unwrap();
+    let (second, _) = deployer.create_environment(&new, &pat(T2)).unwrap();
+    let err = store.delete_environment(&first).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
+    assert!(err.message().contains("deleted and created again"), "{err}");
+    assert_eq!(store.environment("shop", "fresh").unwrap(), Some(second));
+}
+
+#[test]
+fn a_delete_of_an_earlier_creation_leaves_the_new_one() {
+    stale_delete(&MemoryStore::new());
+    let folder = tempfile::tempdir().unwrap();
+    stale_delete(&DirStore::open(folder.path()).unwrap());
 }
 
 #[test]

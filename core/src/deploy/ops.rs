@@ -369,8 +369,8 @@ impl<'a> Deployer<'a> {
     /// platform-admin may then delete it).
     pub fn delete_environment(&self, app: &str, env: &str, actor: &Actor) -> Result<()> {
         let write = Write::plain(Action::DeleteEnvironment, actor);
-        self.guard().existing(app, env, write)?;
-        self.store.delete_environment(app, env)
+        let admitted = self.guard().existing(app, env, write)?;
+        self.store.delete_environment(&admitted.environment)
     }
 
     fn guard(&self) -> Guard<'_> {

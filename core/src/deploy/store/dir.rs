@@ -212,13 +212,15 @@ impl Store for DirStore {
         Ok(all)
     }
 
-    fn delete_environment(&self, app: &str, env: &str) -> Result<()> {
+    fn delete_environment(&self, environment: &Environment) -> Result<()> {
+        let (app, env) = (environment.app.as_str(), environment.name.as_str());
         let _app_lock = self.lock(app, None)?;
         let _env_lock = self.lock(app, Some(env))?;
         let dir = self.env_dir(app, env)?;
-        if !dir.join("environment.json").exists() {
+        let Some(stored) = self.environment(app, env)? else {
             return Err(no_environment(app, env));
-        }
+        };
+        check_same_environment(Some(&stored), environment)?;
         let trash = self.app_dir(app)?.join(format!(
             "{}{env}-{}",
             leftovers::DELETED,
@@ -231,7 +233,7 @@ impl Store for DirStore {
     fn append(&self, draft: Draft) -> Result<Deployment> {
         let (app, env) = (draft.app().to_owned(), draft.env().to_owned());
         let _lock = self.lock(&app, Some(&env))?;
-        check_same_environment(self.environment(&app, &env)?.as_ref(), &draft)?;
+        check_same_environment(self.environment(&app, &env)?.as_ref(), draft.environment())?;
         let mut index = self.read_index(&app, &env)?;
         let record = draft.seal(index.records.last().cloned());
         write_json(&self.record_path(&record.id)?, &record)?;

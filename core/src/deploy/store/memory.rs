@@ -105,18 +105,22 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    fn delete_environment(&self, app: &str, env: &str) -> Result<()> {
-        match self.state().environments.remove(&key(app, env)) {
-            Some(_) => Ok(()),
-            None => Err(no_environment(app, env)),
-        }
+    fn delete_environment(&self, environment: &Environment) -> Result<()> {
+        let mut state = self.state();
+        let key = key(&environment.app, &environment.name);
+        let Some((stored, _)) = state.environments.get(&key) else {
+            return Err(no_environment(&environment.app, &environment.name));
+        };
+        check_same_environment(Some(stored), environment)?;
+        state.environments.remove(&key);
+        Ok(())
     }
 
     fn append(&self, draft: Draft) -> Result<Deployment> {
         let mut state = self.state();
         let key = key(draft.app(), draft.env());
         let stored = state.environments.get(&key);
-        check_same_environment(stored.map(|(e, _)| e), &draft)?;
+        check_same_environment(stored.map(|(e, _)| e), draft.environment())?;
         let Some((_, ids)) = stored else {
             return Err(no_environment(draft.app(), draft.env()));
         };

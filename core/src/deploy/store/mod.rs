@@ -135,11 +135,14 @@ pub trait Store: Send + Sync {
     /// I/O errors; a corrupt environment file.
     fn environments(&self, app: &str) -> Result<Vec<Environment>>;
 
-    /// Deletes an environment and its history. Its records stay readable by id.
+    /// Deletes `environment` and its history, if the store still holds this very environment
+    /// (compared under the environment's lock: same creation, same type). Its records stay
+    /// readable by id.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Store`] when it does not exist; I/O errors.
-    fn delete_environment(&self, app: &str, env: &str) -> Result<()>;
+    /// [`crate::ErrorKind::Store`] when it does not exist, or was deleted and created again
+    /// since `environment` was read; I/O errors.
+    fn delete_environment(&self, environment: &Environment) -> Result<()>;
 
     /// The environments of every application, by application and name.
     ///
@@ -209,21 +212,24 @@ pub trait Store: Send + Sync {
     }
 }
 
-/// Checks, under the environment's lock, that `stored` is the environment `draft` was made
-/// and authorized for: what every store's [`Store::append`] calls.
-pub(crate) fn check_same_environment(stored: Option<&Environment>, draft: &Draft) -> Result<()> {
-    let expected = draft.environment();
+/// Checks, under the environment's lock, that `stored` is `expected`, the environment a
+/// write was admitted for: what every store's [`Store::append`] and
+/// [`Store::delete_environment`] call.
+pub(crate) fn check_same_environment(
+    stored: Option<&Environment>,
+    expected: &Environment,
+) -> Result<()> {
     let (app, env) = (expected.app.as_str(), expected.name.as_str());
     let Some(stored) = stored else {
         return Err(super::record::store_error(format!(
-            "environment `{env}` of app `{app}` was deleted while this change was being planned: nothing was recorded"
+            "environment `{env}` of app `{app}` was deleted while this change was being made: nothing was changed"
         )));
     };
     if stored == expected {
         return Ok(());
     }
     Err(super::record::store_error(format!(
-        "environment `{env}` of app `{app}` was deleted and created again (now of type `{}`, created at {}) while this change was being planned for type `{}`: nothing was recorded; plan the change again",
+        "environment `{env}` of app `{app}` was deleted and created again (now of type `{}`, created at {}) while this change was being made for type `{}`: nothing was changed; make the change again",
         stored.env_type, stored.created_at, expected.env_type
     )))
 }
