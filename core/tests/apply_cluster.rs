@@ -546,19 +546,43 @@ async fn a_set_managed_by_another_tool_is_left_alone() {
     assert_eq!(fake.lines(), [format!("GET {PARENT}")]);
 }
 
-/// Records through a deployer over a memory store in which `shop/dev` exists.
-fn recording_store() -> goldpath::deploy::MemoryStore {
-    use goldpath::deploy::{Environment, MemoryStore, Store};
+/// The engine of the recording tests: the built-ins and an environment type `development`
+/// whose namespace is `shop` (a write is only admitted under a platform that defines the
+/// environment's type, in the environment's namespace).
+fn recording_engine() -> Engine {
+    let text = "apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: development}\nspec: {namespace: shop, createNamespace: false}\n";
+    let docs = Loader::default().str(text, None).unwrap();
+    Engine::new(Platform::from_documents(
+        docs.platform.into_iter().map(|l| l.document),
+    ))
+}
+
+/// The plan of `score` by the recording engine, in namespace `shop`, Namespace object included.
+fn recording_plan(engine: &Engine, score: &str) -> Plan {
+    let workload = Loader::default().score_str(score, None).unwrap();
+    let options = PlanOptions {
+        namespace: Some("shop".into()),
+        create_namespace: true,
+        image: None,
+    };
+    engine
+        .plan(
+            &[WorkloadInput::new(workload)],
+            &Context::new("shop", "dev", "development"),
+            &options,
+        )
+        .unwrap()
+}
+
+/// A memory store in which `shop/dev` exists, created through a deployer of `engine`.
+fn recording_store(engine: &Engine) -> goldpath::deploy::MemoryStore {
+    use goldpath::deploy::{Actor, Deployer, MemoryStore, NewEnvironment};
     let store = MemoryStore::new();
-    store
-        .create_environment(&Environment {
-            app: "shop".into(),
-            name: "dev".into(),
-            env_type: "development".into(),
-            ephemeral: false,
-            cloned_from: None,
-            created_at: "2026-11-23T09:00:00Z".into(),
-        })
+    Deployer::new(engine, &store)
+        .create_environment(
+            &NewEnvironment::new("shop", "dev", "development"),
+            &Actor::at("2026-11-23T09:00:00Z"),
+        )
         .unwrap();
     store
 }
@@ -568,8 +592,8 @@ async fn a_failed_apply_is_recorded_failed_and_a_rerun_converges() {
     use goldpath::apply::apply_and_record;
     use goldpath::deploy::{Actor, Deployer, Store};
     let fake = FakeApi::new();
-    let store = recording_store();
-    let engine = Engine::new(Platform::default());
+    let engine = recording_engine();
+    let store = recording_store(&engine);
     let options = PlanOptions {
         namespace: Some("shop".into()),
         create_namespace: true,
@@ -582,7 +606,7 @@ async fn a_failed_apply_is_recorded_failed_and_a_rerun_converges() {
     let good = apply_and_record(
         &client,
         &deployer,
-        &plan(WEB_ONLY),
+        &recording_plan(&engine, WEB_ONLY),
         &Actor::at("2026-11-23T10:00:00Z"),
         &apply_options,
     )
@@ -591,7 +615,7 @@ async fn a_failed_apply_is_recorded_failed_and_a_rerun_converges() {
     assert!(good.succeeded());
     let good = good.record.unwrap();
 
-    let failing = plan(WEB_WITH_DB);
+    let failing = recording_plan(&engine, WEB_WITH_DB);
     fake.fail_on(&name_of(&failing, "StatefulSet"), 422);
     let failed = apply_and_record(
         &client,
@@ -637,8 +661,8 @@ async fn a_dry_run_records_nothing() {
     use goldpath::apply::apply_and_record;
     use goldpath::deploy::{Actor, Deployer, Store};
     let fake = FakeApi::new();
-    let store = recording_store();
-    let engine = Engine::new(Platform::default());
+    let engine = recording_engine();
+    let store = recording_store(&engine);
     let deployer = Deployer::new(&engine, &store);
     let dry = ApplyOptions {
         dry_run: true,
@@ -647,7 +671,7 @@ async fn a_dry_run_records_nothing() {
     let outcome = apply_and_record(
         &fake.client(),
         &deployer,
-        &plan(WEB_ONLY),
+        &recording_plan(&engine, WEB_ONLY),
         &Actor::at("2026-11-23T10:00:00Z"),
         &dry,
     )

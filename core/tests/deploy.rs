@@ -473,7 +473,7 @@ fn with_role_bindings_every_write_needs_a_principal_with_the_right() {
         .deploy("shop", "qa-42", &fixtures::shop(), &Actor::at(T1))
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Permission);
-    assert!(err.message().contains("--as USER"), "{err}");
+    assert!(err.message().contains("give a principal"), "{err}");
     assert!(
         store.environment("shop", "qa-42").unwrap().is_none(),
         "a refused deploy does not create the declared environment"

@@ -98,7 +98,7 @@ def deployments(platform: goldpath.Platform, store: goldpath.Store) -> None:
     print(env, env.app, env.name, env.env_type, env.ephemeral, env.cloned_from, env.created_at, env.to_dict(), clone)
     print([e.name for e in store.environments("shop")], store.environment("shop", "nowhere"))
     platform.delete_environment(store, app="shop", env="pr-7", principal="ada")
-    store.mark_failed("shop", "production", promoted.id)
+    platform.mark_failed(store, id=promoted.id, principal=ada)
     history: goldpath.History = store.history("shop", "qa-42")
     entries: List[goldpath.HistoryEntry] = history.entries
     print(len(history), history.ids == [e.id for e in history], history.head, history.current, len(store.record_ids()))

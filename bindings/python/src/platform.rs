@@ -315,6 +315,32 @@ impl Platform {
         Ok((Environment::new(environment), record.map(Deployment::new)))
     }
 
+    /// Marks record `id` (a full id; `store.resolve_id` expands a prefix) as failed to apply:
+    /// it stays in its environment's history but is no longer current. Needs the right to
+    /// deploy to that environment.
+    #[pyo3(signature = (store, *, id, principal = None))]
+    fn mark_failed(
+        &self,
+        py: Python<'_>,
+        store: PyRef<'_, Store>,
+        id: String,
+        principal: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        // Marking records nothing new, so no time is asked for.
+        let actor = goldpath::deploy::Actor {
+            at: String::new(),
+            principal: crate::access::principal_of(principal)?,
+        };
+        let records = store.core();
+        run(
+            py,
+            self.engine(),
+            store.core(),
+            PlanOptions::default(),
+            |deployer| deployer.mark_failed(&records.record(&id)?, &actor),
+        )
+    }
+
     /// Deletes environment `env` of `app` and its history (its records stay readable by id).
     #[pyo3(signature = (store, *, app, env, principal = None))]
     fn delete_environment(

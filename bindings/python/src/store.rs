@@ -71,13 +71,6 @@ impl Store {
         let found = py.detach(|| guard(|| self.inner.record_ids()));
         to_py(py, found)
     }
-
-    /// Marks record `id` of the environment's history as failed to apply: it stays in the
-    /// history but is no longer current.
-    fn mark_failed(&self, py: Python<'_>, app: &str, env: &str, id: &str) -> PyResult<()> {
-        let done = py.detach(|| guard(|| self.inner.mark_failed(app, env, id)));
-        to_py(py, done)
-    }
 }
 
 /// A store in memory, for tests and short-lived automation.
@@ -126,7 +119,7 @@ impl DirStore {
 }
 
 /// An environment of an application: `app`, `name`, `env_type`, `ephemeral`,
-/// `cloned_from` and `created_at`.
+/// `cloned_from`, `created_at`, `namespace` and `uid`.
 #[pyclass(module = "goldpath", frozen)]
 pub struct Environment {
     inner: deploy::Environment,
@@ -175,6 +168,19 @@ impl Environment {
     #[getter]
     fn created_at(&self) -> String {
         self.inner.created_at.clone()
+    }
+
+    /// The Kubernetes namespace fixed when it was created; None for environments of older
+    /// stores (their namespace is then their type's pattern).
+    #[getter]
+    fn namespace(&self) -> Option<String> {
+        self.inner.namespace.clone()
+    }
+
+    /// The id of this creation: an environment deleted and created again has another one.
+    #[getter]
+    fn uid(&self) -> Option<String> {
+        self.inner.uid.clone()
     }
 
     /// The environment as a dict.

@@ -187,7 +187,9 @@ def test_a_failed_record_is_not_current(platform: goldpath.Platform) -> None:
     store = goldpath.MemoryStore()
     first = platform.deploy(store, SHOP, app="shop", env="qa-42", at=AT, principal=ADA)
     second = platform.deploy(store, SHOP, app="shop", env="qa-42", at=LATER, principal=ADA)
-    store.mark_failed("shop", "qa-42", second.id)
+    with pytest.raises(goldpath.PermissionDenied):
+        platform.mark_failed(store, id=second.id, principal="sam")
+    platform.mark_failed(store, id=second.id, principal=ADA)
     history = store.history("shop", "qa-42")
     assert [e.failed for e in history] == [False, True]
     assert history.head is not None and history.head.id == second.id

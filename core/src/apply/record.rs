@@ -52,7 +52,7 @@ pub async fn apply_and_record(
     let record = deployer.record_plan(plan, actor)?;
     let report = apply(client, plan, options).await;
     if !report.succeeded() {
-        deployer.mark_failed(&record)?;
+        deployer.mark_failed(&record, actor)?;
     }
     Ok(RecordedApply {
         record: Some(record),

@@ -13,6 +13,7 @@
 
 mod diff;
 mod digest;
+mod guard;
 mod ops;
 mod record;
 mod store;

@@ -4,14 +4,14 @@
 use serde::Serialize;
 
 use super::diff::{ObjectDiff, diff_objects};
+use super::guard::{Admitted, Guard, Write};
 use super::record::{
     Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest, RecordedOptions,
     check_timestamp,
 };
-use super::store::{Environment, History, Store, environment_exists, no_environment};
+use super::store::{Environment, History, Store};
 use crate::plan::{Engine, Plan, PlanOptions};
-use crate::platform::Context;
-use crate::rbac::{self, Action, Principal, Target};
+use crate::rbac::{Action, Principal};
 use crate::resolve::WorkloadInput;
 use crate::{Error, ErrorKind, Location, Result};
 
@@ -88,8 +88,8 @@ impl NewEnvironment {
         self
     }
 
-    /// The environment this creates at `at`.
-    fn environment_at(&self, at: &str) -> Environment {
+    /// The environment this creates at `at`, before its namespace and creation id are set.
+    pub(super) fn environment_at(&self, at: &str) -> Environment {
         Environment {
             app: self.app.clone(),
             name: self.name.clone(),
@@ -97,6 +97,8 @@ impl NewEnvironment {
             ephemeral: self.ephemeral,
             cloned_from: self.clone_from.clone(),
             created_at: at.to_owned(),
+            namespace: None,
+            uid: None,
         }
     }
 }
@@ -170,23 +172,25 @@ impl<'a> Deployer<'a> {
     }
 
     /// The same, with `options` for the plans of [`Deployer::deploy`] (rollbacks reuse the
-    /// options recorded in the target; promotions keep the source's image only).
+    /// options recorded in the target; promotions keep the source's image only). A namespace
+    /// option must be the environment's own namespace (docs/environments.md).
     #[must_use]
     pub fn with_options(mut self, options: PlanOptions) -> Self {
         self.options = options;
         self
     }
 
-    /// Plans `workloads` in the environment and records the deployment, as
-    /// [`Deployer::record_plan`] does.
+    /// Plans `workloads` in the environment and records the deployment.
     ///
     /// The environment must exist in the store, or be declared by an `Environment` document
     /// of the platform (it is then created with the declared type; the deploy brings the
-    /// workloads, so the declaration's `from` is not cloned).
+    /// workloads, so the declaration's `from` is not cloned). The write is admitted as
+    /// docs/environments.md says (type defined, declared type, namespace, access).
     ///
     /// # Errors
-    /// The environment does not exist; access is denied; the plan fails or a policy refuses
-    /// it; the store cannot write.
+    /// The environment does not exist; it is refused or access is denied; the plan fails or a
+    /// policy refuses it; the environment was deleted or re-created meanwhile; the store
+    /// cannot write.
     pub fn deploy(
         &self,
         app: &str,
@@ -194,9 +198,10 @@ impl<'a> Deployer<'a> {
         workloads: &[WorkloadInput],
         actor: &Actor,
     ) -> Result<Deployment> {
-        let environment = self.ensure_environment(app, env, Action::Deploy, actor)?;
+        let write = Write::planning(Action::Deploy, actor, &self.options);
+        let admitted = self.guard().ensure(app, env, write, &|_| Ok(()))?;
         self.record(
-            &environment,
+            &admitted,
             workloads,
             &self.options,
             Operation::Deploy,
@@ -207,39 +212,33 @@ impl<'a> Deployer<'a> {
     /// Records an already-made plan as a deployment of its context's environment: what a
     /// cluster apply records, so that the record holds the manifests that were applied.
     ///
-    /// The checks are those of [`Deployer::deploy`]: the environment is ensured (created
-    /// when the platform declares it), the actor's access is authorized, and a plan with
-    /// error violations is refused. The plan must come from this deployer's engine with its
-    /// options ([`Deployer::with_options`]): the record keeps those options and the engine's
-    /// platform digest.
+    /// The checks are those of [`Deployer::deploy`], and the plan must belong to the
+    /// environment: made with this deployer's platform, for the environment's type, in its
+    /// namespace. The record keeps this deployer's options ([`Deployer::with_options`]).
     ///
     /// # Errors
-    /// As [`Deployer::deploy`]; also a plan made for another environment type than the
-    /// environment's.
+    /// As [`Deployer::deploy`]; also a plan made with another platform, for another
+    /// environment type or in another namespace than the environment's.
     pub fn record_plan(&self, plan: &Plan, actor: &Actor) -> Result<Deployment> {
         let context = plan.context();
-        let environment =
-            self.ensure_environment(&context.app, &context.env, Action::Deploy, actor)?;
-        if context.env_type != environment.env_type {
-            return Err(invalid(format!(
-                "the plan is for environment type `{}`, but environment `{}` of app `{}` is of type `{}`: plan with --env-type {}",
-                context.env_type,
-                environment.name,
-                environment.app,
-                environment.env_type,
-                environment.env_type
-            )));
-        }
-        self.append(plan, &self.options, Operation::Deploy, actor)
+        let write = Write::planning(Action::Deploy, actor, &self.options);
+        let guard = self.guard();
+        let check = |admitted: &Admitted| guard.check_plan(plan, admitted);
+        let admitted = guard.ensure(&context.app, &context.env, write, &check)?;
+        self.append(plan, &admitted, &self.options, Operation::Deploy, actor)
     }
 
     /// Marks `record` as failed to apply ([`Store::mark_failed`]): it stays in its
-    /// environment's history but is no longer [current](History::current).
+    /// environment's history but is no longer [current](History::current). Changing what an
+    /// environment runs needs the right to deploy to it: the write is admitted as a deploy.
     ///
     /// # Errors
-    /// The record is not in its environment's history; the store cannot write.
-    pub fn mark_failed(&self, record: &Deployment) -> Result<()> {
+    /// The write is refused or access is denied; the record is not in its environment's
+    /// history; the store cannot write.
+    pub fn mark_failed(&self, record: &Deployment, actor: &Actor) -> Result<()> {
         let inputs = &record.inputs;
+        let write = Write::plain(Action::Deploy, actor);
+        self.guard().existing(&inputs.app, &inputs.env, write)?;
         self.store.mark_failed(&inputs.app, &inputs.env, &record.id)
     }
 
@@ -254,10 +253,9 @@ impl<'a> Deployer<'a> {
     /// Deploys the inputs of record `to` again, under today's platform, as a new record.
     ///
     /// # Errors
-    /// `to` is not a record of this environment; access is denied; the plan fails.
+    /// `to` is not a record of this environment; the write is refused (its recorded namespace
+    /// option is not the environment's, ...) or access is denied; the plan fails.
     pub fn rollback(&self, app: &str, env: &str, to: &str, actor: &Actor) -> Result<Rollback> {
-        let environment = self.existing_environment(app, env)?;
-        self.authorize(actor, Action::Rollback, &environment)?;
         let target = self.store.record(to)?;
         if target.inputs.app != app || target.inputs.env != env {
             return Err(invalid(format!(
@@ -266,9 +264,11 @@ impl<'a> Deployer<'a> {
             )));
         }
         let options = PlanOptions::from(&target.inputs.options);
+        let write = Write::planning(Action::Rollback, actor, &options);
+        let admitted = self.guard().existing(app, env, write)?;
         let operation = Operation::Rollback { to: to.to_owned() };
         let record = self.record(
-            &environment,
+            &admitted,
             &target.workload_inputs(),
             &options,
             operation,
@@ -281,21 +281,20 @@ impl<'a> Deployer<'a> {
         })
     }
 
-    /// Deploys the workloads of `from`'s latest record to `to`, planned in `to`'s context:
+    /// Deploys the workloads of `from`'s current record to `to`, planned in `to`'s context:
     /// its type, its resources, its policies. Resources are never copied.
     ///
     /// # Errors
-    /// `from` has no readable record; `to` does not exist; access is denied (promotion needs
-    /// the right on the target); the plan fails.
+    /// `from` has no current record, or it is unreadable (the error names the file); `to`
+    /// does not exist; the write is refused or access is denied (promotion needs the right to
+    /// view `from` and to promote into `to`); the plan fails.
     pub fn promote(&self, app: &str, from: &str, to: &str, actor: &Actor) -> Result<Deployment> {
-        let source_env = self.existing_environment(app, from)?;
-        self.authorize(actor, Action::View, &source_env)?;
-        let target = self.ensure_environment(app, to, Action::Promote, actor)?;
+        let guard = self.guard();
+        guard.readable(app, from, actor)?;
         let source = self.latest(app, from)?;
-        let options = PlanOptions {
-            image: source.inputs.options.image.clone(),
-            ..self.options.clone()
-        };
+        let options = self.options_from(&source);
+        let write = Write::planning(Action::Promote, actor, &options);
+        let target = guard.ensure(app, to, write, &|_| Ok(()))?;
         let operation = Operation::Promote {
             from: from.to_owned(),
             record: source.id.clone(),
@@ -309,19 +308,50 @@ impl<'a> Deployer<'a> {
         )
     }
 
-    /// Creates an environment. With [`NewEnvironment::clone_from`], the workloads of that
-    /// environment's latest record are deployed into it as its first record (its resources
-    /// are its own).
+    /// Creates an environment, its namespace fixed to its type's pattern. With
+    /// [`NewEnvironment::clone_from`], the workloads of that environment's current record
+    /// are deployed into it as its first record (its resources are its own).
     ///
     /// # Errors
-    /// The environment exists already; the type is unknown; access is denied; the clone's
-    /// plan fails.
+    /// The environment exists already; the type is unknown, or not the type the platform
+    /// declares for it; its namespace belongs to another environment; access is denied; the
+    /// clone's source has no readable current record; the clone's plan fails.
     pub fn create_environment(
         &self,
         new: &NewEnvironment,
         actor: &Actor,
     ) -> Result<(Environment, Option<Deployment>)> {
-        self.create(new, actor)
+        check_timestamp(&actor.at)?;
+        let guard = self.guard();
+        let source = match &new.clone_from {
+            Some(from) => {
+                guard.readable(&new.app, from, actor)?;
+                Some(self.latest(&new.app, from)?)
+            }
+            None => None,
+        };
+        let options = source.as_ref().map(|s| self.options_from(s));
+        let write = Write {
+            action: Action::CreateEnvironment,
+            actor,
+            options: options.as_ref(),
+        };
+        let admitted = guard.create(new, write, &|_| Ok(()))?;
+        let (Some(source), Some(options)) = (source, options) else {
+            return Ok((admitted.environment, None));
+        };
+        let operation = Operation::Clone {
+            from: new.clone_from.clone().unwrap_or_default(),
+            record: source.id.clone(),
+        };
+        let record = self.record(
+            &admitted,
+            &source.workload_inputs(),
+            &options,
+            operation,
+            actor,
+        )?;
+        Ok((admitted.environment, Some(record)))
     }
 
     /// The environments of `app`.
@@ -335,76 +365,48 @@ impl<'a> Deployer<'a> {
     /// Deletes an environment and its history (its records stay readable by id).
     ///
     /// # Errors
-    /// It does not exist; access is denied.
+    /// It does not exist; access is denied; its type is not defined by the platform (only a
+    /// platform-admin may then delete it).
     pub fn delete_environment(&self, app: &str, env: &str, actor: &Actor) -> Result<()> {
-        let environment = self.existing_environment(app, env)?;
-        self.authorize(actor, Action::DeleteEnvironment, &environment)?;
-        self.store.delete_environment(app, env)
+        let write = Write::plain(Action::DeleteEnvironment, actor);
+        let admitted = self.guard().existing(app, env, write)?;
+        self.store.delete_environment(&admitted.environment)
     }
 
-    fn create(
-        &self,
-        new: &NewEnvironment,
-        actor: &Actor,
-    ) -> Result<(Environment, Option<Deployment>)> {
-        let (app, env, env_type) = (new.app.as_str(), new.name.as_str(), new.env_type.as_str());
-        let clone_from = new.clone_from.as_deref();
-        check_timestamp(&actor.at)?;
-        if self.engine.platform().environment_type(env_type).is_none() {
-            return Err(invalid(format!(
-                "environment type `{env_type}` is not defined by the platform: add an EnvironmentType document or pick one of {}",
-                self.type_names()
-            )));
-        }
-        let environment = new.environment_at(&actor.at);
-        self.authorize(actor, Action::CreateEnvironment, &environment)?;
-        let source = clone_from.map(|from| self.latest(app, from)).transpose()?;
-        if source.is_some() {
-            // A clone deploys the source's workloads into the new environment.
-            self.authorize(actor, Action::Deploy, &environment)?;
-        }
-        if self.store.environment(app, env)?.is_some() {
-            return Err(environment_exists(app, env));
-        }
-        self.store.create_environment(&environment)?;
-        let Some(source) = source else {
-            return Ok((environment, None));
-        };
-        let operation = Operation::Clone {
-            from: clone_from.unwrap_or_default().to_owned(),
-            record: source.id.clone(),
-        };
-        let options = PlanOptions {
+    fn guard(&self) -> Guard<'_> {
+        Guard::new(self.engine.platform(), self.store)
+    }
+
+    /// This deployer's options with the image of `source`: what promotions and clones plan
+    /// with.
+    fn options_from(&self, source: &Deployment) -> PlanOptions {
+        PlanOptions {
             image: source.inputs.options.image.clone(),
             ..self.options.clone()
-        };
-        let record = self.record(
-            &environment,
-            &source.workload_inputs(),
-            &options,
-            operation,
-            actor,
-        )?;
-        Ok((environment, Some(record)))
+        }
     }
 
+    /// Plans `workloads` in the admitted environment and appends the record.
     fn record(
         &self,
-        environment: &Environment,
+        admitted: &Admitted,
         workloads: &[WorkloadInput],
         options: &PlanOptions,
         operation: Operation,
         actor: &Actor,
     ) -> Result<Deployment> {
-        let context = Context::new(&environment.app, &environment.name, &environment.env_type);
-        let plan = self.engine.plan(workloads, &context, options)?;
-        self.append(&plan, options, operation, actor)
+        let plan = self
+            .engine
+            .plan(workloads, &admitted.context(), &admitted.options(options))?;
+        self.append(&plan, admitted, options, operation, actor)
     }
 
-    /// Appends `plan` to its environment's history, refusing it when a policy blocks it.
+    /// Appends `plan` to the admitted environment's history, refusing it when a policy blocks
+    /// it; the store refuses it when the environment is no longer the admitted one.
     fn append(
         &self,
         plan: &Plan,
+        admitted: &Admitted,
         options: &PlanOptions,
         operation: Operation,
         actor: &Actor,
@@ -415,100 +417,22 @@ impl<'a> Deployer<'a> {
             principal: actor.principal.as_ref().map(|p| p.user.clone()),
             options: RecordedOptions::from(options),
             platform: PlatformDigest::of(self.engine.platform()),
+            environment: admitted.environment.clone(),
         };
         self.store
             .append(Draft::new(plan, operation, &actor.at, meta)?)
     }
 
+    /// The current record of an environment: never an older one in place of an unreadable
+    /// one.
     fn latest(&self, app: &str, env: &str) -> Result<Deployment> {
         let history = self.store.history(app, env)?;
-        if let Some(record) = history.current() {
-            return Ok(record.clone());
-        }
-        Err(match history.first_error() {
-            Some(error) => error.clone(),
-            None => invalid(format!(
+        match history.current_record()? {
+            Some(record) => Ok(record.clone()),
+            None => Err(invalid(format!(
                 "environment `{env}` of app `{app}` has no deployment yet: deploy to it first"
-            )),
-        })
-    }
-
-    fn existing_environment(&self, app: &str, env: &str) -> Result<Environment> {
-        self.store
-            .environment(app, env)?
-            .ok_or_else(|| no_environment(app, env))
-    }
-
-    /// The environment, created first when the platform declares it.
-    /// The environment, after checking `actor` may perform `action` on it; an environment the
-    /// platform declares is created first, and only when the action is allowed, so a refused
-    /// deploy leaves nothing behind.
-    fn ensure_environment(
-        &self,
-        app: &str,
-        env: &str,
-        action: Action,
-        actor: &Actor,
-    ) -> Result<Environment> {
-        check_timestamp(&actor.at)?;
-        if let Some(environment) = self.store.environment(app, env)? {
-            self.authorize(actor, action, &environment)?;
-            return Ok(environment);
+            ))),
         }
-        let declared = self
-            .engine
-            .platform()
-            .environments()
-            .iter()
-            .find(|(name, spec)| name == env && spec.app == app);
-        let Some((_, spec)) = declared else {
-            return Err(no_environment(app, env));
-        };
-        // The deploy brings its own workloads, so the declared `from` is not cloned here.
-        let mut new = NewEnvironment::new(app, env, &spec.env_type);
-        new.ephemeral = spec.ephemeral;
-        self.authorize(actor, action, &new.environment_at(&actor.at))?;
-        match self.create(&new, actor) {
-            Ok((environment, _)) => Ok(environment),
-            // Another deploy created it meanwhile.
-            Err(e) => self.store.environment(app, env)?.ok_or(e),
-        }
-    }
-
-    fn type_names(&self) -> String {
-        let names: Vec<String> = self
-            .engine
-            .platform()
-            .environment_types()
-            .keys()
-            .map(|n| format!("`{n}`"))
-            .collect();
-        names.join(", ")
-    }
-
-    /// Checks `actor` may perform `action` on `environment` (always allowed while the platform
-    /// has no role bindings; with bindings, an actor without a principal is refused).
-    fn authorize(&self, actor: &Actor, action: Action, environment: &Environment) -> Result<()> {
-        let platform = self.engine.platform();
-        if !rbac::bindings_configured(platform) {
-            return Ok(());
-        }
-        let Some(principal) = &actor.principal else {
-            return Err(Error::new(
-                ErrorKind::Permission,
-                Location::default(),
-                format!(
-                    "the platform has role bindings, so `{}` needs to know who acts: pass a principal (CLI: --as USER [--group G]...)",
-                    action.as_str()
-                ),
-            ));
-        };
-        let target = Target {
-            app: Some(environment.app.clone()),
-            env: Some(environment.name.clone()),
-            env_type: Some(environment.env_type.clone()),
-        };
-        rbac::authorize(platform, principal, action, &target).into_result()
     }
 }
 

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::digest::{sha256_hex, value_digest};
+use super::store::Environment;
 use crate::plan::{Plan, PlanOptions};
 use crate::platform::{Context, Platform};
 use crate::resolve::WorkloadInput;
@@ -273,6 +274,7 @@ pub enum ChangeKind {
 /// under the environment's lock.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Draft {
+    environment: Environment,
     inputs: RecordInputs,
     manifests: Vec<Value>,
     order: Vec<String>,
@@ -282,12 +284,25 @@ pub struct Draft {
 
 impl Draft {
     /// The draft of a record of `plan`, made by `operation` at `at` (RFC 3339).
+    /// `plan` must be made for `meta.environment` (same application, name and type).
     ///
     /// # Errors
-    /// `at` is not an RFC 3339 timestamp, or a workload's file `source` cannot be read.
+    /// `at` is not an RFC 3339 timestamp, the plan is for another environment, or a
+    /// workload's file `source` cannot be read.
     pub fn new(plan: &Plan, operation: Operation, at: &str, meta: DraftMeta) -> Result<Self> {
         check_timestamp(at)?;
         let Context { app, env, env_type } = plan.context().clone();
+        let target = &meta.environment;
+        if (&target.app, &target.name, &target.env_type) != (&app, &env, &env_type) {
+            return Err(Error::new(
+                ErrorKind::Invalid,
+                Location::default(),
+                format!(
+                    "the plan is for environment `{env}` (type `{env_type}`) of app `{app}`, not for environment `{}` (type `{}`) of app `{}`: plan it for that environment",
+                    target.name, target.env_type, target.app
+                ),
+            ));
+        }
         let workloads = plan
             .workloads()
             .iter()
@@ -306,6 +321,7 @@ impl Draft {
             platform: meta.platform,
         };
         Ok(Self {
+            environment: meta.environment,
             inputs,
             manifests: plan.manifests().iter().map(redact_secrets).collect(),
             order: plan
@@ -337,6 +353,14 @@ impl Draft {
         &self.inputs.env
     }
 
+    /// The environment the draft was made and authorized for, as the store held it then:
+    /// [`Store::append`](super::Store::append) refuses the draft unless the store still holds
+    /// this very environment.
+    #[must_use]
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
     /// The record, following `parent`.
     #[must_use]
     pub fn seal(self, parent: Option<String>) -> Deployment {
@@ -363,6 +387,9 @@ pub struct DraftMeta {
     pub options: RecordedOptions,
     /// The platform used.
     pub platform: PlatformDigest,
+    /// The environment the record is for, as read from the store when the write was
+    /// authorized.
+    pub environment: Environment,
 }
 
 impl RecordInputs {

@@ -164,7 +164,7 @@ impl Output<'_, '_> {
 }
 
 /// `--namespace`, else the environment type's pattern with the context filled in.
-fn namespace(
+pub(crate) fn namespace(
     context: &Context,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,

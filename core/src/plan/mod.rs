@@ -19,6 +19,8 @@
 mod assemble;
 mod export;
 
+pub(crate) use assemble::namespace;
+
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -307,6 +309,11 @@ impl Plan {
     #[must_use]
     pub fn context(&self) -> &Context {
         &self.context
+    }
+
+    /// The platform the plan was made with.
+    pub(crate) fn platform(&self) -> &Platform {
+        &self.platform
     }
 
     /// The namespace of the objects, if any.

@@ -289,6 +289,8 @@ class Platform:
     def delete_environment(
         self, store: Store, *, app: str, env: str, principal: Optional[_PrincipalLike] = None
     ) -> None: ...
+    def mark_failed(self, store: Store, *, id: str, principal: Optional[_PrincipalLike] = None) -> None:
+        """Marks record `id` as failed to apply (needs the right to deploy to its environment)."""
     @property
     def environment_types(self) -> List[str]: ...
     @property
@@ -362,7 +364,6 @@ class Store:
     def record(self, id: str) -> Deployment: ...
     def resolve_id(self, prefix: str) -> str: ...
     def record_ids(self) -> List[str]: ...
-    def mark_failed(self, app: str, env: str, id: str) -> None: ...
 
 @final
 class MemoryStore(Store):
@@ -394,6 +395,12 @@ class Environment:
     def cloned_from(self) -> Optional[str]: ...
     @property
     def created_at(self) -> str: ...
+    @property
+    def namespace(self) -> Optional[str]:
+        """The namespace fixed at creation (None for environments of older stores: then the type's pattern)."""
+    @property
+    def uid(self) -> Optional[str]:
+        """The id of this creation (None for environments of older stores)."""
     def to_dict(self) -> Dict[str, Any]: ...
 
 @final

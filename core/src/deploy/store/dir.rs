@@ -6,12 +6,16 @@
 //! ROOT/apps/APP/ENV/index.json          the ids of its history, oldest first
 //! ROOT/apps/APP/ENV.lock                held while a record is appended or the env deleted
 //! ROOT/apps/APP/.lock                   held while an environment is created or deleted
+//! ROOT/environments.lock                held while an environment is created (every app)
 //! ```
 //!
-//! Every file is written to a temporary file in the same folder, flushed and renamed over the
-//! old one, so a reader sees the old or the new content, never a part. Locks are advisory
+//! Every file is written to a temporary file of a unique name in the same folder
+//! (`NAME.tmp.PID.N`, locked by its writer while it exists), flushed and renamed over the old
+//! one, so a reader sees the old or the new content, never a part. Locks are advisory
 //! operating-system file locks (`flock`), which the system releases when a process dies, so
-//! a crash never leaves a stale lock behind.
+//! a crash never leaves a stale lock behind. What a writer killed mid-write leaves (a temporary
+//! file nobody holds the lock of, the `.deleted-*` folder of an interrupted delete) is
+//! removed the next time the store is opened.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
@@ -21,13 +25,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Environment, History, HistoryEntry, Store, environment_exists, no_environment, no_record,
-    not_in_history,
+    Environment, History, HistoryEntry, Store, check_same_environment, environment_exists,
+    no_environment, no_record, not_in_history,
 };
 use crate::deploy::digest::is_record_id;
 use crate::deploy::record::{Deployment, Draft, store_error};
 use crate::validate::names::dns1123_label;
 use crate::{Error, ErrorKind, Location, Result};
+
+mod leftovers;
 
 const INDEX_FORMAT: &str = "goldpath.dev/environment-index/v1";
 
@@ -38,10 +44,12 @@ const INDEX_FORMAT: &str = "goldpath.dev/environment-index/v1";
 ///
 /// let folder = tempfile::tempdir().unwrap();
 /// let store = DirStore::open(folder.path()).unwrap();
-/// store.create_environment(&Environment {
+/// let qa = Environment {
 ///     app: "shop".into(), name: "qa".into(), env_type: "qa-light".into(),
-///     ephemeral: false, cloned_from: None, created_at: "2026-11-23T10:00:00Z".into(),
-/// }).unwrap();
+///     created_at: "2026-11-23T10:00:00Z".into(), namespace: Some("shop-qa".into()),
+///     ..Environment::default()
+/// };
+/// store.create_environment(&qa, &|_| Ok(())).unwrap();
 /// assert_eq!(store.environments("shop").unwrap()[0].env_type, "qa-light");
 /// ```
 #[derive(Debug, Clone)]
@@ -69,17 +77,21 @@ impl Default for Index {
 }
 
 impl DirStore {
-    /// The store in `root`, created if missing.
+    /// The store in `root`, created if missing. What writers that died mid-write left
+    /// behind is removed (temporary files no live writer holds, folders of interrupted
+    /// deletes); the files of writers still at work are left alone.
     ///
     /// # Errors
-    /// The folder cannot be created.
+    /// The folder cannot be created, or a leftover cannot be removed.
     pub fn open(root: impl Into<PathBuf>) -> Result<Self> {
         let root = root.into();
         for sub in ["records", "apps"] {
             let path = root.join(sub);
             fs::create_dir_all(&path).map_err(|e| io_error(&path, "cannot create", &e))?;
         }
-        Ok(Self { root })
+        let store = Self { root };
+        leftovers::remove(&store)?;
+        Ok(store)
     }
 
     /// The store's folder.
@@ -114,15 +126,7 @@ impl DirStore {
             Some(env) => app_dir.join(format!("{env}.lock")),
             None => app_dir.join(".lock"),
         };
-        let file = OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| io_error(&path, "cannot open the lock file", &e))?;
-        file.lock()
-            .map_err(|e| io_error(&path, "cannot lock", &e))?;
-        Ok(file)
+        lock_file(&path)
     }
 
     fn read_index(&self, app: &str, env: &str) -> Result<Index> {
@@ -140,16 +144,35 @@ impl DirStore {
     fn write_index(&self, app: &str, env: &str, index: &Index) -> Result<()> {
         write_json(&self.env_dir(app, env)?.join("index.json"), index)
     }
+
+    /// The applications that have a folder, sorted.
+    fn app_names(&self) -> Result<Vec<String>> {
+        let dir = self.root.join("apps");
+        let entries = fs::read_dir(&dir).map_err(|e| io_error(&dir, "cannot read", &e))?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|name| dns1123_label(name).is_ok())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
 }
 
 impl Store for DirStore {
-    fn create_environment(&self, environment: &Environment) -> Result<()> {
+    fn create_environment(
+        &self,
+        environment: &Environment,
+        admit: &dyn Fn(&[Environment]) -> Result<()>,
+    ) -> Result<()> {
         let (app, env) = (environment.app.as_str(), environment.name.as_str());
+        self.env_dir(app, env)?;
+        let _all = lock_file(&self.root.join("environments.lock"))?;
         let _lock = self.lock(app, None)?;
         let dir = self.env_dir(app, env)?;
         if dir.join("environment.json").exists() {
             return Err(environment_exists(app, env));
         }
+        admit(&self.all_environments()?)?;
         fs::create_dir_all(&dir).map_err(|e| io_error(&dir, "cannot create", &e))?;
         self.write_index(app, env, &Index::default())?;
         write_json(&dir.join("environment.json"), environment)
@@ -181,16 +204,28 @@ impl Store for DirStore {
             .collect()
     }
 
-    fn delete_environment(&self, app: &str, env: &str) -> Result<()> {
+    fn all_environments(&self) -> Result<Vec<Environment>> {
+        let mut all = Vec::new();
+        for app in self.app_names()? {
+            all.extend(self.environments(&app)?);
+        }
+        Ok(all)
+    }
+
+    fn delete_environment(&self, environment: &Environment) -> Result<()> {
+        let (app, env) = (environment.app.as_str(), environment.name.as_str());
         let _app_lock = self.lock(app, None)?;
         let _env_lock = self.lock(app, Some(env))?;
         let dir = self.env_dir(app, env)?;
-        if !dir.join("environment.json").exists() {
+        let Some(stored) = self.environment(app, env)? else {
             return Err(no_environment(app, env));
-        }
-        let trash = self
-            .app_dir(app)?
-            .join(format!(".deleted-{env}-{}", std::process::id()));
+        };
+        check_same_environment(Some(&stored), environment)?;
+        let trash = self.app_dir(app)?.join(format!(
+            "{}{env}-{}",
+            leftovers::DELETED,
+            std::process::id()
+        ));
         fs::rename(&dir, &trash).map_err(|e| io_error(&dir, "cannot delete", &e))?;
         fs::remove_dir_all(&trash).map_err(|e| io_error(&trash, "cannot delete", &e))
     }
@@ -198,9 +233,7 @@ impl Store for DirStore {
     fn append(&self, draft: Draft) -> Result<Deployment> {
         let (app, env) = (draft.app().to_owned(), draft.env().to_owned());
         let _lock = self.lock(&app, Some(&env))?;
-        if !self.env_dir(&app, &env)?.join("environment.json").exists() {
-            return Err(no_environment(&app, &env));
-        }
+        check_same_environment(self.environment(&app, &env)?.as_ref(), draft.environment())?;
         let mut index = self.read_index(&app, &env)?;
         let record = draft.seal(index.records.last().cloned());
         write_json(&self.record_path(&record.id)?, &record)?;
@@ -305,7 +338,20 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     serde_json::from_slice(&bytes).map_err(|e| corrupt(path, &e.to_string()))
 }
 
-/// Writes `value` as JSON to a temporary file beside `path`, flushes it and renames it over
+/// Opens (creating it) and locks the lock file `path`, waiting for its holder.
+fn lock_file(path: &Path) -> Result<File> {
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| io_error(path, "cannot open the lock file", &e))?;
+    file.lock().map_err(|e| io_error(path, "cannot lock", &e))?;
+    Ok(file)
+}
+
+/// Writes `value` as JSON to a temporary file of a unique name beside `path` (locked while it
+/// is written, so [`leftovers`] knows its writer is alive), flushes it and renames it over
 /// `path`.
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -313,9 +359,10 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
         .map_err(|e| Error::new(ErrorKind::Io, file_location(path), e.to_string()))?;
     bytes.push(b'\n');
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = path.with_extension(format!("tmp.{}.{n}", std::process::id()));
+    let tmp = path.with_extension(format!("{}{}.{n}", leftovers::TEMP, std::process::id()));
     let write = || -> std::io::Result<()> {
-        let mut file = File::create(&tmp)?;
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        file.lock()?;
         file.write_all(&bytes)?;
         file.sync_all()?;
         fs::rename(&tmp, path)?;

@@ -4,8 +4,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::{
-    Environment, History, HistoryEntry, Store, environment_exists, no_environment, no_record,
-    not_in_history,
+    Environment, History, HistoryEntry, Store, check_same_environment, environment_exists,
+    no_environment, no_record, not_in_history,
 };
 use crate::Result;
 use crate::deploy::record::{Deployment, Draft};
@@ -16,10 +16,12 @@ use crate::deploy::record::{Deployment, Draft};
 /// use goldpath::deploy::{Environment, MemoryStore, Store};
 ///
 /// let store = MemoryStore::new();
-/// store.create_environment(&Environment {
+/// let qa = Environment {
 ///     app: "shop".into(), name: "qa".into(), env_type: "qa-light".into(),
-///     ephemeral: false, cloned_from: None, created_at: "2026-11-23T10:00:00Z".into(),
-/// }).unwrap();
+///     created_at: "2026-11-23T10:00:00Z".into(), namespace: Some("shop-qa".into()),
+///     ..Environment::default()
+/// };
+/// store.create_environment(&qa, &|_| Ok(())).unwrap();
 /// assert_eq!(store.environments("shop").unwrap().len(), 1);
 /// assert!(store.history("shop", "qa").unwrap().entries.is_empty());
 /// ```
@@ -54,12 +56,22 @@ fn key(app: &str, env: &str) -> (String, String) {
 }
 
 impl Store for MemoryStore {
-    fn create_environment(&self, environment: &Environment) -> Result<()> {
+    fn create_environment(
+        &self,
+        environment: &Environment,
+        admit: &dyn Fn(&[Environment]) -> Result<()>,
+    ) -> Result<()> {
         let mut state = self.state();
         let key = key(&environment.app, &environment.name);
         if state.environments.contains_key(&key) {
             return Err(environment_exists(&environment.app, &environment.name));
         }
+        let all: Vec<Environment> = state
+            .environments
+            .values()
+            .map(|(e, _)| e.clone())
+            .collect();
+        admit(&all)?;
         state
             .environments
             .insert(key, (environment.clone(), Vec::new()));
@@ -84,17 +96,32 @@ impl Store for MemoryStore {
             .collect())
     }
 
-    fn delete_environment(&self, app: &str, env: &str) -> Result<()> {
-        match self.state().environments.remove(&key(app, env)) {
-            Some(_) => Ok(()),
-            None => Err(no_environment(app, env)),
-        }
+    fn all_environments(&self) -> Result<Vec<Environment>> {
+        Ok(self
+            .state()
+            .environments
+            .values()
+            .map(|(e, _)| e.clone())
+            .collect())
+    }
+
+    fn delete_environment(&self, environment: &Environment) -> Result<()> {
+        let mut state = self.state();
+        let key = key(&environment.app, &environment.name);
+        let Some((stored, _)) = state.environments.get(&key) else {
+            return Err(no_environment(&environment.app, &environment.name));
+        };
+        check_same_environment(Some(stored), environment)?;
+        state.environments.remove(&key);
+        Ok(())
     }
 
     fn append(&self, draft: Draft) -> Result<Deployment> {
         let mut state = self.state();
         let key = key(draft.app(), draft.env());
-        let Some((_, ids)) = state.environments.get(&key) else {
+        let stored = state.environments.get(&key);
+        check_same_environment(stored.map(|(e, _)| e), draft.environment())?;
+        let Some((_, ids)) = stored else {
             return Err(no_environment(draft.app(), draft.env()));
         };
         let record = draft.seal(ids.last().cloned());

@@ -17,7 +17,7 @@ use super::record::{Deployment, Draft};
 use crate::{Error, Result};
 
 /// An environment of an application.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Environment {
     /// The application.
@@ -35,6 +35,17 @@ pub struct Environment {
     pub cloned_from: Option<String>,
     /// When it was created (RFC 3339, from the caller).
     pub created_at: String,
+    /// The Kubernetes namespace of its objects, fixed when it was created (the environment
+    /// type's pattern filled in then). `None` only in stores written before goldpath kept it:
+    /// the namespace is then the pattern of the type as the platform in use defines it
+    /// (docs/environments.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<String>,
+    /// What makes this creation unique: an environment deleted and created again under the
+    /// same name has another one, so a write planned for the first cannot land in the second.
+    /// `None` only in stores written before goldpath kept it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
 }
 
 /// The history of an environment, oldest first. A record that cannot be read is listed with
@@ -64,14 +75,23 @@ impl History {
         self.entries.last().and_then(|e| e.record.as_ref().ok())
     }
 
-    /// The latest readable record that did not fail to apply: what the environment runs.
+    /// The latest record that did not fail to apply, what the environment runs, when it is
+    /// readable. `None` when there is none, and also when that record is unreadable: an
+    /// older record is never taken in its place ([`History::current_record`] says why).
     #[must_use]
     pub fn current(&self) -> Option<&Deployment> {
-        self.entries
-            .iter()
-            .rev()
-            .filter(|e| !e.failed)
-            .find_map(|e| e.record.as_ref().ok())
+        self.current_record().ok().flatten()
+    }
+
+    /// The latest record that did not fail to apply (`None` when there is none).
+    ///
+    /// # Errors
+    /// That record is unreadable: its error, which names the file.
+    pub fn current_record(&self) -> Result<Option<&Deployment>> {
+        match self.entries.iter().rev().find(|e| !e.failed) {
+            None => Ok(None),
+            Some(entry) => entry.record.as_ref().map(Some).map_err(Clone::clone),
+        }
     }
 
     /// The ids, oldest first.
@@ -90,11 +110,18 @@ impl History {
 /// Storage of environments and records. Implementations are safe to share between threads;
 /// [`DirStore`] is also safe between processes.
 pub trait Store: Send + Sync {
-    /// Adds an environment.
+    /// Adds an environment, if `admit` accepts it given every environment of the store (of
+    /// every application): `admit` runs under the store's creation lock, so two creations
+    /// never both pass a check on each other's absence (the namespace rule of
+    /// docs/environments.md relies on it).
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Store`] when it exists already; I/O errors.
-    fn create_environment(&self, environment: &Environment) -> Result<()>;
+    /// [`crate::ErrorKind::Store`] when it exists already; what `admit` returns; I/O errors.
+    fn create_environment(
+        &self,
+        environment: &Environment,
+        admit: &dyn Fn(&[Environment]) -> Result<()>,
+    ) -> Result<()>;
 
     /// The environment, if it exists.
     ///
@@ -108,17 +135,29 @@ pub trait Store: Send + Sync {
     /// I/O errors; a corrupt environment file.
     fn environments(&self, app: &str) -> Result<Vec<Environment>>;
 
-    /// Deletes an environment and its history. Its records stay readable by id.
+    /// Deletes `environment` and its history, if the store still holds this very environment
+    /// (compared under the environment's lock: same creation, same type). Its records stay
+    /// readable by id.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Store`] when it does not exist; I/O errors.
-    fn delete_environment(&self, app: &str, env: &str) -> Result<()>;
+    /// [`crate::ErrorKind::Store`] when it does not exist, or was deleted and created again
+    /// since `environment` was read; I/O errors.
+    fn delete_environment(&self, environment: &Environment) -> Result<()>;
 
-    /// Appends the draft to its environment's history: its parent becomes the current head,
-    /// then the record is written and becomes the head, all under the environment's lock.
+    /// The environments of every application, by application and name.
     ///
     /// # Errors
-    /// [`crate::ErrorKind::Store`] when the environment does not exist; I/O errors.
+    /// I/O errors; a corrupt environment file.
+    fn all_environments(&self) -> Result<Vec<Environment>>;
+
+    /// Appends the draft to its environment's history: under the environment's lock, checks
+    /// the environment is still the one the draft was made for ([`Draft::environment`]: same
+    /// creation, same type), makes the current head the draft's parent, then writes the
+    /// record, which becomes the head.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the environment does not exist or is not the one the
+    /// draft was made for (deleted and created again meanwhile); I/O errors.
     fn append(&self, draft: Draft) -> Result<Deployment>;
 
     /// The record of that id.
@@ -171,6 +210,28 @@ pub trait Store: Send + Sync {
             ))),
         }
     }
+}
+
+/// Checks, under the environment's lock, that `stored` is `expected`, the environment a
+/// write was admitted for: what every store's [`Store::append`] and
+/// [`Store::delete_environment`] call.
+pub(crate) fn check_same_environment(
+    stored: Option<&Environment>,
+    expected: &Environment,
+) -> Result<()> {
+    let (app, env) = (expected.app.as_str(), expected.name.as_str());
+    let Some(stored) = stored else {
+        return Err(super::record::store_error(format!(
+            "environment `{env}` of app `{app}` was deleted while this change was being made: nothing was changed"
+        )));
+    };
+    if stored == expected {
+        return Ok(());
+    }
+    Err(super::record::store_error(format!(
+        "environment `{env}` of app `{app}` was deleted and created again (now of type `{}`, created at {}) while this change was being made for type `{}`: nothing was changed; make the change again",
+        stored.env_type, stored.created_at, expected.env_type
+    )))
 }
 
 /// The error for an environment that does not exist.
