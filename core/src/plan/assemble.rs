@@ -2,7 +2,8 @@
 //! duplicates dropped, names checked and no secret value outside a Secret's data. Nothing here
 //! holds the whole plan, so rendering a large application streams.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -14,10 +15,10 @@ use crate::render::k8s::{environment_objects, workload_objects};
 use crate::resolve::{
     ResolveInput, Resources, provision_all, resolve_workloads, workload_outlines,
 };
-use crate::sensitive::Sensitive;
+use crate::secrets::{SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::validate::names::{self, fnv1a64};
-use crate::{Error, ErrorKind, Location, Result};
+use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 
 /// Kinds that live outside namespaces (the common ones; others are assumed namespaced).
 const CLUSTER_SCOPED: &[&str] = &[
@@ -39,11 +40,31 @@ pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
 /// Resolves and renders the whole plan, handing each object to `sink` in apply order:
 /// Namespace and environment objects, resource manifests in graph order, then each workload's
 /// objects by workload name. Returns the namespace and what is kept of the resources.
+///
+/// This is the secret boundary of a plan ([`crate::secrets`]): every secret is registered while
+/// the resources are provisioned, one guard is built from them, and it checks the outputs of
+/// every resource and every object before the sink sees it; every error is scrubbed by it.
 pub(super) fn stream(
     input: &ResolveInput<'_>,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
     sink: &mut Sink<'_>,
+) -> Result<(Option<String>, Resources)> {
+    let registry = Arc::new(SecretRegistry::default());
+    stream_guarded(input, env_type, options, sink, &registry).map_err(|error| {
+        match registry.guard() {
+            Ok(guard) => guard.scrub(error),
+            Err(cannot) => cannot,
+        }
+    })
+}
+
+fn stream_guarded(
+    input: &ResolveInput<'_>,
+    env_type: Option<&EnvironmentTypeSpec>,
+    options: &PlanOptions,
+    sink: &mut Sink<'_>,
+    registry: &Arc<SecretRegistry>,
 ) -> Result<(Option<String>, Resources)> {
     let namespace = namespace(input.context, env_type, options)?;
     let target = Target {
@@ -51,14 +72,6 @@ pub(super) fn stream(
         namespace: namespace.as_deref(),
         env_type,
     };
-    let mut out = Output {
-        namespace: namespace.as_deref(),
-        seen: HashMap::new(),
-        needles: HashSet::new(),
-        known: 0,
-        sink,
-    };
-
     let needs_outlines = env_type.is_some_and(|t| t.network_policy);
     let outlines = if needs_outlines {
         workload_outlines(input)
@@ -75,24 +88,69 @@ pub(super) fn stream(
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
         );
     }
-    for object in environment {
-        out.emit(object, &[])?;
-    }
-    let resources = provision_all(input, &mut |manifests, sensitive| {
-        manifests
-            .into_iter()
-            .try_for_each(|m| out.emit(m, sensitive))
+    // Every secret must be known before the first object is checked: the resources are all
+    // provisioned first (their manifests wait), then the guard is built, once.
+    let mut provisioned = Vec::new();
+    let resources = provision_all(input, registry, &mut |key, manifests| {
+        provisioned.push((key.clone(), manifests));
+        Ok(())
     })?;
+    let guard = registry.guard()?;
+    check_outputs(&guard, &resources)?;
+    let mut out = Output {
+        namespace: namespace.as_deref(),
+        seen: HashMap::new(),
+        guard: &guard,
+        sink,
+    };
+    for object in environment {
+        out.emit(object, &Origin::Environment)?;
+    }
+    for (key, manifests) in provisioned {
+        for (index, object) in manifests.into_iter().enumerate() {
+            out.emit(object, &Origin::Resource(&key, index))?;
+        }
+    }
     resolve_workloads(input, &resources, &mut |workload, secrets| {
+        let name = workload.workload.metadata.name.clone();
         for secret in secrets {
-            out.emit(secret, resources.sensitive())?;
+            out.emit(secret, &Origin::Workload(&name))?;
         }
         for object in workload_objects(&workload, &target)? {
-            out.emit(object, resources.sensitive())?;
+            out.emit(object, &Origin::Workload(&name))?;
         }
         Ok(())
     })?;
     Ok((namespace, resources))
+}
+
+/// Refuses non-secret outputs that show a secret: they reach workloads, summaries and exports.
+fn check_outputs(guard: &SecretGuard, resources: &Resources) -> Result<()> {
+    let errors = resources.order.iter().filter_map(|key| {
+        let outputs = &resources.get(key)?.outputs;
+        let what = format!("the outputs of resource `{key}` (outputs are not secret)");
+        guard.check_outputs(outputs, &what).err()
+    });
+    Error::join(errors).map_or(Ok(()), Err)
+}
+
+/// Where an object comes from, as leak errors name it.
+enum Origin<'a> {
+    Environment,
+    Resource(&'a ResourceKey, usize),
+    Workload(&'a str),
+}
+
+impl Origin<'_> {
+    fn describe(&self, object: &str) -> String {
+        match self {
+            Self::Environment => format!("the environment object {object}"),
+            Self::Resource(key, index) => {
+                format!("manifest {index} of resource `{key}` ({object})")
+            }
+            Self::Workload(name) => format!("the {object} of workload `{name}`"),
+        }
+    }
 }
 
 /// The checks every object passes on its way out.
@@ -100,25 +158,20 @@ struct Output<'a, 's> {
     namespace: Option<&'a str>,
     /// A digest of each object put out, by identity, to drop exact duplicates.
     seen: HashMap<(String, String, String, String), u64>,
-    /// The secret values met so far (four characters or more), and how many were looked at.
-    needles: HashSet<String>,
-    known: usize,
+    /// The plan's secret check.
+    guard: &'a SecretGuard,
     sink: &'a mut Sink<'s>,
 }
 
 impl Output<'_, '_> {
-    fn emit(&mut self, mut object: Value, sensitive: &[Sensitive<String>]) -> Result<()> {
+    fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
         if let Some(ns) = self.namespace {
             set_namespace(&mut object, ns);
         }
+        // Before anything that names the object: its name may hold a secret.
+        let what = origin.describe(&self.guard.describe(&object));
+        self.guard.check_object(&object, &what)?;
         check_name(&object)?;
-        for new in sensitive.iter().skip(self.known) {
-            if new.expose().len() >= 4 {
-                self.needles.insert(new.expose().clone());
-            }
-        }
-        self.known = self.known.max(sensitive.len());
-        check_no_secret_values(&object, &self.needles)?;
         let field = |p: &str| {
             object
                 .pointer(p)
@@ -200,44 +253,6 @@ fn check_name(object: &Value) -> Result<()> {
         ))),
         None => Ok(()),
     }
-}
-
-/// No sensitive value may be a string of an object other than a Secret's data. Secrets reach
-/// rendering only as references, so this is a last guard against a definition that copies a
-/// secret into plain fields.
-fn check_no_secret_values(object: &Value, needles: &HashSet<String>) -> Result<()> {
-    if needles.is_empty() {
-        return Ok(());
-    }
-    let is_secret = object["kind"] == "Secret";
-    let mut stack = vec![(object, false)];
-    while let Some((value, in_data)) = stack.pop() {
-        match value {
-            Value::String(s) if !in_data && needles.contains(s) => {
-                let kind = object["kind"].as_str().unwrap_or("object");
-                let name = object
-                    .pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("(unnamed)");
-                return Err(Error::new(
-                    ErrorKind::Driver,
-                    Location::default(),
-                    format!(
-                        "{kind} `{name}` contains a secret value outside a Secret's data: reference the secret instead"
-                    ),
-                ));
-            }
-            Value::Array(items) => stack.extend(items.iter().map(|i| (i, in_data))),
-            Value::Object(map) => stack.extend(map.iter().map(|(k, v)| {
-                (
-                    v,
-                    in_data || (is_secret && (k == "data" || k == "stringData")),
-                )
-            })),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 fn invalid(message: String) -> Error {

@@ -13,7 +13,6 @@ use serde_json::Value;
 
 use self::rendered::Which;
 use self::variables::{Recorder, variables};
-use super::leak::check_no_leak;
 use super::static_driver::resolve_inputs;
 use super::substitution::{in_definition, substitute_tree_and_keys};
 use super::{Driver, ProvisionRequest, Provisioned};
@@ -44,9 +43,11 @@ pub const DEFAULT_FUEL: u64 = 1_000_000;
 ///   through the request's resolver. Every key and string of `context`, `inputs` and `params`
 ///   reaches the template with its `$` doubled, so that this substitution gives their text
 ///   back instead of expanding it a second time.
-/// - [`provision`](Driver::provision) refuses a result that shows a generated value or a
-///   secret input outside a Secret's data or the secret outputs ([`check_no_leak`]); use
-///   [`render`](Self::render) to get the result and its sensitive values unchecked.
+/// - [`provision`](Driver::provision) returns the generated values in
+///   [`Provisioned::sensitive`], so the plan registers them: a plan refuses any of them, and
+///   any secret input, outside a Secret's data ([`crate::secrets`]). [`render`](Self::render)
+///   also gives every sensitive value of the render; [`check_no_leak`](super::check_no_leak)
+///   checks one result alone.
 ///
 /// [`SecretSeed::generate`]: super::SecretSeed::generate
 pub struct TemplateDriver {
@@ -120,12 +121,15 @@ impl TemplateDriver {
         let recorder = Recorder::default();
         let vars = variables(req, &inputs, &recorder);
         let render = |which| self.render_one(which, req, &vars);
-        let provisioned = Provisioned {
+        let mut provisioned = Provisioned {
             outputs: rendered::outputs(render(Which::Outputs)?)?,
             secrets: rendered::secrets(render(Which::Secrets)?)?,
             manifests: rendered::manifests(render(Which::Manifests)?)?,
+            sensitive: recorder.take(),
         };
-        let mut sensitive = recorder.take();
+        provisioned.sensitive.sort_unstable();
+        provisioned.sensitive.dedup();
+        let mut sensitive = provisioned.sensitive.clone();
         sensitive.extend(secret_values(inputs.secrets.values()));
         sensitive.extend(secret_values(provisioned.secrets.values()));
         sensitive.sort_unstable();
@@ -210,9 +214,6 @@ impl fmt::Debug for TemplateDriver {
 
 impl Driver for TemplateDriver {
     fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
-        let rendered = self.render(req)?;
-        check_no_leak(&rendered.provisioned, &rendered.sensitive)
-            .map_err(|e| in_definition(req.definition, e))?;
-        Ok(rendered.provisioned)
+        self.render(req).map(|rendered| rendered.provisioned)
     }
 }
