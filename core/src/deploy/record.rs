@@ -473,9 +473,9 @@ pub fn redact_secrets(manifest: &Value) -> Value {
     out
 }
 
-/// Whether `manifest` is a Kubernetes Secret.
+/// Whether `manifest` is a Kubernetes Secret: the same test as the plan's secret check.
 pub(crate) fn is_secret(manifest: &Value) -> bool {
-    manifest["kind"] == "Secret" && manifest["apiVersion"] == "v1"
+    crate::secrets::is_secret_object(manifest)
 }
 
 /// A [`ErrorKind::Store`] error without a file.

@@ -15,7 +15,7 @@ use crate::render::k8s::{environment_objects, workload_objects};
 use crate::resolve::{
     ResolveInput, Resources, provision_all, resolve_workloads, workload_outlines,
 };
-use crate::secrets::{SecretGuard, SecretRegistry};
+use crate::secrets::{PublicWords, SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
@@ -51,8 +51,9 @@ pub(super) fn stream(
     sink: &mut Sink<'_>,
 ) -> Result<(Option<String>, Resources)> {
     let registry = Arc::new(SecretRegistry::default());
-    stream_guarded(input, env_type, options, sink, &registry).map_err(|error| {
-        match registry.guard() {
+    let public = public_words(input);
+    stream_guarded(input, env_type, options, sink, &registry, &public).map_err(|error| {
+        match registry.guard_with_public(&public) {
             Ok(guard) => guard.scrub(error),
             Err(cannot) => cannot,
         }
@@ -65,6 +66,7 @@ fn stream_guarded(
     options: &PlanOptions,
     sink: &mut Sink<'_>,
     registry: &Arc<SecretRegistry>,
+    public: &PublicWords,
 ) -> Result<(Option<String>, Resources)> {
     let namespace = namespace(input.context, env_type, options)?;
     let target = Target {
@@ -95,7 +97,7 @@ fn stream_guarded(
         provisioned.push((key.clone(), manifests));
         Ok(())
     })?;
-    let guard = registry.guard()?;
+    let guard = registry.guard_with_public(public)?;
     check_outputs(&guard, &resources)?;
     let mut out = Output {
         namespace: namespace.as_deref(),
@@ -122,6 +124,25 @@ fn stream_guarded(
         Ok(())
     })?;
     Ok((namespace, resources))
+}
+
+/// The names every plan of these inputs shows anyway: the context, the resource keys and
+/// workload names of the graph, the definition names, and the names of containers, variables
+/// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
+fn public_words(input: &ResolveInput<'_>) -> PublicWords {
+    let context = input.context;
+    let mut texts = vec![context.app.clone(), context.env.clone(), context.env_type.clone()];
+    texts.extend(input.graph.ordered().map(|node| node.name().to_string()));
+    texts.extend(input.platform.definitions().iter().map(|d| d.name.clone()));
+    for w in input.workloads {
+        texts.extend(w.workload.resources.keys().cloned());
+        for (name, container) in &w.workload.containers {
+            texts.push(name.clone());
+            texts.extend(container.variables.keys().cloned());
+            texts.extend(container.files.keys().cloned());
+        }
+    }
+    PublicWords::new(texts.iter().map(String::as_str))
 }
 
 /// Refuses non-secret outputs that show a secret: they reach workloads, summaries and exports.

@@ -1,6 +1,6 @@
 //! The check of a plan's output against its registered secrets: one automaton, built once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::AhoCorasick;
 use serde_json::{Map, Value};
@@ -28,6 +28,36 @@ pub struct SecretGuard {
     owners: Vec<String>,
 }
 
+/// The runs of [`WINDOW`](super::WINDOW) characters (lower-cased) of the public names of a plan:
+/// a secret's run that is one of them identifies nothing and is not looked for.
+#[derive(Debug, Clone, Default)]
+pub struct PublicWords(HashSet<String>);
+
+impl PublicWords {
+    /// The runs of `texts`, also with every character that is not a letter or a digit written
+    /// as `-`, `_` and `.` (names derived from them, such as `postgres-<guid>-secrets` from
+    /// `postgres.default#shop.db`, are public too).
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut runs = HashSet::new();
+        for text in texts {
+            let lower: Vec<char> = text.to_ascii_lowercase().chars().collect();
+            for separator in [None, Some('-'), Some('_'), Some('.')] {
+                let variant: Vec<char> = match separator {
+                    None => lower.clone(),
+                    Some(s) => lower
+                        .iter()
+                        .map(|&c| if c.is_alphanumeric() { c } else { s })
+                        .collect(),
+                };
+                for run in variant.windows(super::WINDOW) {
+                    runs.insert(run.iter().collect::<String>());
+                }
+            }
+        }
+        Self(runs)
+    }
+}
+
 /// One step of the way to a value, borrowed while walking.
 #[derive(Clone, Copy)]
 enum Step<'a> {
@@ -49,6 +79,19 @@ impl SecretGuard {
     /// An [`ErrorKind::Limit`] error when the automaton cannot be built (far more secrets than
     /// a plan can hold).
     pub fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
+        Self::with_public(secrets, &PublicWords::default())
+    }
+
+    /// A guard for `secrets` that leaves out the runs of them that `public` holds (names every
+    /// plan shows anyway: a secret that contains `password` is not refused for a variable
+    /// named `DB_PASSWORD`).
+    ///
+    /// # Errors
+    /// As [`new`](Self::new).
+    pub fn with_public<'a>(
+        secrets: impl IntoIterator<Item = (&'a str, &'a str)>,
+        public: &PublicWords,
+    ) -> Result<Self> {
         let mut owners = Vec::new();
         let mut owner_of: HashMap<&str, usize> = HashMap::new();
         let mut patterns: HashMap<String, usize> = HashMap::new();
@@ -66,7 +109,10 @@ impl SecretGuard {
                 }
                 Derived::Windows(windows) => {
                     for window in windows {
-                        patterns.entry(window.to_ascii_lowercase()).or_insert(owner);
+                        let window = window.to_ascii_lowercase();
+                        if !public.0.contains(&window) {
+                            patterns.entry(window).or_insert(owner);
+                        }
                     }
                 }
             }

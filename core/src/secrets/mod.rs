@@ -44,7 +44,7 @@ mod guard;
 pub mod patterns;
 mod registry;
 
-pub use guard::SecretGuard;
+pub use guard::{PublicWords, SecretGuard};
 pub use registry::SecretRegistry;
 
 /// The length, in characters, of the runs of a secret the guard looks for.

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::{Mutex, PoisonError};
 
-use super::SecretGuard;
+use super::{PublicWords, SecretGuard};
 use crate::ResourceKey;
 use crate::drivers::Provisioned;
 use crate::sensitive::{SecretValue, Sensitive};
@@ -86,12 +86,22 @@ impl SecretRegistry {
     /// # Errors
     /// As [`SecretGuard::new`].
     pub fn guard(&self) -> crate::Result<SecretGuard> {
+        self.guard_with_public(&PublicWords::default())
+    }
+
+    /// The guard, leaving out the runs of secrets that are `public` words
+    /// ([`SecretGuard::with_public`]).
+    ///
+    /// # Errors
+    /// As [`SecretGuard::new`].
+    pub fn guard_with_public(&self, public: &PublicWords) -> crate::Result<SecretGuard> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        SecretGuard::new(
+        SecretGuard::with_public(
             entries
                 .values
                 .iter()
                 .map(|(owner, value)| (owner.as_str(), value.expose().as_str())),
+            public,
         )
     }
 }

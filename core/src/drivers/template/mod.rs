@@ -17,6 +17,7 @@ use super::static_driver::resolve_inputs;
 use super::substitution::{in_definition, substitute_tree_and_keys};
 use super::{Driver, ProvisionRequest, Provisioned};
 use crate::Result;
+use crate::secrets::SecretGuard;
 use crate::sensitive::{SecretValue, Sensitive};
 
 /// The fuel of one template render unless set otherwise: about a million steps of work (or
@@ -101,8 +102,8 @@ impl TemplateDriver {
         }
     }
 
-    /// Renders the definition's templates for `req`, without the leak check of
-    /// [`provision`](Driver::provision).
+    /// Renders the definition's templates for `req`. An error is scrubbed of the values
+    /// `generated(name)` gave during the render (the plan knows the secret inputs already).
     ///
     /// # Errors
     ///
@@ -112,14 +113,21 @@ impl TemplateDriver {
     /// [`ErrorKind::Placeholder`](crate::ErrorKind::Placeholder) errors for `${...}` that do
     /// not resolve.
     pub fn render(&self, req: &ProvisionRequest<'_>) -> Result<Rendered> {
-        self.render_unnamed(req)
-            .map_err(|e| in_definition(req.definition, e))
+        let recorder = Recorder::default();
+        self.render_unnamed(req, &recorder).map_err(|e| {
+            let generated = recorder.take();
+            let values = generated.iter().map(|v| ("the template", v.expose().as_str()));
+            let scrubbed = match SecretGuard::new(values) {
+                Ok(guard) => guard.scrub(e),
+                Err(cannot) => cannot,
+            };
+            in_definition(req.definition, scrubbed)
+        })
     }
 
-    fn render_unnamed(&self, req: &ProvisionRequest<'_>) -> Result<Rendered> {
+    fn render_unnamed(&self, req: &ProvisionRequest<'_>, recorder: &Recorder) -> Result<Rendered> {
         let inputs = resolve_inputs(req)?;
-        let recorder = Recorder::default();
-        let vars = variables(req, &inputs, &recorder);
+        let vars = variables(req, &inputs, recorder);
         let render = |which| self.render_one(which, req, &vars);
         let mut provisioned = Provisioned {
             outputs: rendered::outputs(render(Which::Outputs)?)?,
