@@ -423,7 +423,7 @@ fn the_leak_check_catches_a_generated_password_in_a_config_map() {
         .generate(&fixture.context, &fixture.key, "password");
     // The driver returns the generated value for the plan to register; the check refuses it.
     let provisioned = fixture.provision().unwrap();
-    assert_eq!(provisioned.sensitive, [password.clone()]);
+    assert_eq!(provisioned.sensitive, std::slice::from_ref(&password));
     let err = check_no_leak(&provisioned, &[]).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Driver);
     assert!(err.message().starts_with("a secret value"), "{err}");

@@ -61,7 +61,10 @@ struct Host {
 impl Driver for Host {
     fn provision(&self, req: &ProvisionRequest<'_>) -> goldpath::Result<Provisioned> {
         let request = goldpath::drivers::request_data(req, "host")?;
-        let input = request["secrets"]["token"].as_str().unwrap_or("").to_owned();
+        let input = request["secrets"]["token"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
         let text = self
             .answer
             .to_string()
@@ -122,7 +125,11 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -177,7 +184,12 @@ fn manifest_with(place: Place, shown: &str) -> Option<Value> {
 
 /// An engine whose `postgres` definition shows `secret` (or the generated value) transformed
 /// at `place`, and the secret as the test knows it.
-fn leaking_engine(source: Source, transform: Transform, place: Place, secret: &str) -> (Engine, String) {
+fn leaking_engine(
+    source: Source,
+    transform: Transform,
+    place: Place,
+    secret: &str,
+) -> (Engine, String) {
     let generated = SecretSeed::development()
         .generate(&context(), &KEY.parse::<ResourceKey>().unwrap(), "pw")
         .expose()
@@ -205,11 +217,17 @@ fn leaking_engine(source: Source, transform: Transform, place: Place, secret: &s
                 "values": {"url": transform.apply(secret)},
                 "secrets": {"password": secret},
             }});
-            (definition("pg", "postgres", "static", spec), secret.to_owned())
+            (
+                definition("pg", "postgres", "static", spec),
+                secret.to_owned(),
+            )
         }
         Source::HostSecret | Source::HostInput => {
             let spec = json!({"inputs": {"secrets": {"token": secret}}});
-            (definition("pg", "postgres", "host", spec), secret.to_owned())
+            (
+                definition("pg", "postgres", "host", spec),
+                secret.to_owned(),
+            )
         }
     };
     let mut engine = Engine::new(platform(&[definition]));
@@ -257,7 +275,11 @@ fn sources() -> impl Strategy<Value = Source> {
 }
 
 fn places() -> impl Strategy<Value = Place> {
-    prop_oneof![Just(Place::Output), Just(Place::ConfigMap), Just(Place::Annotation)]
+    prop_oneof![
+        Just(Place::Output),
+        Just(Place::ConfigMap),
+        Just(Place::Annotation)
+    ]
 }
 
 fn cases() -> impl Strategy<Value = (String, Transform, Source, Place)> {
@@ -311,9 +333,14 @@ fn public_texts(plan: &Plan) -> Vec<String> {
 }
 
 fn record(plan: &Plan) -> goldpath::deploy::Deployment {
-    Draft::new(plan, Operation::Deploy, "2026-12-01T00:00:00Z", DraftMeta::default())
-        .unwrap()
-        .seal(None)
+    Draft::new(
+        plan,
+        Operation::Deploy,
+        "2026-12-01T00:00:00Z",
+        DraftMeta::default(),
+    )
+    .unwrap()
+    .seal(None)
 }
 
 /// An engine whose `postgres` definition passes `secret` on properly, by `source`.
@@ -337,7 +364,13 @@ fn proper_engine(source: Source, secret: &str) -> Engine {
     };
     let mut engine = Engine::new(platform(&[definition("pg", "postgres", driver, spec)]));
     let answer = json!({"outputs": {"host": "db"}, "secrets": {"password": "{{input}}"}});
-    engine.register_driver("host", Arc::new(Host { answer, transform: Transform::Same }));
+    engine.register_driver(
+        "host",
+        Arc::new(Host {
+            answer,
+            transform: Transform::Same,
+        }),
+    );
     engine
 }
 
@@ -394,10 +427,15 @@ fn finding_6_a_static_secret_inside_a_longer_output_is_refused() {
     let engine = Engine::new(platform(&[definition("pg", "postgres", "static", spec)]));
     let workloads = workload(json!({"URL": "${resources.db.url}"}), json!({}));
     let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default()).err().expect("the plan must be refused");
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .err()
+        .expect("the plan must be refused");
     assert_eq!(err.kind(), ErrorKind::Driver);
     assert_eq!(err.location().path.to_string(), "outputs.url");
-    assert!(err.message().contains(&format!("resource `{KEY}`")), "{err}");
+    assert!(
+        err.message().contains(&format!("resource `{KEY}`")),
+        "{err}"
+    );
     assert!(!err.to_string().contains(password), "{err}");
 }
 
@@ -410,20 +448,36 @@ fn finding_6_a_host_secret_and_a_host_secret_input_in_longer_strings_are_refused
     let mut engine = Engine::new(platform(&definitions));
     let answer = json!({"outputs": {"url": "postgres://app:H0st-made-secret@db"},
                         "secrets": {"password": "H0st-made-secret"}});
-    engine.register_driver("host", Arc::new(Host { answer, transform: Transform::Same }));
+    engine.register_driver(
+        "host",
+        Arc::new(Host {
+            answer,
+            transform: Transform::Same,
+        }),
+    );
     let workloads = workload(json!({"URL": "${resources.db.url}"}), json!({}));
     let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default()).err().expect("the plan must be refused");
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .err()
+        .expect("the plan must be refused");
     assert_eq!(err.location().path.to_string(), "outputs.url");
     assert!(!err.to_string().contains("H0st-made-secret"), "{err}");
     // The secret input, copied into a ConfigMap by the host function.
     let mut engine = Engine::new(platform(&definitions));
     let answer = json!({"manifests": [{"apiVersion": "v1", "kind": "ConfigMap",
         "metadata": {"name": "db-config"}, "data": {"url": "postgres://app:{{input}}@db"}}]});
-    engine.register_driver("host", Arc::new(Host { answer, transform: Transform::Same }));
+    engine.register_driver(
+        "host",
+        Arc::new(Host {
+            answer,
+            transform: Transform::Same,
+        }),
+    );
     let workloads = workload(json!({"A": "b"}), json!({}));
     let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default()).err().expect("the plan must be refused");
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .err()
+        .expect("the plan must be refused");
     assert_eq!(err.location().path.to_string(), "data.url");
     assert!(err.message().contains("ConfigMap `db-config`"), "{err}");
     assert!(!err.to_string().contains(input), "{err}");
@@ -434,20 +488,44 @@ fn finding_6_a_secret_embedded_in_a_variable_is_composed_for_every_driver() {
     for source in [Source::Generated, Source::Static, Source::HostSecret] {
         let variables = json!({"URL": "postgres://app:${resources.db.password}@db"});
         let plan = proper_engine(source, "An0ther-secret-value")
-            .plan(&workload(variables, json!({})), &context(), &PlanOptions::default())
+            .plan(
+                &workload(variables, json!({})),
+                &context(),
+                &PlanOptions::default(),
+            )
             .unwrap();
-        let deployment = plan.manifests().iter().find(|m| m["kind"] == "Deployment").unwrap();
+        let deployment = plan
+            .manifests()
+            .iter()
+            .find(|m| m["kind"] == "Deployment")
+            .unwrap();
         let env = &deployment["spec"]["template"]["spec"]["containers"][0]["env"];
-        let url = env.as_array().unwrap().iter().find(|v| v["name"] == "URL").unwrap();
+        let url = env
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == "URL")
+            .unwrap();
         let value = url["value"].as_str().unwrap();
-        assert!(value.starts_with("postgres://app:$(__ref_"), "{source:?}: {value}");
-        assert!(env[0]["valueFrom"]["secretKeyRef"].is_object(), "{source:?}: {env}");
+        assert!(
+            value.starts_with("postgres://app:$(__ref_"),
+            "{source:?}: {value}"
+        );
+        assert!(
+            env[0]["valueFrom"]["secretKeyRef"].is_object(),
+            "{source:?}: {env}"
+        );
     }
 }
 
 #[test]
 fn finding_7_template_filters_do_not_hide_a_generated_secret() {
-    for filter in ["| upper", "| reverse", "| lower | reverse", "[0:10] ~ generated('pw')[10:32]"] {
+    for filter in [
+        "| upper",
+        "| reverse",
+        "| lower | reverse",
+        "[0:10] ~ generated('pw')[10:32]",
+    ] {
         let shown = format!("{{{{ generated('pw') {filter} }}}}");
         let manifests = format!(
             "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {{name: cfg}}\n  data: {{v: \"{shown}\"}}\n"
@@ -455,7 +533,13 @@ fn finding_7_template_filters_do_not_hide_a_generated_secret() {
         let spec = json!({"templates": {"manifests": manifests}});
         let engine = Engine::new(platform(&[definition("pg", "postgres", "template", spec)]));
         let err = engine
-            .plan(&workload(json!({"A": "b"}), json!({})), &context(), &PlanOptions::default()).err().expect("the plan must be refused");
+            .plan(
+                &workload(json!({"A": "b"}), json!({})),
+                &context(),
+                &PlanOptions::default(),
+            )
+            .err()
+            .expect("the plan must be refused");
         assert_eq!(err.location().path.to_string(), "data.v", "{filter}: {err}");
         assert!(err.message().contains("ConfigMap `cfg`"), "{err}");
     }
@@ -463,15 +547,17 @@ fn finding_7_template_filters_do_not_hide_a_generated_secret() {
 
 #[test]
 fn finding_8_a_leak_error_hides_a_name_made_from_the_secret_and_a_duplicate_key() {
-    let generated = SecretSeed::development()
-        .generate(&context(), &KEY.parse::<ResourceKey>().unwrap(), "pw");
+    let generated =
+        SecretSeed::development().generate(&context(), &KEY.parse::<ResourceKey>().unwrap(), "pw");
     let lower = generated.expose().to_lowercase();
     let manifests = "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: \"cm-{{ generated('pw') | lower }}\"}\n  data: {a: b}\n";
     let spec = json!({"templates": {"manifests": manifests}});
     let engine = Engine::new(platform(&[definition("pg", "postgres", "template", spec)]));
     let workloads = workload(json!({"A": "b"}), json!({}));
     let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default()).err().expect("the plan must be refused");
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .err()
+        .expect("the plan must be refused");
     assert!(!err.to_string().contains(&lower), "{err}");
     assert!(err.message().contains("name not shown"), "{err}");
     assert_eq!(err.location().path.to_string(), "metadata.name");
@@ -479,21 +565,33 @@ fn finding_8_a_leak_error_hides_a_name_made_from_the_secret_and_a_duplicate_key(
     let outputs = "\"{{ generated('k') }}\": 1\n\"{{ generated('k') }}\": 2\n";
     let spec = json!({"templates": {"outputs": outputs}});
     let engine = Engine::new(platform(&[definition("pg", "postgres", "template", spec)]));
-    let key = SecretSeed::development().generate(&context(), &KEY.parse::<ResourceKey>().unwrap(), "k");
+    let key =
+        SecretSeed::development().generate(&context(), &KEY.parse::<ResourceKey>().unwrap(), "k");
     let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default()).err().expect("the plan must be refused");
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .err()
+        .expect("the plan must be refused");
     assert!(err.message().contains("same key twice"), "{err}");
     assert!(!err.to_string().contains(key.expose().as_str()), "{err}");
 }
 
 /// Definitions where `postgres` takes its password from another resource's secret output.
 fn passed_on(password_input: &str) -> Engine {
-    let source = definition("pw", "dbpassword", "static",
-        json!({"inputs": {"secrets": {"password": "Th3-real-password-value"}}}));
-    let user = definition("pg", "postgres", "static", json!({"inputs": {
-        "values": {"host": "db"},
-        "secrets": {"password": password_input},
-    }}));
+    let source = definition(
+        "pw",
+        "dbpassword",
+        "static",
+        json!({"inputs": {"secrets": {"password": "Th3-real-password-value"}}}),
+    );
+    let user = definition(
+        "pg",
+        "postgres",
+        "static",
+        json!({"inputs": {
+            "values": {"host": "db"},
+            "secrets": {"password": password_input},
+        }}),
+    );
     Engine::new(platform(&[source, user]))
 }
 
@@ -504,21 +602,39 @@ fn finding_9_a_secret_output_passed_on_through_inputs_secrets_stays_a_reference(
     let plan = engine
         .plan(&workloads, &context(), &PlanOptions::default())
         .unwrap();
-    let deployment = plan.manifests().iter().find(|m| m["kind"] == "Deployment").unwrap();
+    let deployment = plan
+        .manifests()
+        .iter()
+        .find(|m| m["kind"] == "Deployment")
+        .unwrap();
     let env = &deployment["spec"]["template"]["spec"]["containers"][0]["env"][0];
     let reference = &env["valueFrom"]["secretKeyRef"];
     assert_eq!(reference["key"], "password", "{env}");
-    assert!(reference["name"].as_str().unwrap().starts_with("dbpassword-"), "{env}");
+    assert!(
+        reference["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("dbpassword-"),
+        "{env}"
+    );
     for secret in plan.manifests().iter().filter(|m| m["kind"] == "Secret") {
         let text = secret.to_string();
-        assert!(!text.contains(&base64(b"{\"secretKeyRef\"")[..12]), "{text}");
+        assert!(
+            !text.contains(&base64(b"{\"secretKeyRef\"")[..12]),
+            "{text}"
+        );
         assert!(!text.contains("secretKeyRef"), "{text}");
     }
     let engine = passed_on("x-${resources.dbpassword#shared.pw.outputs.password}");
     let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default()).err().expect("the plan must be refused");
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .err()
+        .expect("the plan must be refused");
     assert_eq!(err.kind(), ErrorKind::Invalid);
-    assert_eq!(err.location().path.to_string(), "spec.inputs.secrets.password");
+    assert_eq!(
+        err.location().path.to_string(),
+        "spec.inputs.secrets.password"
+    );
     assert!(err.message().contains("passed on only whole"), "{err}");
 }
 
@@ -531,7 +647,9 @@ fn a_short_secret_is_matched_whole_and_shorter_ones_not_at_all() {
     let registry = goldpath::secrets::SecretRegistry::default();
     registry.register_inputs(
         &KEY.parse().unwrap(),
-        [&SecretValue::Value(Sensitive::new("Zz-secret-99".to_owned()))],
+        [&SecretValue::Value(Sensitive::new(
+            "Zz-secret-99".to_owned(),
+        ))],
     );
     let guard = registry.guard().unwrap();
     assert_eq!(guard.redact("a ZZ-SECRET-99 b"), "a *** b");

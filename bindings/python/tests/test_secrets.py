@@ -33,7 +33,7 @@ def plan_error(driver: Callable[[Dict[str, Any]], Dict[str, Any]]) -> str:
         {"db": {"type": "postgres"}},
         variables={"DB_URL": "${resources.db.url}", "DB_PASSWORD": "${resources.db.password}"},
     )
-    with pytest.raises(goldpath.GoldpathError) as caught:
+    with pytest.raises(goldpath.Error) as caught:
         platform_with(driver).plan([uses_url], app="shop", env="prod", env_type="production")
     return f"{caught.value}\n{caught.value!r}"
 

@@ -121,15 +121,20 @@ mod tests {
         provisioned
             .outputs
             .insert("url".into(), json!(format!("pg://u:{PASSWORD}@h")));
-        provisioned.outputs.insert("pin".into(), json!(9_481_516_234_u64));
-        let err = check_no_leak(&provisioned, &[Sensitive::new("48151623".to_owned())])
-            .unwrap_err();
+        provisioned
+            .outputs
+            .insert("pin".into(), json!(9_481_516_234_u64));
+        let err =
+            check_no_leak(&provisioned, &[Sensitive::new("48151623".to_owned())]).unwrap_err();
         assert_eq!(err.diagnostics().len(), 1);
         assert_eq!(err.location().path.to_string(), "outputs.pin");
         let err = check_no_leak(&provisioned, &sensitive()).unwrap_err();
         assert_eq!(err.diagnostics().len(), 2);
         assert_eq!(err.kind(), ErrorKind::Driver);
-        assert!(err.to_string().contains("manifest 0 (Deployment) at"), "{err}");
+        assert!(
+            err.to_string().contains("manifest 0 (Deployment) at"),
+            "{err}"
+        );
         assert!(!err.to_string().contains(PASSWORD), "{err}");
         assert!(err.to_string().contains(r#"x[0]["***"]"#), "{err}");
     }

@@ -11,9 +11,9 @@ use super::substitution::{
     in_definition, spec_path, substitute_map, substitute_string, substitute_text,
 };
 use super::{Driver, ProvisionRequest, Provisioned};
+use crate::placeholder::{Reference, Resolver, canonical_json};
 use crate::sensitive::SecretValue;
 use crate::spec::platform::SecretInput;
-use crate::placeholder::{Reference, Resolver, canonical_json};
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 
 /// The built-in `static` driver, for resources that exist already (a managed production

@@ -131,7 +131,11 @@ fn stream_guarded(
 /// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
 fn public_words(input: &ResolveInput<'_>) -> PublicWords {
     let context = input.context;
-    let mut texts = vec![context.app.clone(), context.env.clone(), context.env_type.clone()];
+    let mut texts = vec![
+        context.app.clone(),
+        context.env.clone(),
+        context.env_type.clone(),
+    ];
     texts.extend(input.graph.ordered().map(|node| node.name().to_string()));
     texts.extend(input.platform.definitions().iter().map(|d| d.name.clone()));
     for w in input.workloads {

@@ -16,12 +16,12 @@ pub use state::ResourceState;
 pub(crate) use workload::read_source;
 
 use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed, resolve_inputs};
-use crate::spec::platform::SecretInput;
 use crate::graph::{Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
 use crate::placeholder::{self, Resolver};
 use crate::platform::{Context, Platform};
 use crate::render::input::ResolvedWorkload;
 use crate::secrets::SecretRegistry;
+use crate::spec::platform::SecretInput;
 use crate::spec::score::Workload;
 use crate::{DocPath, Error, ErrorKind, Location, ResourceKey, Result};
 use definition::DefinitionResolver;

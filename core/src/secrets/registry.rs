@@ -139,8 +139,14 @@ mod tests {
         assert_eq!(registry.len(), 2);
         assert_eq!(format!("{registry:?}"), "SecretRegistry(2 values)");
         let guard = registry.guard().unwrap();
-        assert_eq!(guard.found_in("x same-secret-value y"), Some("resource `postgres.default#shop.a`"));
-        assert_eq!(guard.found_in("x another-secret"), Some("resource `redis.default#shop.b`"));
+        assert_eq!(
+            guard.found_in("x same-secret-value y"),
+            Some("resource `postgres.default#shop.a`")
+        );
+        assert_eq!(
+            guard.found_in("x another-secret"),
+            Some("resource `redis.default#shop.b`")
+        );
         assert_eq!(guard.found_in("nothing here"), None);
     }
 }

@@ -116,7 +116,9 @@ impl TemplateDriver {
         let recorder = Recorder::default();
         self.render_unnamed(req, &recorder).map_err(|e| {
             let generated = recorder.take();
-            let values = generated.iter().map(|v| ("the template", v.expose().as_str()));
+            let values = generated
+                .iter()
+                .map(|v| ("the template", v.expose().as_str()));
             let scrubbed = match SecretGuard::new(values) {
                 Ok(guard) => guard.scrub(e),
                 Err(cannot) => cannot,

@@ -271,8 +271,11 @@ mod tests {
     fn yaml_errors_give_the_line_of_the_rendered_text() {
         let err = parse_yaml(Which::Outputs, "a: 1\nb: [\n").unwrap_err();
         assert!(err.message().contains("line "), "{err}");
-        let err = parse_yaml(Which::Outputs, "a: 1\nsecret-key-text: 1\nsecret-key-text: 2\n")
-            .unwrap_err();
+        let err = parse_yaml(
+            Which::Outputs,
+            "a: 1\nsecret-key-text: 1\nsecret-key-text: 2\n",
+        )
+        .unwrap_err();
         assert!(err.message().contains("same key twice"), "{err}");
         assert!(err.message().contains("line 3"), "{err}");
         assert!(!err.to_string().contains("secret-key-text"), "{err}");
