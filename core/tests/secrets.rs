@@ -101,7 +101,10 @@ impl Transform {
             Self::Upper => secret.to_uppercase(),
             Self::Lower => secret.to_lowercase(),
             Self::Reverse => secret.chars().rev().collect(),
-            Self::Split(at) => format!("{}-{}", &secret[..at], &secret[at..]),
+            Self::Split(at) => {
+                let at = at.min(secret.len());
+                format!("{}-{}", &secret[..at], &secret[at..])
+            }
             Self::Base64(pad) => base64(format!("{}{secret}", "x".repeat(pad)).as_bytes()),
             Self::Embedded => format!("postgres://app:{secret}@db:5432/app"),
         }

@@ -375,6 +375,10 @@ impl std::fmt::Debug for SecretGuard {
         f.debug_struct("SecretGuard")
             .field("patterns", &self.pattern_owner.len())
             .field("whole", &self.whole.len())
+            .field(
+                "bytes",
+                &self.automaton.as_ref().map(AhoCorasick::memory_usage),
+            )
             .finish()
     }
 }

@@ -15,9 +15,9 @@
 //!
 //! What is looked for ([`patterns`]): for a secret of at least [`WINDOW`] characters, every run
 //! of [`WINDOW`] consecutive characters, in order and reversed, in any ASCII case (and in
-//! Unicode upper and lower case for a secret that is not ASCII), and every run of [`WINDOW`]
-//! characters of its base64 encodings (standard and URL-safe alphabets, at the three byte
-//! alignments it can have inside a longer text). A secret of [`MIN_SECRET_CHARS`] to
+//! Unicode upper and lower case for a secret that is not ASCII), and its base64 encodings
+//! (standard and URL-safe alphabets, at the three byte alignments it can have inside a longer
+//! text). A secret of [`MIN_SECRET_CHARS`] to
 //! [`WINDOW`]` - 1` characters is found only as a whole string (or key) equal to it; a shorter
 //! one is not looked for. A very long secret is sampled: see [`MAX_WINDOWS`]. The full list of
 //! guarantees and limits is in `docs/secrets.md`.

@@ -26,7 +26,7 @@ pub enum Derived {
 }
 
 /// The patterns of `secret`: its runs of [`WINDOW`] characters, reversed too, in Unicode upper
-/// and lower case when it is not ASCII, and the runs of its base64 encodings.
+/// and lower case when it is not ASCII, and the first run of each of its base64 encodings.
 #[must_use]
 pub fn derive(secret: &str) -> Derived {
     let chars: Vec<char> = secret.chars().collect();
@@ -48,9 +48,12 @@ pub fn derive(secret: &str) -> Derived {
             windows(&reversed, &mut out);
         }
     }
+    // The whole aligned encoding is in the base64 of any text that holds the secret at that
+    // alignment: one run of it is enough to find it.
     for encoded in encodings(secret.as_bytes()) {
-        let chars: Vec<char> = encoded.chars().collect();
-        windows(&chars, &mut out);
+        if let Some(first) = encoded.get(..WINDOW) {
+            out.push(first.to_owned());
+        }
     }
     out.sort_unstable();
     out.dedup();
