@@ -382,3 +382,75 @@ impl std::fmt::Debug for SecretGuard {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SECRET: &str = "Qm7-secret-Zt94x";
+
+    fn guard() -> SecretGuard {
+        SecretGuard::new([("resource `a`", SECRET)]).unwrap()
+    }
+
+    #[test]
+    fn redaction_merges_overlapping_runs_and_keeps_other_text() {
+        let g = guard();
+        assert_eq!(g.redact(&format!("x {SECRET} y")), "x *** y");
+        let upper = SECRET.to_uppercase();
+        assert_eq!(g.redact(&format!("{upper}{upper}!")), "***!");
+        assert_eq!(g.redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn scrubbing_reaches_messages_files_and_paths() {
+        let location = Location::in_file(format!("/tmp/{SECRET}.yaml"))
+            .with_path(DocPath::root().key("data").key(SECRET).index(0));
+        let err = Error::new(ErrorKind::Invalid, location, format!("bad `{SECRET}`"));
+        let shown = format!("{:?}", guard().scrub(err));
+        assert!(!shown.contains(SECRET), "{shown}");
+        assert!(shown.contains("bad `***`"), "{shown}");
+    }
+
+    #[test]
+    fn a_secret_kind_or_name_is_not_described_and_keys_are_masked_in_paths() {
+        let g = guard();
+        let object = json!({"kind": format!("K{SECRET}"), "metadata": {"name": SECRET},
+                            "data": {SECRET: "v"}});
+        assert_eq!(
+            g.describe(&object),
+            "an object (kind not shown: it holds a secret) (name not shown: it holds a secret)"
+        );
+        let err = g.check_object(&object, "it").unwrap_err();
+        let paths: Vec<String> = err
+            .diagnostics()
+            .iter()
+            .map(|d| d.location.path.to_string())
+            .collect();
+        assert_eq!(paths, ["data[\"***\"]", "kind", "metadata.name"]);
+        assert!(!err.to_string().contains(SECRET), "{err}");
+    }
+
+    #[test]
+    fn only_the_data_of_a_v1_secret_may_hold_a_secret() {
+        let g = guard();
+        let secret = json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s"},
+                            "stringData": {"k": SECRET}, "data": {"k": SECRET}});
+        assert_eq!(g.check_object(&secret, "it"), Ok(()));
+        let mut labelled = secret.clone();
+        labelled["metadata"]["labels"] = json!({"l": SECRET});
+        assert!(g.check_object(&labelled, "it").is_err());
+        let mut other = secret;
+        other["apiVersion"] = json!("example.com/v1");
+        assert!(g.check_object(&other, "it").is_err());
+    }
+
+    #[test]
+    fn public_words_are_left_out() {
+        let public = PublicWords::new(["web-qm7-secret-db"]);
+        let g = SecretGuard::with_public([("resource `a`", SECRET)], &public).unwrap();
+        assert_eq!(g.found_in("qm7-secret"), None);
+        assert!(g.found_in("secret-Zt94x").is_some());
+    }
+}
