@@ -658,3 +658,41 @@ fn a_short_secret_is_matched_whole_and_shorter_ones_not_at_all() {
     assert_eq!(guard.redact("a ZZ-SECRET-99 b"), "a *** b");
     assert_eq!(guard.redact("99-terces-zZ"), "***");
 }
+
+#[test]
+fn a_secret_in_a_workload_field_that_renders_nothing_is_not_recorded() {
+    let spec = json!({"inputs": {"secrets": {"password": "Pl4tform-secret-value"}}});
+    let engine = Engine::new(platform(&[definition("pg", "postgres", "static", spec)]));
+    let score = json!({
+        "apiVersion": "score.dev/v1b1", "metadata": {"name": "web"},
+        "containers": {"main": {"image": "nginx:1.27"}},
+        "resources": {"db": {"type": "postgres", "params": {"note": "x-Pl4tform-secret-value"}}},
+    });
+    let workload = Loader::default()
+        .score_str(&score.to_string(), None)
+        .unwrap();
+    let plan = engine
+        .plan(
+            &[WorkloadInput::new(workload)],
+            &context(),
+            &PlanOptions::default(),
+        )
+        .unwrap();
+    let err = Draft::new(
+        &plan,
+        Operation::Deploy,
+        "2026-12-01T00:00:00Z",
+        DraftMeta::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.message()
+            .contains("the inputs of the deployment record"),
+        "{err}"
+    );
+    assert!(!err.to_string().contains("Pl4tform-secret-value"), "{err}");
+    assert!(
+        err.location().path.to_string().contains("params.note"),
+        "{err}"
+    );
+}

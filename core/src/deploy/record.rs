@@ -283,8 +283,13 @@ pub struct Draft {
 impl Draft {
     /// The draft of a record of `plan`, made by `operation` at `at` (RFC 3339).
     ///
+    /// The inputs (the workloads as given, file sources inlined) pass the plan's secret check
+    /// ([`Plan::secret_guard`]): a workload that holds a secret of the plan in a field that
+    /// renders nothing is not recorded. The manifests passed it when the plan was made.
+    ///
     /// # Errors
-    /// `at` is not an RFC 3339 timestamp, or a workload's file `source` cannot be read.
+    /// `at` is not an RFC 3339 timestamp, a workload's file `source` cannot be read, or the
+    /// inputs hold a secret of the plan.
     pub fn new(plan: &Plan, operation: Operation, at: &str, meta: DraftMeta) -> Result<Self> {
         check_timestamp(at)?;
         let Context { app, env, env_type } = plan.context().clone();
@@ -305,6 +310,9 @@ impl Draft {
             options: meta.options,
             platform: meta.platform,
         };
+        let recorded = serde_json::to_value(&inputs).unwrap_or(Value::Null);
+        plan.secret_guard()
+            .check_object(&recorded, "the inputs of the deployment record")?;
         Ok(Self {
             inputs,
             manifests: plan.manifests().iter().map(redact_secrets).collect(),

@@ -49,7 +49,7 @@ pub(super) fn stream(
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
     sink: &mut Sink<'_>,
-) -> Result<(Option<String>, Resources)> {
+) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let registry = Arc::new(SecretRegistry::default());
     let public = public_words(input);
     stream_guarded(input, env_type, options, sink, &registry, &public).map_err(|error| {
@@ -67,7 +67,7 @@ fn stream_guarded(
     sink: &mut Sink<'_>,
     registry: &Arc<SecretRegistry>,
     public: &PublicWords,
-) -> Result<(Option<String>, Resources)> {
+) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let namespace = namespace(input.context, env_type, options)?;
     let target = Target {
         context: input.context,
@@ -98,12 +98,12 @@ fn stream_guarded(
         provisioned.push((key.clone(), Waiting::hold(&manifests)?));
         Ok(())
     })?;
-    let guard = registry.guard_with_public(public)?;
+    let guard = Arc::new(registry.guard_with_public(public)?);
     check_outputs(&guard, &resources)?;
     let mut out = Output {
         namespace: namespace.as_deref(),
         seen: HashMap::new(),
-        guard: &guard,
+        guard: &*guard,
         sink,
     };
     for object in environment {
@@ -124,7 +124,7 @@ fn stream_guarded(
         }
         Ok(())
     })?;
-    Ok((namespace, resources))
+    Ok((namespace, resources, guard))
 }
 
 /// The names every plan of these inputs shows anyway: the context, the resource keys and
