@@ -103,7 +103,7 @@ fn stream_guarded(
     let mut out = Output {
         namespace: namespace.as_deref(),
         seen: HashMap::new(),
-        guard: &*guard,
+        guard: &guard,
         sink,
     };
     for object in environment {
