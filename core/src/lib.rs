@@ -34,6 +34,7 @@ pub mod platform;
 pub mod render;
 pub mod resolve;
 mod resource_key;
+pub mod secrets;
 pub mod sensitive;
 pub mod spec;
 pub mod validate;

@@ -109,7 +109,7 @@ def test_a_driver_may_replace_a_builtin_one_and_runs_on_the_planning_thread() ->
 
     def template(request: Dict[str, Any]) -> Dict[str, Any]:
         threads.append(threading.current_thread().name)
-        return {"outputs": {"host": "fake-redis", "port": 1}, "secrets": {"password": "fake-redis-password-123"}}
+        return {"outputs": {"host": "fake-redis", "port": 1}, "secrets": {"password": "Xq7-fake-pw-99310"}}
 
     platform = goldpath.Platform.default()
     platform.register_driver("template", template)

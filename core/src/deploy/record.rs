@@ -286,9 +286,13 @@ impl Draft {
     /// The draft of a record of `plan`, made by `operation` at `at` (RFC 3339).
     /// `plan` must be made for `meta.environment` (same application, name and type).
     ///
+    /// The inputs (the workloads as given, file sources inlined) pass the plan's secret check
+    /// ([`Plan::secret_guard`]): a workload that holds a secret of the plan in a field that
+    /// renders nothing is not recorded. The manifests passed it when the plan was made.
+    ///
     /// # Errors
-    /// `at` is not an RFC 3339 timestamp, the plan is for another environment, or a
-    /// workload's file `source` cannot be read.
+    /// `at` is not an RFC 3339 timestamp, the plan is for another environment, a workload's
+    /// file `source` cannot be read, or the inputs hold a secret of the plan.
     pub fn new(plan: &Plan, operation: Operation, at: &str, meta: DraftMeta) -> Result<Self> {
         check_timestamp(at)?;
         let Context { app, env, env_type } = plan.context().clone();
@@ -320,6 +324,9 @@ impl Draft {
             options: meta.options,
             platform: meta.platform,
         };
+        let recorded = serde_json::to_value(&inputs).unwrap_or(Value::Null);
+        plan.secret_guard()
+            .check_object(&recorded, "the inputs of the deployment record")?;
         Ok(Self {
             environment: meta.environment,
             inputs,
@@ -496,9 +503,9 @@ pub fn redact_secrets(manifest: &Value) -> Value {
     out
 }
 
-/// Whether `manifest` is a Kubernetes Secret.
+/// Whether `manifest` is a Kubernetes Secret: the same test as the plan's secret check.
 pub(crate) fn is_secret(manifest: &Value) -> bool {
-    manifest["kind"] == "Secret" && manifest["apiVersion"] == "v1"
+    crate::secrets::is_secret_object(manifest)
 }
 
 /// A [`ErrorKind::Store`] error without a file.

@@ -143,6 +143,7 @@ pub fn provisioned_from(answer: Value) -> Result<Provisioned> {
         outputs: outputs(answer.remove("outputs"))?,
         secrets: secrets(answer.remove("secrets"))?,
         manifests: manifests(answer.remove("manifests"))?,
+        sensitive: Vec::new(),
     })
 }
 
@@ -194,7 +195,8 @@ fn secret_value(name: &str, value: Value) -> Result<SecretValue> {
     }
 }
 
-fn secret_ref(map: &Map<String, Value>) -> Option<SecretValue> {
+/// The reference a `{"secretKeyRef": {"name", "key"}}` mapping stands for.
+pub(super) fn secret_ref(map: &Map<String, Value>) -> Option<SecretValue> {
     let selector = map.get("secretKeyRef")?.as_object()?;
     if map.len() != 1 {
         return None;

@@ -76,7 +76,8 @@ pub use provisioned::Provisioned;
 pub use registry::DriverRegistry;
 pub use seed::{GENERATED_ALPHABET, GENERATED_LENGTH, MIN_SEED_BYTES, SecretSeed};
 pub use static_driver::StaticDriver;
-pub(crate) use substitution::substitute_map;
+pub(crate) use static_driver::resolve_inputs;
+pub(crate) use substitution::{in_definition, substitute_map};
 pub use template::{DEFAULT_FUEL, Rendered, TemplateDriver};
 pub use workload_link::{WORKLOAD_LINK_DRIVER, WorkloadLinkDriver};
 

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::sensitive::{REDACTED, SecretValue};
+use crate::sensitive::{REDACTED, SecretValue, Sensitive};
 
 /// The result of provisioning one resource.
 ///
@@ -35,10 +35,14 @@ pub struct Provisioned {
     pub secrets: BTreeMap<String, SecretValue>,
     /// Kubernetes objects the resource needs (a StatefulSet, a Service, a Secret, ...).
     pub manifests: Vec<Value>,
+    /// Secret values the driver used without returning them as secret outputs (the template
+    /// driver's `generated(name)` values): the plan registers them with the secret outputs
+    /// ([`crate::secrets::SecretRegistry::register_provisioned`]) and refuses them anywhere but
+    /// in a Secret's data.
+    pub sensitive: Vec<Sensitive<String>>,
 }
 
-/// The fields of a `Secret` object that hold its data.
-pub(crate) const SECRET_DATA_FIELDS: [&str; 2] = ["data", "stringData"];
+pub(crate) use crate::secrets::SECRET_DATA_FIELDS;
 
 /// The `kind` of a manifest, `""` when it has none.
 pub(crate) fn kind_of(manifest: &Value) -> &str {

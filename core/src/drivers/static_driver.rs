@@ -4,17 +4,25 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::substitution::{in_definition, spec_path, substitute_map, substitute_string};
+use std::cell::Cell;
+
+use super::host::secret_ref;
+use super::substitution::{
+    in_definition, spec_path, substitute_map, substitute_string, substitute_text,
+};
 use super::{Driver, ProvisionRequest, Provisioned};
+use crate::placeholder::{Reference, Resolver, canonical_json};
 use crate::sensitive::SecretValue;
 use crate::spec::platform::SecretInput;
-use crate::{DocPath, Result};
+use crate::{DocPath, Error, ErrorKind, Location, Result};
 
 /// The built-in `static` driver, for resources that exist already (a managed production
 /// database): outputs are `inputs.values`, secret outputs are `inputs.secrets`, with every
 /// `${...}` substituted once through the request's resolver. A whole-string placeholder keeps
 /// its type; a literal secret becomes [`SecretValue::Value`], a `secretKeyRef` a
-/// [`SecretValue::Ref`] with its `name` and `key` substituted. It creates no manifests.
+/// [`SecretValue::Ref`] with its `name` and `key` substituted, and a secret input that is
+/// exactly another resource's secret output (`${resources.db.outputs.password}`) stays a
+/// [`SecretValue::Ref`] to it. It creates no manifests.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct StaticDriver;
 
@@ -24,8 +32,51 @@ impl Driver for StaticDriver {
         Ok(Provisioned {
             outputs: inputs.values,
             secrets: inputs.secrets,
-            manifests: Vec::new(),
+            ..Provisioned::default()
         })
+    }
+}
+
+/// A secret input written as text. A text that is exactly one placeholder naming a secret
+/// output (`${resources.db.outputs.password}`) stays that reference; a secret output inside a
+/// longer text is refused, since its value is not known here.
+fn literal_secret(text: &str, req: &ProvisionRequest<'_>, path: &DocPath) -> Result<SecretValue> {
+    let watch = Watch {
+        inner: req.resolver,
+        saw_reference: Cell::new(false),
+    };
+    let value = substitute_text(text, &watch, path)?;
+    if let Some(reference) = value.as_object().and_then(secret_ref) {
+        return Ok(reference);
+    }
+    if watch.saw_reference.get() {
+        return Err(Error::new(
+            ErrorKind::Invalid,
+            Location::default().with_path(path.clone()),
+            "a secret output is passed on only whole, as the secret input's entire value \
+             (`NAME: ${resources.TYPE.outputs.SECRET}`); to build a text from it, make a \
+             template definition that renders the text into a Secret",
+        ));
+    }
+    Ok(SecretValue::value(match value {
+        Value::String(text) => text,
+        other => canonical_json(&other),
+    }))
+}
+
+/// A resolver that notes whether a placeholder resolved to a reference to a Secret key.
+struct Watch<'a> {
+    inner: &'a dyn Resolver,
+    saw_reference: Cell<bool>,
+}
+
+impl Resolver for Watch<'_> {
+    fn resolve(&self, reference: &Reference) -> std::result::Result<Value, String> {
+        let value = self.inner.resolve(reference)?;
+        if value.as_object().and_then(secret_ref).is_some() {
+            self.saw_reference.set(true);
+        }
+        Ok(value)
     }
 }
 
@@ -64,9 +115,7 @@ fn resolve_secret(
     path: &DocPath,
 ) -> Result<SecretValue> {
     Ok(match input {
-        SecretInput::Value(text) => {
-            SecretValue::value(substitute_string(text, req.resolver, path)?)
-        }
+        SecretInput::Value(text) => literal_secret(text, req, path)?,
         SecretInput::Ref(reference) => {
             let selector = &reference.secret_key_ref;
             let path = path.clone().key("secretKeyRef");

@@ -2,12 +2,13 @@
 //! duplicates dropped, names checked and no secret value outside a Secret's data. Nothing here
 //! holds the whole plan, so rendering a large application streams.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::PlanOptions;
-use crate::baseline::{Locks, Origin};
+use crate::baseline::{Locks, Origin as LockOrigin};
 use crate::placeholder::canonical_json;
 use crate::platform::Context;
 use crate::render::input::Target;
@@ -15,10 +16,11 @@ use crate::render::k8s::{environment_objects, workload_objects};
 use crate::resolve::{
     ResolveInput, Resources, provision_all, resolve_workloads, workload_outlines,
 };
-use crate::sensitive::Sensitive;
+use crate::secrets::{PublicWords, SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
+use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
-use crate::{Error, ErrorKind, Location, Result};
+use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 
 /// Where the objects go.
 pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
@@ -26,28 +28,40 @@ pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
 /// Resolves and renders the whole plan, handing each object to `sink` in apply order:
 /// Namespace and environment objects, resource manifests in graph order, then each workload's
 /// objects by workload name. Returns the namespace and what is kept of the resources.
+///
+/// This is the secret boundary of a plan ([`crate::secrets`]): every secret is registered while
+/// the resources are provisioned, one guard is built from them, and it checks the outputs of
+/// every resource and every object before the sink sees it; every error is scrubbed by it.
 pub(super) fn stream(
     input: &ResolveInput<'_>,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
     sink: &mut Sink<'_>,
-) -> Result<(Option<String>, Resources)> {
+) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
+    let registry = Arc::new(SecretRegistry::default());
+    let public = public_words(input);
+    stream_guarded(input, env_type, options, sink, &registry, &public).map_err(|error| {
+        match registry.guard_with_public(&public) {
+            Ok(guard) => guard.scrub(error),
+            Err(cannot) => cannot,
+        }
+    })
+}
+
+fn stream_guarded(
+    input: &ResolveInput<'_>,
+    env_type: Option<&EnvironmentTypeSpec>,
+    options: &PlanOptions,
+    sink: &mut Sink<'_>,
+    registry: &Arc<SecretRegistry>,
+    public: &PublicWords,
+) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let namespace = namespace(input.context, env_type, options)?;
     let target = Target {
         context: input.context,
         namespace: namespace.as_deref(),
         env_type,
     };
-    let mut out = Output {
-        meter: input.meter,
-        namespace: namespace.as_deref(),
-        seen: HashMap::new(),
-        needles: HashSet::new(),
-        known: 0,
-        locks: Locks::new(input.context, env_type)?,
-        sink,
-    };
-
     let needs_outlines = env_type.is_some_and(|t| t.network_policy);
     let outlines = if needs_outlines {
         workload_outlines(input)
@@ -75,26 +89,136 @@ pub(super) fn stream(
             json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
         );
     }
-    for object in environment {
-        out.emit(object, &[], Origin::Environment)?;
-    }
-    let resources = provision_all(input, &mut |manifests, sensitive| {
-        manifests
-            .into_iter()
-            .try_for_each(|m| out.emit(m, sensitive, Origin::Manifest))
+    // Every secret must be known before the first object is checked: the resources are all
+    // provisioned first (their manifests wait, as compact JSON: a tenth of the memory of
+    // values), then the guard is built, once.
+    let mut provisioned = Vec::new();
+    let resources = provision_all(input, registry, &mut |key, manifests| {
+        provisioned.push((key.clone(), Waiting::hold(&manifests)?));
+        Ok(())
     })?;
+    let guard = Arc::new(registry.guard_with_public(public)?);
+    check_outputs(&guard, &resources)?;
+    let mut out = Output {
+        meter: input.meter,
+        namespace: namespace.as_deref(),
+        seen: HashMap::new(),
+        guard: &guard,
+        locks: Locks::new(input.context, env_type)?,
+        sink,
+    };
+    for object in environment {
+        out.emit(object, &Origin::Environment)?;
+    }
+    for (key, manifests) in provisioned {
+        for (index, object) in manifests.release()?.into_iter().enumerate() {
+            out.emit(object, &Origin::Resource(&key, index))?;
+        }
+    }
     resolve_workloads(input, &resources, &mut |workload, secrets| {
         for secret in secrets {
-            out.emit(secret, resources.sensitive(), Origin::Manifest)?;
+            out.emit(secret, &Origin::WorkloadSecret(&workload.workload))?;
         }
         for object in workload_objects(&workload, &target)? {
-            let origin = Origin::Workload(&workload.workload);
-            out.emit(object, resources.sensitive(), origin)?;
+            out.emit(object, &Origin::Workload(&workload.workload))?;
         }
         Ok(())
     })?;
     out.locks.finish()?;
-    Ok((namespace, resources))
+    Ok((namespace, resources, guard))
+}
+
+/// The names every plan of these inputs shows anyway: the context, the resource keys and
+/// workload names of the graph, the definition names, and the names of containers, variables
+/// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
+fn public_words(input: &ResolveInput<'_>) -> PublicWords {
+    let context = input.context;
+    let mut texts = vec![
+        context.app.clone(),
+        context.env.clone(),
+        context.env_type.clone(),
+    ];
+    texts.extend(input.graph.ordered().map(|node| node.name().to_string()));
+    texts.extend(input.platform.definitions().iter().map(|d| d.name.clone()));
+    for w in input.workloads {
+        texts.extend(w.workload.resources.keys().cloned());
+        for (name, container) in &w.workload.containers {
+            texts.push(name.clone());
+            texts.extend(container.variables.keys().cloned());
+            texts.extend(container.files.keys().cloned());
+        }
+    }
+    PublicWords::new(texts.iter().map(String::as_str))
+}
+
+/// Refuses non-secret outputs that show a secret: they reach workloads, summaries and exports.
+fn check_outputs(guard: &SecretGuard, resources: &Resources) -> Result<()> {
+    let errors = resources.order.iter().filter_map(|key| {
+        let outputs = &resources.get(key)?.outputs;
+        let what = format!("the outputs of resource `{key}` (outputs are not secret)");
+        guard.check_outputs(outputs, &what).err()
+    });
+    Error::join(errors).map_or(Ok(()), Err)
+}
+
+/// The manifests of a resource while the plan's other resources are provisioned.
+struct Waiting(Vec<u8>);
+
+impl Waiting {
+    fn hold(manifests: &[Value]) -> Result<Self> {
+        serde_json::to_vec(manifests).map(Self).map_err(held)
+    }
+
+    fn release(self) -> Result<Vec<Value>> {
+        serde_json::from_slice(&self.0).map_err(held)
+    }
+}
+
+fn held(error: serde_json::Error) -> Error {
+    invalid(format!(
+        "a resource manifest cannot be held as JSON: {error}"
+    ))
+}
+
+/// Where an object comes from, as leak errors name it.
+enum Origin<'a> {
+    Environment,
+    Resource(&'a ResourceKey, usize),
+    /// A Secret that holds a workload's secret values.
+    WorkloadSecret(&'a Workload),
+    /// An object goldpath rendered for the workload.
+    Workload(&'a Workload),
+}
+
+impl<'a> Origin<'a> {
+    fn describe(&self, object: &str) -> String {
+        match self {
+            Self::Environment => format!("the environment object {object}"),
+            Self::Resource(key, index) => {
+                format!("manifest {index} of resource `{key}` ({object})")
+            }
+            Self::WorkloadSecret(w) | Self::Workload(w) => {
+                format!("the {object} of workload `{}`", w.metadata.name)
+            }
+        }
+    }
+
+    /// How the plan's budget names an object of kind `kind` from here.
+    fn budget_label(&self, kind: &str) -> String {
+        match self {
+            Self::Resource(key, _) => format!("a {kind} object of resource `{key}`"),
+            _ => format!("a {kind} object"),
+        }
+    }
+
+    /// The origin as the locks see it: a workload's Secrets count as manifests.
+    fn lock_origin(&self) -> LockOrigin<'a> {
+        match *self {
+            Self::Environment => LockOrigin::Environment,
+            Self::Resource(..) | Self::WorkloadSecret(_) => LockOrigin::Manifest,
+            Self::Workload(w) => LockOrigin::Workload(w),
+        }
+    }
 }
 
 /// The checks every object passes on its way out.
@@ -104,33 +228,23 @@ struct Output<'a, 's> {
     namespace: Option<&'a str>,
     /// A digest of each object put out, by identity, to drop exact duplicates.
     seen: HashMap<(String, String, String, String), u64>,
-    /// The secret values met so far (four characters or more), and how many were looked at.
-    needles: HashSet<String>,
-    known: usize,
+    /// The plan's secret check.
+    guard: &'a SecretGuard,
     /// The environment type's locks, compared with every final object.
     locks: Locks<'a>,
     sink: &'a mut Sink<'s>,
 }
 
 impl Output<'_, '_> {
-    fn emit(
-        &mut self,
-        mut object: Value,
-        sensitive: &[Sensitive<String>],
-        origin: Origin<'_>,
-    ) -> Result<()> {
+    fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
         if let Some(ns) = self.namespace {
             set_namespace(&mut object, ns);
         }
+        // Before anything that names the object: its name may hold a secret.
+        let what = origin.describe(&self.guard.describe(&object));
+        self.guard.check_object(&object, &what)?;
         check_name(&object)?;
-        for new in sensitive.iter().skip(self.known) {
-            if new.expose().len() >= 4 {
-                self.needles.insert(new.expose().clone());
-            }
-        }
-        self.known = self.known.max(sensitive.len());
-        check_no_secret_values(&object, &self.needles)?;
-        self.locks.check(&object, origin)?;
+        self.locks.check(&object, origin.lock_origin())?;
         let field = |p: &str| {
             object
                 .pointer(p)
@@ -145,8 +259,7 @@ impl Output<'_, '_> {
             field("/metadata/name"),
         );
         let text = canonical_json(&object);
-        self.meter
-            .object(text.len(), &format!("a {} object", id.1))?;
+        self.meter.object(text.len(), &origin.budget_label(&id.1))?;
         let digest = fnv1a64(text.as_bytes());
         match self.seen.get(&id) {
             // Shared infrastructure that several resources render alike appears once.
@@ -208,44 +321,6 @@ fn check_name(object: &Value) -> Result<()> {
         ))),
         None => Ok(()),
     }
-}
-
-/// No sensitive value may be a string of an object other than a Secret's data. Secrets reach
-/// rendering only as references, so this is a last guard against a definition that copies a
-/// secret into plain fields.
-fn check_no_secret_values(object: &Value, needles: &HashSet<String>) -> Result<()> {
-    if needles.is_empty() {
-        return Ok(());
-    }
-    let is_secret = object["kind"] == "Secret";
-    let mut stack = vec![(object, false)];
-    while let Some((value, in_data)) = stack.pop() {
-        match value {
-            Value::String(s) if !in_data && needles.contains(s) => {
-                let kind = object["kind"].as_str().unwrap_or("object");
-                let name = object
-                    .pointer("/metadata/name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("(unnamed)");
-                return Err(Error::new(
-                    ErrorKind::Driver,
-                    Location::default(),
-                    format!(
-                        "{kind} `{name}` contains a secret value outside a Secret's data: reference the secret instead"
-                    ),
-                ));
-            }
-            Value::Array(items) => stack.extend(items.iter().map(|i| (i, in_data))),
-            Value::Object(map) => stack.extend(map.iter().map(|(k, v)| {
-                (
-                    v,
-                    in_data || (is_secret && (k == "data" || k == "stringData")),
-                )
-            })),
-            _ => {}
-        }
-    }
-    Ok(())
 }
 
 fn invalid(message: String) -> Error {

@@ -122,7 +122,7 @@ impl Engine {
         options: &PlanOptions,
     ) -> Result<Plan> {
         let mut manifests = Vec::new();
-        let (graph, namespace, resources, violations) =
+        let (graph, namespace, resources, violations, secrets) =
             self.stream(workloads, context, options, &mut |object| {
                 manifests.push(object);
                 Ok(())
@@ -137,6 +137,7 @@ impl Engine {
             warnings: self.warnings(),
             workloads: workloads.to_vec(),
             violations,
+            secrets,
         })
     }
 
@@ -164,7 +165,7 @@ impl Engine {
                 )
             })
         })
-        .map(|(_, _, _, violations)| violations)
+        .map(|(_, _, _, violations, _)| violations)
     }
 
     /// Warnings every plan of this engine carries.
@@ -223,7 +224,7 @@ impl Engine {
             workloads,
             image: options.image.as_deref(),
         };
-        let (namespace, resolved) = assemble::stream(&input, env_type, options, sink)?;
+        let (namespace, resolved, secrets) = assemble::stream(&input, env_type, options, sink)?;
         let resources = resolved
             .order
             .iter()
@@ -243,7 +244,7 @@ impl Engine {
                     .unwrap_or_default(),
             })
             .collect();
-        Ok((graph, namespace, resources, evaluator.finish()))
+        Ok((graph, namespace, resources, evaluator.finish(), secrets))
     }
 
     fn environment_type(
@@ -275,6 +276,7 @@ type Streamed = (
     Option<String>,
     Vec<PlannedResource>,
     Vec<Violation>,
+    Arc<crate::secrets::SecretGuard>,
 );
 
 /// A resource of a plan: its key, the definition chosen, and its non-secret outputs.
@@ -302,6 +304,7 @@ pub struct Plan {
     warnings: Vec<String>,
     workloads: Vec<WorkloadInput>,
     violations: Vec<Violation>,
+    secrets: Arc<crate::secrets::SecretGuard>,
 }
 
 impl Plan {
@@ -365,6 +368,13 @@ impl Plan {
     /// An [`ErrorKind::Policy`] error with one diagnostic per blocking violation.
     pub fn check_policies(&self) -> Result<()> {
         policy::refuse(&self.violations)
+    }
+
+    /// The plan's secret check ([`crate::secrets`]): records and other outputs made from the
+    /// plan are checked with it.
+    #[must_use]
+    pub fn secret_guard(&self) -> &crate::secrets::SecretGuard {
+        &self.secrets
     }
 
     /// The workloads the plan was made from.

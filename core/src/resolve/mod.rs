@@ -18,11 +18,12 @@ pub use state::ResourceState;
 pub(crate) use workload::read_source;
 
 use crate::drivers::substitute_map;
-use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed};
+use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed, resolve_inputs};
 use crate::graph::{Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
 use crate::platform::{Context, Platform};
 use crate::render::input::ResolvedWorkload;
-use crate::sensitive::Sensitive;
+use crate::secrets::SecretRegistry;
+use crate::spec::platform::SecretInput;
 use crate::spec::score::Workload;
 use crate::{DocPath, Error, ErrorKind, Location, ResourceKey, Result};
 use definition::DefinitionResolver;
@@ -89,23 +90,23 @@ impl Resources {
     pub fn get(&self, key: &ResourceKey) -> Option<&ResourceState> {
         self.state.resources.get(key)
     }
-
-    /// Every secret value met so far.
-    pub fn sensitive(&self) -> &[Sensitive<String>] {
-        &self.state.sensitive
-    }
 }
 
-/// Receives the manifests of one resource, with every secret value met so far.
-pub(crate) type ManifestSink<'s> = dyn FnMut(Vec<Value>, &[Sensitive<String>]) -> Result<()> + 's;
+/// Receives the key and the manifests of one resource.
+pub(crate) type ManifestSink<'s> = dyn FnMut(&ResourceKey, Vec<Value>) -> Result<()> + 's;
 
 /// Provisions every resource in graph order, handing each one's manifests to `emit` as soon as
-/// it is provisioned, so a plan never holds them all.
+/// it is provisioned. Every secret met is registered in `registry` (also when provisioning
+/// fails, so that the error can be scrubbed of them).
 pub(crate) fn provision_all(
     input: &ResolveInput<'_>,
+    registry: &std::sync::Arc<SecretRegistry>,
     emit: &mut ManifestSink<'_>,
 ) -> Result<Resources> {
-    let mut state = State::default();
+    let mut state = State {
+        registry: std::sync::Arc::clone(registry),
+        ..State::default()
+    };
     let services = std::sync::Arc::new(services(input.workloads));
     let mut order = Vec::new();
     for node in input.graph.ordered() {
@@ -115,10 +116,7 @@ pub(crate) fn provision_all(
                 .resources
                 .get_mut(&resource.key)
                 .map(|r| std::mem::take(&mut r.manifests));
-            // What the plan's sink refuses (an object or the plan over budget) names the resource.
-            let definition = &input.platform.definitions()[resource.definition].name;
-            emit(manifests.unwrap_or_default(), &state.sensitive)
-                .map_err(|e| in_resource(e, resource, definition))?;
+            emit(&resource.key, manifests.unwrap_or_default())?;
             order.push(resource.key.clone());
         }
     }
@@ -200,12 +198,27 @@ fn provision(
         workloads: services,
         source,
     };
+    register_secret_inputs(&request, &state.registry)
+        .map_err(|e| in_resource(e, node, &definition.name))?;
     let provisioned = input
         .drivers
         .provision(&request)
         .and_then(|p| input.meter.provisioned(&p).map(|()| p))
         .map_err(|e| in_resource(e, node, &definition.name))?;
     state.record(&node.key, &node.guid, provisioned);
+    Ok(())
+}
+
+/// Registers the literal secret inputs of the request's definition, whatever its driver does
+/// with them (a host driver receives them as plain text).
+fn register_secret_inputs(request: &ProvisionRequest<'_>, registry: &SecretRegistry) -> Result<()> {
+    let secrets = &request.definition.spec.inputs.secrets;
+    if !secrets.values().any(|s| matches!(s, SecretInput::Value(_))) {
+        return Ok(());
+    }
+    let inputs = resolve_inputs(request)
+        .map_err(|e| crate::drivers::in_definition(request.definition, e))?;
+    registry.register_inputs(request.key, inputs.secrets.values());
     Ok(())
 }
 

@@ -9,6 +9,7 @@ use crate::ResourceKey;
 use crate::drivers::Provisioned;
 pub(crate) use crate::encoding::base64;
 use crate::render::input::SecretRef;
+use crate::secrets::SecretRegistry;
 use crate::sensitive::{SecretValue, Sensitive};
 
 /// A provisioned resource, as later stages see it: secrets only as references.
@@ -55,14 +56,15 @@ pub(crate) struct State {
     /// The values of the Secrets goldpath renders, by reference: needed to compose a file
     /// that mixes text and secrets, never printed.
     pub secret_values: HashMap<SecretRef, Sensitive<String>>,
-    /// Every sensitive value met, for the final leak check.
-    pub sensitive: Vec<Sensitive<String>>,
+    /// Every secret value met, for the plan's secret check.
+    pub registry: std::sync::Arc<SecretRegistry>,
 }
 
 impl State {
     /// Records a driver's result for `key`: secret values go into a Secret named after the
     /// resource's guid, and become references to it.
     pub fn record(&mut self, key: &ResourceKey, guid: &str, provisioned: Provisioned) {
+        self.registry.register_provisioned(key, &provisioned);
         let secret_name = format!("{}-{guid}-secrets", key.kind());
         let secret_name = crate::validate::names::shorten_name(&secret_name, 253);
         let mut secrets = BTreeMap::new();
@@ -76,7 +78,6 @@ impl State {
                         key: name.clone(),
                     };
                     data.insert(name.clone(), Value::from(base64(text.expose().as_bytes())));
-                    self.sensitive.push(text.clone());
                     self.secret_values.insert(reference.clone(), text);
                     reference
                 }

@@ -13,11 +13,11 @@ use serde_json::Value;
 
 use self::rendered::Which;
 use self::variables::{Recorder, variables};
-use super::leak::check_no_leak;
 use super::static_driver::resolve_inputs;
 use super::substitution::{in_definition, substitute_tree_and_keys};
 use super::{Driver, ProvisionRequest, Provisioned};
 use crate::Result;
+use crate::secrets::SecretGuard;
 use crate::sensitive::{SecretValue, Sensitive};
 
 /// The fuel of one template render unless set otherwise: about a million steps of work (or
@@ -44,9 +44,11 @@ pub const DEFAULT_FUEL: u64 = 1_000_000;
 ///   through the request's resolver. Every key and string of `context`, `inputs` and `params`
 ///   reaches the template with its `$` doubled, so that this substitution gives their text
 ///   back instead of expanding it a second time.
-/// - [`provision`](Driver::provision) refuses a result that shows a generated value or a
-///   secret input outside a Secret's data or the secret outputs ([`check_no_leak`]); use
-///   [`render`](Self::render) to get the result and its sensitive values unchecked.
+/// - [`provision`](Driver::provision) returns the generated values in
+///   [`Provisioned::sensitive`], so the plan registers them: a plan refuses any of them, and
+///   any secret input, outside a Secret's data ([`crate::secrets`]). [`render`](Self::render)
+///   also gives every sensitive value of the render; [`check_no_leak`](super::check_no_leak)
+///   checks one result alone.
 ///
 /// [`SecretSeed::generate`]: super::SecretSeed::generate
 pub struct TemplateDriver {
@@ -100,8 +102,8 @@ impl TemplateDriver {
         }
     }
 
-    /// Renders the definition's templates for `req`, without the leak check of
-    /// [`provision`](Driver::provision).
+    /// Renders the definition's templates for `req`. An error is scrubbed of the values
+    /// `generated(name)` gave during the render (the plan knows the secret inputs already).
     ///
     /// # Errors
     ///
@@ -111,21 +113,33 @@ impl TemplateDriver {
     /// [`ErrorKind::Placeholder`](crate::ErrorKind::Placeholder) errors for `${...}` that do
     /// not resolve.
     pub fn render(&self, req: &ProvisionRequest<'_>) -> Result<Rendered> {
-        self.render_unnamed(req)
-            .map_err(|e| in_definition(req.definition, e))
+        let recorder = Recorder::default();
+        self.render_unnamed(req, &recorder).map_err(|e| {
+            let generated = recorder.take();
+            let values = generated
+                .iter()
+                .map(|v| ("the template", v.expose().as_str()));
+            let scrubbed = match SecretGuard::new(values) {
+                Ok(guard) => guard.scrub(e),
+                Err(cannot) => cannot,
+            };
+            in_definition(req.definition, scrubbed)
+        })
     }
 
-    fn render_unnamed(&self, req: &ProvisionRequest<'_>) -> Result<Rendered> {
+    fn render_unnamed(&self, req: &ProvisionRequest<'_>, recorder: &Recorder) -> Result<Rendered> {
         let inputs = resolve_inputs(req)?;
-        let recorder = Recorder::default();
-        let vars = variables(req, &inputs, &recorder);
+        let vars = variables(req, &inputs, recorder);
         let render = |which| self.render_one(which, req, &vars);
-        let provisioned = Provisioned {
+        let mut provisioned = Provisioned {
             outputs: rendered::outputs(render(Which::Outputs)?)?,
             secrets: rendered::secrets(render(Which::Secrets)?)?,
             manifests: rendered::manifests(render(Which::Manifests)?)?,
+            sensitive: recorder.take(),
         };
-        let mut sensitive = recorder.take();
+        provisioned.sensitive.sort_unstable();
+        provisioned.sensitive.dedup();
+        let mut sensitive = provisioned.sensitive.clone();
         sensitive.extend(secret_values(inputs.secrets.values()));
         sensitive.extend(secret_values(provisioned.secrets.values()));
         sensitive.sort_unstable();
@@ -210,9 +224,6 @@ impl fmt::Debug for TemplateDriver {
 
 impl Driver for TemplateDriver {
     fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
-        let rendered = self.render(req)?;
-        check_no_leak(&rendered.provisioned, &rendered.sensitive)
-            .map_err(|e| in_definition(req.definition, e))?;
-        Ok(rendered.provisioned)
+        self.render(req).map(|rendered| rendered.provisioned)
     }
 }

@@ -125,6 +125,12 @@ fn yaml_error(which: Which, err: &serde_saphyr::Error) -> Error {
         Some((head, tail)) if tail.starts_with(|c: char| c.is_ascii_digit()) => head,
         _ => reason,
     };
+    // The key is rendered text, which may be a secret: it is never quoted.
+    let reason = if reason.to_ascii_lowercase().contains("duplicate") {
+        "a mapping has the same key twice (the key is not shown: it may be a secret)"
+    } else {
+        reason
+    };
     which.error(format!(
         "the rendered text is not valid YAML{at}: {reason}; quote values that hold `: `, `#` \
          or start with a YAML indicator, e.g. with `{{{{ value | tojson }}}}`"
@@ -265,8 +271,14 @@ mod tests {
     fn yaml_errors_give_the_line_of_the_rendered_text() {
         let err = parse_yaml(Which::Outputs, "a: 1\nb: [\n").unwrap_err();
         assert!(err.message().contains("line "), "{err}");
-        let err = parse_yaml(Which::Outputs, "a: 1\na: 2\n").unwrap_err();
-        assert!(err.message().contains("duplicate"), "{err}");
+        let err = parse_yaml(
+            Which::Outputs,
+            "a: 1\nsecret-key-text: 1\nsecret-key-text: 2\n",
+        )
+        .unwrap_err();
+        assert!(err.message().contains("same key twice"), "{err}");
+        assert!(err.message().contains("line 3"), "{err}");
+        assert!(!err.to_string().contains("secret-key-text"), "{err}");
         assert_eq!(parse_yaml(Which::Outputs, " \n"), Ok(Value::Null));
         assert_eq!(
             parse_yaml(Which::Outputs, "a: yes\nb: 0755\n"),
