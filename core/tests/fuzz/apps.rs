@@ -7,48 +7,51 @@ use serde_json::{Map, Value, json};
 use super::mutate::STRINGS;
 
 const NAMES: &[&str] = &["web", "api", "worker", "db", "web"];
-/// Resource types, the common ones several times so most applications plan.
-const TYPES: &[&str] = &[
-    "postgres",
-    "redis",
-    "dns",
-    "volume",
-    "postgres",
-    "redis",
-    "dns",
-    "volume",
-    "postgres",
-    "redis",
-    "dns",
-    "volume",
-    "mysql",
-    "mongodb",
-    "amqp",
-    "mssql",
-    "s3",
-    "kafka-topic",
-    "postgres",
-    "redis",
+/// Resource types that plan with the fixture platform in every environment type, with their
+/// outputs.
+const TYPES: &[(&str, &[&str])] = &[
+    (
+        "postgres",
+        &["host", "port", "name", "database", "username", "password"],
+    ),
+    ("redis", &["host", "port", "username", "password"]),
+    ("dns", &["host"]),
+    ("volume", &["source"]),
+    ("mysql", &["host", "port", "name", "database", "username"]),
+    ("mongodb", &["host", "port", "username"]),
+    ("amqp", &["host", "port", "vhost", "username"]),
+    ("mssql", &["server", "port", "database", "username"]),
+    ("s3", &["bucket", "endpoint", "region", "access_key_id"]),
+    ("kafka-topic", &["host", "port", "name", "num_partitions"]),
+];
+/// Resource types that need params or a context to plan, or do not exist.
+const RARE_TYPES: &[&str] = &[
     "route",
     "service-port",
     "k8s-namespace",
+    "service",
     "unknown-type",
 ];
-/// Output names, the common ones several times.
-const OUTPUTS: &[&str] = &[
-    "host", "port", "host", "port", "host", "name", "username", "password", "url", "uri",
-    "missing", "path",
-];
+/// The output `#k` of a resource of type `kind` stands for (`#8` for one that does not exist).
+fn output_of(kind: &str, k: usize) -> &'static str {
+    let outputs = TYPES
+        .iter()
+        .find(|(t, _)| *t == kind)
+        .map_or(&["host"][..], |(_, o)| o);
+    if k >= 8 {
+        "missing"
+    } else {
+        outputs[k % outputs.len()]
+    }
+}
 const RESOURCES: &[&str] = &["db", "cache", "dns", "route", "data", "topic", "other"];
 
 /// A placeholder or a literal, as a value of a variable, a file content or a param.
 fn text() -> impl Strategy<Value = String> {
     prop_oneof![
-        8 => (0..9usize, 0..OUTPUTS.len())
-            .prop_map(|(r, o)| format!("${{resources.@{r}.{}}}", OUTPUTS[o])),
-        2 => (0..9usize, 0..OUTPUTS.len(), 0..9usize).prop_map(|(r, o, s)| format!(
-            "x-${{resources.@{r}.{}}}:${{resources.@{s}.host}}/${{metadata.name}}",
-            OUTPUTS[o]
+        8 => (0..9usize, 0..9usize).prop_map(|(r, o)| format!("${{resources.@{r}.#{o}}}")),
+        2 => (0..9usize, 0..9usize, 0..9usize, 0..8usize).prop_map(|(r, o, s, p)| format!(
+            "x-${{resources.@{r}.#{o}}}:${{resources.@{s}.#{p}}}/${{metadata.name}}"
         )),
         1 => (0..STRINGS.len()).prop_map(|i| STRINGS[i].to_owned()),
         1 => Just("${metadata.name}".to_owned()),
@@ -69,8 +72,8 @@ fn container() -> impl Strategy<Value = Value> {
         (0..STRINGS.len()),
         prop::collection::btree_map("[A-Z_]{1,6}", text(), 0..4),
         prop::collection::btree_map("/etc/[a-z]{1,4}", text(), 0..2),
-        prop::option::of((0..9usize, "/data/[a-z]{1,3}")),
-        prop::option::of(("[1-9][0-9]{0,3}m", "[1-9][0-9]{0,3}Mi")),
+        prop::option::weighted(0.1, (0..9usize, "/data/[a-z]{1,3}")),
+        prop::option::of(("[1-9][0-9]{0,3}m", "[1-9][0-9]{0,1}Mi")),
     )
         .prop_map(|(image, variables, files, volume, amounts)| {
             let image = if image % 4 == 0 {
@@ -96,7 +99,10 @@ fn container() -> impl Strategy<Value = Value> {
 
 fn resource() -> impl Strategy<Value = Value> {
     (
-        0..TYPES.len(),
+        prop_oneof![
+            30 => (0..TYPES.len()).prop_map(|i| TYPES[i].0),
+            1 => (0..RARE_TYPES.len()).prop_map(|i| RARE_TYPES[i]),
+        ],
         prop::option::weighted(
             0.05,
             prop_oneof![Just("default"), Just("large"), Just("x1")],
@@ -109,7 +115,7 @@ fn resource() -> impl Strategy<Value = Value> {
         ),
     )
         .prop_map(|(kind, class, id, params)| {
-            let mut resource = json!({"type": TYPES[kind]});
+            let mut resource = json!({"type": kind});
             if let Some(class) = class {
                 resource["class"] = json!(class);
             }
@@ -140,7 +146,15 @@ pub fn workload() -> impl Strategy<Value = Value> {
                 .into_iter()
                 .map(|(i, r)| (RESOURCES[i].to_owned(), r))
                 .collect();
-            let declared: Vec<String> = resources.keys().cloned().collect();
+            let declared: Vec<(String, String)> = resources
+                .iter()
+                .map(|(name, r)| {
+                    (
+                        name.clone(),
+                        r["type"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect();
             let mut containers = json!(containers);
             name_resources(&mut containers, &declared);
             let mut resources = json!(resources);
@@ -168,13 +182,20 @@ pub fn workload() -> impl Strategy<Value = Value> {
         })
 }
 
-/// Replaces each `@n` in the strings of `value` by the name of declared resource `n`
-/// (modulo their number), so placeholders name resources the workload has.
-fn name_resources(value: &mut Value, declared: &[String]) {
+/// Replaces each `@n.#k` in the strings of `value` by the name of declared resource `n` and
+/// its output `k` (modulo their numbers), and each other `@n` by the name, so placeholders
+/// name resources the workload has.
+fn name_resources(value: &mut Value, declared: &[(String, String)]) {
     match value {
-        Value::String(s) => {
-            for n in (0..9).rev() {
-                let name = &declared[n % declared.len()];
+        Value::String(s) if s.contains('@') => {
+            for n in 0..9 {
+                let (name, kind) = &declared[n % declared.len()];
+                for k in 0..9 {
+                    *s = s.replace(
+                        &format!("@{n}.#{k}"),
+                        &format!("{name}.{}", output_of(kind, k)),
+                    );
+                }
                 *s = s.replace(&format!("@{n}"), name);
             }
         }
@@ -186,5 +207,17 @@ fn name_resources(value: &mut Value, declared: &[String]) {
 
 /// An application: one to three workloads.
 pub fn application() -> impl Strategy<Value = Vec<Value>> {
-    prop::collection::vec(workload(), 1..4)
+    (
+        prop::collection::vec(workload(), 1..4),
+        prop::bool::weighted(0.9),
+    )
+        .prop_map(|(mut workloads, distinct)| {
+            // Mostly distinct names (a duplicate name is one refusal among many to reach).
+            if distinct {
+                for (doc, name) in workloads.iter_mut().zip(["web", "api", "worker"]) {
+                    doc["metadata"]["name"] = json!(name);
+                }
+            }
+            workloads
+        })
 }
