@@ -150,10 +150,8 @@ fn check_registry(registry: &str) -> Result<(), String> {
             return Err(bad());
         }
     }
-    if let Some(port) = port {
-        if port.is_empty() || !port.chars().all(|c| c.is_ascii_digit()) {
-            return Err(bad());
-        }
+    if port.is_some_and(|p| p.is_empty() || !p.chars().all(|c| c.is_ascii_digit())) {
+        return Err(bad());
     }
     Ok(())
 }
@@ -171,10 +169,9 @@ fn check_component(component: &str) -> Result<(), String> {
         ));
     }
     let advice = "use lower-case letters and digits, separated by a single `.`, `_`, `__` or one or more `-`";
-    let mut chars = component.chars().peekable();
     let mut separator = String::new();
     let mut first = true;
-    while let Some(c) = chars.next() {
+    for c in component.chars() {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             if !separator.is_empty() && !valid_separator(&separator) {
                 return Err(format!(

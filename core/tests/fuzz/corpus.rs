@@ -67,7 +67,7 @@ pub fn documents() -> &'static [Value] {
         seeds()
             .iter()
             .flat_map(|s| s.text.split("\n---"))
-            .filter_map(|t| serde_saphyr_value(t))
+            .filter_map(serde_saphyr_value)
             .filter(|v: &Value| v.get("apiVersion").is_some())
             .collect()
     })

@@ -347,10 +347,11 @@ fn walk(v: &mut Value, remaining: &mut usize, change: &Change) -> bool {
                     map.remove(&key);
                     return true;
                 }
-                if let Some(child) = map.get_mut(&key) {
-                    if walk(child, remaining, change) {
-                        return true;
-                    }
+                if map
+                    .get_mut(&key)
+                    .is_some_and(|child| walk(child, remaining, change))
+                {
+                    return true;
                 }
             }
         }
