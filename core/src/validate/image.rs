@@ -240,7 +240,28 @@ fn check_digest(digest: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::image_reference;
+
+    proptest! {
+        /// Every reference built from the grammar's productions is accepted.
+        #[test]
+        fn references_built_from_the_grammar_are_accepted(
+            // A first path part with a `.` would be a registry, as with `docker pull`.
+            reference in r"(([a-z0-9]{1,8}\.)[a-z]{2,5}(:[0-9]{1,5})?/)?[a-z0-9]{1,6}((_|__|-{1,3})[a-z0-9]{1,6}){0,2}(/[a-z0-9]{1,6}(([._]|__|-{1,3})[a-z0-9]{1,6}){0,2}){0,2}(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,20})?(@sha256:[0-9a-f]{64})?",
+        ) {
+            prop_assert!(image_reference(&reference).is_ok(), "{}: {:?}", reference, image_reference(&reference));
+        }
+
+        /// Whatever the text, an accepted reference holds no white space or control character.
+        #[test]
+        fn an_accepted_reference_holds_no_white_space_or_control_character(text in ".{0,40}") {
+            if image_reference(&text).is_ok() {
+                prop_assert!(!text.chars().any(|c| c.is_whitespace() || c.is_control()));
+            }
+        }
+    }
 
     #[test]
     fn references_the_kubelet_accepts_are_accepted() {
