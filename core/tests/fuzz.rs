@@ -122,6 +122,18 @@ const ENV_TYPES: &[&str] = &[
     "nope",
 ];
 
+/// `--namespace` values: mostly none, else valid, system and invalid ones.
+const NAMESPACES: &[Option<&str>] = &[
+    None,
+    None,
+    None,
+    None,
+    None,
+    Some("custom-ns"),
+    Some("kube-system"),
+    Some("Bad NS\u{1b}"),
+];
+
 /// Plans `workloads` in the environment type `env_type % ENV_TYPES.len()` and renders YAML.
 fn plan(
     engine: &Engine,
@@ -129,11 +141,15 @@ fn plan(
     env_type: usize,
     image: bool,
 ) -> Result<String> {
+    // The other bits of the random number pick the namespace options.
+    let namespace = NAMESPACES[(env_type / ENV_TYPES.len()) % NAMESPACES.len()];
+    let create_namespace = (env_type >> 12) & 1 == 1;
     let env_type = ENV_TYPES[env_type % ENV_TYPES.len()];
     let context = Context::new("shop", env_type, env_type);
     let options = PlanOptions {
         image: image.then(|| "registry.example.com/app:1".to_owned()),
-        ..PlanOptions::default()
+        namespace: namespace.map(str::to_owned),
+        create_namespace,
     };
     engine
         .plan(workloads, &context, &options)
