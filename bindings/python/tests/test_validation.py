@@ -3,6 +3,7 @@ file with two workloads. The binding converts and calls the core; these check th
 files reach the same rules as the CLI."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,7 +11,7 @@ import goldpath
 from conftest import workload
 
 
-def plan(workloads: object) -> goldpath.Plan:
+def plan(workloads: Any) -> goldpath.Plan:
     return goldpath.Platform.default().plan(workloads, app="a", env="dev", env_type="development")
 
 
