@@ -132,6 +132,14 @@ fn control_characters_are_refused_in_every_string_and_key_of_text_and_values() {
 }
 
 #[test]
+fn control_characters_and_schema_problems_are_reported_together() {
+    let text = "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers:\n  web:\n    image: nginx\n    variables: {A: \"\\e\", PORT: 8080}\n";
+    let err = Loader::default().str(text, Some("score.yaml")).unwrap_err();
+    let kinds: Vec<ErrorKind> = err.diagnostics().iter().map(|d| d.kind).collect();
+    assert_eq!(kinds, [ErrorKind::Invalid, ErrorKind::Schema], "{err}");
+}
+
+#[test]
 fn a_platform_document_with_a_control_character_is_refused() {
     let text = "apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata:\n  name: dev\n  annotations:\n    goldpath.dev/description: \"dev\\e[2J\"\nspec: {}\n";
     let err = Loader::default().str(text, Some("types.yaml")).unwrap_err();

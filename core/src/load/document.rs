@@ -216,11 +216,15 @@ impl DocumentContext<'_> {
         })
     }
 
-    /// Schema validation, then deserialization into the typed document.
+    /// Control characters and schema validation, then deserialization into the typed document.
     fn typed<T: serde::de::DeserializeOwned>(&self, schema: &Schema, value: Value) -> Result<T> {
         let raw = |path: &DocPath| self.doc.raw_text(self.text, path).map(str::to_owned);
-        self.fail_on(text::control_characters(&value))?;
-        self.fail_on(schema.findings(&value, &raw))?;
+        // Control characters and schema problems are reported together.
+        let mut findings = text::control_characters(&value);
+        for finding in schema.findings(&value, &raw).into_vec() {
+            findings.push(finding.kind, finding.path, finding.message);
+        }
+        self.fail_on(findings)?;
         serde_json::from_value(value).map_err(|e| {
             let message = format!(
                 "{e}: the document passed the schema but not goldpath's types; please report this"
