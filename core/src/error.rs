@@ -311,6 +311,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", render(&self.diagnostics))]
 pub struct Error {
+    // Never empty (`new` makes one, `from_diagnostics` and `join` refuse none), so the
+    // accessors below may read the first.
     diagnostics: Vec<Diagnostic>,
 }
 

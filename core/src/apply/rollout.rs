@@ -187,7 +187,7 @@ fn latest(
 ) -> Option<Condition> {
     let times: Vec<Option<String>> = times.collect();
     (0..conditions.len())
-        .max_by(|&a, &b| times[a].cmp(&times[b]).then(a.cmp(&b)))
+        .max_by(|&a, &b| times.get(a).cmp(&times.get(b)).then(a.cmp(&b)))
         .map(|i| conditions[i].clone())
 }
 

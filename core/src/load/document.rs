@@ -11,7 +11,7 @@ use super::yaml::ParsedDocument;
 use crate::spec::platform::{PLATFORM_API_VERSION, PlatformDocument};
 use crate::spec::score::{SCORE_API_VERSION, Workload};
 use crate::validate::score::{WorkloadContext, validate_workload};
-use crate::validate::{Finding, Findings, platform};
+use crate::validate::{Finding, Findings, platform, text};
 use crate::{Diagnostic, DocPath, Error, ErrorKind, Location, Result};
 
 /// Where a document was read from.
@@ -137,13 +137,16 @@ impl Documents {
         if self.workloads.is_empty() || count == 1 {
             return Ok(());
         }
+        // The second document: another workload, else the first platform document.
         let second = self
             .workloads
             .get(1)
-            .map_or(&self.platform[0].origin, |w| &w.origin);
+            .map(|w| &w.origin)
+            .or_else(|| self.platform.first().map(|p| &p.origin));
+        let line = second.map_or(origin.line, |o| o.line);
         Err(origin.locate(Error::new(
             ErrorKind::Yaml,
-            Location::default().at(second.line, 1),
+            Location::default().at(line, 1),
             "a Score file holds exactly one workload and nothing else: put each document in a file of its own",
         )))
     }
@@ -213,10 +216,15 @@ impl DocumentContext<'_> {
         })
     }
 
-    /// Schema validation, then deserialization into the typed document.
+    /// Control characters and schema validation, then deserialization into the typed document.
     fn typed<T: serde::de::DeserializeOwned>(&self, schema: &Schema, value: Value) -> Result<T> {
         let raw = |path: &DocPath| self.doc.raw_text(self.text, path).map(str::to_owned);
-        self.fail_on(schema.findings(&value, &raw))?;
+        // Control characters and schema problems are reported together.
+        let mut findings = text::control_characters(&value);
+        for finding in schema.findings(&value, &raw).into_vec() {
+            findings.push(finding.kind, finding.path, finding.message);
+        }
+        self.fail_on(findings)?;
         serde_json::from_value(value).map_err(|e| {
             let message = format!(
                 "{e}: the document passed the schema but not goldpath's types; please report this"

@@ -253,7 +253,7 @@ impl Loader {
     fn load_file(&self, file: &Path, overrides: Option<&Overrides>) -> Result<Documents> {
         let origin = Origin::new(
             Some(file.display().to_string()),
-            file.parent().map(Path::to_path_buf),
+            Some(sources::folder_of(file)),
         );
         let text = sources::read_text(file, &self.limits)?;
         let mut parsed = yaml::parse_stream(&text, &self.limits).map_err(|e| origin.locate(e))?;

@@ -102,3 +102,12 @@ fn io_error(path: &Path, error: &std::io::Error, action: &str) -> Error {
         message,
     )
 }
+
+/// The folder a file's relative references (`files.*.source`) resolve against: its parent, or
+/// the current folder `.` for a bare file name such as `score.yaml` (whose parent is `""`).
+pub(crate) fn folder_of(file: &Path) -> PathBuf {
+    match file.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}

@@ -47,6 +47,19 @@ pub(crate) fn resolve_workload(
                     message.to_owned(),
                 ));
             };
+            let checked = match image {
+                "." => Err("`.` stands for this image itself: give an image reference".to_owned()),
+                _ => crate::validate::image::image_reference(image),
+            };
+            if let Err(reason) = checked {
+                let message = format!("the image given for `image: .`: {reason}");
+                return Err(error(
+                    workload,
+                    path.key("image"),
+                    ErrorKind::Invalid,
+                    message,
+                ));
+            }
             if let Some(c) = spec.containers.get_mut(name) {
                 c.image = image.to_owned();
             }

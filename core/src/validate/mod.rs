@@ -3,11 +3,13 @@
 //! Rule functions return [`Finding`]s with a path inside the document; the loader turns them
 //! into [`crate::Diagnostic`]s with file, line and column.
 
+pub mod image;
 pub mod names;
 pub mod paths;
 pub mod platform;
 pub mod quantity;
 pub mod score;
+pub mod text;
 
 use crate::{DocPath, ErrorKind};
 

@@ -333,7 +333,10 @@ mod tests {
             "{err}"
         );
 
-        let err = contained_in(root.path(), &config.join("../../x")).unwrap_err();
+        // A name next to the temporary folder that nothing else creates (`/tmp/x` may exist).
+        let root_name = root.path().file_name().expect("name").to_string_lossy();
+        let missing = format!("../../{root_name}-missing");
+        let err = contained_in(root.path(), &config.join(missing)).unwrap_err();
         assert!(err.contains("cannot be read"), "{err}");
         let escape = root
             .path()

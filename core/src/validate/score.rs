@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use super::{Findings, names, paths, quantity};
+use super::{Findings, image, names, paths, quantity};
 use crate::placeholder;
 use crate::spec::score::{Container, ResourceAmounts, Workload};
 use crate::{DocPath, ErrorKind};
@@ -72,6 +72,11 @@ fn check_container(
     context: WorkloadContext<'_>,
     out: &mut Findings,
 ) {
+    out.check(
+        ErrorKind::Invalid,
+        &path.clone().key("image"),
+        image::image_reference(&container.image),
+    );
     for (name, value) in &container.variables {
         let var = path.clone().key("variables").key(name.clone());
         out.check(ErrorKind::Name, &var, names::env_var_name(name));
