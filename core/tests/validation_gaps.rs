@@ -170,3 +170,44 @@ fn the_image_given_for_image_dot_follows_the_same_grammar() {
         }
     }
 }
+
+/// What a driver makes passes the same control-character rule as what is loaded: a template
+/// definition whose manifest or output holds an escape sequence is refused at plan time.
+#[test]
+fn control_characters_a_driver_makes_are_refused_at_plan_time() {
+    for (templates, words) in [
+        (
+            json!({"manifests": "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: banner}\n  data: {motd: \"hi\\e[2J\"}\n"}),
+            "data.motd",
+        ),
+        (
+            json!({"outputs": "host: \"db\\e[2Jx\"\n"}),
+            "an output of resource",
+        ),
+    ] {
+        let definition = json!({
+            "apiVersion": "goldpath.dev/v1alpha1", "kind": "ResourceDefinition",
+            "metadata": {"name": "banner"},
+            "spec": {"type": "banner", "driver": "template", "criteria": [{}], "templates": templates},
+        });
+        let docs = Loader::default()
+            .str(&definition.to_string(), None)
+            .unwrap();
+        let engine = Engine::new(Platform::from_documents(
+            docs.platform.into_iter().map(|l| l.document),
+        ));
+        let text = "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers: {web: {image: nginx}}\nresources: {banner: {type: banner}}\n";
+        let workload = Loader::default().score_str(text, None).unwrap();
+        let Err(err) = engine.plan(
+            &[WorkloadInput::new(workload)],
+            &Context::new("shop", "dev", "development"),
+            &PlanOptions::default(),
+        ) else {
+            panic!("a control character from a driver was planned ({words})");
+        };
+        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+        assert!(err.to_string().contains("U+001B"), "{err}");
+        assert!(err.to_string().contains(words), "{err}");
+        assert!(!err.to_string().contains('\u{1b}'), "{err}");
+    }
+}

@@ -151,12 +151,17 @@ fn public_words(input: &ResolveInput<'_>) -> PublicWords {
     PublicWords::new(texts.iter().map(String::as_str))
 }
 
-/// Refuses non-secret outputs that show a secret: they reach workloads, summaries and exports.
+/// Refuses non-secret outputs that show a secret or hold a control character: they reach
+/// workloads, summaries, exports and terminals.
 fn check_outputs(guard: &SecretGuard, resources: &Resources) -> Result<()> {
     let errors = resources.order.iter().filter_map(|key| {
         let outputs = &resources.get(key)?.outputs;
         let what = format!("the outputs of resource `{key}` (outputs are not secret)");
-        guard.check_outputs(outputs, &what).err()
+        guard.check_outputs(outputs, &what).err().or_else(|| {
+            outputs.values().find_map(|value| {
+                check_text(value, &format!("an output of resource `{key}`")).err()
+            })
+        })
     });
     Error::join(errors).map_or(Ok(()), Err)
 }
@@ -243,6 +248,7 @@ impl Output<'_, '_> {
         // Before anything that names the object: its name may hold a secret.
         let what = origin.describe(&self.guard.describe(&object));
         self.guard.check_object(&object, &what)?;
+        check_text(&object, &what)?;
         check_name(&object)?;
         self.locks.check(&object, origin.lock_origin())?;
         let field = |p: &str| {
@@ -301,6 +307,23 @@ fn set_namespace(object: &mut Value, namespace: &str) {
             .entry("namespace")
             .or_insert_with(|| Value::from(namespace));
     }
+}
+
+/// The loader's control-character rule ([`crate::validate::text`]) on what drivers made: a
+/// template's manifests or a host driver's answer reach manifests and terminals too.
+fn check_text(value: &Value, what: &str) -> Result<()> {
+    let findings = crate::validate::text::control_characters(value).into_vec();
+    let errors = findings.into_iter().map(|f| {
+        Error::new(
+            f.kind,
+            Location::default().with_path(f.path),
+            format!(
+                "{what}: {}; fix the definition or driver that makes it",
+                f.message
+            ),
+        )
+    });
+    Error::join(errors).map_or(Ok(()), Err)
 }
 
 /// An object has an apiVersion, a kind and a name Kubernetes accepts.
