@@ -3,21 +3,9 @@
 
 mod common;
 
-use common::{goldpath, repo, text};
+use common::{deploy_qa42, goldpath, ok, repo, text};
 
 use std::path::{Path, PathBuf};
-
-/// Runs and expects success; returns standard output.
-fn ok(args: &[&str]) -> String {
-    let out = goldpath(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 /// A copy of fixtures/shop with the backend's image tag replaced by `tag`.
 fn shop_copy(dir: &Path, tag: &str) -> PathBuf {
@@ -33,24 +21,7 @@ fn shop_copy(dir: &Path, tag: &str) -> PathBuf {
 
 fn deploy(store: &str, shop: &Path, at: &str) -> String {
     let shop = shop.to_str().unwrap();
-    let args = [
-        "deploy",
-        shop,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "qa-42",
-        "--store",
-        store,
-        "--at",
-        at,
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ];
+    let args = deploy_qa42(shop, store, at);
     let id = ok(&args).trim().to_owned();
     assert_eq!(id.len(), 64, "deploy prints the record id: {id}");
     id
