@@ -110,113 +110,42 @@ fn first_record(store: &str, env: &str) -> String {
 /// The table of commands: a command line (`{shop}`, `{first}` — the environment's first
 /// record — `@dan` and `@admin` filled in; the sample platform given unless the line says
 /// `--no-platform`), the exit code wanted, and a part of standard error when it is not 0.
+#[rustfmt::skip]
 const TABLE: &[(&str, i32, &str)] = &[
     // The stored type decides (preview is qa-light; dan deploys to qa-light, sam to nothing).
     ("deploy {shop} --env preview @dan", 0, ""),
     ("deploy {shop} --env preview --as sam", 1, "permission"),
     ("rollback --env preview --to {first} @dan", 0, ""),
-    (
-        "rollback --env preview --to {first} --as sam",
-        1,
-        "permission",
-    ),
+    ("rollback --env preview --to {first} --as sam", 1, "permission"),
     ("promote --from development --to preview @dan", 0, ""),
-    (
-        "promote --from development --to preview --as sam",
-        1,
-        "permission",
-    ),
+    ("promote --from development --to preview --as sam", 1, "permission"),
     ("env delete --env preview @dan", 1, "needs the role owner"),
     ("env delete --env preview --as ada", 0, ""),
     ("env create --env fresh --env-type qa-light @dan", 0, ""),
-    (
-        "env create --env fresh --env-type staging --clone-from development @dan",
-        1,
-        "deployer on `staging`",
-    ),
+    ("env create --env fresh --env-type staging --clone-from development @dan", 1, "deployer on `staging`"),
     // The platform declares production as production; the store holds it as qa-light.
-    (
-        "deploy {shop} --env production --as ada --group release-managers",
-        1,
-        "declares environment `production`",
-    ),
-    (
-        "rollback --env production --to {first} --as ada --group shop-team",
-        1,
-        "declares environment `production`",
-    ),
-    (
-        "promote --from development --to production --as ada --group release-managers",
-        1,
-        "declares environment `production`",
-    ),
-    (
-        "env create --env staging --env-type qa-light --as ada",
-        1,
-        "declares environment `staging`",
-    ),
-    (
-        "env create --env staging --env-type qa-light --clone-from development @admin",
-        1,
-        "declares environment `staging`",
-    ),
+    ("deploy {shop} --env production --as ada --group release-managers", 1, "declares environment `production`"),
+    ("rollback --env production --to {first} --as ada --group shop-team", 1, "declares environment `production`"),
+    ("promote --from development --to production --as ada --group release-managers", 1, "declares environment `production`"),
+    ("env create --env staging --env-type qa-light --as ada", 1, "declares environment `staging`"),
+    ("env create --env staging --env-type qa-light --clone-from development @admin", 1, "declares environment `staging`"),
     ("env delete --env production --as ada", 0, ""),
     // `old` is of a type the platform does not define.
-    (
-        "deploy {shop} --env old @admin",
-        1,
-        "type `retired`, which the platform in use does not define",
-    ),
-    (
-        "rollback --env old --to {first} @admin",
-        1,
-        "does not define",
-    ),
-    (
-        "promote --from development --to old @admin",
-        1,
-        "does not define",
-    ),
-    (
-        "env create --env x --env-type nope @admin",
-        1,
-        "does not define",
-    ),
+    ("deploy {shop} --env old @admin", 1, "type `retired`, which the platform in use does not define"),
+    ("rollback --env old --to {first} @admin", 1, "does not define"),
+    ("promote --from development --to old @admin", 1, "does not define"),
+    ("env create --env x --env-type nope @admin", 1, "does not define"),
     ("env delete --env old --as ada", 1, "does not define"),
     ("env delete --env old @admin", 0, ""),
     // Finding 3: the platform left out.
-    (
-        "deploy {shop} --env preview --no-platform",
-        1,
-        "type `qa-light`, which the platform in use does not define",
-    ),
-    (
-        "env delete --env preview --no-platform",
-        1,
-        "does not define",
-    ),
+    ("deploy {shop} --env preview --no-platform", 1, "type `qa-light`, which the platform in use does not define"),
+    ("env delete --env preview --no-platform", 1, "does not define"),
     // Finding 2: the namespace option.
-    (
-        "deploy {shop} --env preview --namespace kube-system @dan",
-        1,
-        "namespace option `kube-system` would move its objects elsewhere",
-    ),
-    (
-        "deploy {shop} --env preview --namespace shop-development @admin",
-        1,
-        "namespace option `shop-development`",
-    ),
-    (
-        "deploy {shop} --env preview -n shop-preview --generate-namespace @dan",
-        0,
-        "",
-    ),
+    ("deploy {shop} --env preview --namespace kube-system @dan", 1, "namespace option `kube-system` would move its objects elsewhere"),
+    ("deploy {shop} --env preview --namespace shop-development @admin", 1, "namespace option `shop-development`"),
+    ("deploy {shop} --env preview -n shop-preview --generate-namespace @dan", 0, ""),
     // A namespace belongs to one environment.
-    (
-        "env create --env production-eu --env-type production @admin",
-        1,
-        "belongs to environment `production` of app `shop`",
-    ),
+    ("env create --env production-eu --env-type production @admin", 1, "belongs to environment `production` of app `shop`"),
 ];
 
 /// The arguments of a table line, filled in.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{deploy_qa42, goldpath, ok, repo, text};
+use common::{ADA, deploy_qa42, goldpath, ok, repo, text};
 
 use std::path::{Path, PathBuf};
 
@@ -21,7 +21,8 @@ fn shop_copy(dir: &Path, tag: &str) -> PathBuf {
 
 fn deploy(store: &str, shop: &Path, at: &str) -> String {
     let shop = shop.to_str().unwrap();
-    let args = deploy_qa42(shop, store, at);
+    let mut args = deploy_qa42(shop, store, at);
+    args.extend(ADA);
     let id = ok(&args).trim().to_owned();
     assert_eq!(id.len(), 64, "deploy prints the record id: {id}");
     id
@@ -199,20 +200,7 @@ fn bad_input_is_refused_with_a_message_and_nothing_written() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let store = store.to_str().unwrap();
-    let out = goldpath(&[
-        "deploy",
-        "fixtures/shop",
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "qa-42",
-        "--store",
-        store,
-        "--at",
-        "tomorrow",
-    ]);
+    let out = goldpath(&deploy_qa42("fixtures/shop", store, "tomorrow"));
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("not an RFC 3339 timestamp"),

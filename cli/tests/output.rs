@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{deploy_qa42, goldpath, goldpath_in, render_shop, repo, text};
+use common::{ADA, deploy_qa42, goldpath, goldpath_in, render_shop, repo, text};
 
 use std::fs;
 use std::path::Path;
@@ -284,11 +284,9 @@ fn history_prints_control_characters_of_a_record_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let store_arg = store.to_str().unwrap();
-    let out = goldpath(&deploy_qa42(
-        "fixtures/shop",
-        store_arg,
-        "2026-11-23T10:00:00Z",
-    ));
+    let mut deploy = deploy_qa42("fixtures/shop", store_arg, "2026-11-23T10:00:00Z");
+    deploy.extend(ADA);
+    let out = goldpath(&deploy);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let id = text(&out.stdout).trim().to_owned();
     // A record written before images were validated: its image clears the screen and

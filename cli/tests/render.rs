@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{goldpath_in, render_shop, repo, text};
+use common::{goldpath_in, render_shop, repo, shop_inputs, text};
 
 use std::process::Command;
 
@@ -156,15 +156,7 @@ fn json_output_is_an_array_of_objects() {
 
 #[test]
 fn graph_and_explain_take_the_same_inputs() {
-    let base = [
-        "fixtures/shop",
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env-type",
-        "production",
-    ];
+    let base = shop_inputs("production");
     let run = |cmd: &[&str]| {
         let mut args = cmd.to_vec();
         args.extend_from_slice(&base);

@@ -64,25 +64,33 @@ pub fn command(line: &str, fill: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
-/// `goldpath render` of the sample application for a `qa-light` environment, then `extra`
-/// (paths relative to the repository's root).
-pub fn render_shop<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "render",
+/// The inputs of the sample application for an environment of type `env_type` (paths
+/// relative to the repository's root): what `render`, `check`, `graph` and `explain` take.
+pub fn shop_inputs(env_type: &str) -> [&str; 7] {
+    [
         "fixtures/shop",
         "--platform",
         "fixtures/platform",
         "--app",
         "shop",
         "--env-type",
-        "qa-light",
-    ];
+        env_type,
+    ]
+}
+
+/// `goldpath render` of the sample application for a `qa-light` environment, then `extra`.
+pub fn render_shop<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["render"];
+    args.extend(shop_inputs("qa-light"));
     args.extend_from_slice(extra);
     args
 }
 
+/// A user deploying, as `ada` of `shop-team`.
+pub const ADA: [&str; 4] = ["--as", "ada", "--group", "shop-team"];
+
 /// `goldpath deploy` of the Score files in `shop` to environment `qa-42` of app `shop` in
-/// `store` at `at`, as `ada` of `shop-team`, with the sample platform.
+/// `store` at `at`, with the sample platform (no identity: add [`ADA`] or another).
 pub fn deploy_qa42<'a>(shop: &'a str, store: &'a str, at: &'a str) -> Vec<&'a str> {
     vec![
         "deploy",
@@ -97,10 +105,6 @@ pub fn deploy_qa42<'a>(shop: &'a str, store: &'a str, at: &'a str) -> Vec<&'a st
         store,
         "--at",
         at,
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
     ]
 }
 
