@@ -391,17 +391,13 @@ fn a_declared_environment_cannot_be_created_with_another_type() {
     let store = MemoryStore::new();
     let deployer = Deployer::new(&engine, &store);
     for actor in [dan(T1), ada(T1), pat(T1)] {
-        let err = deployer
-            .create_environment(
+        fixtures::refused(
+            deployer.create_environment(
                 &NewEnvironment::new("shop", "production", "qa-light"),
                 &actor,
-            )
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-        assert!(
-            err.message()
-                .contains("declares environment `production` of app `shop` with type `production`"),
-            "{err}"
+            ),
+            ErrorKind::Invalid,
+            &["declares environment `production` of app `shop` with type `production`"],
         );
     }
     assert!(
@@ -432,27 +428,27 @@ fn nothing_is_recorded_outside_the_environment_namespace() {
     for ns in ["kube-system", "shop-development", "shop-production"] {
         let opts = options(Some(ns));
         let deployer = Deployer::new(&engine, &store).with_options(opts.clone());
-        let err = deployer
-            .deploy("shop", "preview", &fixtures::shop(), &pat(T1))
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-        assert!(err.message().contains(&format!("`{ns}`")), "{err}");
-        assert!(err.message().contains("`shop-preview`"), "{err}");
+        fixtures::refused(
+            deployer.deploy("shop", "preview", &fixtures::shop(), &pat(T1)),
+            ErrorKind::Invalid,
+            &[&format!("`{ns}`"), "`shop-preview`"],
+        );
         // A plan made in that namespace, recorded by a deployer without the option.
         let plan = fixtures::shop_plan(&engine, "preview", "qa-light", &opts);
-        let err = Deployer::new(&engine, &store)
-            .record_plan(&plan, &pat(T1))
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-        assert!(err.message().contains("namespace"), "{err}");
+        fixtures::refused(
+            Deployer::new(&engine, &store).record_plan(&plan, &pat(T1)),
+            ErrorKind::Invalid,
+            &["namespace"],
+        );
     }
     assert_eq!(store.history("shop", "preview").unwrap().entries.len(), 1);
     // A declared environment that does not exist yet is not created for a refused plan.
     let plan = fixtures::shop_plan(&engine, "qa-42", "qa-light", &options(Some("kube-system")));
-    let err = Deployer::new(&engine, &store)
-        .record_plan(&plan, &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+    fixtures::refused(
+        Deployer::new(&engine, &store).record_plan(&plan, &pat(T1)),
+        ErrorKind::Invalid,
+        &[],
+    );
     assert!(store.environment("shop", "qa-42").unwrap().is_none());
 }
 
@@ -464,11 +460,11 @@ fn a_plan_of_another_platform_is_not_recorded() {
     let other = Engine::new(setup_platform());
     let plan = fixtures::shop_plan(&other, "preview", "qa-light", &PlanOptions::default());
     let engine = Engine::new(platform());
-    let err = Deployer::new(&engine, &store)
-        .record_plan(&plan, &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    assert!(err.message().contains("another platform"), "{err}");
+    fixtures::refused(
+        Deployer::new(&engine, &store).record_plan(&plan, &pat(T1)),
+        ErrorKind::Invalid,
+        &["another platform"],
+    );
     let same = fixtures::shop_plan(&engine, "preview", "qa-light", &PlanOptions::default());
     Deployer::new(&engine, &store)
         .record_plan(&same, &pat(T1))
@@ -483,18 +479,19 @@ fn kubernetes_own_namespaces_need_a_platform_admin() {
     let engine = Engine::new(platform());
     let store = MemoryStore::new();
     let deployer = Deployer::new(&engine, &store);
-    let err = deployer
-        .create_environment(&NewEnvironment::new("shop", "system", "ops"), &ada(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Permission, "{err}");
-    assert!(err.message().contains("`kube-system`"), "{err}");
+    fixtures::refused(
+        deployer.create_environment(&NewEnvironment::new("shop", "system", "ops"), &ada(T1)),
+        ErrorKind::Permission,
+        &["`kube-system`"],
+    );
     deployer
         .create_environment(&NewEnvironment::new("shop", "system", "ops"), &pat(T1))
         .unwrap();
-    let err = deployer
-        .deploy("shop", "system", &fixtures::shop(), &ada(T2))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Permission, "{err}");
+    fixtures::refused(
+        deployer.deploy("shop", "system", &fixtures::shop(), &ada(T2)),
+        ErrorKind::Permission,
+        &[],
+    );
 }
 
 /// Finding 3: a deploy with a platform that does not define the environment's type (the
@@ -504,32 +501,31 @@ fn a_platform_without_the_stored_type_cannot_write() {
     let store = world();
     let bare = Engine::new(Platform::default());
     let deployer = Deployer::new(&bare, &store);
-    let err = deployer
-        .deploy("shop", "preview", &fixtures::shop(), &Actor::at(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    assert!(
-        err.message()
-            .contains("type `qa-light`, which the platform in use does not define"),
-        "{err}"
+    fixtures::refused(
+        deployer.deploy("shop", "preview", &fixtures::shop(), &Actor::at(T1)),
+        ErrorKind::Invalid,
+        &["type `qa-light`, which the platform in use does not define"],
     );
-    let err = deployer
-        .rollback(
+    fixtures::refused(
+        deployer.rollback(
             "shop",
             "preview",
             store.history("shop", "preview").unwrap().ids()[0],
             &Actor::at(T1),
-        )
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    let err = deployer
-        .promote("shop", "development", "preview", &Actor::at(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    let err = deployer
-        .delete_environment("shop", "preview", &Actor::at(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+        ),
+        ErrorKind::Invalid,
+        &[],
+    );
+    fixtures::refused(
+        deployer.promote("shop", "development", "preview", &Actor::at(T1)),
+        ErrorKind::Invalid,
+        &[],
+    );
+    fixtures::refused(
+        deployer.delete_environment("shop", "preview", &Actor::at(T1)),
+        ErrorKind::Invalid,
+        &[],
+    );
     assert_eq!(store.history("shop", "preview").unwrap().entries.len(), 1);
 }
 
@@ -611,14 +607,10 @@ fn deleted_and_recreated_while_planning(inner: &dyn Store) {
         )
         .unwrap();
     store.armed.store(true, Ordering::SeqCst);
-    let err = deployer
-        .deploy("shop", "preview", &fixtures::shop(), &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
-    assert!(
-        err.message()
-            .contains("deleted and created again (now of type `production`"),
-        "{err}"
+    fixtures::refused(
+        deployer.deploy("shop", "preview", &fixtures::shop(), &pat(T1)),
+        ErrorKind::Store,
+        &["deleted and created again (now of type `production`"],
     );
     let now = store.environment("shop", "preview").unwrap().unwrap();
     assert_eq!(now.env_type, "production");
@@ -652,9 +644,11 @@ fn created_twice(store: &dyn Store, again: &str) -> (Environment, Environment) {
 /// A delete admitted for one creation of an environment does not delete the next one.
 fn stale_delete(store: &dyn Store) {
     let (first, second) = created_twice(store, T2);
-    let err = store.delete_environment(&first).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
-    assert!(err.message().contains("deleted and created again"), "{err}");
+    fixtures::refused(
+        store.delete_environment(&first),
+        ErrorKind::Store,
+        &["deleted and created again"],
+    );
     assert_eq!(store.environment("shop", "fresh").unwrap(), Some(second));
 }
 
@@ -865,14 +859,10 @@ fn environments_of_older_stores_read_and_derive_their_namespace() {
     );
     // `production-eu` (older store) derives `shop-production`; the declared `production`
     // would take the same namespace.
-    let err = deployer
-        .deploy("shop", "production", &fixtures::shop(), &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
-    assert!(
-        err.message()
-            .contains("belongs to environment `production-eu` of app `shop`"),
-        "{err}"
+    fixtures::refused(
+        deployer.deploy("shop", "production", &fixtures::shop(), &pat(T1)),
+        ErrorKind::Store,
+        &["belongs to environment `production-eu` of app `shop`"],
     );
     assert!(store.environment("shop", "production").unwrap().is_none());
 }

@@ -71,3 +71,18 @@ pub fn role_binding(name: &str, user: &str, role: &str, scope: &str) -> String {
         "apiVersion: goldpath.dev/v1alpha1\nkind: RoleBinding\nmetadata: {{name: {name}}}\nspec:\n  subjects: [{{kind: User, name: {user}}}]\n  role: {role}\n  scope: {scope}\n"
     )
 }
+
+/// Asserts that `result` failed with an error of `kind` whose message holds each of `says`;
+/// returns the error.
+pub fn refused<T: std::fmt::Debug>(
+    result: goldpath::Result<T>,
+    kind: goldpath::ErrorKind,
+    says: &[&str],
+) -> goldpath::Error {
+    let err = result.unwrap_err();
+    assert_eq!(err.kind(), kind, "{err}");
+    for part in says {
+        assert!(err.message().contains(part), "{part:?} not in: {err}");
+    }
+    err
+}
