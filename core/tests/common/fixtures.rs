@@ -72,6 +72,14 @@ pub fn role_binding(name: &str, user: &str, role: &str, scope: &str) -> String {
     )
 }
 
+/// Asserts that `err` is of `kind` and that its message holds each of `says`.
+pub fn assert_error(err: &goldpath::Error, kind: goldpath::ErrorKind, says: &[&str]) {
+    assert_eq!(err.kind(), kind, "{err}");
+    for part in says {
+        assert!(err.message().contains(part), "{part:?} not in: {err}");
+    }
+}
+
 /// Asserts that `result` failed with an error of `kind` whose message holds each of `says`;
 /// returns the error.
 pub fn refused<T: std::fmt::Debug>(
@@ -80,9 +88,6 @@ pub fn refused<T: std::fmt::Debug>(
     says: &[&str],
 ) -> goldpath::Error {
     let err = result.unwrap_err();
-    assert_eq!(err.kind(), kind, "{err}");
-    for part in says {
-        assert!(err.message().contains(part), "{part:?} not in: {err}");
-    }
+    assert_error(&err, kind, says);
     err
 }
