@@ -410,6 +410,16 @@ fn finding_19_sixty_five_containers_are_refused_everywhere() {
     assert!(Loader::new(fewer).value(containers(3), None).is_err());
 }
 
+/// The error of the plan of the Score file `text`, written as `name` in `dir`: it names the
+/// file.
+fn plan_file_err(dir: &Path, name: &str, text: &str) -> Error {
+    let file = write(dir, name, text);
+    let workloads = fixtures::workloads_in(&file);
+    let err = plan_err(&Engine::new(Platform::default()), &workloads);
+    assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
+    err
+}
+
 #[test]
 fn finding_19_render_time_size_errors_name_the_score_file_and_the_path() {
     let dir = tempfile::tempdir().unwrap();
@@ -417,12 +427,7 @@ fn finding_19_render_time_size_errors_name_the_score_file_and_the_path() {
     let text = format!(
         "apiVersion: score.dev/v1b1\nmetadata:\n  name: web\n  annotations: {{example.com/big: {big}}}\ncontainers:\n  main: {{image: nginx}}\n"
     );
-    let file = write(dir.path(), "web.score.yaml", &text);
-    let err = plan_err(
-        &Engine::new(Platform::default()),
-        &fixtures::workloads_in(&file),
-    );
-    assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
+    let err = plan_file_err(dir.path(), "web.score.yaml", &text);
     assert_eq!(err.location().path.to_string(), "metadata.annotations");
     assert!(err.message().contains("annotations hold"), "{err}");
 
@@ -431,12 +436,7 @@ fn finding_19_render_time_size_errors_name_the_score_file_and_the_path() {
     let text = format!(
         "apiVersion: score.dev/v1b1\nmetadata: {{name: web}}\ncontainers:\n  main:\n    image: nginx\n    files:\n      /etc/app/blob: {{binaryContent: {binary}}}\n"
     );
-    let file = write(dir.path(), "blob.score.yaml", &text);
-    let err = plan_err(
-        &Engine::new(Platform::default()),
-        &fixtures::workloads_in(&file),
-    );
-    assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
+    let err = plan_file_err(dir.path(), "blob.score.yaml", &text);
     assert_eq!(
         err.location().path.to_string(),
         r#"containers.main.files["/etc/app/blob"]"#

@@ -380,6 +380,16 @@ fn plan_refused(engine: &Engine, workloads: &[WorkloadInput]) -> goldpath::Error
         .expect("the plan must be refused")
 }
 
+/// The `env` of the first container of the Deployment of `plan`.
+fn container_env(plan: &Plan) -> &Value {
+    let deployment = plan
+        .manifests()
+        .iter()
+        .find(|m| m["kind"] == "Deployment")
+        .unwrap();
+    &deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+}
+
 /// An engine whose `postgres` definition passes `secret` on properly, by `source`.
 fn proper_engine(source: Source, secret: &str) -> Engine {
     let spec = match source {
@@ -500,12 +510,7 @@ fn finding_6_a_secret_embedded_in_a_variable_is_composed_for_every_driver() {
                 &PlanOptions::default(),
             )
             .unwrap();
-        let deployment = plan
-            .manifests()
-            .iter()
-            .find(|m| m["kind"] == "Deployment")
-            .unwrap();
-        let env = &deployment["spec"]["template"]["spec"]["containers"][0]["env"];
+        let env = container_env(&plan);
         let url = env
             .as_array()
             .unwrap()
@@ -595,12 +600,7 @@ fn finding_9_a_secret_output_passed_on_through_inputs_secrets_stays_a_reference(
     let plan = engine
         .plan(&workloads, &context(), &PlanOptions::default())
         .unwrap();
-    let deployment = plan
-        .manifests()
-        .iter()
-        .find(|m| m["kind"] == "Deployment")
-        .unwrap();
-    let env = &deployment["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    let env = &container_env(&plan)[0];
     let reference = &env["valueFrom"]["secretKeyRef"];
     assert_eq!(reference["key"], "password", "{env}");
     assert!(
