@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{ADA, deploy_qa42, goldpath, ok, repo, text};
+use common::{ADA, command, deploy_qa42, goldpath, ok, repo, text};
 
 use std::path::{Path, PathBuf};
 
@@ -62,25 +62,10 @@ fn deploy_change_deploy_diff_rollback_diff() {
     assert_eq!(json["inputs"]["workloads"][0]["workload"], "backend");
     assert_eq!(json["objects"].as_array().unwrap().len(), 1);
 
-    let rollback = ok(&[
-        "rollback",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "qa-42",
-        "--to",
-        &a,
-        "--at",
-        "2026-11-23T12:00:00Z",
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ]);
+    let rollback = ok(&command(
+        "rollback --store {store} --platform fixtures/platform --app shop --env qa-42 --to {a} --at 2026-11-23T12:00:00Z --as ada --group shop-team",
+        &[("{store}", store), ("{a}", &a)],
+    ));
     let c = rollback.trim();
     let same = ok(&["diff", "--store", store, &a, c]);
     assert!(
@@ -115,50 +100,16 @@ fn promote_and_environments() {
     let store = dir.path().join("store");
     let store = store.to_str().unwrap();
     deploy(store, &repo().join("fixtures/shop"), "2026-11-23T10:00:00Z");
-    let promoted = ok(&[
-        "promote",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--from",
-        "qa-42",
-        "--to",
-        "staging",
-        "--at",
-        "2026-11-23T11:00:00Z",
-        "--as",
-        "pat",
-        "--group",
-        "platform-team",
-    ]);
+    let promoted = ok(&command(
+        "promote --store {store} --platform fixtures/platform --app shop --from qa-42 --to staging --at 2026-11-23T11:00:00Z --as pat --group platform-team",
+        &[("{store}", store)],
+    ));
     assert_eq!(promoted.trim().len(), 64);
 
-    let created = ok(&[
-        "env",
-        "create",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "pr-7",
-        "--env-type",
-        "qa-light",
-        "--clone-from",
-        "qa-42",
-        "--ephemeral",
-        "--at",
-        "2026-11-23T12:00:00Z",
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ]);
+    let created = ok(&command(
+        "env create --store {store} --platform fixtures/platform --app shop --env pr-7 --env-type qa-light --clone-from qa-42 --ephemeral --at 2026-11-23T12:00:00Z --as ada --group shop-team",
+        &[("{store}", store)],
+    ));
     assert!(
         created.starts_with("created environment pr-7 (qa-light)"),
         "{created}"
@@ -168,22 +119,10 @@ fn promote_and_environments() {
         list,
         "pr-7\tqa-light ephemeral\nqa-42\tqa-light ephemeral\nstaging\tstaging\n"
     );
-    ok(&[
-        "env",
-        "delete",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "pr-7",
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ]);
+    ok(&command(
+        "env delete --store {store} --platform fixtures/platform --app shop --env pr-7 --as ada --group shop-team",
+        &[("{store}", store)],
+    ));
     let list = ok(&[
         "env", "list", "--store", store, "--app", "shop", "--format", "json",
     ]);
