@@ -41,9 +41,14 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
-/// The platform of the YAML documents `text`, read as the file `file`.
-fn platform_of(text: &str, file: &str) -> Platform {
-    let docs = Loader::default().str(text, Some(file)).unwrap();
+/// The platform of one `ResourceDefinition`, `name`, for resources of type `kind` with
+/// `driver` and the rest of its spec `rest` (YAML lines indented under `spec`), read as the
+/// file `file`.
+fn definition_platform(name: &str, kind: &str, driver: &str, rest: &str, file: &str) -> Platform {
+    let text = format!(
+        "apiVersion: goldpath.dev/v1alpha1\nkind: ResourceDefinition\nmetadata: {{name: {name}}}\nspec:\n  type: {kind}\n  driver: {driver}\n  criteria: [{{}}]\n{rest}"
+    );
+    let docs = Loader::default().str(&text, Some(file)).unwrap();
     Platform::from_documents(docs.platform.into_iter().map(|l| l.document))
 }
 
@@ -129,19 +134,12 @@ fn a_chain_under_a_smaller_value_budget_stops_earlier() {
 /// A platform whose `echo` definition doubles its `text` param in its output, and a workload
 /// chaining `steps` of them: the growth happens inside the driver, not in a placeholder.
 fn template_doubling(steps: usize) -> (Engine, Vec<WorkloadInput>) {
-    let definition = r#"
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {name: echo-twice}
-spec:
-  type: echo
-  driver: template
-  criteria: [{}]
+    let spec = r#"
   templates:
     outputs: |
       text: "{{ params.text }}{{ params.text }}"
 "#;
-    let platform = platform_of(definition, "echo.yaml");
+    let platform = definition_platform("echo-twice", "echo", "template", spec, "echo.yaml");
     let mut resources = serde_json::Map::new();
     resources.insert(
         "e0".into(),
@@ -171,19 +169,12 @@ fn a_driver_whose_outputs_double_is_refused_at_the_output_that_passes_the_budget
 
 /// A workload with `count` variables that each repeat one output of `bytes` bytes.
 fn fan_out(count: usize, bytes: usize) -> (Engine, Vec<WorkloadInput>) {
-    let definition = r#"
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {name: big-static}
-spec:
-  type: big
-  driver: static
-  criteria: [{}]
+    let spec = r#"
   inputs:
     values:
       text: "${params.text}"
 "#;
-    let platform = platform_of(definition, "big.yaml");
+    let platform = definition_platform("big-static", "big", "static", spec, "big.yaml");
     let variables: serde_json::Map<String, Value> = (0..count)
         .map(|i| (format!("V{i}"), json!("${resources.big.text}")))
         .collect();
@@ -233,14 +224,7 @@ fn an_object_over_the_object_budget_is_refused_on_its_way_out() {
 
 #[test]
 fn a_plan_whose_resource_manifests_pass_the_plan_budget_names_the_resource() {
-    let definition = r#"
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {name: blob-config}
-spec:
-  type: blob
-  driver: template
-  criteria: [{}]
+    let spec = r#"
   templates:
     manifests: |
       - apiVersion: v1
@@ -248,7 +232,7 @@ spec:
         metadata: {name: "blob-{{ context.res.guid }}"}
         data: {text: "{{ params.text }}"}
 "#;
-    let platform = platform_of(definition, "blob.yaml");
+    let platform = definition_platform("blob-config", "blob", "template", spec, "blob.yaml");
     let blobs: serde_json::Map<String, Value> = (0..3)
         .map(|i| {
             let params = json!({"text": "b".repeat(400_000)});
