@@ -108,7 +108,7 @@ fn first_record(store: &str, env: &str) -> String {
 }
 
 /// The table of commands: a command line (`{shop}`, `{first}` — the environment's first
-/// record — `@dan` and `@admin` filled in; the sample platform given unless the line says
+/// record — `@dan` and `@admin` filled in; the sample platform given unless the line ends with
 /// `--no-platform`), the exit code wanted, and a part of standard error when it is not 0.
 #[rustfmt::skip]
 const TABLE: &[(&str, i32, &str)] = &[
