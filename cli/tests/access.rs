@@ -8,26 +8,20 @@ mod common;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use common::{fixture, goldpath, text};
+use common::{command, fixture, goldpath, ok, run, text};
 
 const T0: &str = "2026-11-23T09:00:00Z";
 const T1: &str = "2026-11-23T10:00:00Z";
 
-/// Runs `goldpath ARGS`; returns the exit code and standard error.
-fn run(args: &[&str]) -> (i32, String) {
-    let out = goldpath(args);
-    (out.status.code().unwrap_or(-1), text(&out.stderr))
-}
+/// A platform-admin, as the words `@admin` of a command line stand for.
+const ADMIN: &str = "--as pat --group platform-team";
+/// A deployer of `shop-team`, as the words `@dan` of a command line stand for.
+const DAN: &str = "--as dan --group shop-team";
 
-fn ok(args: &[&str]) -> String {
-    let out = goldpath(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
+/// The words of `line` with `@admin` and `@dan` expanded and the placeholders of `fill`
+/// filled in (see [`command`]).
+fn cmd(line: &str, fill: &[(&str, &str)]) -> Vec<String> {
+    command(&line.replace("@admin", ADMIN).replace("@dan", DAN), fill)
 }
 
 /// The sample platform without its `Environment` declarations, plus a type `retired`: the
@@ -49,8 +43,6 @@ fn setup_platform(dir: &Path) -> String {
     folder.display().to_string()
 }
 
-const ADMIN: [&str; 4] = ["--as", "pat", "--group", "platform-team"];
-
 /// A store set up with [`setup_platform`] by a platform-admin: `development`, `preview`
 /// (qa-light), `production` as qa-light (the sample platform declares it production) and
 /// `old` (type `retired`, which the sample platform does not define), each deployed once.
@@ -62,47 +54,23 @@ fn template() -> &'static Path {
             let dir = tempfile::tempdir().unwrap();
             let platform = setup_platform(dir.path());
             let store = dir.path().join("store").display().to_string();
+            let shop = fixture("fixtures/shop");
             for (env, env_type) in [
                 ("development", "development"),
                 ("preview", "qa-light"),
                 ("production", "qa-light"),
                 ("old", "retired"),
             ] {
-                let mut create = vec![
-                    "env",
-                    "create",
-                    "--platform",
-                    &platform,
-                    "--store",
-                    &store,
-                    "--app",
-                    "shop",
-                    "--env",
-                    env,
-                    "--env-type",
-                    env_type,
-                    "--at",
-                    T0,
+                let fill = [
+                    ("{platform}", platform.as_str()),
+                    ("{store}", &store),
+                    ("{shop}", &shop),
+                    ("{env}", env),
+                    ("{type}", env_type),
                 ];
-                create.extend(ADMIN);
-                ok(&create);
-                let shop = fixture("fixtures/shop");
-                let mut deploy = vec![
-                    "deploy",
-                    &shop,
-                    "--platform",
-                    &platform,
-                    "--store",
-                    &store,
-                    "--app",
-                    "shop",
-                    "--env",
-                    env,
-                    "--at",
-                    T0,
-                ];
-                deploy.extend(ADMIN);
-                ok(&deploy);
+                let target = format!("--platform {{platform}} --store {{store}} --app shop --env {{env}} --at {T0} @admin");
+                ok(&cmd(&format!("env create {target} --env-type {{type}}"), &fill));
+                ok(&cmd(&format!("deploy {{shop}} {target}"), &fill));
             }
             dir
         })
@@ -139,309 +107,63 @@ fn first_record(store: &str, env: &str) -> String {
     entries[0]["id"].as_str().unwrap().to_owned()
 }
 
-/// One command of the table: `{store}` and `{first}` (the environment's first record) are
-/// filled in; the sample platform is given unless the row says `--no-platform`.
-struct Row {
-    args: &'static [&'static str],
-    /// The exit code wanted, and a part of standard error when it is not 0.
-    code: i32,
-    says: &'static str,
-}
-
-const DAN: &[&str] = &["--as", "dan", "--group", "shop-team"];
-
-const TABLE: &[Row] = &[
+/// The table of commands: a command line (`{shop}`, `{first}` — the environment's first
+/// record — `@dan` and `@admin` filled in; the sample platform given unless the line ends with
+/// `--no-platform`), the exit code wanted, and a part of standard error when it is not 0.
+#[rustfmt::skip]
+const TABLE: &[(&str, i32, &str)] = &[
     // The stored type decides (preview is qa-light; dan deploys to qa-light, sam to nothing).
-    Row {
-        args: &["deploy", "{shop}", "--env", "preview", "@dan"],
-        code: 0,
-        says: "",
-    },
-    Row {
-        args: &["deploy", "{shop}", "--env", "preview", "--as", "sam"],
-        code: 1,
-        says: "permission",
-    },
-    Row {
-        args: &["rollback", "--env", "preview", "--to", "{first}", "@dan"],
-        code: 0,
-        says: "",
-    },
-    Row {
-        args: &[
-            "rollback", "--env", "preview", "--to", "{first}", "--as", "sam",
-        ],
-        code: 1,
-        says: "permission",
-    },
-    Row {
-        args: &[
-            "promote",
-            "--from",
-            "development",
-            "--to",
-            "preview",
-            "@dan",
-        ],
-        code: 0,
-        says: "",
-    },
-    Row {
-        args: &[
-            "promote",
-            "--from",
-            "development",
-            "--to",
-            "preview",
-            "--as",
-            "sam",
-        ],
-        code: 1,
-        says: "permission",
-    },
-    Row {
-        args: &["env", "delete", "--env", "preview", "@dan"],
-        code: 1,
-        says: "needs the role owner",
-    },
-    Row {
-        args: &["env", "delete", "--env", "preview", "--as", "ada"],
-        code: 0,
-        says: "",
-    },
-    Row {
-        args: &[
-            "env",
-            "create",
-            "--env",
-            "fresh",
-            "--env-type",
-            "qa-light",
-            "@dan",
-        ],
-        code: 0,
-        says: "",
-    },
-    Row {
-        args: &[
-            "env",
-            "create",
-            "--env",
-            "fresh",
-            "--env-type",
-            "staging",
-            "--clone-from",
-            "development",
-            "@dan",
-        ],
-        code: 1,
-        says: "deployer on `staging`",
-    },
+    ("deploy {shop} --env preview @dan", 0, ""),
+    ("deploy {shop} --env preview --as sam", 1, "permission"),
+    ("rollback --env preview --to {first} @dan", 0, ""),
+    ("rollback --env preview --to {first} --as sam", 1, "permission"),
+    ("promote --from development --to preview @dan", 0, ""),
+    ("promote --from development --to preview --as sam", 1, "permission"),
+    ("env delete --env preview @dan", 1, "needs the role owner"),
+    ("env delete --env preview --as ada", 0, ""),
+    ("env create --env fresh --env-type qa-light @dan", 0, ""),
+    ("env create --env fresh --env-type staging --clone-from development @dan", 1, "deployer on `staging`"),
     // The platform declares production as production; the store holds it as qa-light.
-    Row {
-        args: &[
-            "deploy",
-            "{shop}",
-            "--env",
-            "production",
-            "--as",
-            "ada",
-            "--group",
-            "release-managers",
-        ],
-        code: 1,
-        says: "declares environment `production`",
-    },
-    Row {
-        args: &[
-            "rollback",
-            "--env",
-            "production",
-            "--to",
-            "{first}",
-            "--as",
-            "ada",
-            "--group",
-            "shop-team",
-        ],
-        code: 1,
-        says: "declares environment `production`",
-    },
-    Row {
-        args: &[
-            "promote",
-            "--from",
-            "development",
-            "--to",
-            "production",
-            "--as",
-            "ada",
-            "--group",
-            "release-managers",
-        ],
-        code: 1,
-        says: "declares environment `production`",
-    },
-    Row {
-        args: &[
-            "env",
-            "create",
-            "--env",
-            "staging",
-            "--env-type",
-            "qa-light",
-            "--as",
-            "ada",
-        ],
-        code: 1,
-        says: "declares environment `staging`",
-    },
-    Row {
-        args: &[
-            "env",
-            "create",
-            "--env",
-            "staging",
-            "--env-type",
-            "qa-light",
-            "--clone-from",
-            "development",
-            "@admin",
-        ],
-        code: 1,
-        says: "declares environment `staging`",
-    },
-    Row {
-        args: &["env", "delete", "--env", "production", "--as", "ada"],
-        code: 0,
-        says: "",
-    },
+    ("deploy {shop} --env production --as ada --group release-managers", 1, "declares environment `production`"),
+    ("rollback --env production --to {first} --as ada --group shop-team", 1, "declares environment `production`"),
+    ("promote --from development --to production --as ada --group release-managers", 1, "declares environment `production`"),
+    ("env create --env staging --env-type qa-light --as ada", 1, "declares environment `staging`"),
+    ("env create --env staging --env-type qa-light --clone-from development @admin", 1, "declares environment `staging`"),
+    ("env delete --env production --as ada", 0, ""),
     // `old` is of a type the platform does not define.
-    Row {
-        args: &["deploy", "{shop}", "--env", "old", "@admin"],
-        code: 1,
-        says: "type `retired`, which the platform in use does not define",
-    },
-    Row {
-        args: &["rollback", "--env", "old", "--to", "{first}", "@admin"],
-        code: 1,
-        says: "does not define",
-    },
-    Row {
-        args: &["promote", "--from", "development", "--to", "old", "@admin"],
-        code: 1,
-        says: "does not define",
-    },
-    Row {
-        args: &[
-            "env",
-            "create",
-            "--env",
-            "x",
-            "--env-type",
-            "nope",
-            "@admin",
-        ],
-        code: 1,
-        says: "does not define",
-    },
-    Row {
-        args: &["env", "delete", "--env", "old", "--as", "ada"],
-        code: 1,
-        says: "does not define",
-    },
-    Row {
-        args: &["env", "delete", "--env", "old", "@admin"],
-        code: 0,
-        says: "",
-    },
+    ("deploy {shop} --env old @admin", 1, "type `retired`, which the platform in use does not define"),
+    ("rollback --env old --to {first} @admin", 1, "does not define"),
+    ("promote --from development --to old @admin", 1, "does not define"),
+    ("env create --env x --env-type nope @admin", 1, "does not define"),
+    ("env delete --env old --as ada", 1, "does not define"),
+    ("env delete --env old @admin", 0, ""),
     // Finding 3: the platform left out.
-    Row {
-        args: &["deploy", "{shop}", "--env", "preview", "--no-platform"],
-        code: 1,
-        says: "type `qa-light`, which the platform in use does not define",
-    },
-    Row {
-        args: &["env", "delete", "--env", "preview", "--no-platform"],
-        code: 1,
-        says: "does not define",
-    },
+    ("deploy {shop} --env preview --no-platform", 1, "type `qa-light`, which the platform in use does not define"),
+    ("env delete --env preview --no-platform", 1, "does not define"),
     // Finding 2: the namespace option.
-    Row {
-        args: &[
-            "deploy",
-            "{shop}",
-            "--env",
-            "preview",
-            "--namespace",
-            "kube-system",
-            "@dan",
-        ],
-        code: 1,
-        says: "namespace option `kube-system` would move its objects elsewhere",
-    },
-    Row {
-        args: &[
-            "deploy",
-            "{shop}",
-            "--env",
-            "preview",
-            "--namespace",
-            "shop-development",
-            "@admin",
-        ],
-        code: 1,
-        says: "namespace option `shop-development`",
-    },
-    Row {
-        args: &[
-            "deploy",
-            "{shop}",
-            "--env",
-            "preview",
-            "-n",
-            "shop-preview",
-            "--generate-namespace",
-            "@dan",
-        ],
-        code: 0,
-        says: "",
-    },
+    ("deploy {shop} --env preview --namespace kube-system @dan", 1, "namespace option `kube-system` would move its objects elsewhere"),
+    ("deploy {shop} --env preview --namespace shop-development @admin", 1, "namespace option `shop-development`"),
+    ("deploy {shop} --env preview -n shop-preview --generate-namespace @dan", 0, ""),
     // A namespace belongs to one environment.
-    Row {
-        args: &[
-            "env",
-            "create",
-            "--env",
-            "production-eu",
-            "--env-type",
-            "production",
-            "@admin",
-        ],
-        code: 1,
-        says: "belongs to environment `production` of app `shop`",
-    },
+    ("env create --env production-eu --env-type production @admin", 1, "belongs to environment `production` of app `shop`"),
 ];
 
-/// The arguments of a row, filled in.
-fn args_of(row: &Row, store: &str, first: &str) -> Vec<String> {
-    let mut args: Vec<String> = Vec::new();
-    let mut platform = true;
-    for arg in row.args {
-        match *arg {
-            "{shop}" => args.push(fixture("fixtures/shop")),
-            "{first}" => args.push(first.to_owned()),
-            "@dan" => args.extend(DAN.iter().map(|s| (*s).to_owned())),
-            "@admin" => args.extend(ADMIN.iter().map(|s| (*s).to_owned())),
-            "--no-platform" => platform = false,
-            other => args.push(other.to_owned()),
-        }
-    }
-    args.extend(["--store", store, "--at", T1, "--app", "shop"].map(str::to_owned));
-    if platform {
-        args.extend(["--platform".to_owned(), fixture("fixtures/platform")]);
-    }
-    args
+/// The arguments of a table line, filled in.
+fn args_of(line: &str, store: &str, first: &str) -> Vec<String> {
+    let shop = fixture("fixtures/shop");
+    let platform = fixture("fixtures/platform");
+    let (line, tail) = match line.strip_suffix(" --no-platform") {
+        Some(line) => (line, ""),
+        None => (line, " --platform {platform}"),
+    };
+    let line = format!("{line} --store {{store}} --at {T1} --app shop{tail}");
+    let fill = [
+        ("{shop}", shop.as_str()),
+        ("{first}", first),
+        ("{store}", store),
+        ("{platform}", &platform),
+    ];
+    cmd(&line, &fill)
 }
 
 /// Every file of the store, with its content: what a refused command must leave as it was.
@@ -465,32 +187,26 @@ fn contents(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn every_write_command_is_admitted_by_stored_type_declaration_definition_and_namespace() {
     let mut failures = Vec::new();
-    for (n, row) in TABLE.iter().enumerate() {
+    for (n, &(line, want, says)) in TABLE.iter().enumerate() {
         let (_dir, store) = store_copy();
-        let env = row
-            .args
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let env = words
             .iter()
             .position(|a| *a == "--env")
-            .map_or("preview", |i| row.args[i + 1]);
-        let first = if row.args.contains(&"{first}") {
+            .map_or("preview", |i| words[i + 1]);
+        let first = if words.contains(&"{first}") {
             first_record(&store, env)
         } else {
             String::new()
         };
         let before = contents(Path::new(&store));
-        let args = args_of(row, &store, &first);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let (code, stderr) = run(&args);
-        if code != row.code || !stderr.contains(row.says) {
-            failures.push(format!(
-                "row {n} {:?}: exit {code}, stderr: {stderr}",
-                row.args
-            ));
+        let (code, stderr) = run(&args_of(line, &store, &first));
+        if code != want || !stderr.contains(says) {
+            failures.push(format!("row {n} {line:?}: exit {code}, stderr: {stderr}"));
         }
         if code != 0 && before != contents(Path::new(&store)) {
             failures.push(format!(
-                "row {n} {:?}: a refused command changed the store",
-                row.args
+                "row {n} {line:?}: a refused command changed the store"
             ));
         }
     }
@@ -504,25 +220,13 @@ fn env_create_refuses_another_type_than_the_declared_one() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store").display().to_string();
     let platform = fixture("fixtures/platform");
-    for who in [&["--as", "dan", "--group", "shop-team"][..], &ADMIN[..]] {
-        let mut args = vec![
-            "env",
-            "create",
-            "--platform",
-            &platform,
-            "--store",
-            &store,
-            "--app",
-            "shop",
-            "--env",
-            "production",
-            "--env-type",
-            "qa-light",
-            "--at",
-            T1,
-        ];
-        args.extend(who);
-        let (code, stderr) = run(&args);
+    let fill = [("{platform}", platform.as_str()), ("{store}", &store)];
+    for who in ["@dan", "@admin"] {
+        let line = format!(
+            "env create --platform {{platform}} --store {{store}} --app shop --env production \
+             --env-type qa-light --at {T1} {who}"
+        );
+        let (code, stderr) = run(&cmd(&line, &fill));
         assert_eq!(code, 1, "{stderr}");
         assert!(
             stderr.contains("the platform declares environment `production` of app `shop` with type `production`"),
@@ -558,22 +262,14 @@ fn an_unreadable_current_record_stops_promote_and_clone() {
     let (_dir, store) = store_copy();
     let platform = fixture("fixtures/platform");
     let shop = fixture("fixtures/shop");
-    let mut deploy = vec![
-        "deploy",
-        &shop,
-        "--platform",
-        &platform,
-        "--store",
-        &store,
-        "--app",
-        "shop",
-        "--env",
-        "development",
-        "--at",
-        T1,
+    let fill = [
+        ("{platform}", platform.as_str()),
+        ("{store}", &store),
+        ("{shop}", &shop),
     ];
-    deploy.extend(ADMIN);
-    let head = ok(&deploy).trim().to_owned();
+    let common = format!("--platform {{platform}} --store {{store}} --app shop --at {T1} @admin");
+    let deploy = format!("deploy {{shop}} --env development {common}");
+    let head = ok(&cmd(&deploy, &fill)).trim().to_owned();
     let file = Path::new(&store)
         .join("records")
         .join(format!("{head}.json"));
@@ -581,47 +277,14 @@ fn an_unreadable_current_record_stops_promote_and_clone() {
     std::fs::write(&file, &whole[..whole.len() / 3]).unwrap();
     let file = file.display().to_string();
 
-    let mut promote = vec![
-        "promote",
-        "--platform",
-        &platform,
-        "--store",
-        &store,
-        "--app",
-        "shop",
-        "--from",
-        "development",
-        "--to",
-        "preview",
-        "--at",
-        T1,
-    ];
-    promote.extend(ADMIN);
-    let (code, stderr) = run(&promote);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains(&file), "{stderr}");
-    let mut clone = vec![
-        "env",
-        "create",
-        "--platform",
-        &platform,
-        "--store",
-        &store,
-        "--app",
-        "shop",
-        "--env",
-        "copy",
-        "--env-type",
-        "development",
-        "--clone-from",
-        "development",
-        "--at",
-        T1,
-    ];
-    clone.extend(ADMIN);
-    let (code, stderr) = run(&clone);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains(&file), "{stderr}");
+    for line in [
+        format!("promote --from development --to preview {common}"),
+        format!("env create --env copy --env-type development --clone-from development {common}"),
+    ] {
+        let (code, stderr) = run(&cmd(&line, &fill));
+        assert_eq!(code, 1, "{line}: {stderr}");
+        assert!(stderr.contains(&file), "{line}: {stderr}");
+    }
 
     let out = goldpath(&[
         "history",

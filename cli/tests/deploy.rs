@@ -3,21 +3,9 @@
 
 mod common;
 
-use common::{goldpath, repo, text};
+use common::{ADA, command, deploy_qa42, goldpath, ok, repo, text};
 
 use std::path::{Path, PathBuf};
-
-/// Runs and expects success; returns standard output.
-fn ok(args: &[&str]) -> String {
-    let out = goldpath(args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{args:?}: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
 
 /// A copy of fixtures/shop with the backend's image tag replaced by `tag`.
 fn shop_copy(dir: &Path, tag: &str) -> PathBuf {
@@ -33,24 +21,8 @@ fn shop_copy(dir: &Path, tag: &str) -> PathBuf {
 
 fn deploy(store: &str, shop: &Path, at: &str) -> String {
     let shop = shop.to_str().unwrap();
-    let args = [
-        "deploy",
-        shop,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "qa-42",
-        "--store",
-        store,
-        "--at",
-        at,
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ];
+    let mut args = deploy_qa42(shop, store, at);
+    args.extend(ADA);
     let id = ok(&args).trim().to_owned();
     assert_eq!(id.len(), 64, "deploy prints the record id: {id}");
     id
@@ -90,25 +62,10 @@ fn deploy_change_deploy_diff_rollback_diff() {
     assert_eq!(json["inputs"]["workloads"][0]["workload"], "backend");
     assert_eq!(json["objects"].as_array().unwrap().len(), 1);
 
-    let rollback = ok(&[
-        "rollback",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "qa-42",
-        "--to",
-        &a,
-        "--at",
-        "2026-11-23T12:00:00Z",
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ]);
+    let rollback = ok(&command(
+        "rollback --store {store} --platform fixtures/platform --app shop --env qa-42 --to {a} --at 2026-11-23T12:00:00Z --as ada --group shop-team",
+        &[("{store}", store), ("{a}", &a)],
+    ));
     let c = rollback.trim();
     let same = ok(&["diff", "--store", store, &a, c]);
     assert!(
@@ -143,50 +100,16 @@ fn promote_and_environments() {
     let store = dir.path().join("store");
     let store = store.to_str().unwrap();
     deploy(store, &repo().join("fixtures/shop"), "2026-11-23T10:00:00Z");
-    let promoted = ok(&[
-        "promote",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--from",
-        "qa-42",
-        "--to",
-        "staging",
-        "--at",
-        "2026-11-23T11:00:00Z",
-        "--as",
-        "pat",
-        "--group",
-        "platform-team",
-    ]);
+    let promoted = ok(&command(
+        "promote --store {store} --platform fixtures/platform --app shop --from qa-42 --to staging --at 2026-11-23T11:00:00Z --as pat --group platform-team",
+        &[("{store}", store)],
+    ));
     assert_eq!(promoted.trim().len(), 64);
 
-    let created = ok(&[
-        "env",
-        "create",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "pr-7",
-        "--env-type",
-        "qa-light",
-        "--clone-from",
-        "qa-42",
-        "--ephemeral",
-        "--at",
-        "2026-11-23T12:00:00Z",
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ]);
+    let created = ok(&command(
+        "env create --store {store} --platform fixtures/platform --app shop --env pr-7 --env-type qa-light --clone-from qa-42 --ephemeral --at 2026-11-23T12:00:00Z --as ada --group shop-team",
+        &[("{store}", store)],
+    ));
     assert!(
         created.starts_with("created environment pr-7 (qa-light)"),
         "{created}"
@@ -196,22 +119,10 @@ fn promote_and_environments() {
         list,
         "pr-7\tqa-light ephemeral\nqa-42\tqa-light ephemeral\nstaging\tstaging\n"
     );
-    ok(&[
-        "env",
-        "delete",
-        "--store",
-        store,
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "pr-7",
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ]);
+    ok(&command(
+        "env delete --store {store} --platform fixtures/platform --app shop --env pr-7 --as ada --group shop-team",
+        &[("{store}", store)],
+    ));
     let list = ok(&[
         "env", "list", "--store", store, "--app", "shop", "--format", "json",
     ]);
@@ -228,20 +139,7 @@ fn bad_input_is_refused_with_a_message_and_nothing_written() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let store = store.to_str().unwrap();
-    let out = goldpath(&[
-        "deploy",
-        "fixtures/shop",
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "qa-42",
-        "--store",
-        store,
-        "--at",
-        "tomorrow",
-    ]);
+    let out = goldpath(&deploy_qa42("fixtures/shop", store, "tomorrow"));
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("not an RFC 3339 timestamp"),

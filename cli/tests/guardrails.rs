@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{goldpath_in, repo, text};
+use common::{goldpath_in, repo, shop_inputs, text};
 
 use std::path::Path;
 use std::process::Output;
@@ -51,21 +51,10 @@ fn an_error_violation_blocks_render_and_writes_nothing() {
 
 #[test]
 fn check_prints_the_violations_as_json() {
-    let run = goldpath_in(
-        &repo(),
-        &[
-            "check",
-            "fixtures/shop",
-            "--platform",
-            "fixtures/platform",
-            "--app",
-            "shop",
-            "--env-type",
-            "production",
-            "--format",
-            "json",
-        ],
-    );
+    let mut args = vec!["check"];
+    args.extend(shop_inputs("production"));
+    args.extend(["--format", "json"]);
+    let run = goldpath_in(&repo(), &args);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     let violations: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
     let rules: Vec<&str> = violations

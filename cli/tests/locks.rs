@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{goldpath_in, text};
+use common::{command, goldpath_in, text};
 
 use std::fs;
 
@@ -19,24 +19,16 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-const PLAN: [&str; 9] = [
-    "score.yaml",
-    "--platform",
-    "platform",
-    "--app",
-    "shop",
-    "--env",
-    "prod",
-    "--env-type",
-    "locked",
-];
+/// The plan's arguments, after the command's name.
+const PLAN: &str = "score.yaml --platform platform --app shop --env prod --env-type locked";
 
 #[test]
 fn render_refuses_a_namespace_option_that_breaks_the_lock_and_writes_nothing() {
     let dir = setup();
-    let mut args = vec!["render"];
-    args.extend(PLAN);
-    args.extend(["--namespace", "kube-system", "-o", "out.yaml"]);
+    let args = command(
+        &format!("render {PLAN} --namespace kube-system -o out.yaml"),
+        &[],
+    );
     let out = goldpath_in(dir.path(), &args);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
@@ -46,9 +38,7 @@ fn render_refuses_a_namespace_option_that_breaks_the_lock_and_writes_nothing() {
     assert!(!dir.path().join("out.yaml").exists());
 
     // The type's own namespace, given as the option, is what the lock asks for.
-    let mut args = vec!["render"];
-    args.extend(PLAN);
-    args.extend(["--namespace", "shop-prod", "-o", "-"]);
+    let args = command(&format!("render {PLAN} --namespace shop-prod -o -"), &[]);
     let out = goldpath_in(dir.path(), &args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("namespace: shop-prod"));
@@ -57,36 +47,13 @@ fn render_refuses_a_namespace_option_that_breaks_the_lock_and_writes_nothing() {
 #[test]
 fn deploy_refuses_it_and_records_nothing() {
     let dir = setup();
-    let created = goldpath_in(
-        dir.path(),
-        &[
-            "env",
-            "create",
-            "--platform",
-            "platform",
-            "--store",
-            "store",
-            "--app",
-            "shop",
-            "--env",
-            "prod",
-            "--env-type",
-            "locked",
-            "--at",
-            "2026-11-23T09:00:00Z",
-        ],
-    );
+    let create = "env create --platform platform --store store --app shop --env prod \
+                  --env-type locked --at 2026-11-23T09:00:00Z";
+    let created = goldpath_in(dir.path(), &command(create, &[]));
     assert_eq!(created.status.code(), Some(0), "{}", text(&created.stderr));
-    let mut args = vec!["deploy"];
-    args.extend(PLAN);
-    args.extend([
-        "--namespace",
-        "kube-system",
-        "--store",
-        "store",
-        "--at",
-        "2026-11-23T10:00:00Z",
-    ]);
+    let deploy =
+        format!("deploy {PLAN} --namespace kube-system --store store --at 2026-11-23T10:00:00Z");
+    let args = command(&deploy, &[]);
     let out = goldpath_in(dir.path(), &args);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     // The deploy guard refuses a namespace option that differs from the environment's fixed

@@ -5,30 +5,15 @@
 
 mod common;
 
-use common::{goldpath, goldpath_in, repo, text};
+use common::{ADA, deploy_qa42, goldpath, goldpath_in, render_shop, repo, text};
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-fn shop_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "render",
-        "fixtures/shop",
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env-type",
-        "qa-light",
-    ];
-    args.extend_from_slice(extra);
-    args
-}
-
 /// The YAML of the sample application, as `-o -` prints it.
 fn expected_yaml() -> String {
-    let out = goldpath(&shop_args(&["-o", "-"]));
+    let out = goldpath(&render_shop(&["-o", "-"]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     text(&out.stdout)
 }
@@ -52,10 +37,10 @@ fn concurrent_renders_to_one_file_and_to_yaml_and_json_all_finish_complete() {
     let json = dir.path().join("x.json").display().to_string();
     for _ in 0..4 {
         let runs: Vec<Vec<&str>> = vec![
-            shop_args(&["-o", &same]),
-            shop_args(&["-o", &same]),
-            shop_args(&["-o", &yaml]),
-            shop_args(&["-o", &json, "--format", "json"]),
+            render_shop(&["-o", &same]),
+            render_shop(&["-o", &same]),
+            render_shop(&["-o", &yaml]),
+            render_shop(&["-o", &json, "--format", "json"]),
         ];
         let children: Vec<_> = runs
             .iter()
@@ -96,7 +81,7 @@ fn dev_null_stays_a_character_device() {
         println!("skipped: /dev/null is not writable here");
         return;
     }
-    let out = goldpath(&shop_args(&["-o", "/dev/null"]));
+    let out = goldpath(&render_shop(&["-o", "/dev/null"]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(fs::metadata(null).unwrap().file_type().is_char_device());
 }
@@ -115,7 +100,7 @@ fn a_fifo_gets_the_bytes_and_stays_a_fifo() {
         let fifo = fifo.clone();
         std::thread::spawn(move || fs::read(fifo).unwrap())
     };
-    let out = goldpath(&shop_args(&["-o", fifo.to_str().unwrap()]));
+    let out = goldpath(&render_shop(&["-o", fifo.to_str().unwrap()]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     // Checked before joining: had the FIFO been replaced, the reader would wait forever.
     assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
@@ -131,7 +116,7 @@ fn a_symlink_is_kept_and_its_target_replaced() {
     std::os::unix::fs::symlink("real/out.yaml", dir.path().join("link.yaml")).unwrap();
     std::os::unix::fs::symlink("real/new.yaml", dir.path().join("dangling.yaml")).unwrap();
     for link in ["link.yaml", "dangling.yaml"] {
-        let out = goldpath_in_dir(dir.path(), &shop_args_abs(&["-o", link]));
+        let out = goldpath_in(dir.path(), &render_shop_abs(&["-o", link]));
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let meta = fs::symlink_metadata(dir.path().join(link)).unwrap();
         assert!(meta.file_type().is_symlink(), "{link} is still a link");
@@ -148,18 +133,13 @@ fn a_symlink_is_kept_and_its_target_replaced() {
     assert_eq!(names(&dir.path().join("real")), ["new.yaml", "out.yaml"]);
 }
 
-/// `shop_args` with the fixtures as absolute paths, to run in another folder.
-fn shop_args_abs(extra: &[&str]) -> Vec<String> {
+/// `render_shop` with the fixtures as absolute paths, to run in another folder.
+fn render_shop_abs(extra: &[&str]) -> Vec<String> {
     let root = repo();
-    let mut args: Vec<String> = shop_args(extra).iter().map(|s| (*s).to_owned()).collect();
+    let mut args: Vec<String> = render_shop(extra).iter().map(|s| (*s).to_owned()).collect();
     args[1] = root.join("fixtures/shop").display().to_string();
     args[3] = root.join("fixtures/platform").display().to_string();
     args
-}
-
-fn goldpath_in_dir(dir: &Path, args: &[String]) -> std::process::Output {
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    goldpath_in(dir, &args)
 }
 
 #[test]
@@ -169,7 +149,7 @@ fn a_replaced_file_keeps_its_permissions() {
     let file = dir.path().join("out.yaml");
     fs::write(&file, "old").unwrap();
     fs::set_permissions(&file, fs::Permissions::from_mode(0o640)).unwrap();
-    let out = goldpath_in_dir(dir.path(), &shop_args_abs(&["-o", "out.yaml"]));
+    let out = goldpath_in(dir.path(), &render_shop_abs(&["-o", "out.yaml"]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
@@ -182,7 +162,7 @@ fn out_dir_is_replaced_whole_or_left_as_it_was() {
     let gitops = dir.path().join("gitops");
     let gitops_arg = gitops.display().to_string();
     let render = |extra: &[&str]| {
-        let mut args = shop_args(&["--out-dir", &gitops_arg]);
+        let mut args = render_shop(&["--out-dir", &gitops_arg]);
         args.extend_from_slice(extra);
         goldpath(&args)
     };
@@ -304,24 +284,9 @@ fn history_prints_control_characters_of_a_record_escaped() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let store_arg = store.to_str().unwrap();
-    let out = goldpath(&[
-        "deploy",
-        "fixtures/shop",
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env",
-        "qa-42",
-        "--store",
-        store_arg,
-        "--at",
-        "2026-11-23T10:00:00Z",
-        "--as",
-        "ada",
-        "--group",
-        "shop-team",
-    ]);
+    let mut deploy = deploy_qa42("fixtures/shop", store_arg, "2026-11-23T10:00:00Z");
+    deploy.extend(ADA);
+    let out = goldpath(&deploy);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let id = text(&out.stdout).trim().to_owned();
     // A record written before images were validated: its image clears the screen and
@@ -394,7 +359,7 @@ fn an_out_dir_that_is_a_symlink_stays_one_and_its_target_is_written() {
     let dir = tempfile::tempdir().unwrap();
     fs::create_dir(dir.path().join("real")).unwrap();
     std::os::unix::fs::symlink("real", dir.path().join("gitops")).unwrap();
-    let out = goldpath_in_dir(dir.path(), &shop_args_abs(&["--out-dir", "gitops"]));
+    let out = goldpath_in(dir.path(), &render_shop_abs(&["--out-dir", "gitops"]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let meta = fs::symlink_metadata(dir.path().join("gitops")).unwrap();
     assert!(meta.file_type().is_symlink());

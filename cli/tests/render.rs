@@ -2,30 +2,15 @@
 
 mod common;
 
-use common::{goldpath_in, repo, text};
+use common::{goldpath_in, render_shop, repo, shop_inputs, text};
 
 use std::process::Command;
 
 const SCORE: &str = "apiVersion: score.dev/v1b1\nmetadata:\n  name: web\ncontainers:\n  main:\n    image: .\n    variables:\n      REDIS: ${resources.cache.host}\nservice:\n  ports:\n    http: {port: 80, targetPort: 8080}\nresources:\n  cache: {type: redis}\n";
 
-fn shop_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "render",
-        "fixtures/shop",
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env-type",
-        "qa-light",
-    ];
-    args.extend_from_slice(extra);
-    args
-}
-
 #[test]
 fn the_sample_application_renders_to_standard_output() {
-    let out = goldpath_in(&repo(), &shop_args(&["-o", "-"]));
+    let out = goldpath_in(&repo(), &render_shop(&["-o", "-"]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let yaml = text(&out.stdout);
     assert!(yaml.starts_with("---\n"));
@@ -125,7 +110,7 @@ fn out_dir_writes_one_file_per_object_and_a_kustomization() {
     let dir = tempfile::tempdir().unwrap();
     let out_dir = dir.path().join("gitops");
     let out_dir_text = out_dir.display().to_string();
-    let out = goldpath_in(&repo(), &shop_args(&["--out-dir", &out_dir_text]));
+    let out = goldpath_in(&repo(), &render_shop(&["--out-dir", &out_dir_text]));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let kustomization = std::fs::read_to_string(out_dir.join("kustomization.yaml")).unwrap();
     let files: Vec<String> = std::fs::read_dir(&out_dir)
@@ -158,7 +143,7 @@ fn out_dir_writes_one_file_per_object_and_a_kustomization() {
 
 #[test]
 fn json_output_is_an_array_of_objects() {
-    let out = goldpath_in(&repo(), &shop_args(&["-o", "-", "--format", "json"]));
+    let out = goldpath_in(&repo(), &render_shop(&["-o", "-", "--format", "json"]));
     let objects: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(
         objects
@@ -171,15 +156,7 @@ fn json_output_is_an_array_of_objects() {
 
 #[test]
 fn graph_and_explain_take_the_same_inputs() {
-    let base = [
-        "fixtures/shop",
-        "--platform",
-        "fixtures/platform",
-        "--app",
-        "shop",
-        "--env-type",
-        "production",
-    ];
+    let base = shop_inputs("production");
     let run = |cmd: &[&str]| {
         let mut args = cmd.to_vec();
         args.extend_from_slice(&base);

@@ -379,6 +379,15 @@ impl Error {
         self.diagnostics
     }
 
+    /// The same error with every diagnostic placed at `path` in its document.
+    #[must_use]
+    pub fn at_path(mut self, path: &DocPath) -> Self {
+        for d in &mut self.diagnostics {
+            d.location.path = path.clone();
+        }
+        self
+    }
+
     /// The same error with `file` set on every diagnostic that has no file yet.
     #[must_use]
     pub fn in_file(mut self, file: &str) -> Self {

@@ -26,28 +26,18 @@ const T2: &str = "2026-11-23T11:00:00Z";
 
 /// Documents added to the sample platform: `rob` owns the shop and may deploy to production
 /// only; type `ops` puts an environment in `kube-ENV`.
-const EXTRA: &str = r#"
-apiVersion: goldpath.dev/v1alpha1
-kind: RoleBinding
-metadata: {name: rob-owns-shop}
-spec:
-  subjects: [{kind: User, name: rob}]
-  role: owner
-  scope: {app: shop}
----
-apiVersion: goldpath.dev/v1alpha1
-kind: RoleBinding
-metadata: {name: rob-deploys-production}
-spec:
-  subjects: [{kind: User, name: rob}]
-  role: deployer
-  scope: {envType: production}
----
-apiVersion: goldpath.dev/v1alpha1
-kind: EnvironmentType
-metadata: {name: ops}
-spec: {namespace: "kube-${context.env.id}", createNamespace: false}
-"#;
+fn extra() -> String {
+    let owner = fixtures::role_binding("rob-owns-shop", "rob", "owner", "{app: shop}");
+    let deployer = fixtures::role_binding(
+        "rob-deploys-production",
+        "rob",
+        "deployer",
+        "{envType: production}",
+    );
+    format!(
+        "{owner}---\n{deployer}---\napiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {{name: ops}}\nspec: {{namespace: \"kube-${{context.env.id}}\", createNamespace: false}}\n"
+    )
+}
 
 /// A type only the set-up platform defines (environments of it exist in the store, but the
 /// platform in use dropped the type).
@@ -76,15 +66,15 @@ fn load(extra: &str, keep_declarations: bool) -> Platform {
     Platform::from_documents(docs.platform.into_iter().map(|l| l.document))
 }
 
-/// The sample platform, plus [`EXTRA`].
+/// The sample platform, plus [`extra`].
 fn platform() -> Platform {
-    load(EXTRA, true)
+    load(&extra(), true)
 }
 
 /// The platform the store was set up with: [`platform`] without the `Environment`
 /// declarations, plus type `retired`.
 fn setup_platform() -> Platform {
-    load(&format!("{EXTRA}\n---\n{RETIRED}"), false)
+    load(&format!("{}\n---\n{RETIRED}", extra()), false)
 }
 
 fn pat(at: &str) -> Actor {
@@ -135,10 +125,7 @@ fn world() -> MemoryStore {
 fn record_with_namespace(store: &dyn Store, env: &str, ns: &str) -> String {
     let engine = Engine::new(setup_platform());
     let environment = store.environment("shop", env).unwrap().unwrap();
-    let context = Context::new("shop", env, &environment.env_type);
-    let plan = engine
-        .plan(&fixtures::shop(), &context, &PlanOptions::default())
-        .unwrap();
+    let plan = fixtures::shop_plan(&engine, env, &environment.env_type, &PlanOptions::default());
     let meta = DraftMeta {
         principal: None,
         options: RecordedOptions {
@@ -404,17 +391,13 @@ fn a_declared_environment_cannot_be_created_with_another_type() {
     let store = MemoryStore::new();
     let deployer = Deployer::new(&engine, &store);
     for actor in [dan(T1), ada(T1), pat(T1)] {
-        let err = deployer
-            .create_environment(
+        fixtures::refused(
+            deployer.create_environment(
                 &NewEnvironment::new("shop", "production", "qa-light"),
                 &actor,
-            )
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-        assert!(
-            err.message()
-                .contains("declares environment `production` of app `shop` with type `production`"),
-            "{err}"
+            ),
+            ErrorKind::Invalid,
+            &["declares environment `production` of app `shop` with type `production`"],
         );
     }
     assert!(
@@ -445,39 +428,27 @@ fn nothing_is_recorded_outside_the_environment_namespace() {
     for ns in ["kube-system", "shop-development", "shop-production"] {
         let opts = options(Some(ns));
         let deployer = Deployer::new(&engine, &store).with_options(opts.clone());
-        let err = deployer
-            .deploy("shop", "preview", &fixtures::shop(), &pat(T1))
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-        assert!(err.message().contains(&format!("`{ns}`")), "{err}");
-        assert!(err.message().contains("`shop-preview`"), "{err}");
+        fixtures::refused(
+            deployer.deploy("shop", "preview", &fixtures::shop(), &pat(T1)),
+            ErrorKind::Invalid,
+            &[&format!("`{ns}`"), "`shop-preview`"],
+        );
         // A plan made in that namespace, recorded by a deployer without the option.
-        let plan = engine
-            .plan(
-                &fixtures::shop(),
-                &Context::new("shop", "preview", "qa-light"),
-                &opts,
-            )
-            .unwrap();
-        let err = Deployer::new(&engine, &store)
-            .record_plan(&plan, &pat(T1))
-            .unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-        assert!(err.message().contains("namespace"), "{err}");
+        let plan = fixtures::shop_plan(&engine, "preview", "qa-light", &opts);
+        fixtures::refused(
+            Deployer::new(&engine, &store).record_plan(&plan, &pat(T1)),
+            ErrorKind::Invalid,
+            &["namespace"],
+        );
     }
     assert_eq!(store.history("shop", "preview").unwrap().entries.len(), 1);
     // A declared environment that does not exist yet is not created for a refused plan.
-    let plan = engine
-        .plan(
-            &fixtures::shop(),
-            &Context::new("shop", "qa-42", "qa-light"),
-            &options(Some("kube-system")),
-        )
-        .unwrap();
-    let err = Deployer::new(&engine, &store)
-        .record_plan(&plan, &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+    let plan = fixtures::shop_plan(&engine, "qa-42", "qa-light", &options(Some("kube-system")));
+    fixtures::refused(
+        Deployer::new(&engine, &store).record_plan(&plan, &pat(T1)),
+        ErrorKind::Invalid,
+        &[],
+    );
     assert!(store.environment("shop", "qa-42").unwrap().is_none());
 }
 
@@ -487,26 +458,14 @@ fn nothing_is_recorded_outside_the_environment_namespace() {
 fn a_plan_of_another_platform_is_not_recorded() {
     let store = world();
     let other = Engine::new(setup_platform());
-    let plan = other
-        .plan(
-            &fixtures::shop(),
-            &Context::new("shop", "preview", "qa-light"),
-            &PlanOptions::default(),
-        )
-        .unwrap();
+    let plan = fixtures::shop_plan(&other, "preview", "qa-light", &PlanOptions::default());
     let engine = Engine::new(platform());
-    let err = Deployer::new(&engine, &store)
-        .record_plan(&plan, &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    assert!(err.message().contains("another platform"), "{err}");
-    let same = engine
-        .plan(
-            &fixtures::shop(),
-            &Context::new("shop", "preview", "qa-light"),
-            &PlanOptions::default(),
-        )
-        .unwrap();
+    fixtures::refused(
+        Deployer::new(&engine, &store).record_plan(&plan, &pat(T1)),
+        ErrorKind::Invalid,
+        &["another platform"],
+    );
+    let same = fixtures::shop_plan(&engine, "preview", "qa-light", &PlanOptions::default());
     Deployer::new(&engine, &store)
         .record_plan(&same, &pat(T1))
         .unwrap();
@@ -520,18 +479,19 @@ fn kubernetes_own_namespaces_need_a_platform_admin() {
     let engine = Engine::new(platform());
     let store = MemoryStore::new();
     let deployer = Deployer::new(&engine, &store);
-    let err = deployer
-        .create_environment(&NewEnvironment::new("shop", "system", "ops"), &ada(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Permission, "{err}");
-    assert!(err.message().contains("`kube-system`"), "{err}");
+    fixtures::refused(
+        deployer.create_environment(&NewEnvironment::new("shop", "system", "ops"), &ada(T1)),
+        ErrorKind::Permission,
+        &["`kube-system`"],
+    );
     deployer
         .create_environment(&NewEnvironment::new("shop", "system", "ops"), &pat(T1))
         .unwrap();
-    let err = deployer
-        .deploy("shop", "system", &fixtures::shop(), &ada(T2))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Permission, "{err}");
+    fixtures::refused(
+        deployer.deploy("shop", "system", &fixtures::shop(), &ada(T2)),
+        ErrorKind::Permission,
+        &[],
+    );
 }
 
 /// Finding 3: a deploy with a platform that does not define the environment's type (the
@@ -541,43 +501,42 @@ fn a_platform_without_the_stored_type_cannot_write() {
     let store = world();
     let bare = Engine::new(Platform::default());
     let deployer = Deployer::new(&bare, &store);
-    let err = deployer
-        .deploy("shop", "preview", &fixtures::shop(), &Actor::at(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    assert!(
-        err.message()
-            .contains("type `qa-light`, which the platform in use does not define"),
-        "{err}"
+    fixtures::refused(
+        deployer.deploy("shop", "preview", &fixtures::shop(), &Actor::at(T1)),
+        ErrorKind::Invalid,
+        &["type `qa-light`, which the platform in use does not define"],
     );
-    let err = deployer
-        .rollback(
+    fixtures::refused(
+        deployer.rollback(
             "shop",
             "preview",
             store.history("shop", "preview").unwrap().ids()[0],
             &Actor::at(T1),
-        )
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    let err = deployer
-        .promote("shop", "development", "preview", &Actor::at(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
-    let err = deployer
-        .delete_environment("shop", "preview", &Actor::at(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Invalid, "{err}");
+        ),
+        ErrorKind::Invalid,
+        &[],
+    );
+    fixtures::refused(
+        deployer.promote("shop", "development", "preview", &Actor::at(T1)),
+        ErrorKind::Invalid,
+        &[],
+    );
+    fixtures::refused(
+        deployer.delete_environment("shop", "preview", &Actor::at(T1)),
+        ErrorKind::Invalid,
+        &[],
+    );
     assert_eq!(store.history("shop", "preview").unwrap().entries.len(), 1);
 }
 
 /// A store that, armed, deletes the environment and creates it again as production just
 /// before an append: what another process does while a deploy is planning.
-struct Racing<S> {
-    inner: S,
+struct Racing<'a> {
+    inner: &'a dyn Store,
     armed: AtomicBool,
 }
 
-impl<S: Store> Racing<S> {
+impl Racing<'_> {
     fn race(&self, app: &str, env: &str) {
         let first = self.inner.environment(app, env).unwrap().unwrap();
         self.inner.delete_environment(&first).unwrap();
@@ -594,7 +553,7 @@ impl<S: Store> Racing<S> {
     }
 }
 
-impl<S: Store> Store for Racing<S> {
+impl Store for Racing<'_> {
     fn create_environment(
         &self,
         environment: &Environment,
@@ -634,7 +593,7 @@ impl<S: Store> Store for Racing<S> {
     }
 }
 
-fn deleted_and_recreated_while_planning(inner: impl Store) {
+fn deleted_and_recreated_while_planning(inner: &dyn Store) {
     let engine = Engine::new(setup_platform());
     let store = Racing {
         inner,
@@ -648,14 +607,10 @@ fn deleted_and_recreated_while_planning(inner: impl Store) {
         )
         .unwrap();
     store.armed.store(true, Ordering::SeqCst);
-    let err = deployer
-        .deploy("shop", "preview", &fixtures::shop(), &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
-    assert!(
-        err.message()
-            .contains("deleted and created again (now of type `production`"),
-        "{err}"
+    fixtures::refused(
+        deployer.deploy("shop", "preview", &fixtures::shop(), &pat(T1)),
+        ErrorKind::Store,
+        &["deleted and created again (now of type `production`"],
     );
     let now = store.environment("shop", "preview").unwrap().unwrap();
     assert_eq!(now.env_type, "production");
@@ -669,13 +624,12 @@ fn deleted_and_recreated_while_planning(inner: impl Store) {
 /// between the plan and the append.
 #[test]
 fn an_environment_recreated_while_a_deploy_plans_refuses_the_append() {
-    deleted_and_recreated_while_planning(MemoryStore::new());
-    let folder = tempfile::tempdir().unwrap();
-    deleted_and_recreated_while_planning(DirStore::open(folder.path()).unwrap());
+    fixtures::in_each_store(deleted_and_recreated_while_planning);
 }
 
-/// A delete admitted for one creation of an environment does not delete the next one.
-fn stale_delete(store: &dyn Store) {
+/// The qa-light environment `fresh` created at T1, deleted, and created again at `again`:
+/// both creations.
+fn created_twice(store: &dyn Store, again: &str) -> (Environment, Environment) {
     let engine = Engine::new(platform());
     let deployer = Deployer::new(&engine, store);
     let new = NewEnvironment::new("shop", "fresh", "qa-light");
@@ -683,38 +637,32 @@ fn stale_delete(store: &dyn Store) {
     deployer
         .delete_environment("shop", "fresh", &pat(T1))
         .unwrap();
-    let (second, _) = deployer.create_environment(&new, &pat(T2)).unwrap();
-    let err = store.delete_environment(&first).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
-    assert!(err.message().contains("deleted and created again"), "{err}");
+    let (second, _) = deployer.create_environment(&new, &pat(again)).unwrap();
+    (first, second)
+}
+
+/// A delete admitted for one creation of an environment does not delete the next one.
+fn stale_delete(store: &dyn Store) {
+    let (first, second) = created_twice(store, T2);
+    fixtures::refused(
+        store.delete_environment(&first),
+        ErrorKind::Store,
+        &["deleted and created again"],
+    );
     assert_eq!(store.environment("shop", "fresh").unwrap(), Some(second));
 }
 
 #[test]
 fn a_delete_of_an_earlier_creation_leaves_the_new_one() {
-    stale_delete(&MemoryStore::new());
-    let folder = tempfile::tempdir().unwrap();
-    stale_delete(&DirStore::open(folder.path()).unwrap());
+    fixtures::in_each_store(stale_delete);
 }
 
 #[test]
 fn a_recreated_environment_has_another_creation_id() {
-    let engine = Engine::new(platform());
-    let store = MemoryStore::new();
-    let deployer = Deployer::new(&engine, &store);
-    let new = NewEnvironment::new("shop", "fresh", "qa-light");
-    let (first, _) = deployer.create_environment(&new, &pat(T1)).unwrap();
-    deployer
-        .delete_environment("shop", "fresh", &pat(T1))
-        .unwrap();
-    let (second, _) = deployer.create_environment(&new, &pat(T1)).unwrap();
+    let (first, second) = created_twice(&MemoryStore::new(), T1);
     assert!(first.uid.is_some() && second.uid.is_some());
     assert_ne!(first.uid, second.uid);
     assert_eq!(first.namespace.as_deref(), Some("shop-fresh"));
-}
-
-fn record_file(root: &Path, id: &str) -> std::path::PathBuf {
-    root.join("records").join(format!("{id}.json"))
 }
 
 /// Finding 5: a truncated head record makes promote and clone fail naming the file, instead
@@ -731,7 +679,7 @@ fn an_unreadable_current_record_is_never_replaced_by_an_older_one() {
     let head = deployer
         .deploy("shop", "development", &fixtures::shop(), &pat(T1))
         .unwrap();
-    let file = record_file(folder.path(), &head.id);
+    let file = fixtures::record_file(folder.path(), &head.id);
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, &text[..text.len() / 3]).unwrap();
     let named = |err: &Error| {
@@ -771,7 +719,7 @@ fn dead_writers_leftovers_are_removed_on_open_and_live_ones_kept() {
     let record = Deployer::new(&engine, &store)
         .deploy("shop", "development", &fixtures::shop(), &pat(T0))
         .unwrap();
-    let text = std::fs::read_to_string(record_file(root, &record.id)).unwrap();
+    let text = std::fs::read_to_string(fixtures::record_file(root, &record.id)).unwrap();
     let dead = [
         root.join("records")
             .join(format!("{}.tmp.4194303.7", "a".repeat(64))),
@@ -911,14 +859,10 @@ fn environments_of_older_stores_read_and_derive_their_namespace() {
     );
     // `production-eu` (older store) derives `shop-production`; the declared `production`
     // would take the same namespace.
-    let err = deployer
-        .deploy("shop", "production", &fixtures::shop(), &pat(T1))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Store, "{err}");
-    assert!(
-        err.message()
-            .contains("belongs to environment `production-eu` of app `shop`"),
-        "{err}"
+    fixtures::refused(
+        deployer.deploy("shop", "production", &fixtures::shop(), &pat(T1)),
+        ErrorKind::Store,
+        &["belongs to environment `production-eu` of app `shop`"],
     );
     assert!(store.environment("shop", "production").unwrap().is_none());
 }
@@ -956,7 +900,5 @@ fn one_namespace_one_environment(store: &dyn Store) {
 
 #[test]
 fn concurrent_creations_never_share_a_namespace() {
-    one_namespace_one_environment(&MemoryStore::new());
-    let folder = tempfile::tempdir().unwrap();
-    one_namespace_one_environment(&DirStore::open(folder.path()).unwrap());
+    fixtures::in_each_store(one_namespace_one_environment);
 }

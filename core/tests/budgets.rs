@@ -41,8 +41,20 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
-fn load_file(path: &Path) -> Vec<WorkloadInput> {
-    let docs = Loader::default().path(path).unwrap();
+/// The platform of one `ResourceDefinition`, `name`, for resources of type `kind` with
+/// `driver` and the rest of its spec `rest` (YAML lines indented under `spec`), read as the
+/// file `file`.
+fn definition_platform(name: &str, kind: &str, driver: &str, rest: &str, file: &str) -> Platform {
+    let text = format!(
+        "apiVersion: goldpath.dev/v1alpha1\nkind: ResourceDefinition\nmetadata: {{name: {name}}}\nspec:\n  type: {kind}\n  driver: {driver}\n  criteria: [{{}}]\n{rest}"
+    );
+    let docs = Loader::default().str(&text, Some(file)).unwrap();
+    Platform::from_documents(docs.platform.into_iter().map(|l| l.document))
+}
+
+/// The workloads of the Score document `value`, read as the file `file`.
+fn workloads_of(value: Value, file: &str) -> Vec<WorkloadInput> {
+    let docs = Loader::default().value(value, Some(file)).unwrap();
     docs.workloads
         .into_iter()
         .map(WorkloadInput::from_loaded)
@@ -63,18 +75,27 @@ fn plan_err(engine: &Engine, workloads: &[WorkloadInput]) -> Error {
     }
 }
 
+/// The plan of `workloads` is refused with a `limit` error whose message holds each of
+/// `says`; returns the error.
+fn plan_limit(engine: &Engine, workloads: &[WorkloadInput], says: &[&str]) -> Error {
+    let err = plan_err(engine, workloads);
+    fixtures::assert_error(&err, ErrorKind::Limit, says);
+    err
+}
+
 #[test]
 fn finding_10_a_doubling_chain_of_routes_is_a_limit_error_naming_the_resource_and_path() {
     let dir = tempfile::tempdir().unwrap();
     let file = write(dir.path(), "amp.score.yaml", &doubling_chain(40));
     assert!(std::fs::metadata(&file).unwrap().len() < 4096);
-    let workloads = load_file(&file);
+    let workloads = fixtures::workloads_in(&file);
     let engine = Engine::new(fixtures::platform());
-    let err = plan_err(&engine, &workloads);
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
     // 16 bytes doubled 16 times is 1 MiB; the 17th step would make 2 MiB.
-    assert!(err.message().contains("route.default#amp.r17"), "{err}");
-    assert!(err.message().contains("max_value_bytes"), "{err}");
+    let err = plan_limit(
+        &engine,
+        &workloads,
+        &["route.default#amp.r17", "max_value_bytes"],
+    );
     assert_eq!(err.location().path.to_string(), "resources.r17.params.host");
     assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
     // Streaming the output (what `goldpath render` does) stops at the same place.
@@ -101,10 +122,8 @@ fn a_chain_under_a_smaller_value_budget_stops_earlier() {
         ..Limits::default()
     };
     let engine = Engine::new(fixtures::platform()).with_limits(limits);
-    let err = plan_err(&engine, &workloads);
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
     // 16 × 2^8 = 4096 fits; the 9th doubling does not.
-    assert!(err.message().contains("route.default#amp.r9"), "{err}");
+    plan_limit(&engine, &workloads, &["route.default#amp.r9"]);
     assert!(
         Engine::new(fixtures::platform())
             .plan(&workloads, &context(), &PlanOptions::default())
@@ -115,22 +134,12 @@ fn a_chain_under_a_smaller_value_budget_stops_earlier() {
 /// A platform whose `echo` definition doubles its `text` param in its output, and a workload
 /// chaining `steps` of them: the growth happens inside the driver, not in a placeholder.
 fn template_doubling(steps: usize) -> (Engine, Vec<WorkloadInput>) {
-    let definition = r#"
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {name: echo-twice}
-spec:
-  type: echo
-  driver: template
-  criteria: [{}]
+    let spec = r#"
   templates:
     outputs: |
       text: "{{ params.text }}{{ params.text }}"
 "#;
-    let docs = Loader::default()
-        .str(definition, Some("echo.yaml"))
-        .unwrap();
-    let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
+    let platform = definition_platform("echo-twice", "echo", "template", spec, "echo.yaml");
     let mut resources = serde_json::Map::new();
     resources.insert(
         "e0".into(),
@@ -147,42 +156,25 @@ spec:
         "apiVersion": "score.dev/v1b1", "metadata": {"name": "amp"},
         "containers": {"main": {"image": "nginx"}}, "resources": resources,
     });
-    let docs = Loader::default().value(workload, Some("amp")).unwrap();
-    let workloads = docs
-        .workloads
-        .into_iter()
-        .map(WorkloadInput::from_loaded)
-        .collect();
-    (Engine::new(platform), workloads)
+    (Engine::new(platform), workloads_of(workload, "amp"))
 }
 
 #[test]
 fn a_driver_whose_outputs_double_is_refused_at_the_output_that_passes_the_budget() {
     let (engine, workloads) = template_doubling(30);
-    let err = plan_err(&engine, &workloads);
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
     // 64 × 2^14 = 1 MiB; the output of e14 is 2 MiB.
-    assert!(err.message().contains("echo.default#amp.e14"), "{err}");
-    assert!(err.message().contains("echo-twice"), "{err}");
+    let err = plan_limit(&engine, &workloads, &["echo.default#amp.e14", "echo-twice"]);
     assert_eq!(err.location().path.to_string(), "outputs.text");
 }
 
 /// A workload with `count` variables that each repeat one output of `bytes` bytes.
 fn fan_out(count: usize, bytes: usize) -> (Engine, Vec<WorkloadInput>) {
-    let definition = r#"
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {name: big-static}
-spec:
-  type: big
-  driver: static
-  criteria: [{}]
+    let spec = r#"
   inputs:
     values:
       text: "${params.text}"
 "#;
-    let docs = Loader::default().str(definition, Some("big.yaml")).unwrap();
-    let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
+    let platform = definition_platform("big-static", "big", "static", spec, "big.yaml");
     let variables: serde_json::Map<String, Value> = (0..count)
         .map(|i| (format!("V{i}"), json!("${resources.big.text}")))
         .collect();
@@ -191,23 +183,14 @@ spec:
         "containers": {"main": {"image": "nginx", "variables": variables}},
         "resources": {"big": {"type": "big", "params": {"text": "y".repeat(bytes)}}},
     });
-    let workload = Loader::default().value(workload, Some("fan")).unwrap();
-    let workloads = workload
-        .workloads
-        .into_iter()
-        .map(WorkloadInput::from_loaded)
-        .collect();
-    (Engine::new(platform), workloads)
+    (Engine::new(platform), workloads_of(workload, "fan"))
 }
 
 #[test]
 fn one_value_referenced_many_times_is_refused_by_the_plan_budget() {
     // 2,000 variables × 100 KB would be 200 MB of environment values.
     let (engine, workloads) = fan_out(2_000, 100_000);
-    let err = plan_err(&engine, &workloads);
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
-    assert!(err.message().contains("max_plan_bytes"), "{err}");
-    assert!(err.message().contains("workload `fan`"), "{err}");
+    let err = plan_limit(&engine, &workloads, &["max_plan_bytes", "workload `fan`"]);
     assert!(
         err.location()
             .path
@@ -221,10 +204,11 @@ fn one_value_referenced_many_times_is_refused_by_the_plan_budget() {
 fn an_object_over_the_object_budget_is_refused_on_its_way_out() {
     let (engine, workloads) = fan_out(40, 100_000);
     // 4 MB of variables fit in the plan's budget, but not in one Deployment.
-    let err = plan_err(&engine, &workloads);
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
-    assert!(err.message().contains("a Deployment object"), "{err}");
-    assert!(err.message().contains("max_object_bytes"), "{err}");
+    let err = plan_limit(
+        &engine,
+        &workloads,
+        &["a Deployment object", "max_object_bytes"],
+    );
     assert_eq!(err.location().file.as_deref(), Some("fan"));
     let roomy = Limits {
         max_object_bytes: 8 * 1024 * 1024,
@@ -240,14 +224,7 @@ fn an_object_over_the_object_budget_is_refused_on_its_way_out() {
 
 #[test]
 fn a_plan_whose_resource_manifests_pass_the_plan_budget_names_the_resource() {
-    let definition = r#"
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {name: blob-config}
-spec:
-  type: blob
-  driver: template
-  criteria: [{}]
+    let spec = r#"
   templates:
     manifests: |
       - apiVersion: v1
@@ -255,10 +232,7 @@ spec:
         metadata: {name: "blob-{{ context.res.guid }}"}
         data: {text: "{{ params.text }}"}
 "#;
-    let docs = Loader::default()
-        .str(definition, Some("blob.yaml"))
-        .unwrap();
-    let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
+    let platform = definition_platform("blob-config", "blob", "template", spec, "blob.yaml");
     let blobs: serde_json::Map<String, Value> = (0..3)
         .map(|i| {
             let params = json!({"text": "b".repeat(400_000)});
@@ -275,13 +249,14 @@ spec:
         ..Limits::default()
     };
     let engine = Engine::new(platform).with_limits(limits);
-    let err = plan_err(&engine, &[WorkloadInput::new(workload)]);
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
-    assert!(err.message().contains("max_plan_bytes"), "{err}");
-    assert!(err.message().contains("at a ConfigMap object"), "{err}");
-    assert!(
-        err.message().contains("resource `blob.default#w.b2`"),
-        "{err}"
+    plan_limit(
+        &engine,
+        &[WorkloadInput::new(workload)],
+        &[
+            "max_plan_bytes",
+            "at a ConfigMap object",
+            "resource `blob.default#w.b2`",
+        ],
     );
 }
 
@@ -289,7 +264,7 @@ fn with_source(dir: &Path, source: &str) -> Vec<WorkloadInput> {
     let text = format!(
         "apiVersion: score.dev/v1b1\nmetadata: {{name: web}}\ncontainers:\n  main:\n    image: nginx\n    files:\n      /etc/app/conf: {{source: {source}}}\n"
     );
-    load_file(&write(dir, "score.yaml", &text))
+    fixtures::workloads_in(&write(dir, "score.yaml", &text))
 }
 
 #[test]
@@ -317,10 +292,11 @@ fn finding_12_an_oversized_file_source_is_refused_before_it_is_read() {
     let big = std::fs::File::create(dir.path().join("big.conf")).unwrap();
     big.set_len(300 * 1024 * 1024).unwrap();
     let workloads = with_source(dir.path(), "big.conf");
-    let err = plan_err(&Engine::new(Platform::default()), &workloads);
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
-    assert!(err.message().contains("314572800 bytes"), "{err}");
-    assert!(err.message().contains("max_value_bytes"), "{err}");
+    let err = plan_limit(
+        &Engine::new(Platform::default()),
+        &workloads,
+        &["314572800 bytes", "max_value_bytes"],
+    );
     let file = dir.path().join("score.yaml");
     assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
     // A folder is not a file either.
@@ -345,11 +321,11 @@ fn resources(count: usize) -> Value {
 #[test]
 fn finding_13_a_value_with_150000_resources_is_refused_by_the_node_limit_as_yaml_is() {
     let value = resources(150_000);
-    let err = Loader::default()
-        .value(value.clone(), Some("wide"))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
-    assert!(err.message().contains("250000 nodes"), "{err}");
+    let err = fixtures::refused(
+        Loader::default().value(value.clone(), Some("wide")),
+        ErrorKind::Limit,
+        &["250000 nodes"],
+    );
     assert_eq!(err.location().file.as_deref(), Some("wide"));
     let yaml = serde_json::to_string(&value).unwrap();
     let as_text = Loader::default().str(&yaml, Some("wide.json")).unwrap_err();
@@ -364,13 +340,18 @@ fn values_are_held_to_the_depth_and_size_limits_of_text() {
     }
     let mut workload = resources(1);
     workload["resources"]["r0"]["params"] = deep;
-    let err = Loader::default().value(workload, Some("deep")).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
-    assert!(err.message().contains("deeper than 64"), "{err}");
+    fixtures::refused(
+        Loader::default().value(workload, Some("deep")),
+        ErrorKind::Limit,
+        &["deeper than 64"],
+    );
     let mut big = resources(1);
     big["containers"]["main"]["variables"] = json!({"A": "z".repeat(5 * 1024 * 1024)});
-    let err = Loader::default().value(big, Some("big")).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
+    let err = fixtures::refused(
+        Loader::default().value(big, Some("big")),
+        ErrorKind::Limit,
+        &[],
+    );
     assert_eq!(
         err.location().path.to_string(),
         "containers.main.variables.A"
@@ -387,27 +368,40 @@ fn containers(count: usize) -> Value {
 #[test]
 fn finding_19_sixty_five_containers_are_refused_everywhere() {
     assert!(Loader::default().value(containers(64), None).is_ok());
-    let err = Loader::default()
-        .value(containers(65), Some("many"))
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
-    assert!(err.message().contains("65 containers"), "{err}");
+    let err = fixtures::refused(
+        Loader::default().value(containers(65), Some("many")),
+        ErrorKind::Limit,
+        &["65 containers"],
+    );
     assert_eq!(err.location().path.to_string(), "containers");
     let text = serde_json::to_string(&containers(2_000)).unwrap();
-    let err = Loader::default().str(&text, Some("many.json")).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
+    fixtures::refused(
+        Loader::default().str(&text, Some("many.json")),
+        ErrorKind::Limit,
+        &[],
+    );
     // A workload made without the loader meets the same limit when planned.
     let workload = serde_json::from_value(containers(65)).unwrap();
-    let err = plan_err(
+    plan_limit(
         &Engine::new(Platform::default()),
         &[WorkloadInput::new(workload)],
+        &[],
     );
-    assert_eq!(err.kind(), ErrorKind::Limit, "{err}");
     let fewer = Limits {
         max_containers: 2,
         ..Limits::default()
     };
     assert!(Loader::new(fewer).value(containers(3), None).is_err());
+}
+
+/// The error of the plan of the Score file `text`, written as `name` in `dir`: it names the
+/// file.
+fn plan_file_err(dir: &Path, name: &str, text: &str) -> Error {
+    let file = write(dir, name, text);
+    let workloads = fixtures::workloads_in(&file);
+    let err = plan_err(&Engine::new(Platform::default()), &workloads);
+    assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
+    err
 }
 
 #[test]
@@ -417,9 +411,7 @@ fn finding_19_render_time_size_errors_name_the_score_file_and_the_path() {
     let text = format!(
         "apiVersion: score.dev/v1b1\nmetadata:\n  name: web\n  annotations: {{example.com/big: {big}}}\ncontainers:\n  main: {{image: nginx}}\n"
     );
-    let file = write(dir.path(), "web.score.yaml", &text);
-    let err = plan_err(&Engine::new(Platform::default()), &load_file(&file));
-    assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
+    let err = plan_file_err(dir.path(), "web.score.yaml", &text);
     assert_eq!(err.location().path.to_string(), "metadata.annotations");
     assert!(err.message().contains("annotations hold"), "{err}");
 
@@ -428,9 +420,7 @@ fn finding_19_render_time_size_errors_name_the_score_file_and_the_path() {
     let text = format!(
         "apiVersion: score.dev/v1b1\nmetadata: {{name: web}}\ncontainers:\n  main:\n    image: nginx\n    files:\n      /etc/app/blob: {{binaryContent: {binary}}}\n"
     );
-    let file = write(dir.path(), "blob.score.yaml", &text);
-    let err = plan_err(&Engine::new(Platform::default()), &load_file(&file));
-    assert_eq!(err.location().file.as_deref(), Some(file.to_str().unwrap()));
+    let err = plan_file_err(dir.path(), "blob.score.yaml", &text);
     assert_eq!(
         err.location().path.to_string(),
         r#"containers.main.files["/etc/app/blob"]"#

@@ -10,7 +10,6 @@ use goldpath::deploy::{
     RECORD_FORMAT, Store, diff,
 };
 use goldpath::plan::{Engine, PlanOptions};
-use goldpath::platform::Context;
 use goldpath::rbac::Principal;
 use goldpath::resolve::WorkloadInput;
 use serde_json::Value;
@@ -72,13 +71,7 @@ fn a_deploy_records_its_inputs_and_the_manifests_without_secret_values() {
     assert_eq!(record.id, record.inputs.digest());
     record.verify().unwrap();
 
-    let plan = engine
-        .plan(
-            &fixtures::shop(),
-            &Context::new("shop", "qa-42", "qa-light"),
-            &PlanOptions::default(),
-        )
-        .unwrap();
+    let plan = fixtures::shop_plan(&engine, "qa-42", "qa-light", &PlanOptions::default());
     assert_eq!(record.manifests.len(), plan.manifests().len());
     let order: Vec<String> = plan
         .graph()
@@ -427,12 +420,9 @@ fn no_secret_value_reaches_the_store_folder_a_diff_or_the_history() {
         "the password changed with the seed: {d}"
     );
 
-    let context = Context::new("shop", "qa-42", "qa-light");
     let mut secrets = Vec::new();
     for e in [&engine, &seeded] {
-        let plan = e
-            .plan(&fixtures::shop(), &context, &PlanOptions::default())
-            .unwrap();
+        let plan = fixtures::shop_plan(e, "qa-42", "qa-light", &PlanOptions::default());
         secrets.extend(secret_values(plan.manifests()));
     }
     let mut shown = vec![d.to_string(), serde_json::to_string(&d).unwrap()];

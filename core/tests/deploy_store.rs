@@ -8,7 +8,6 @@ mod fixtures;
 mod schema_descriptions;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::sync::OnceLock;
 
 use goldpath::ErrorKind;
@@ -67,9 +66,7 @@ fn concurrent_deploys(store: &dyn Store) {
 
 #[test]
 fn eight_threads_deploying_to_one_environment_make_one_line_of_history() {
-    concurrent_deploys(&MemoryStore::new());
-    let folder = tempfile::tempdir().unwrap();
-    concurrent_deploys(&DirStore::open(folder.path()).unwrap());
+    fixtures::in_each_store(concurrent_deploys);
 }
 
 /// The body of the child processes of the test below; does nothing when run on its own.
@@ -127,10 +124,6 @@ fn two_processes_deploying_to_one_environment_make_one_line_of_history() {
     assert_one_line(&history, &ids);
 }
 
-fn record_file(root: &Path, id: &str) -> std::path::PathBuf {
-    root.join("records").join(format!("{id}.json"))
-}
-
 #[test]
 fn a_truncated_record_is_reported_with_its_path_and_the_rest_stays_readable() {
     let folder = tempfile::tempdir().unwrap();
@@ -143,7 +136,7 @@ fn a_truncated_record_is_reported_with_its_path_and_the_rest_stays_readable() {
     .iter()
     .map(|at| deploy(&store, at).id)
     .collect();
-    let broken = record_file(folder.path(), &ids[1]);
+    let broken = fixtures::record_file(folder.path(), &ids[1]);
     let text = std::fs::read_to_string(&broken).unwrap();
     std::fs::write(&broken, &text[..text.len() / 2]).unwrap();
 
@@ -171,7 +164,7 @@ fn a_record_edited_after_it_was_written_is_refused() {
     let folder = tempfile::tempdir().unwrap();
     let store = DirStore::open(folder.path()).unwrap();
     let record = deploy(&store, "2026-11-23T10:00:00Z");
-    let path = record_file(folder.path(), &record.id);
+    let path = fixtures::record_file(folder.path(), &record.id);
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
@@ -304,7 +297,5 @@ fn failed_records_stay_in_the_history_but_are_not_current(store: &dyn Store) {
 
 #[test]
 fn failed_records_in_both_stores() {
-    failed_records_stay_in_the_history_but_are_not_current(&MemoryStore::new());
-    let folder = tempfile::tempdir().unwrap();
-    failed_records_stay_in_the_history_but_are_not_current(&DirStore::open(folder.path()).unwrap());
+    fixtures::in_each_store(failed_records_stay_in_the_history_but_are_not_current);
 }

@@ -264,9 +264,19 @@ fn plan(case: &Case, locked: bool) -> goldpath::Result<Plan> {
         Via::Options(options) => options(),
         _ => PlanOptions::default(),
     };
-    let workload = serde_json::from_value(workload(&case.via)).unwrap();
-    let context = Context::new("shop", "prod", "guarded");
-    Engine::new(platform).plan(&[WorkloadInput::new(workload)], &context, &options)
+    Engine::new(platform).plan(&inputs(&case.via), &context(), &options)
+}
+
+/// The workload of [`workload`], as the engine takes it.
+fn inputs(via: &Via) -> Vec<WorkloadInput> {
+    vec![WorkloadInput::new(
+        serde_json::from_value(workload(via)).unwrap(),
+    )]
+}
+
+/// The environment every case plans for: `prod` of type `guarded`.
+fn context() -> Context {
+    Context::new("shop", "prod", "guarded")
 }
 
 fn by_kind<'a>(plan: &'a Plan, kind: &str) -> &'a Value {
@@ -397,20 +407,13 @@ fn a_lock_error_names_the_object_the_field_and_both_values() {
 fn the_streamed_render_refuses_as_the_plan_does() {
     let case = &cases()[0];
     let platform = platform(case.env_type, Some(case.field), None);
-    let workload = serde_json::from_value(workload(&case.via)).unwrap();
-    let context = Context::new("shop", "prod", "guarded");
     let mut out = Vec::new();
     let options = PlanOptions {
         namespace: Some("kube-system".into()),
         ..PlanOptions::default()
     };
     let error = Engine::new(platform)
-        .write_yaml(
-            &[WorkloadInput::new(workload)],
-            &context,
-            &options,
-            &mut out,
-        )
+        .write_yaml(&inputs(&case.via), &context(), &options, &mut out)
         .unwrap_err();
     assert_eq!(error.kind(), ErrorKind::Policy);
     assert!(!String::from_utf8_lossy(&out).contains("kube-system"));
@@ -431,12 +434,9 @@ proptest! {
             create_namespace,
             ..PlanOptions::default()
         };
-        let workload: goldpath::spec::score::Workload =
-            serde_json::from_value(workload(&Via::Options(PlanOptions::default))).unwrap();
-        let context = Context::new("shop", "prod", "guarded");
+        let inputs = inputs(&Via::Options(PlanOptions::default));
         let plan = |locked: Option<LockableField>| {
-            Engine::new(platform("{}", locked, None))
-                .plan(&[WorkloadInput::new(workload.clone())], &context, &options)
+            Engine::new(platform("{}", locked, None)).plan(&inputs, &context(), &options)
         };
         match plan(Some(LockableField::Namespace)) {
             Ok(plan) => {

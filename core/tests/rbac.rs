@@ -1,7 +1,8 @@
 //! Access decisions: a table of (principal, action, target) cases against the sample
 //! platform's role bindings plus a few more, with the decision and the binding expected.
 
-use std::path::Path;
+#[path = "common/fixtures.rs"]
+mod fixtures;
 
 use goldpath::ErrorKind;
 use goldpath::load::Loader;
@@ -10,46 +11,33 @@ use goldpath::rbac::{Action, Principal, Target, authorize, bindings_configured};
 use goldpath::spec::platform::PlatformKind;
 
 /// Bindings added to `fixtures/platform` for the table.
-const EXTRA: &str = r"
-apiVersion: goldpath.dev/v1alpha1
-kind: RoleBinding
-metadata: {name: shop-support}
-spec:
-  subjects: [{kind: User, name: vic}]
-  role: viewer
-  scope: {app: shop}
----
-apiVersion: goldpath.dev/v1alpha1
-kind: RoleBinding
-metadata: {name: dora-deploys-production}
-spec:
-  subjects: [{kind: User, name: dora}]
-  role: deployer
-  scope: {envType: production}
----
-apiVersion: goldpath.dev/v1alpha1
-kind: RoleBinding
-metadata: {name: billing-developers}
-spec:
-  subjects: [{kind: User, name: bob}]
-  role: developer
-  scope: {app: billing}
----
-apiVersion: goldpath.dev/v1alpha1
-kind: RoleBinding
-metadata: {name: bob-deploys-previews}
-spec:
-  subjects: [{kind: User, name: bob}]
-  role: deployer
-  scope: {envType: qa-light}
-";
+fn extra() -> String {
+    [
+        ("shop-support", "vic", "viewer", "{app: shop}"),
+        (
+            "dora-deploys-production",
+            "dora",
+            "deployer",
+            "{envType: production}",
+        ),
+        ("billing-developers", "bob", "developer", "{app: billing}"),
+        (
+            "bob-deploys-previews",
+            "bob",
+            "deployer",
+            "{envType: qa-light}",
+        ),
+    ]
+    .map(|(name, user, role, scope)| fixtures::role_binding(name, user, role, scope))
+    .join("---\n")
+}
 
 fn platform() -> Platform {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/platform");
+    let dir = fixtures::repo().join("fixtures/platform");
     let mut docs = Loader::default().path(&dir).unwrap().platform;
     // the extra bindings name environment types, which are checked within one input
     let types = std::fs::read_to_string(dir.join("environment-types.yaml")).unwrap();
-    let extra = Loader::default().str(&format!("{types}\n---{EXTRA}"), None);
+    let extra = Loader::default().str(&format!("{types}\n---\n{}", extra()), None);
     let extra = extra.unwrap().platform.into_iter();
     docs.extend(extra.filter(|l| l.document.kind() == PlatformKind::RoleBinding));
     Platform::from_documents(docs.into_iter().map(|l| l.document))

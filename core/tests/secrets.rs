@@ -364,6 +364,32 @@ fn record(plan: &Plan) -> goldpath::deploy::Deployment {
     .seal(None)
 }
 
+/// An engine on the platform of `definitions` whose `host` driver answers `answer` as it is.
+fn host_engine(definitions: &[Value], answer: Value) -> Engine {
+    let mut engine = Engine::new(platform(definitions));
+    let transform = Transform::Same;
+    engine.register_driver("host", Arc::new(Host { answer, transform }));
+    engine
+}
+
+/// The error of the plan of `workloads`, which must be refused.
+fn plan_refused(engine: &Engine, workloads: &[WorkloadInput]) -> goldpath::Error {
+    engine
+        .plan(workloads, &context(), &PlanOptions::default())
+        .err()
+        .expect("the plan must be refused")
+}
+
+/// The `env` of the first container of the Deployment of `plan`.
+fn container_env(plan: &Plan) -> &Value {
+    let deployment = plan
+        .manifests()
+        .iter()
+        .find(|m| m["kind"] == "Deployment")
+        .unwrap();
+    &deployment["spec"]["template"]["spec"]["containers"][0]["env"]
+}
+
 /// An engine whose `postgres` definition passes `secret` on properly, by `source`.
 fn proper_engine(source: Source, secret: &str) -> Engine {
     let spec = match source {
@@ -383,16 +409,8 @@ fn proper_engine(source: Source, secret: &str) -> Engine {
         Source::Static => "static",
         Source::HostSecret | Source::HostInput => "host",
     };
-    let mut engine = Engine::new(platform(&[definition("pg", "postgres", driver, spec)]));
     let answer = json!({"outputs": {"host": "db"}, "secrets": {"password": "{{input}}"}});
-    engine.register_driver(
-        "host",
-        Arc::new(Host {
-            answer,
-            transform: Transform::Same,
-        }),
-    );
-    engine
+    host_engine(&[definition("pg", "postgres", driver, spec)], answer)
 }
 
 proptest! {
@@ -447,10 +465,7 @@ fn finding_6_a_static_secret_inside_a_longer_output_is_refused() {
     }});
     let engine = Engine::new(platform(&[definition("pg", "postgres", "static", spec)]));
     let workloads = workload(json!({"URL": "${resources.db.url}"}), json!({}));
-    let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default())
-        .err()
-        .expect("the plan must be refused");
+    let err = plan_refused(&engine, &workloads);
     assert_eq!(err.kind(), ErrorKind::Driver);
     assert_eq!(err.location().path.to_string(), "outputs.url");
     assert!(
@@ -466,39 +481,19 @@ fn finding_6_a_host_secret_and_a_host_secret_input_in_longer_strings_are_refused
     let spec = json!({"inputs": {"secrets": {"token": input}}});
     let definitions = [definition("pg", "postgres", "host", spec)];
     // The host's own secret, embedded in an output that reaches a Deployment env value.
-    let mut engine = Engine::new(platform(&definitions));
     let answer = json!({"outputs": {"url": "postgres://app:H0st-made-secret@db"},
                         "secrets": {"password": "H0st-made-secret"}});
-    engine.register_driver(
-        "host",
-        Arc::new(Host {
-            answer,
-            transform: Transform::Same,
-        }),
-    );
+    let engine = host_engine(&definitions, answer);
     let workloads = workload(json!({"URL": "${resources.db.url}"}), json!({}));
-    let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default())
-        .err()
-        .expect("the plan must be refused");
+    let err = plan_refused(&engine, &workloads);
     assert_eq!(err.location().path.to_string(), "outputs.url");
     assert!(!err.to_string().contains("H0st-made-secret"), "{err}");
     // The secret input, copied into a ConfigMap by the host function.
-    let mut engine = Engine::new(platform(&definitions));
     let answer = json!({"manifests": [{"apiVersion": "v1", "kind": "ConfigMap",
         "metadata": {"name": "db-config"}, "data": {"url": "postgres://app:{{input}}@db"}}]});
-    engine.register_driver(
-        "host",
-        Arc::new(Host {
-            answer,
-            transform: Transform::Same,
-        }),
-    );
+    let engine = host_engine(&definitions, answer);
     let workloads = workload(json!({"A": "b"}), json!({}));
-    let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default())
-        .err()
-        .expect("the plan must be refused");
+    let err = plan_refused(&engine, &workloads);
     assert_eq!(err.location().path.to_string(), "data.url");
     assert!(err.message().contains("ConfigMap `db-config`"), "{err}");
     assert!(!err.to_string().contains(input), "{err}");
@@ -515,12 +510,7 @@ fn finding_6_a_secret_embedded_in_a_variable_is_composed_for_every_driver() {
                 &PlanOptions::default(),
             )
             .unwrap();
-        let deployment = plan
-            .manifests()
-            .iter()
-            .find(|m| m["kind"] == "Deployment")
-            .unwrap();
-        let env = &deployment["spec"]["template"]["spec"]["containers"][0]["env"];
+        let env = container_env(&plan);
         let url = env
             .as_array()
             .unwrap()
@@ -553,14 +543,7 @@ fn finding_7_template_filters_do_not_hide_a_generated_secret() {
         );
         let spec = json!({"templates": {"manifests": manifests}});
         let engine = Engine::new(platform(&[definition("pg", "postgres", "template", spec)]));
-        let err = engine
-            .plan(
-                &workload(json!({"A": "b"}), json!({})),
-                &context(),
-                &PlanOptions::default(),
-            )
-            .err()
-            .expect("the plan must be refused");
+        let err = plan_refused(&engine, &workload(json!({"A": "b"}), json!({})));
         assert_eq!(err.location().path.to_string(), "data.v", "{filter}: {err}");
         assert!(err.message().contains("ConfigMap `cfg`"), "{err}");
     }
@@ -575,10 +558,7 @@ fn finding_8_a_leak_error_hides_a_name_made_from_the_secret_and_a_duplicate_key(
     let spec = json!({"templates": {"manifests": manifests}});
     let engine = Engine::new(platform(&[definition("pg", "postgres", "template", spec)]));
     let workloads = workload(json!({"A": "b"}), json!({}));
-    let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default())
-        .err()
-        .expect("the plan must be refused");
+    let err = plan_refused(&engine, &workloads);
     assert!(!err.to_string().contains(&lower), "{err}");
     assert!(err.message().contains("name not shown"), "{err}");
     assert_eq!(err.location().path.to_string(), "metadata.name");
@@ -588,10 +568,7 @@ fn finding_8_a_leak_error_hides_a_name_made_from_the_secret_and_a_duplicate_key(
     let engine = Engine::new(platform(&[definition("pg", "postgres", "template", spec)]));
     let key =
         SecretSeed::development().generate(&context(), &KEY.parse::<ResourceKey>().unwrap(), "k");
-    let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default())
-        .err()
-        .expect("the plan must be refused");
+    let err = plan_refused(&engine, &workloads);
     assert!(err.message().contains("same key twice"), "{err}");
     assert!(!err.to_string().contains(key.expose().as_str()), "{err}");
 }
@@ -623,12 +600,7 @@ fn finding_9_a_secret_output_passed_on_through_inputs_secrets_stays_a_reference(
     let plan = engine
         .plan(&workloads, &context(), &PlanOptions::default())
         .unwrap();
-    let deployment = plan
-        .manifests()
-        .iter()
-        .find(|m| m["kind"] == "Deployment")
-        .unwrap();
-    let env = &deployment["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    let env = &container_env(&plan)[0];
     let reference = &env["valueFrom"]["secretKeyRef"];
     assert_eq!(reference["key"], "password", "{env}");
     assert!(
@@ -647,10 +619,7 @@ fn finding_9_a_secret_output_passed_on_through_inputs_secrets_stays_a_reference(
         assert!(!text.contains("secretKeyRef"), "{text}");
     }
     let engine = passed_on("x-${resources.dbpassword#shared.pw.outputs.password}");
-    let err = engine
-        .plan(&workloads, &context(), &PlanOptions::default())
-        .err()
-        .expect("the plan must be refused");
+    let err = plan_refused(&engine, &workloads);
     assert_eq!(err.kind(), ErrorKind::Invalid);
     assert_eq!(
         err.location().path.to_string(),

@@ -99,17 +99,7 @@ impl Failure {
                 PathSegment::Index(i) => path.index(i),
             };
         }
-        let located = self.error.into_diagnostics().into_iter().map(|mut d| {
-            d.location.path = path.clone();
-            d
-        });
-        Error::from_diagnostics(located.collect()).unwrap_or_else(|| {
-            Error::new(
-                crate::ErrorKind::Placeholder,
-                Location::default().with_path(path),
-                "substitution failed",
-            )
-        })
+        self.error.at_path(&path)
     }
 }
 

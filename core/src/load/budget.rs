@@ -209,12 +209,7 @@ fn at_path(error: Error, path: &[Segment<'_>]) -> Error {
         Segment::Key(k) => p.key(*k),
         Segment::Index(i) => p.index(*i),
     });
-    let located = error.into_diagnostics().into_iter().map(|mut d| {
-        d.location.path = path.clone();
-        d
-    });
-    Error::from_diagnostics(located.collect())
-        .unwrap_or_else(|| limit("the document exceeds a limit".to_owned()))
+    error.at_path(&path)
 }
 
 fn limit(message: String) -> Error {

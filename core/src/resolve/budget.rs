@@ -94,7 +94,7 @@ impl Meter {
         for (name, value) in &provisioned.outputs {
             let bytes = json_bytes(value);
             self.value(bytes, &format!("the output `{name}`"))
-                .map_err(|e| at(e, DocPath::root().key("outputs").key(name.clone())))?;
+                .map_err(|e| e.at_path(&DocPath::root().key("outputs").key(name.clone())))?;
             outputs += bytes;
         }
         for (name, value) in &provisioned.secrets {
@@ -103,7 +103,7 @@ impl Meter {
                 SecretValue::Ref { name, key } => name.len() + key.len(),
             };
             self.value(bytes, &format!("the secret output `{name}`"))
-                .map_err(|e| at(e, DocPath::root().key("secrets").key(name.clone())))?;
+                .map_err(|e| e.at_path(&DocPath::root().key("secrets").key(name.clone())))?;
         }
         for (i, manifest) in provisioned.manifests.iter().enumerate() {
             let bytes = json_bytes(manifest);
@@ -112,10 +112,7 @@ impl Meter {
                 let message = format!(
                     "the manifest is {bytes} bytes as JSON, more than the limit of {max} (`Limits::max_object_bytes`): make it smaller"
                 );
-                return Err(at(
-                    limit(message),
-                    DocPath::root().key("manifests").index(i),
-                ));
+                return Err(limit(message).at_path(&DocPath::root().key("manifests").index(i)));
             }
         }
         self.charge(outputs, "the outputs of a resource")
@@ -128,15 +125,6 @@ fn json_bytes(value: &Value) -> usize {
         Value::String(s) => s.len(),
         other => canonical_json(other).len(),
     }
-}
-
-fn at(error: Error, path: DocPath) -> Error {
-    let located = error.into_diagnostics().into_iter().map(|mut d| {
-        d.location.path = path.clone();
-        d
-    });
-    Error::from_diagnostics(located.collect())
-        .unwrap_or_else(|| limit("a budget was passed".to_owned()))
 }
 
 fn limit(message: String) -> Error {

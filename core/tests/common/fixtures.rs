@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use goldpath::deploy::Actor;
+use goldpath::deploy::{Actor, DirStore, MemoryStore, Store};
 use goldpath::load::Loader;
-use goldpath::platform::Platform;
+use goldpath::plan::{Engine, Plan, PlanOptions};
+use goldpath::platform::{Context, Platform};
 use goldpath::rbac::Principal;
 use goldpath::resolve::WorkloadInput;
 
@@ -42,4 +43,51 @@ pub fn platform_in(path: &Path) -> Platform {
 /// A member of the fixture platform's `platform-team` group (platform-admin) acting at `at`.
 pub fn admin(at: impl Into<String>) -> Actor {
     Actor::at(at).by(Principal::user("pat").in_group("platform-team"))
+}
+
+/// The plan of `fixtures/shop` for environment `env` (of type `env_type`) of app `shop`.
+pub fn shop_plan(engine: &Engine, env: &str, env_type: &str, options: &PlanOptions) -> Plan {
+    engine
+        .plan(&shop(), &Context::new("shop", env, env_type), options)
+        .unwrap()
+}
+
+/// Runs `check` on an empty memory store, then on an empty folder store.
+pub fn in_each_store(check: impl Fn(&dyn Store)) {
+    check(&MemoryStore::new());
+    let folder = tempfile::tempdir().unwrap();
+    check(&DirStore::open(folder.path()).unwrap());
+}
+
+/// The file of record `id` in the folder store at `root`.
+pub fn record_file(root: &Path, id: &str) -> PathBuf {
+    root.join("records").join(format!("{id}.json"))
+}
+
+/// A `RoleBinding` document named `name` giving user `user` the role `role` in `scope` (a
+/// YAML flow mapping such as `{app: shop}`).
+pub fn role_binding(name: &str, user: &str, role: &str, scope: &str) -> String {
+    format!(
+        "apiVersion: goldpath.dev/v1alpha1\nkind: RoleBinding\nmetadata: {{name: {name}}}\nspec:\n  subjects: [{{kind: User, name: {user}}}]\n  role: {role}\n  scope: {scope}\n"
+    )
+}
+
+/// Asserts that `err` is of `kind` and that its message holds each of `says`.
+pub fn assert_error(err: &goldpath::Error, kind: goldpath::ErrorKind, says: &[&str]) {
+    assert_eq!(err.kind(), kind, "{err}");
+    for part in says {
+        assert!(err.message().contains(part), "{part:?} not in: {err}");
+    }
+}
+
+/// Asserts that `result` failed with an error of `kind` whose message holds each of `says`;
+/// returns the error.
+pub fn refused<T: std::fmt::Debug>(
+    result: goldpath::Result<T>,
+    kind: goldpath::ErrorKind,
+    says: &[&str],
+) -> goldpath::Error {
+    let err = result.unwrap_err();
+    assert_error(&err, kind, says);
+    err
 }
