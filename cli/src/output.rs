@@ -3,7 +3,8 @@
 //!
 //! `-o FILE`, by what `FILE` is:
 //!
-//! - `-`: standard output.
+//! - `-`: standard output, written once the whole output is made (a failed command writes
+//!   nothing there).
 //! - a regular file, or nothing yet: the output goes to a temporary file with a unique name in
 //!   the same folder (`.FILE.XXXXXX.goldpath-tmp`), is flushed to disk, and is renamed over
 //!   `FILE`. Readers see the old file or the new one; two writers never share a temporary
@@ -11,8 +12,8 @@
 //!   keeps its permissions; a new one gets `0666` less the umask.
 //! - a symbolic link: followed to its target, which is written by these rules; the link
 //!   stays.
-//! - a character device (`/dev/null`, `/dev/stdout`), a FIFO or a socket: written straight
-//!   into, never replaced.
+//! - a character device (`/dev/null`, `/dev/stdout`), a FIFO or a socket: written into, never
+//!   replaced, once the whole output is made (a failed command writes nothing there).
 //! - a folder: refused.
 //!
 //! `--out-dir DIR`: every file is written into a temporary folder next to `DIR` (next to its
@@ -43,8 +44,9 @@ pub fn write_file(
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
     if is_stdout(path) {
-        let mut out = BufWriter::new(io::stdout().lock());
-        write(&mut out)?;
+        let bytes = complete(write)?;
+        let mut out = io::stdout().lock();
+        out.write_all(&bytes)?;
         return out.flush();
     }
     let target = follow_links(path)?;
@@ -133,10 +135,19 @@ fn write_into(
     target: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let file = fs::OpenOptions::new().write(true).open(target)?;
-    let mut out = BufWriter::new(file);
-    write(&mut out)?;
-    out.flush()
+    let bytes = complete(write)?;
+    let mut file = fs::OpenOptions::new().write(true).open(target)?;
+    file.write_all(&bytes)?;
+    file.flush()
+}
+
+/// Everything `write` writes, held until it has succeeded: what goes to a stream that cannot
+/// be replaced (standard output, a device, a FIFO), so that a failed command writes nothing
+/// there and `goldpath render -o - | kubectl apply -f -` never applies half a plan.
+fn complete(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    write(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// Flushes a folder's entries to disk (best effort: not every system allows it).

@@ -366,3 +366,44 @@ fn an_out_dir_that_is_a_symlink_stays_one_and_its_target_is_written() {
     assert!(names(&dir.path().join("real")).contains(&"kustomization.yaml".to_owned()));
     assert_eq!(names(dir.path()), ["gitops", "real"]);
 }
+
+/// A plan that fails after its first objects are made (a workload breaks a lock, and the
+/// workloads come last) writes nothing to standard output or to a FIFO: a pipe into
+/// `kubectl apply -f -` never receives half a plan.
+#[test]
+fn a_plan_that_fails_late_writes_nothing_to_standard_output_or_a_fifo() {
+    let dir = tempfile::tempdir().unwrap();
+    let platform = "apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: development}\nspec:\n  observability: {otlpEndpoint: \"http://otel:4317\"}\n  locked: [observability]\n";
+    fs::write(dir.path().join("platform.yaml"), platform).unwrap();
+    let score = "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers:\n  main:\n    image: nginx\n    variables: {OTEL_EXPORTER_OTLP_ENDPOINT: \"http://elsewhere:4317\"}\n";
+    fs::write(dir.path().join("score.yaml"), score).unwrap();
+    let render = [
+        "render",
+        "score.yaml",
+        "--platform",
+        "platform.yaml",
+        "--app",
+        "shop",
+    ];
+    let out = goldpath_in(dir.path(), &[&render[..], &["-o", "-"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("locks `observability`"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stdout), "", "nothing on standard output");
+
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = std::thread::spawn({
+        let fifo = fifo.clone();
+        move || fs::read(fifo).unwrap()
+    });
+    let out = goldpath_in(dir.path(), &[&render[..], &["-o", "pipe"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    // The render never opened the FIFO: open it for writing so the reader sees end of file.
+    drop(fs::OpenOptions::new().write(true).open(&fifo).unwrap());
+    assert!(reader.join().unwrap().is_empty(), "nothing into the FIFO");
+}
