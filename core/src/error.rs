@@ -388,6 +388,22 @@ impl Error {
         self
     }
 
+    /// The same error with `about` (what it concerns, such as ``resource `x` ``) before every
+    /// message.
+    ///
+    /// ```
+    /// use goldpath::{Error, ErrorKind, Location};
+    /// let err = Error::new(ErrorKind::Invalid, Location::default(), "bad").about("resource `db`");
+    /// assert_eq!(err.message(), "resource `db`: bad");
+    /// ```
+    #[must_use]
+    pub fn about(mut self, about: &str) -> Self {
+        for d in &mut self.diagnostics {
+            d.message = format!("{about}: {}", d.message);
+        }
+        self
+    }
+
     /// The same error with `file` set on every diagnostic that has no file yet.
     #[must_use]
     pub fn in_file(mut self, file: &str) -> Self {

@@ -336,6 +336,13 @@ fn every_lockable_field_holds_against_every_way_to_change_it() {
                 assert_eq!(error.kind(), ErrorKind::Policy, "{about}: {error}");
                 let lock = format!("locks `{}`", field_name(case.field));
                 assert!(error.message().contains(&lock), "{about}: {error}");
+                if matches!(case.via, Via::Manifest(_)) {
+                    // A definition's manifest is named by its resource.
+                    assert!(
+                        error.message().contains("of resource `"),
+                        "{about}: {error}"
+                    );
+                }
             }
             (Locked::Warns(holds), Ok(plan)) => {
                 let rules: Vec<&str> = plan.violations().iter().map(|v| v.rule.as_str()).collect();

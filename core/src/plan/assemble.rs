@@ -216,6 +216,17 @@ impl<'a> Origin<'a> {
         }
     }
 
+    /// `error` about an object from here, its messages prefixed with the resource whose
+    /// manifest it is (a workload's errors are placed in its Score file by the resolver).
+    fn name_in(&self, error: Error) -> Error {
+        match self {
+            Self::Resource(key, index) => {
+                error.about(&format!("manifest {index} of resource `{key}`"))
+            }
+            _ => error,
+        }
+    }
+
     /// The origin as the locks see it: a workload's Secrets count as manifests.
     fn lock_origin(&self) -> LockOrigin<'a> {
         match *self {
@@ -250,7 +261,9 @@ impl Output<'_, '_> {
         self.guard.check_object(&object, &what)?;
         check_text(&object, &what)?;
         check_name(&object)?;
-        self.locks.check(&object, origin.lock_origin())?;
+        self.locks
+            .check(&object, origin.lock_origin())
+            .map_err(|e| origin.name_in(e))?;
         let field = |p: &str| {
             object
                 .pointer(p)
