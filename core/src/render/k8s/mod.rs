@@ -171,6 +171,7 @@ mod disruption;
 mod env;
 mod environment;
 mod hash;
+mod init;
 mod meta;
 mod mounts;
 mod observability;
