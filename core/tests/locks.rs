@@ -471,7 +471,9 @@ fn with_init_container(variables: Value) -> Vec<WorkloadInput> {
                         "before": {"main": {"ready": "complete"}}},
         },
     });
-    vec![WorkloadInput::new(serde_json::from_value(workload).unwrap())]
+    vec![WorkloadInput::new(
+        serde_json::from_value(workload).unwrap(),
+    )]
 }
 
 #[test]
@@ -513,7 +515,8 @@ fn the_defaults_lock_compares_init_containers() {
         "containers": {"main": {"image": "x"}},
     }))
     .unwrap();
-    let with_limit = json!({"name": "main", "image": "x", "resources": {"limits": {"memory": "256Mi"}}});
+    let with_limit =
+        json!({"name": "main", "image": "x", "resources": {"limits": {"memory": "256Mi"}}});
     let without = json!({"name": "migrate", "image": "x"});
     let context = context();
     let mut locks = Locks::new(&context, Some(&spec)).unwrap();
@@ -521,7 +524,11 @@ fn the_defaults_lock_compares_init_containers() {
         json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
                "spec": {"template": {"spec": {"initContainers": [init], "containers": [with_limit]}}}})
     };
-    assert!(locks.check(&pod(&with_limit), Origin::Workload(&workload)).is_ok());
+    assert!(
+        locks
+            .check(&pod(&with_limit), Origin::Workload(&workload))
+            .is_ok()
+    );
     let error = locks
         .check(&pod(&without), Origin::Workload(&workload))
         .unwrap_err();

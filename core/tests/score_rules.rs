@@ -319,7 +319,11 @@ fn before_names_one_state_that_the_container_can_reach() {
     let probed = "containers:\n  app: {image: x}\n  db:\n    image: x\n    readinessProbe: {exec: {command: [ready]}}\n    before: {app: {ready: healthy}}\n";
     assert_valid(probed);
     let complete = "containers:\n  app: {image: x}\n  migrate:\n    image: x\n    livenessProbe: {exec: {command: [alive]}}\n    before: {app: {ready: complete}}\n";
-    assert_problem(complete, ErrorKind::Invalid, "containers.migrate.livenessProbe");
+    assert_problem(
+        complete,
+        ErrorKind::Invalid,
+        "containers.migrate.livenessProbe",
+    );
 }
 
 #[test]
@@ -331,7 +335,12 @@ fn a_before_error_names_the_score_file_the_line_and_the_containers() {
         .score_str(&text, Some("backend.score.yaml"))
         .unwrap_err();
     let shown = error.to_string();
-    for part in ["backend.score.yaml:", "containers.db.before", "`app`", "`db`"] {
+    for part in [
+        "backend.score.yaml:",
+        "containers.db.before",
+        "`app`",
+        "`db`",
+    ] {
         assert!(shown.contains(part), "{part}: {shown}");
     }
     assert!(error.location().line.is_some(), "{shown}");

@@ -276,7 +276,11 @@ mod tests {
             "alpha": {"image": "a", "before": {"app": {"ready": "started"}}},
             "mid": {"image": "m", "before": {"alpha": {"ready": "complete"}, "app": {"ready": "complete"}}},
         }));
-        let order: Vec<String> = start_order(&w).unwrap().into_iter().map(|s| s.name).collect();
+        let order: Vec<String> = start_order(&w)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
         assert_eq!(order, ["mid", "alpha", "zeta"]);
     }
 
@@ -289,8 +293,16 @@ mod tests {
         let found = found(&w);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, "containers.db.before");
-        assert!(found[0].1.contains("`app` waits for `started`"), "{}", found[0].1);
-        assert!(found[0].1.contains("`web` waits for `complete`"), "{}", found[0].1);
+        assert!(
+            found[0].1.contains("`app` waits for `started`"),
+            "{}",
+            found[0].1
+        );
+        assert!(
+            found[0].1.contains("`web` waits for `complete`"),
+            "{}",
+            found[0].1
+        );
     }
 
     #[test]
@@ -301,7 +313,11 @@ mod tests {
         }));
         let found = found(&w);
         assert_eq!(found[0].0, "containers.db.before");
-        assert!(found[0].1.contains("no readinessProbe or livenessProbe"), "{}", found[0].1);
+        assert!(
+            found[0].1.contains("no readinessProbe or livenessProbe"),
+            "{}",
+            found[0].1
+        );
         let w = workload(json!({
             "app": {"image": "a"},
             "db": {"image": "d", "before": {"app": {"ready": "healthy"}},

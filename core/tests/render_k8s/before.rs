@@ -60,7 +60,10 @@ fn every_state_becomes_its_kind_of_init_container_in_start_order() {
     assert_eq!(db["startupProbe"], probe("/ready"));
     assert_eq!(db["livenessProbe"], probe("/live"));
     assert_eq!(cache["restartPolicy"], "Always");
-    assert_eq!(cache["startupProbe"], json!({"exec": {"command": ["ping"]}}));
+    assert_eq!(
+        cache["startupProbe"],
+        json!({"exec": {"command": ["ping"]}})
+    );
     assert!(containers[0].get("restartPolicy").is_none());
 }
 
@@ -80,7 +83,10 @@ fn init_containers_of_a_stateful_set_too() {
         .insert("k8s.score.dev/kind".into(), "StatefulSet".into());
     let set = &render(&workload, None)[0];
     assert_eq!(set["kind"], "StatefulSet");
-    assert_eq!(names(init_containers(set)), ["cache", "db", "migrate", "proxy"]);
+    assert_eq!(
+        names(init_containers(set)),
+        ["cache", "db", "migrate", "proxy"]
+    );
 }
 
 #[test]
@@ -92,7 +98,11 @@ fn init_containers_and_sidecars_get_every_baseline() {
                                    "limits": {"memory": "128Mi"}}},
         "observability": {"otlpEndpoint": "http://otel:4317"},
     }));
-    let workload = with_files(every_state(), "migrate", &[("/etc/app/m.conf", text_file("x"))]);
+    let workload = with_files(
+        every_state(),
+        "migrate",
+        &[("/etc/app/m.conf", text_file("x"))],
+    );
     let objects = render(&workload, Some(&spec));
     let deployment = &objects[0];
     let pod = pod_spec(deployment);
@@ -106,7 +116,10 @@ fn init_containers_and_sidecars_get_every_baseline() {
         assert_eq!(security["capabilities"]["drop"][0], "ALL", "{name}");
         assert_eq!(security["readOnlyRootFilesystem"], true, "{name}");
         assert_eq!(container["resources"]["requests"]["cpu"], "100m", "{name}");
-        assert_eq!(container["resources"]["limits"]["memory"], "128Mi", "{name}");
+        assert_eq!(
+            container["resources"]["limits"]["memory"], "128Mi",
+            "{name}"
+        );
         let env = container["env"].as_array().unwrap();
         assert!(
             env.iter()
@@ -120,7 +133,10 @@ fn init_containers_and_sidecars_get_every_baseline() {
     let mount = &migrate["volumeMounts"][0];
     assert_eq!(mount["mountPath"], "/etc/app");
     let volumes = pod["volumes"].as_array().unwrap();
-    assert!(volumes.iter().any(|v| v["name"] == mount["name"]), "{volumes:?}");
+    assert!(
+        volumes.iter().any(|v| v["name"] == mount["name"]),
+        "{volumes:?}"
+    );
     assert!(objects.iter().any(|o| o["kind"] == "ConfigMap"));
 }
 
@@ -176,7 +192,11 @@ fn a_container_waited_for_in_two_states_is_an_error_naming_both() {
                "before": {"app": {"ready": "healthy"}, "web": {"ready": "started"}}},
     }));
     assert_eq!(paths(&error), ["containers.db.before"]);
-    for part in ["`db`", "`app` waits for `healthy`", "`web` waits for `started`"] {
+    for part in [
+        "`db`",
+        "`app` waits for `healthy`",
+        "`web` waits for `started`",
+    ] {
         assert!(error.message().contains(part), "{part}: {error}");
     }
 }
@@ -198,7 +218,12 @@ fn healthy_without_a_probe_is_an_error() {
         "db": {"image": "d", "before": {"app": {"ready": "healthy"}}},
     }));
     assert_eq!(paths(&error), ["containers.db.before"]);
-    assert!(error.message().contains("no readinessProbe or livenessProbe"), "{error}");
+    assert!(
+        error
+            .message()
+            .contains("no readinessProbe or livenessProbe"),
+        "{error}"
+    );
 }
 
 #[test]
