@@ -459,3 +459,83 @@ proptest! {
         prop_assert!(every_namespace_is(&open, &namespace));
     }
 }
+
+/// A workload whose `migrate` container runs first (an init container) and sets `variables`.
+fn with_init_container(variables: Value) -> Vec<WorkloadInput> {
+    let workload = json!({
+        "apiVersion": "score.dev/v1b1",
+        "metadata": {"name": "web"},
+        "containers": {
+            "main": {"image": "registry.example.com/web:1.0"},
+            "migrate": {"image": "registry.example.com/web:1.0", "variables": variables,
+                        "before": {"main": {"ready": "complete"}}},
+        },
+    });
+    vec![WorkloadInput::new(
+        serde_json::from_value(workload).unwrap(),
+    )]
+}
+
+#[test]
+fn a_locked_field_holds_on_init_containers_too() {
+    let env_type = "{observability: {otlpEndpoint: 'http://otel:4317'}}";
+    let own = with_init_container(json!({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://evil:4317"}));
+    let options = PlanOptions::default();
+    let Ok(unlocked) = Engine::new(platform(env_type, None, None)).plan(&own, &context(), &options)
+    else {
+        panic!("unlocked, the plan fails")
+    };
+    let init = &deployment(&unlocked)["spec"]["template"]["spec"]["initContainers"][0];
+    assert_eq!(init["env"][0]["value"], "http://evil:4317");
+    let locked = Some(LockableField::Observability);
+    let engine = Engine::new(platform(env_type, locked, None));
+    let Err(error) = engine.plan(&own, &context(), &options) else {
+        panic!("an init container's own endpoint passed the lock")
+    };
+    assert_eq!(error.kind(), ErrorKind::Policy, "{error}");
+    assert!(
+        error
+            .message()
+            .contains("spec.template.spec.initContainers[0].env.OTEL_EXPORTER_OTLP_ENDPOINT"),
+        "{error}"
+    );
+    let plain = with_init_container(json!({}));
+    assert!(engine.plan(&plain, &context(), &options).is_ok());
+}
+
+#[test]
+fn the_defaults_lock_compares_init_containers() {
+    use goldpath::baseline::{Locks, Origin};
+    let spec: goldpath::spec::platform::EnvironmentTypeSpec = serde_json::from_value(json!({
+        "locked": ["defaults"], "defaults": {"resources": {"limits": {"memory": "256Mi"}}},
+    }))
+    .unwrap();
+    let workload = serde_json::from_value(json!({
+        "apiVersion": "score.dev/v1b1", "metadata": {"name": "web"},
+        "containers": {"main": {"image": "x"}},
+    }))
+    .unwrap();
+    let with_limit =
+        json!({"name": "main", "image": "x", "resources": {"limits": {"memory": "256Mi"}}});
+    let without = json!({"name": "migrate", "image": "x"});
+    let context = context();
+    let mut locks = Locks::new(&context, Some(&spec)).unwrap();
+    let pod = |init: &Value| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
+               "spec": {"template": {"spec": {"initContainers": [init], "containers": [with_limit]}}}})
+    };
+    assert!(
+        locks
+            .check(&pod(&with_limit), Origin::Workload(&workload))
+            .is_ok()
+    );
+    let error = locks
+        .check(&pod(&without), Origin::Workload(&workload))
+        .unwrap_err();
+    assert!(
+        error
+            .message()
+            .contains("spec.template.spec.initContainers[0].resources.limits.memory"),
+        "{error}"
+    );
+}

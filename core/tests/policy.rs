@@ -297,3 +297,32 @@ fn policies_of_other_environment_types_do_not_apply() {
     let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
     assert_eq!(plan(platform, &latest).violations(), []);
 }
+
+/// The clean workload with a `migrate` container that runs to completion first (an init
+/// container), with `image` and no probe.
+fn with_init_container(image: &str) -> Value {
+    let mut workload = clean();
+    workload["containers"]["migrate"] = json!({
+        "image": image, "resources": {"limits": {"cpu": "1", "memory": "1Gi"}},
+        "before": {"main": {"ready": "complete"}},
+    });
+    workload
+}
+
+#[test]
+fn image_rules_cover_init_containers_and_readiness_only_ordinary_ones() {
+    let clean_init = with_init_container("registry.example.com/migrate:1.0@sha256:0a1b");
+    let rule = "{rule: allowed-registries, registries: [registry.example.com]}";
+    assert_eq!(violations("{}", rule, "", &clean_init), []);
+    let elsewhere = with_init_container("ghcr.io/acme/migrate:1.0@sha256:0a1b");
+    let found = violations("{}", rule, "", &elsewhere);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, "/containers/migrate/image");
+    let latest = with_init_container("registry.example.com/migrate:latest");
+    let found = violations("{}", "{rule: forbid-latest-tag}", "", &latest);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].path, "/containers/migrate/image");
+    // A container that runs to completion may have no probe: the rule asks none of it.
+    let readiness = "{rule: require-readiness-probe}";
+    assert_eq!(violations("{}", readiness, "", &clean_init), []);
+}

@@ -309,3 +309,39 @@ fn workload_names_are_unique_across_a_set() {
     assert_eq!(err.kind(), ErrorKind::Invalid);
     assert!(err.message().contains("also defined in"), "{err}");
 }
+
+#[test]
+fn before_names_one_state_that_the_container_can_reach() {
+    let conflict = "containers:\n  app: {image: x}\n  web: {image: x}\n  db:\n    image: x\n    before: {app: {ready: started}, web: {ready: complete}}\n";
+    assert_problem(conflict, ErrorKind::Invalid, "containers.db.before");
+    let no_probe = "containers:\n  app: {image: x}\n  db:\n    image: x\n    before: {app: {ready: healthy}}\n";
+    assert_problem(no_probe, ErrorKind::Invalid, "containers.db.before");
+    let probed = "containers:\n  app: {image: x}\n  db:\n    image: x\n    readinessProbe: {exec: {command: [ready]}}\n    before: {app: {ready: healthy}}\n";
+    assert_valid(probed);
+    let complete = "containers:\n  app: {image: x}\n  migrate:\n    image: x\n    livenessProbe: {exec: {command: [alive]}}\n    before: {app: {ready: complete}}\n";
+    assert_problem(
+        complete,
+        ErrorKind::Invalid,
+        "containers.migrate.livenessProbe",
+    );
+}
+
+#[test]
+fn a_before_error_names_the_score_file_the_line_and_the_containers() {
+    let text = format!(
+        "{HEAD}containers:\n  app: {{image: x}}\n  db:\n    image: x\n    before: {{app: {{ready: healthy}}}}\n"
+    );
+    let error = Loader::default()
+        .score_str(&text, Some("backend.score.yaml"))
+        .unwrap_err();
+    let shown = error.to_string();
+    for part in [
+        "backend.score.yaml:",
+        "containers.db.before",
+        "`app`",
+        "`db`",
+    ] {
+        assert!(shown.contains(part), "{part}: {shown}");
+    }
+    assert!(error.location().line.is_some(), "{shown}");
+}

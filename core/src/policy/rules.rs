@@ -23,12 +23,22 @@ fn container_path(container: &str) -> DocPath {
     DocPath::root().key("containers").key(container)
 }
 
-/// The containers of a workload object's pod template, with their names.
+/// The containers of a workload object's pod template, init containers (Score's `before`)
+/// first, with their names: a rule about images, privileges, limits or mounts holds for both.
 fn containers(object: &Value) -> impl Iterator<Item = (&str, &Value)> {
-    object
-        .pointer("/spec/template/spec/containers")
-        .and_then(Value::as_array)
+    lists(object, &["initContainers", "containers"])
+}
+
+/// The containers of the pod template's lists `names`, with their names.
+fn lists<'v>(object: &'v Value, names: &[&str]) -> impl Iterator<Item = (&'v str, &'v Value)> {
+    let pod = object.pointer("/spec/template/spec");
+    let lists: Vec<&'v Value> = names
+        .iter()
+        .filter_map(|list| pod.and_then(|p| p.get(*list)))
+        .collect();
+    lists
         .into_iter()
+        .filter_map(Value::as_array)
         .flatten()
         .map(|c| (c["name"].as_str().unwrap_or_default(), c))
 }
@@ -51,7 +61,11 @@ pub(super) fn object(rule: &PolicyRule, object: &Value) -> Vec<Finding> {
         PolicyRule::MaxReplicas(r) => {
             replicas(object, |n| n > r.max, &format!("at most {}", r.max))
         }
-        PolicyRule::RequireReadinessProbe(_) => per_container(object, readiness),
+        // Traffic waits for the pod's ordinary containers; an init container that runs to
+        // completion may have no probe at all.
+        PolicyRule::RequireReadinessProbe(_) => lists(object, &["containers"])
+            .flat_map(|(name, c)| readiness(name, c))
+            .collect(),
         PolicyRule::ForbidPrivileged(_) => per_container(object, privileged),
         PolicyRule::ForbidHostPath(_) => host_paths(object),
         PolicyRule::AllowedResources(_) => Vec::new(),

@@ -87,7 +87,9 @@ pub struct Container {
     /// How to tell the container is ready for traffic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readiness_probe: Option<Probe>,
-    /// Containers of the same workload that must reach a state before this one starts.
+    /// The containers of the same workload that start only once this one has reached a state
+    /// (`migrate.before.api: complete` runs `migrate` to completion before `api`); such a
+    /// container renders as an init container or native sidecar.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub before: BTreeMap<String, Before>,
 }
@@ -235,11 +237,12 @@ pub struct ExecProbe {
     pub command: Vec<String>,
 }
 
-/// An ordering constraint between containers of one workload.
+/// An ordering constraint between containers of one workload: the state the declaring
+/// container reaches before the named one starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Before {
-    /// The state the other container must reach first.
+    /// The state the declaring container reaches first.
     pub ready: ReadyCondition,
 }
 
@@ -249,7 +252,7 @@ pub struct Before {
 pub enum ReadyCondition {
     /// The container has started.
     Started,
-    /// The container passes its readiness probe.
+    /// The container passes its readiness probe (or, without one, its liveness probe).
     Healthy,
     /// The container has run to completion.
     Complete,

@@ -3,6 +3,7 @@
 //! Rule functions return [`Finding`]s with a path inside the document; the loader turns them
 //! into [`crate::Diagnostic`]s with file, line and column.
 
+pub(crate) mod before;
 pub mod image;
 pub mod names;
 pub mod paths;

@@ -1,10 +1,10 @@
 //! The rules a Score workload must follow beyond the Score schema, so that what goldpath renders
 //! from it is valid Kubernetes (research/reliability.md §1) and its placeholders resolve.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{Findings, image, names, paths, quantity};
+use super::{Findings, before, image, names, paths, quantity};
 use crate::placeholder;
 use crate::spec::score::{Container, ResourceAmounts, Workload};
 use crate::{DocPath, ErrorKind};
@@ -60,6 +60,7 @@ pub fn validate_workload(workload: &Workload, context: WorkloadContext<'_>) -> F
         out.check(ErrorKind::Name, &path, names::dns1123_label(name));
         check_container(workload, container, &path, context, &mut out);
     }
+    before::check(workload, &mut out);
     check_service(workload, &mut out);
     check_resources(workload, &mut out);
     out
@@ -109,7 +110,6 @@ fn check_container(
             out,
         );
     }
-    check_before(container, path, workload, out);
 }
 
 fn check_files(
@@ -192,71 +192,6 @@ fn check_amounts(
             );
         }
     }
-}
-
-fn check_before(container: &Container, path: &DocPath, workload: &Workload, out: &mut Findings) {
-    let own = own_name(path);
-    for other in container.before.keys() {
-        let at = path.clone().key("before").key(other.clone());
-        if !workload.containers.contains_key(other) {
-            let known = workload
-                .containers
-                .keys()
-                .cloned()
-                .collect::<Vec<_>>()
-                .join(", ");
-            out.push(
-                ErrorKind::Invalid,
-                at,
-                format!("no container `{other}` in this workload; containers: {known}"),
-            );
-        } else if *other == own {
-            out.push(
-                ErrorKind::Invalid,
-                at,
-                "a container cannot wait for itself: remove this entry",
-            );
-        }
-    }
-    if let Some(cycle) = before_cycle(workload, &own) {
-        let at = path.clone().key("before");
-        out.push(
-            ErrorKind::Invalid,
-            at,
-            format!("`before` entries form a cycle: {cycle}; remove one of them"),
-        );
-    }
-}
-
-fn own_name(path: &DocPath) -> String {
-    match path.segments().last() {
-        Some(crate::PathSegment::Key(k)) => k.clone(),
-        _ => String::new(),
-    }
-}
-
-/// A cycle through `start` in the `before` relation, written `a → b → a`.
-fn before_cycle(workload: &Workload, start: &str) -> Option<String> {
-    let mut stack = vec![(start.to_owned(), vec![start.to_owned()])];
-    let mut seen = BTreeSet::new();
-    while let Some((at, trail)) = stack.pop() {
-        let Some(container) = workload.containers.get(&at) else {
-            continue;
-        };
-        for next in container.before.keys() {
-            if next == start && trail.len() > 1 {
-                // Report a cycle once, at its alphabetically first container.
-                let first = trail.iter().min().is_some_and(|m| m == start);
-                return first.then(|| format!("{} → {start}", trail.join(" → ")));
-            }
-            if seen.insert(next.clone()) {
-                let mut longer = trail.clone();
-                longer.push(next.clone());
-                stack.push((next.clone(), longer));
-            }
-        }
-    }
-    None
 }
 
 fn check_service(workload: &Workload, out: &mut Findings) {

@@ -84,7 +84,7 @@ fn defaults(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Mismatch> {
     ];
     let mut out = Vec::new();
     for (pod_at, pod) in pods(object) {
-        for (at, container) in containers(&pod_at, pod, &["containers"]) {
+        for (at, container) in containers(&pod_at, pod) {
             for (section, quantities) in sections {
                 let Some(quantities) = quantities else {
                     continue;
@@ -122,7 +122,7 @@ fn security_context(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Misma
         let Some(want) = wanted.container.as_ref().and_then(Value::as_object) else {
             continue;
         };
-        for (at, container) in containers(&pod_at, pod, &["initContainers", "containers"]) {
+        for (at, container) in containers(&pod_at, pod) {
             let context = &container["securityContext"];
             out.extend(fields(&format!("{at}.securityContext"), context, want));
         }
@@ -136,7 +136,7 @@ fn read_only_root(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Mismatc
     }
     let mut out = Vec::new();
     for (pod_at, pod) in pods(object) {
-        for (at, container) in containers(&pod_at, pod, &["initContainers", "containers"]) {
+        for (at, container) in containers(&pod_at, pod) {
             let value = &container["securityContext"]["readOnlyRootFilesystem"];
             let at = format!("{at}.securityContext.readOnlyRootFilesystem");
             out.extend(differs(&at, value, &Value::Bool(true)));
@@ -215,7 +215,7 @@ fn observability(want: &Want<'_>, workload: &Workload, object: &Value) -> Vec<Mi
     let mut out = Vec::new();
     for (pod_at, pod) in pods(object) {
         if let Some(endpoint) = &wiring.otlp_endpoint {
-            for (at, container) in containers(&pod_at, pod, &["containers"]) {
+            for (at, container) in containers(&pod_at, pod) {
                 let found = env_value(container, "OTEL_EXPORTER_OTLP_ENDPOINT");
                 let at = format!("{at}.env.OTEL_EXPORTER_OTLP_ENDPOINT");
                 out.extend(differs(&at, found, &Value::from(endpoint.as_str())));
@@ -306,11 +306,12 @@ fn pods(object: &Value) -> Vec<(String, &Value)> {
     out
 }
 
-/// The containers of `pod` in the given lists, with where they are.
-fn containers<'v>(pod_at: &str, pod: &'v Value, lists: &[&str]) -> Vec<(String, &'v Value)> {
+/// Every container of `pod`, its init containers (sidecars included) first, with where they
+/// are: each lock that looks at containers looks at both lists.
+fn containers<'v>(pod_at: &str, pod: &'v Value) -> Vec<(String, &'v Value)> {
     let mut out = Vec::new();
-    for list in lists {
-        for (i, container) in pod[*list].as_array().into_iter().flatten().enumerate() {
+    for list in ["initContainers", "containers"] {
+        for (i, container) in pod[list].as_array().into_iter().flatten().enumerate() {
             out.push((format!("{pod_at}.{list}[{i}]"), container));
         }
     }

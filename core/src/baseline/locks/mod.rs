@@ -10,13 +10,13 @@
 //! | --- | --- | --- |
 //! | `namespace` | every namespaced object; every `Namespace` | `metadata.namespace` (a Namespace's `metadata.name`) equal to the type's pattern result |
 //! | `replicas` | a workload's Deployment or StatefulSet | `spec.replicas` equal to the type's (when above zero) |
-//! | `defaults` | each container of a workload's pod | each quantity the type's `defaults.resources` sets, equal (`0.5` = `500m`) |
+//! | `defaults` | each container and init container of a workload's pod | each quantity the type's `defaults.resources` sets, equal (`0.5` = `500m`) |
 //! | `securityContext` | every pod of every object (workloads and definitions' manifests) | each field of the type's pod and container security context, equal |
-//! | `readOnlyRootFilesystem` | every container of every pod | `securityContext.readOnlyRootFilesystem: true` when the type sets it |
+//! | `readOnlyRootFilesystem` | every container and init container of every pod | `securityContext.readOnlyRootFilesystem: true` when the type sets it |
 //! | `podSecurity` | every `Namespace` | the `pod-security.kubernetes.io/enforce` label equal to the type's level |
 //! | `networkPolicy` | the plan; every NetworkPolicy of a definition | the `default-deny-ingress` policy, unchanged; no ingress rule of a definition that allows every source |
 //! | `podDisruptionBudget` | a workload's PodDisruptionBudget; the plan | the type's bounds; a budget for every workload of more than one replica |
-//! | `observability` | each container and the pod template of a workload | `OTEL_EXPORTER_OTLP_ENDPOINT`, the Prometheus annotations (when the workload declares a metrics port) and the log labels the type asks for |
+//! | `observability` | each container, init container and the pod template of a workload | `OTEL_EXPORTER_OTLP_ENDPOINT`, the Prometheus annotations (when the workload declares a metrics port) and the log labels the type asks for |
 //! | `labels` | every object and pod template | each type label an object carries has the type's value; goldpath's own objects carry them all |
 //! | `annotations` | every object and pod template | as `labels`, for the type's annotations |
 //!

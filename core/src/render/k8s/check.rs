@@ -173,7 +173,8 @@ fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems
         check_secret_names(volume, about, problems);
     }
     let mut containers = BTreeSet::new();
-    for container in items(&pod["containers"]) {
+    let init = items(&pod["initContainers"]).iter();
+    for container in init.chain(items(&pod["containers"])) {
         let name = text(&container["name"]);
         let where_ = format!("{about}, container {}", quoted(name));
         problems.check(ErrorKind::Name, &where_, dns1123_label(name));

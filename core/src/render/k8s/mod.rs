@@ -58,6 +58,11 @@
 //! # Containers
 //!
 //! - Sorted by name; `image`, `command` and `args` are copied verbatim.
+//! - A container that declares Score's `before` (others wait for it) goes under
+//!   `initContainers`, in an order that respects every `before` entry (ties by name):
+//!   `complete` as an ordinary init container without ports, `started` as a native sidecar
+//!   (`restartPolicy: Always`), `healthy` as a native sidecar whose readiness probe (else its
+//!   liveness probe) is also its `startupProbe`. It is rendered like every other container.
 //! - `resources`: every quantity re-serialised canonically (`0.5` → `500m`), with the
 //!   environment type's `defaults.resources` merged under each container field by field (the
 //!   workload's own values win). A request above its limit after the merge is an error.
@@ -171,6 +176,7 @@ mod disruption;
 mod env;
 mod environment;
 mod hash;
+mod init;
 mod meta;
 mod mounts;
 mod observability;

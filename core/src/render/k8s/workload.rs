@@ -4,6 +4,7 @@ use serde_json::{Value, json};
 
 use super::container::{Shared, container, container_ports};
 use super::disruption::disruption_budget;
+use super::init;
 use super::meta::{Meta, Strings};
 use super::mounts::{Mounts, Owner};
 use super::observability;
@@ -75,8 +76,10 @@ pub(super) fn render(
         services.extend(problems.take(headless_service(name, &meta)));
     }
     problems.finish(())?;
+    let (init_containers, containers) = init::split(workload, containers)?;
     let template = pod_template(workload, &meta, containers, mounts.volumes, &security);
     let mut template = template;
+    init::insert(&mut template, init_containers);
     observability::decorate_pod(&mut template, workload, target)?;
     let object = workload_object(kind, name, &meta, template, mounts.claim_templates, target);
     services.extend(disruption_budget(name, &meta, target));
