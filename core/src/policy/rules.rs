@@ -23,20 +23,40 @@ fn container_path(container: &str) -> DocPath {
     DocPath::root().key("containers").key(container)
 }
 
+/// The pod spec of a workload object (a CronJob's is under its job template).
+fn pod(object: &Value) -> Option<&Value> {
+    object
+        .pointer("/spec/template/spec")
+        .or_else(|| object.pointer("/spec/jobTemplate/spec/template/spec"))
+}
+
+/// Whether the object is a Job or CronJob, which runs to completion: it has no replicas and
+/// serves no traffic, so `min-replicas`, `max-replicas` and `require-readiness-probe` skip it.
+fn is_batch(object: &Value) -> bool {
+    matches!(object["kind"].as_str(), Some("Job" | "CronJob"))
+}
+
 /// The containers of a workload object's pod template, with their names.
 fn containers(object: &Value) -> impl Iterator<Item = (&str, &Value)> {
-    object
-        .pointer("/spec/template/spec/containers")
+    pod(object)
+        .and_then(|pod| pod.get("containers"))
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
         .map(|c| (c["name"].as_str().unwrap_or_default(), c))
 }
 
-/// The findings of `rule` on a workload's Deployment or StatefulSet (`allowed-resources`
-/// looks at the requests instead, see [`resources`]).
+/// The findings of `rule` on a workload's Deployment, StatefulSet, Job or CronJob
+/// (`allowed-resources` looks at the requests instead, see [`resources`]).
 pub(super) fn object(rule: &PolicyRule, object: &Value) -> Vec<Finding> {
     match rule {
+        PolicyRule::MinReplicas(_)
+        | PolicyRule::MaxReplicas(_)
+        | PolicyRule::RequireReadinessProbe(_)
+            if is_batch(object) =>
+        {
+            Vec::new()
+        }
         PolicyRule::RequireLimits(r) => {
             per_container(object, |name, c| limits(&r.resources, name, c))
         }
@@ -186,8 +206,8 @@ fn privileged(name: &str, container: &Value) -> Vec<Finding> {
 }
 
 fn host_paths(object: &Value) -> Vec<Finding> {
-    let volumes = object
-        .pointer("/spec/template/spec/volumes")
+    let volumes = pod(object)
+        .and_then(|pod| pod.get("volumes"))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();

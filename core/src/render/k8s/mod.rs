@@ -165,6 +165,7 @@
 //! assert_eq!(objects[1]["spec"]["ports"][0]["targetPort"], 8080);
 //! ```
 
+mod batch;
 mod check;
 mod container;
 mod disruption;
