@@ -552,7 +552,10 @@ async fn waiting_for_a_job_lasts_until_it_completes() {
     finish.await.unwrap();
     assert!(report.succeeded(), "{:?}", report.failed);
     assert!(
-        report.applied.iter().any(|id| id.to_string() == "Job.batch shop/migrate"),
+        report
+            .applied
+            .iter()
+            .any(|id| id.to_string() == "Job.batch shop/migrate"),
         "{:?}",
         report.applied
     );
@@ -567,17 +570,28 @@ async fn waiting_for_a_job_lasts_until_it_completes() {
 #[tokio::test(start_paused = true)]
 async fn a_failed_job_ends_the_wait_with_its_failed_condition() {
     let fake = FakeApi::new();
-    fake.set_status("migrate", json!({"failed": 7, "conditions": [
+    fake.set_status(
+        "migrate",
+        json!({"failed": 7, "conditions": [
         {"type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded",
          "lastTransitionTime": "2026-01-01T10:05:00Z"},
         {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
          "message": "Job has reached the specified backoff limit",
-         "lastTransitionTime": "2026-01-01T10:05:00Z"}]}));
+         "lastTransitionTime": "2026-01-01T10:05:00Z"}]}),
+    );
     let report = run(&fake, &plan(MIGRATE), &waiting()).await;
     let failed = report.failed.unwrap();
     assert_eq!(
-        (failed.step, failed.object.to_string(), failed.message.as_str()),
-        (Step::Wait, "Job.batch shop/migrate".to_owned(), "the Job failed")
+        (
+            failed.step,
+            failed.object.to_string(),
+            failed.message.as_str()
+        ),
+        (
+            Step::Wait,
+            "Job.batch shop/migrate".to_owned(),
+            "the Job failed"
+        )
     );
     let condition = failed.condition.unwrap();
     assert_eq!(

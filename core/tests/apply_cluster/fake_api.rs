@@ -206,9 +206,9 @@ impl State {
     fn with_status(&self, mut object: Value, target: &Target) -> Value {
         let name = object["metadata"]["name"].as_str().unwrap_or_default();
         if target.kind == "Job" {
-            object["status"] = self.statuses.get(name).cloned().unwrap_or_else(|| {
-                json!({"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]})
-            });
+            object["status"] = self.statuses.get(name).cloned().unwrap_or_else(
+                || json!({"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]}),
+            );
             return object;
         }
         if !matches!(target.kind, "Deployment" | "StatefulSet") {
