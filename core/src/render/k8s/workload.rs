@@ -141,6 +141,11 @@ fn workload_object(
     })
 }
 
+/// Whether `workload` renders as a Job or CronJob: a batch workload that runs to completion.
+pub(crate) fn runs_to_completion(workload: &Workload) -> bool {
+    kind(workload).is_ok_and(|kind| kind.batch().is_some())
+}
+
 /// Refuses `service.ports` on a Job or CronJob: it serves no traffic.
 fn check_no_ports(workload: &Workload, kind: Kind, problems: &mut Problems) {
     if workload
