@@ -67,7 +67,7 @@ fn a_deploy_records_its_inputs_and_the_manifests_without_secret_values() {
     assert_eq!(record.inputs.at, T1);
     assert_eq!(record.inputs.principal.as_deref(), Some("ada"));
     assert_eq!(record.inputs.operation, Operation::Deploy);
-    assert_eq!(record.inputs.workloads.len(), 2);
+    assert_eq!(record.inputs.workloads.len(), 4);
     assert_eq!(record.id, record.inputs.digest());
     record.verify().unwrap();
 
