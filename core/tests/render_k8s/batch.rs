@@ -435,3 +435,37 @@ fn files_volumes_and_secrets_work_in_a_cronjob() {
     assert_eq!(main["volumeMounts"][0]["mountPath"], "/etc/report");
     assert!(batch_pod(&objects[0])["volumes"][0]["configMap"].is_object());
 }
+
+#[test]
+fn a_cronjob_that_links_to_a_workload_is_allowed_into_it_and_gets_no_policy_of_its_own() {
+    let spec = env_type(json!({"networkPolicy": true, "createNamespace": false}));
+    let mut api = web(json!({
+        "metadata": {"name": "api"},
+        "service": {"ports": {"http": {"port": 80, "targetPort": 8080}}},
+    }));
+    api.linked_from = BTreeSet::from(["report".to_owned()]);
+    let mut report = batch("CronJob", json!({}));
+    report.workload.metadata.name = "report".into();
+    let objects = environment(&[api, report.clone()], Some(&spec), Some("shop-qa")).unwrap();
+    assert_eq!(
+        names_of(&objects),
+        [
+            ("NetworkPolicy".into(), "default-deny-ingress".into()),
+            ("NetworkPolicy".into(), "allow-api".into()),
+        ]
+    );
+    assert_eq!(
+        objects[1]["spec"]["ingress"][0]["from"],
+        json!([{"podSelector": {"matchLabels": {"app.kubernetes.io/name": "report"}}}])
+    );
+    let cron = &render(&report, Some(&spec))[0];
+    assert_eq!(
+        batch_pod(cron).get("restartPolicy"),
+        Some(&json!("OnFailure"))
+    );
+    assert_eq!(
+        job_spec(cron)["template"]["metadata"]["labels"]["app.kubernetes.io/name"],
+        "report",
+        "the label the allow rule selects"
+    );
+}

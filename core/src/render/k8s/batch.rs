@@ -371,6 +371,48 @@ mod tests {
         }
     }
 
+    /// One cron field within `low..=high`: `*`, a value, a range or a list, with a step.
+    fn field(low: u32, high: u32) -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let value = low..=high;
+        let item = prop_oneof![
+            Just("*".to_owned()),
+            value.clone().prop_map(|n| n.to_string()),
+            (value.clone(), value.clone()).prop_map(|(a, b)| format!("{}-{}", a.min(b), a.max(b))),
+        ];
+        (
+            proptest::collection::vec(item, 1..4),
+            proptest::option::of(1u32..60),
+        )
+            .prop_map(|(items, step)| {
+                let list = items.join(",");
+                match step {
+                    Some(step) if !list.contains(',') => format!("{list}/{step}"),
+                    _ => list,
+                }
+            })
+    }
+
+    proptest::proptest! {
+        /// Every schedule made of in-range fields passes; one value out of its range fails,
+        /// naming the field.
+        #[test]
+        fn in_range_fields_pass_and_an_out_of_range_value_fails(
+            minute in field(0, 59), hour in field(0, 23), day in field(1, 31),
+            month in field(1, 12), weekday in field(0, 6),
+            which in 0usize..5, over in 0u32..100,
+        ) {
+            let mut fields = [minute, hour, day, month, weekday];
+            let schedule = fields.join(" ");
+            proptest::prop_assert_eq!(check_schedule(&schedule), Ok(()), "{}", schedule);
+            let highs = [59, 23, 31, 12, 6];
+            fields[which] = (highs[which] + 1 + over).to_string();
+            let broken = fields.join(" ");
+            let why = check_schedule(&broken).unwrap_err();
+            proptest::prop_assert!(why.contains("is outside"), "{}: {}", broken, why);
+        }
+    }
+
     #[test]
     fn time_zones_are_tz_database_names() {
         for ok in [
