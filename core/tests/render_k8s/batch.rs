@@ -282,6 +282,33 @@ fn batch_annotations_on_a_kind_they_do_not_apply_to_are_errors() {
 }
 
 #[test]
+fn replica_and_budget_overrides_on_a_batch_workload_are_errors() {
+    for kind in KINDS {
+        for key in [
+            "goldpath.dev/replicas",
+            "goldpath.dev/pod-disruption-budget",
+        ] {
+            let value = if key.ends_with("replicas") {
+                "3"
+            } else {
+                "true"
+            };
+            let err = render_error(&batch(kind, json!({ key: value })), None);
+            assert_eq!(
+                err.location().path.to_string(),
+                format!("metadata.annotations[\"{key}\"]"),
+                "{kind} {key}"
+            );
+            assert!(
+                err.message()
+                    .contains(&format!("does not apply to a {kind}")),
+                "{err}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_batch_workload_with_service_ports_is_an_error() {
     for kind in KINDS {
         let mut workload = batch(kind, json!({}));

@@ -38,6 +38,13 @@ const JOB_ONLY: [&str; 4] = [
     "goldpath.dev/ttl-seconds-after-finished",
 ];
 
+/// The baseline overrides that mean nothing to a Job or CronJob, which runs its pods to
+/// completion without replicas.
+const NOT_FOR_BATCH: [&str; 2] = [
+    "goldpath.dev/replicas",
+    "goldpath.dev/pod-disruption-budget",
+];
+
 /// The macros a CronJob schedule may be.
 const MACROS: [&str; 7] = [
     "@yearly",
@@ -110,6 +117,16 @@ pub(super) fn settings(
     let mut batch = Batch::default();
     if kind.is_none() {
         return batch;
+    }
+    for key in NOT_FOR_BATCH
+        .iter()
+        .filter(|key| annotations.contains_key(**key))
+    {
+        let message = format!(
+            "the annotation {} does not apply to a {kind_name}: it runs its pods to completion, without replicas or a PodDisruptionBudget; remove it",
+            quoted(key)
+        );
+        problems.push(ErrorKind::Invalid, path(key), message);
     }
     if let Some(value) = annotations.get(RESTART_POLICY) {
         match value.as_str() {
