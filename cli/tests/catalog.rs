@@ -19,7 +19,12 @@ fn catalog_prints_the_entities_and_writes_the_same_to_a_file() {
     assert!(printed.status.success(), "{printed:?}");
     let text = String::from_utf8(printed.stdout).unwrap();
     assert!(text.starts_with("---\napiVersion: backstage.io/v1alpha1\nkind: System\n"));
-    assert_eq!(text.matches("kind: Component\n").count(), 2);
+    assert_eq!(text.matches("kind: Component\n").count(), 4);
+    assert_eq!(
+        text.matches("  type: job\n").count(),
+        2,
+        "migrate and nightly-report"
+    );
     assert!(text.contains("- resource:default/postgres-default-backend.db\n"));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("catalog-info.yaml");

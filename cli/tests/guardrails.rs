@@ -63,7 +63,7 @@ fn check_prints_the_violations_as_json() {
         .iter()
         .map(|v| v["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(rules, ["require-digest", "require-digest", "require-digest"]);
+    assert_eq!(rules, ["require-digest"; 5]);
 }
 
 #[test]
@@ -117,4 +117,43 @@ fn authorize_exits_by_the_decision() {
         ],
     );
     assert_eq!(unknown.status.code(), Some(2));
+}
+
+#[test]
+fn a_bad_cronjob_schedule_names_the_score_file_and_the_annotation() {
+    let dir = tempfile::tempdir().unwrap();
+    let nightly = std::fs::read_to_string(repo().join("fixtures/shop/nightly-report.score.yaml"))
+        .unwrap()
+        .replace("\"0 3 * * *\"", "\"0 25 * * *\"");
+    let file = dir.path().join("nightly.score.yaml");
+    std::fs::write(&file, nightly).unwrap();
+    let backend = repo().join("fixtures/shop/backend.score.yaml");
+    let platform = repo().join("fixtures/platform");
+    let out = dir.path().join("manifests.yaml");
+    let run = goldpath_in(
+        &repo(),
+        &[
+            "render",
+            file.to_str().unwrap(),
+            backend.to_str().unwrap(),
+            "--platform",
+            platform.to_str().unwrap(),
+            "--app",
+            "shop",
+            "--env-type",
+            "staging",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_ne!(run.status.code(), Some(0));
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains(
+            "nightly.score.yaml: invalid: metadata.annotations[\"goldpath.dev/schedule\"]: `0 25 * * *`"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("25 is outside 0-23"), "{stderr}");
+    assert!(!out.exists(), "nothing is written");
 }

@@ -19,7 +19,7 @@ fn the_fixtures_are_valid_and_exit_zero() {
         text(&out.stderr)
     );
     assert!(
-        text(&out.stdout).starts_with("ok: 2 workloads and "),
+        text(&out.stdout).starts_with("ok: 4 workloads and "),
         "{}",
         text(&out.stdout)
     );

@@ -515,6 +515,105 @@ async fn waiting_for_rolled_out_workloads_looks_once_at_each_then_prunes() {
     );
 }
 
+/// A migration Job.
+const MIGRATE: &str = "apiVersion: score.dev/v1b1
+metadata:
+  name: migrate
+  annotations: {k8s.score.dev/kind: Job}
+containers:
+  main:
+    image: migrate:1.0
+";
+
+const JOB_PATH: &str = "/apis/batch/v1/namespaces/shop/jobs/migrate";
+
+fn waiting() -> ApplyOptions {
+    ApplyOptions {
+        wait: Some(Duration::from_secs(60)),
+        poll_interval: Duration::from_secs(5),
+        ..pruning()
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_a_job_lasts_until_it_completes() {
+    let fake = FakeApi::new();
+    fake.set_status("migrate", json!({"active": 1}));
+    let later = fake.clone();
+    let finish = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(12)).await;
+        later.set_status(
+            "migrate",
+            json!({"succeeded": 1, "conditions": [
+                {"type": "Complete", "status": "True", "lastTransitionTime": "2026-01-01T10:00:12Z"}]}),
+        );
+    });
+    let report = run(&fake, &plan(MIGRATE), &waiting()).await;
+    finish.await.unwrap();
+    assert!(report.succeeded(), "{:?}", report.failed);
+    assert!(
+        report
+            .applied
+            .iter()
+            .any(|id| id.to_string() == "Job.batch shop/migrate"),
+        "{:?}",
+        report.applied
+    );
+    let polls = fake
+        .lines()
+        .iter()
+        .filter(|l| *l == &format!("GET {JOB_PATH}"))
+        .count();
+    assert_eq!(polls, 4, "at 0, 5 and 10 s running, at 15 s complete");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_job_ends_the_wait_with_its_failed_condition() {
+    let fake = FakeApi::new();
+    fake.set_status(
+        "migrate",
+        json!({"failed": 7, "conditions": [
+        {"type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded",
+         "lastTransitionTime": "2026-01-01T10:05:00Z"},
+        {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+         "message": "Job has reached the specified backoff limit",
+         "lastTransitionTime": "2026-01-01T10:05:00Z"}]}),
+    );
+    let report = run(&fake, &plan(MIGRATE), &waiting()).await;
+    let failed = report.failed.unwrap();
+    assert_eq!(
+        (
+            failed.step,
+            failed.object.to_string(),
+            failed.message.as_str()
+        ),
+        (
+            Step::Wait,
+            "Job.batch shop/migrate".to_owned(),
+            "the Job failed"
+        )
+    );
+    let condition = failed.condition.unwrap();
+    assert_eq!(
+        (condition.type_.as_str(), condition.reason.as_deref()),
+        ("Failed", Some("BackoffLimitExceeded"))
+    );
+    assert_eq!(
+        condition.message.as_deref(),
+        Some("Job has reached the specified backoff limit")
+    );
+    let polls = fake
+        .lines()
+        .iter()
+        .filter(|l| *l == &format!("GET {JOB_PATH}"))
+        .count();
+    assert_eq!(polls, 1, "a failed Job is not polled again");
+    assert!(
+        !fake.lines().iter().any(|l| l.contains("labelSelector")),
+        "no pruning after a failed wait"
+    );
+}
+
 #[tokio::test]
 async fn live_objects_are_read_for_every_planned_object() {
     let fake = FakeApi::new();

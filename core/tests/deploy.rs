@@ -67,7 +67,7 @@ fn a_deploy_records_its_inputs_and_the_manifests_without_secret_values() {
     assert_eq!(record.inputs.at, T1);
     assert_eq!(record.inputs.principal.as_deref(), Some("ada"));
     assert_eq!(record.inputs.operation, Operation::Deploy);
-    assert_eq!(record.inputs.workloads.len(), 2);
+    assert_eq!(record.inputs.workloads.len(), 4);
     assert_eq!(record.id, record.inputs.digest());
     record.verify().unwrap();
 
@@ -145,6 +145,56 @@ fn an_image_change_shows_as_an_input_change_and_a_manifest_change() {
     assert!(text.contains(&format!("+ \"{new_image}\"")), "{text}");
     let json = serde_json::to_value(&d).unwrap();
     assert_eq!(json["objects"][0]["change"], "changed");
+}
+
+#[test]
+fn a_cronjob_schedule_change_shows_in_the_diff_and_a_rollback_restores_it() {
+    let engine = engine();
+    let store = MemoryStore::new();
+    let deployer = Deployer::new(&engine, &store);
+    let a = deployer
+        .deploy("shop", "qa-42", &fixtures::shop(), &actor(T1))
+        .unwrap();
+    let mut shop = fixtures::shop();
+    for w in &mut shop {
+        if w.workload.metadata.name == "nightly-report" {
+            w.workload
+                .metadata
+                .annotations
+                .insert("goldpath.dev/schedule".into(), "@hourly".into());
+        }
+    }
+    let b = deployer.deploy("shop", "qa-42", &shop, &actor(T2)).unwrap();
+    let d = diff(&a, &b);
+    assert_eq!(d.objects.len(), 1, "{d}");
+    let object = &d.objects[0];
+    assert_eq!(
+        (
+            object.object.api_version.as_str(),
+            object.object.kind.as_str(),
+            object.object.name.as_str()
+        ),
+        ("batch/v1", "CronJob", "nightly-report")
+    );
+    assert_eq!(object.changes[0].pointer, "/spec/schedule");
+    assert_eq!(object.changes[0].after, Some(Value::from("@hourly")));
+    let rollback = deployer
+        .rollback("shop", "qa-42", &a.id, &actor(T3))
+        .unwrap();
+    let cron = |manifests: &[Value]| {
+        manifests
+            .iter()
+            .find(|m| m["kind"] == "CronJob")
+            .map(|m| m["spec"]["schedule"].clone())
+    };
+    assert_eq!(
+        cron(&rollback.record.manifests),
+        Some(Value::from("0 3 * * *"))
+    );
+    assert!(
+        a.manifests.iter().any(|m| m["kind"] == "Job"),
+        "the record keeps the migration Job"
+    );
 }
 
 #[test]

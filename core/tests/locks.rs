@@ -196,6 +196,18 @@ fn cases() -> Vec<Case> {
             via: Via::Manifest("LABELS=annotations: {goldpath.dev/owner: me}"),
             locked: Locked::Refused,
         },
+        Case {
+            field: F::Jobs,
+            env_type: "{jobs: {backoffLimit: 2, activeDeadlineSeconds: 600}}",
+            via: Via::Workload(json!({
+                "k8s.score.dev/kind": "Job",
+                "goldpath.dev/backoff-limit": "9",
+            })),
+            locked: Locked::Warns(|p| {
+                let job = by_kind(p, "Job");
+                job["spec"]["backoffLimit"] == 2 && job["spec"]["activeDeadlineSeconds"] == 600
+            }),
+        },
     ]
 }
 
@@ -380,6 +392,7 @@ fn every_lockable_field_has_a_case() {
         LockableField::Observability,
         LockableField::Labels,
         LockableField::Annotations,
+        LockableField::Jobs,
     ];
     let covered: Vec<LockableField> = cases().iter().map(|c| c.field).collect();
     for field in all {
@@ -389,6 +402,63 @@ fn every_lockable_field_has_a_case() {
             field_name(field)
         );
     }
+}
+
+/// What a workload override cannot do, nothing else may: a Job or CronJob of a workload whose
+/// Job spec differs from the locked `jobs` (as a patch could make it) is refused.
+#[test]
+fn the_jobs_lock_compares_the_job_spec_of_jobs_and_cronjobs() {
+    use goldpath::baseline::{Locks, Origin};
+    let env_type: goldpath::spec::platform::EnvironmentTypeSpec = serde_json::from_value(json!({
+        "jobs": {"backoffLimit": 2, "ttlSecondsAfterFinished": 60, "concurrencyPolicy": "Forbid"},
+        "locked": ["jobs"],
+    }))
+    .unwrap();
+    let workload: goldpath::spec::score::Workload =
+        serde_json::from_value(workload(&Via::Workload(json!({})))).unwrap();
+    let context = context();
+    let check = |object: Value| {
+        let mut locks = Locks::new(&context, Some(&env_type)).unwrap();
+        locks.check(&object, Origin::Workload(&workload))
+    };
+    let job_spec = json!({"backoffLimit": 2, "ttlSecondsAfterFinished": 60, "template": {}});
+    let job = |spec: &Value| json!({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "web"}, "spec": spec});
+    let cron = |spec: &Value, policy: &str| {
+        json!({"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "web"},
+               "spec": {"schedule": "@daily", "concurrencyPolicy": policy, "jobTemplate": {"spec": spec}}})
+    };
+    check(job(&job_spec)).unwrap();
+    check(cron(&job_spec, "Forbid")).unwrap();
+    let mut patched = job_spec.clone();
+    patched["backoffLimit"] = 10.into();
+    let error = check(job(&patched)).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Policy);
+    for part in [
+        "locks `jobs`",
+        "Job `web`",
+        "spec.backoffLimit",
+        "`10`",
+        "`2`",
+    ] {
+        assert!(error.message().contains(part), "{part}: {error}");
+    }
+    let error = check(cron(&job_spec, "Allow")).unwrap_err();
+    assert!(
+        error.message().contains("spec.concurrencyPolicy"),
+        "{error}"
+    );
+    let mut dropped = job_spec.clone();
+    dropped
+        .as_object_mut()
+        .unwrap()
+        .remove("ttlSecondsAfterFinished");
+    let error = check(cron(&dropped, "Forbid")).unwrap_err();
+    assert!(
+        error
+            .message()
+            .contains("spec.jobTemplate.spec.ttlSecondsAfterFinished"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -161,7 +161,7 @@ fn the_shop_workloads_are_valid_score_files() {
     let upstream: Value = serde_json::from_str(&upstream).expect("the Score schema is JSON");
     let score = jsonschema::validator_for(&upstream).expect("the Score schema compiles");
     let files = yaml_files(&manifest_dir().join("../fixtures/shop"));
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 4, "{files:?}");
     for file in files {
         let docs = parse_yaml(&std::fs::read_to_string(&file).expect("readable Score file"));
         assert_eq!(docs.len(), 1, "{}", file.display());

@@ -326,3 +326,50 @@ fn image_rules_cover_init_containers_and_readiness_only_ordinary_ones() {
     let readiness = "{rule: require-readiness-probe}";
     assert_eq!(violations("{}", readiness, "", &clean_init), []);
 }
+
+/// `clean()` as a Job or CronJob: no service ports, no readiness probe, one replica.
+fn batch_workload(kind: &str) -> Value {
+    let mut annotations = json!({"k8s.score.dev/kind": kind});
+    if kind == "CronJob" {
+        annotations["goldpath.dev/schedule"] = "@daily".into();
+    }
+    let workload = with(
+        clean(),
+        "/metadata",
+        json!({"name": "web", "annotations": annotations}),
+    );
+    without(
+        without(workload, "/service"),
+        "/containers/main/readinessProbe",
+    )
+}
+
+#[test]
+fn replica_and_readiness_rules_skip_jobs_and_cronjobs() {
+    let rules = [
+        "{rule: min-replicas, min: 2}",
+        "{rule: require-readiness-probe}",
+    ];
+    let deployment = without(clean(), "/containers/main/readinessProbe");
+    for rule in rules {
+        let found = violations("{replicas: 1}", rule, "", &deployment);
+        assert_eq!(found.len(), 1, "a Deployment breaks {rule}");
+        for kind in ["Job", "CronJob"] {
+            let found = violations("{replicas: 1}", rule, "", &batch_workload(kind));
+            assert_eq!(found, [], "{kind} {rule}");
+        }
+    }
+}
+
+#[test]
+fn the_other_rules_check_the_containers_of_jobs_and_cronjobs() {
+    for kind in ["Job", "CronJob"] {
+        let latest = with(batch_workload(kind), IMAGE, json!("busybox:latest"));
+        let found = violations("{}", "{rule: forbid-latest-tag}", "", &latest);
+        assert_eq!(found.len(), 1, "{kind}: {found:#?}");
+        assert_eq!(found[0].path, IMAGE);
+        let unlimited = without(batch_workload(kind), "/containers/main/resources");
+        let found = violations("{}", "{rule: require-limits}", "", &unlimited);
+        assert_eq!(found.len(), 2, "{kind}: cpu and memory: {found:#?}");
+    }
+}

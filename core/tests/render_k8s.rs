@@ -161,6 +161,8 @@ fn claim_volume() -> ResolvedVolume {
     }
 }
 
+#[path = "render_k8s/batch.rs"]
+mod batch;
 #[path = "render_k8s/before.rs"]
 mod before;
 #[path = "render_k8s/containers.rs"]

@@ -12,6 +12,8 @@ def test_catalog_lists_system_components_apis_and_resources(shop_plan: goldpath.
         ("System", "shop"),
         ("Component", "backend"),
         ("Component", "frontend"),
+        ("Component", "migrate"),
+        ("Component", "nightly-report"),
         ("API", "backend-api"),
         ("API", "frontend-api"),
         ("Resource", "dns-default-frontend.dns"),
@@ -23,6 +25,7 @@ def test_catalog_lists_system_components_apis_and_resources(shop_plan: goldpath.
     assert backend["spec"]["dependsOn"] == ["resource:default/postgres-default-backend.db"]
     assert backend["spec"]["providesApis"] == ["api:default/backend-api"]
     assert entities[0]["spec"]["owner"] == "group:default/guests"
+    assert [entities[i]["spec"]["type"] for i in (1, 3, 4)] == ["service", "job", "job"]
 
 
 def test_catalog_options_name_and_own_the_entities(shop_plan: goldpath.Plan) -> None:

@@ -94,11 +94,12 @@ def test_a_record_reads_back_whole(platform: goldpath.Platform, tmp_path: Path) 
     document = json.loads(record.to_json())
     assert document["format"] == "goldpath.dev/deployment/v1" and document["id"] == record.id
     assert record.options == {"image": "unused:1"}
-    assert [w["score"]["metadata"]["name"] for w in record.workloads] == ["backend", "frontend"]
+    assert [w["score"]["metadata"]["name"] for w in record.workloads] == ["backend", "frontend", "migrate", "nightly-report"]
     assert record.platform["documents"]["RoleBinding/shop-owner"] == document["inputs"]["platform"]["documents"]["RoleBinding/shop-owner"]
     assert {r["key"]: r["definition"] for r in record.resources}["postgres.default#backend.db"] == "postgres-in-cluster"
-    assert record.order[-1] == "frontend" and "backend" in record.order
-    assert [m["kind"] for m in record.manifests].count("Deployment") == 2
+    assert record.order[-1] == "nightly-report" and "backend" in record.order
+    kinds = [m["kind"] for m in record.manifests]
+    assert (kinds.count("Deployment"), kinds.count("Job"), kinds.count("CronJob")) == (2, 1, 1)
     assert isinstance(record.warnings, list)
     assert store.record_ids() == [record.id]
     assert store.resolve_id(record.id[:6]) == record.id

@@ -9,7 +9,8 @@ from conftest import PLATFORM, SHOP, workload
 
 def test_manifests_are_plain_dicts_in_apply_order(shop_plan: goldpath.Plan) -> None:
     kinds = [m["kind"] for m in shop_plan.manifests]
-    assert kinds[-2:] == ["Deployment", "Service"]  # workloads come last, by name
+    # workloads come last, by name: backend, frontend, migrate, nightly-report
+    assert kinds[-6:] == ["Deployment", "Service", "Deployment", "Service", "Job", "CronJob"]
     assert all(isinstance(m, dict) for m in shop_plan.manifests)
     assert shop_plan.manifests == shop_plan.manifests  # rebuilt on every access, equal
     assert shop_plan.manifests is not shop_plan.manifests

@@ -64,7 +64,8 @@ pub struct ApplyOptions {
     pub prune: bool,
     /// Take ownership of fields other managers own instead of stopping at the conflict.
     pub force_conflicts: bool,
-    /// Wait up to this long for Deployments and StatefulSets to roll out (not in dry runs).
+    /// Wait up to this long for Deployments and StatefulSets to roll out and Jobs to complete
+    /// (not in dry runs).
     pub wait: Option<Duration>,
     /// How often to look at the workloads while waiting.
     pub poll_interval: Duration,

@@ -1,10 +1,13 @@
 //! Waiting for Deployments and StatefulSets to roll out, with the checks `kubectl rollout
 //! status` makes: the controller has seen the latest generation, every replica is updated and
-//! available (ready), and no old replica is left.
+//! available (ready), and no old replica is left; and for Jobs to complete (`kubectl wait
+//! --for=condition=Complete`), a failed Job ending the wait with its latest condition. A
+//! CronJob has nothing to wait for: its runs come later.
 
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::batch::v1::Job;
 use kube::{Api, Client};
 use serde::Serialize;
 use tokio::time::{Instant, sleep};
@@ -56,7 +59,8 @@ pub(crate) enum Rollout {
 
 /// Whether `id` is a workload whose rollout can be waited for.
 pub(crate) fn is_waitable(id: &ObjectId) -> bool {
-    id.api_version == "apps/v1" && matches!(id.kind.as_str(), "Deployment" | "StatefulSet")
+    (id.api_version == "apps/v1" && matches!(id.kind.as_str(), "Deployment" | "StatefulSet"))
+        || (id.api_version == "batch/v1" && id.kind == "Job")
 }
 
 /// Polls every workload in `workloads` (with their namespaces) until all are ready, or
@@ -97,6 +101,9 @@ async fn status(client: &Client, id: &ObjectId, namespace: &str) -> kube::Result
     if id.kind == "Deployment" {
         let api: Api<Deployment> = Api::namespaced(client.clone(), namespace);
         Ok(deployment_rollout(&api.get(&id.name).await?))
+    } else if id.kind == "Job" {
+        let api: Api<Job> = Api::namespaced(client.clone(), namespace);
+        Ok(job_rollout(&api.get(&id.name).await?))
     } else {
         let api: Api<StatefulSet> = Api::namespaced(client.clone(), namespace);
         Ok(statefulset_rollout(&api.get(&id.name).await?))
@@ -179,6 +186,55 @@ pub(crate) fn statefulset_rollout(set: &StatefulSet) -> Rollout {
     Rollout::Ready
 }
 
+/// A Job's progress: ready once its `Complete` condition is `True`; stuck once its `Failed`
+/// condition is (the backoff limit or the deadline was reached).
+pub(crate) fn job_rollout(job: &Job) -> Rollout {
+    let status = job.status.clone().unwrap_or_default();
+    let conditions: Vec<Condition> = status
+        .conditions
+        .iter()
+        .flatten()
+        .map(|c| {
+            Condition::new(
+                &Some(c.type_.clone()),
+                &Some(c.status.clone()),
+                &c.reason,
+                &c.message,
+            )
+        })
+        .collect();
+    let times = status.conditions.iter().flatten().map(|c| {
+        c.last_transition_time
+            .as_ref()
+            .or(c.last_probe_time.as_ref())
+            .map(|t| t.0.to_string())
+    });
+    let latest = latest(&conditions, times);
+    let holds = |kind: &str| {
+        conditions
+            .iter()
+            .any(|c| c.type_ == kind && c.status == "True")
+    };
+    if holds("Failed") {
+        let failed = conditions
+            .iter()
+            .find(|c| c.type_ == "Failed" && c.status == "True")
+            .cloned();
+        return Rollout::Stuck("the Job failed".into(), failed.or(latest));
+    }
+    if holds("Complete") {
+        return Rollout::Ready;
+    }
+    let wanted = job.spec.as_ref().and_then(|s| s.completions).unwrap_or(1);
+    let why = format!(
+        "{} of {wanted} completions succeeded, {} pods active, {} failed",
+        status.succeeded.unwrap_or(0),
+        status.active.unwrap_or(0),
+        status.failed.unwrap_or(0)
+    );
+    Rollout::Waiting(why, latest)
+}
+
 /// The condition with the latest timestamp (RFC 3339 text sorts by time); the last listed on a
 /// tie or without timestamps.
 fn latest(
@@ -249,6 +305,58 @@ mod tests {
             condition.reason.as_deref(),
             Some("ProgressDeadlineExceeded")
         );
+    }
+
+    fn job(status: serde_json::Value) -> Job {
+        serde_json::from_value(json!({
+            "metadata": {"name": "migrate"},
+            "spec": {"template": {}},
+            "status": status,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_job_is_ready_once_complete_and_waits_while_running() {
+        let done = job(json!({"succeeded": 1, "conditions": [
+            {"type": "Complete", "status": "True", "lastTransitionTime": "2026-01-01T10:00:00Z"},
+        ]}));
+        assert_eq!(job_rollout(&done), Rollout::Ready);
+        let running = job(json!({"active": 1}));
+        let Rollout::Waiting(why, None) = job_rollout(&running) else {
+            panic!("should wait")
+        };
+        assert_eq!(why, "0 of 1 completions succeeded, 1 pods active, 0 failed");
+    }
+
+    #[test]
+    fn a_failed_job_stops_the_wait_with_its_failed_condition() {
+        let failed = job(json!({"failed": 3, "conditions": [
+            {"type": "FailureTarget", "status": "True", "reason": "BackoffLimitExceeded",
+             "lastTransitionTime": "2026-01-01T10:05:00Z"},
+            {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded",
+             "message": "Job has reached the specified backoff limit",
+             "lastTransitionTime": "2026-01-01T10:05:00Z"},
+        ]}));
+        let Rollout::Stuck(why, Some(condition)) = job_rollout(&failed) else {
+            panic!("should fail")
+        };
+        assert_eq!(why, "the Job failed");
+        assert_eq!(condition.type_, "Failed");
+        assert_eq!(condition.reason.as_deref(), Some("BackoffLimitExceeded"));
+    }
+
+    #[test]
+    fn jobs_are_waited_for_and_cronjobs_are_not() {
+        let id = |api_version: &str, kind: &str| ObjectId {
+            api_version: api_version.into(),
+            kind: kind.into(),
+            name: "x".into(),
+            namespace: None,
+        };
+        assert!(is_waitable(&id("batch/v1", "Job")));
+        assert!(!is_waitable(&id("batch/v1", "CronJob")));
+        assert!(is_waitable(&id("apps/v1", "StatefulSet")));
     }
 
     #[test]

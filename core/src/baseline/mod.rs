@@ -10,6 +10,10 @@
 //! | `goldpath.dev/read-only-root-filesystem` | `readOnlyRootFilesystem` | `true`, `false` |
 //! | `goldpath.dev/pod-disruption-budget` | `podDisruptionBudget` | `true`, `false` |
 //! | `goldpath.dev/observability` | `observability` | `false` (switch the wiring off) |
+//! | `goldpath.dev/backoff-limit` | `jobs.backoffLimit` | a whole number (0 to 2147483647) |
+//! | `goldpath.dev/ttl-seconds-after-finished` | `jobs.ttlSecondsAfterFinished` | a whole number (0 to 2147483647) |
+//! | `goldpath.dev/active-deadline-seconds` | `jobs.activeDeadlineSeconds` | a whole number above zero |
+//! | `goldpath.dev/concurrency-policy` | `jobs.concurrencyPolicy` | `Allow`, `Forbid`, `Replace` |
 //!
 //! and a container's own `resources` override `defaults` quantity by quantity. When the
 //! environment type lists the field under `locked`, the override is ignored, the type's value
@@ -44,7 +48,7 @@ mod overrides;
 use serde::Serialize;
 
 use crate::platform::Context;
-use crate::spec::platform::{EnvironmentTypeSpec, LockableField};
+use crate::spec::platform::{EnvironmentTypeSpec, JobDefaults, LockableField};
 use crate::spec::score::Workload;
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 
@@ -86,6 +90,27 @@ pub fn for_workload(
         refusals.extend(overrides::refused_resources(env_type, workload));
     }
     Ok((effective, refusals))
+}
+
+/// The Job settings of `workload`: the environment type's `jobs` defaults (none without a
+/// type) with the workload's annotations applied, unless the type locks `jobs`.
+///
+/// # Errors
+/// [`ErrorKind::Invalid`] for an override annotation whose value does not parse.
+pub fn job_defaults(
+    env_type: Option<&EnvironmentTypeSpec>,
+    workload: &Workload,
+) -> Result<JobDefaults> {
+    let mut jobs = env_type.map(|t| t.jobs.clone()).unwrap_or_default();
+    let locked = env_type.is_some_and(|t| t.locked.contains(&LockableField::Jobs));
+    for change in overrides::requested(workload)? {
+        if let overrides::Change::Job(change) = change
+            && !locked
+        {
+            change.apply(&mut jobs);
+        }
+    }
+    Ok(jobs)
 }
 
 /// Whether the environment type's default requests and limits win over a container's own.

@@ -2,8 +2,8 @@
 
 use super::{Refusal, field_name};
 use crate::spec::platform::{
-    EnvironmentTypeSpec, LockableField, PodDisruptionBudget, ResourceQuantities, SecurityContext,
-    SecurityPreset,
+    ConcurrencyPolicy, EnvironmentTypeSpec, JobDefaults, LockableField, PodDisruptionBudget,
+    ResourceQuantities, SecurityContext, SecurityPreset,
 };
 use crate::spec::score::{ResourceAmounts, Workload};
 use crate::validate::names::quoted;
@@ -15,15 +15,34 @@ const SECURITY_CONTEXT: &str = "goldpath.dev/security-context";
 const READ_ONLY_ROOT: &str = "goldpath.dev/read-only-root-filesystem";
 const DISRUPTION_BUDGET: &str = "goldpath.dev/pod-disruption-budget";
 const OBSERVABILITY: &str = "goldpath.dev/observability";
+const BACKOFF_LIMIT: &str = "goldpath.dev/backoff-limit";
+const ACTIVE_DEADLINE: &str = "goldpath.dev/active-deadline-seconds";
+const TTL_AFTER_FINISHED: &str = "goldpath.dev/ttl-seconds-after-finished";
+const CONCURRENCY_POLICY: &str = "goldpath.dev/concurrency-policy";
 
 /// The workload annotations that override baselines (kept off the pod template).
-pub const OVERRIDE_ANNOTATIONS: [&str; 5] = [
+pub const OVERRIDE_ANNOTATIONS: [&str; 9] = [
     REPLICAS,
     SECURITY_CONTEXT,
     READ_ONLY_ROOT,
     DISRUPTION_BUDGET,
     OBSERVABILITY,
+    BACKOFF_LIMIT,
+    ACTIVE_DEADLINE,
+    TTL_AFTER_FINISHED,
+    CONCURRENCY_POLICY,
 ];
+
+/// The annotations that override the environment type's `jobs` defaults.
+pub(super) const JOB_ANNOTATIONS: [&str; 4] = [
+    BACKOFF_LIMIT,
+    ACTIVE_DEADLINE,
+    TTL_AFTER_FINISHED,
+    CONCURRENCY_POLICY,
+];
+
+/// The largest value of a Kubernetes `int32` field.
+const INT32_MAX: u64 = 2_147_483_647;
 
 /// One override a workload asks for.
 pub(super) enum Change {
@@ -32,6 +51,59 @@ pub(super) enum Change {
     ReadOnlyRoot(bool),
     DisruptionBudget(bool),
     ObservabilityOff,
+    Job(JobChange),
+}
+
+/// One override of the environment type's `jobs` defaults.
+pub(super) enum JobChange {
+    BackoffLimit(u32),
+    ActiveDeadline(u64),
+    TtlAfterFinished(u32),
+    Concurrency(ConcurrencyPolicy),
+}
+
+impl JobChange {
+    pub(super) fn apply(&self, jobs: &mut JobDefaults) {
+        match self {
+            Self::BackoffLimit(n) => jobs.backoff_limit = Some(*n),
+            Self::ActiveDeadline(n) => jobs.active_deadline_seconds = Some(*n),
+            Self::TtlAfterFinished(n) => jobs.ttl_seconds_after_finished = Some(*n),
+            Self::Concurrency(p) => jobs.concurrency_policy = Some(*p),
+        }
+    }
+
+    fn annotation(&self) -> &'static str {
+        match self {
+            Self::BackoffLimit(_) => BACKOFF_LIMIT,
+            Self::ActiveDeadline(_) => ACTIVE_DEADLINE,
+            Self::TtlAfterFinished(_) => TTL_AFTER_FINISHED,
+            Self::Concurrency(_) => CONCURRENCY_POLICY,
+        }
+    }
+
+    fn parse(key: &str, value: &str) -> Option<Self> {
+        let count = || {
+            value
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n <= INT32_MAX && (value == "0" || !value.starts_with('0')))
+        };
+        match key {
+            BACKOFF_LIMIT => count().map(|n| Self::BackoffLimit(n as u32)),
+            TTL_AFTER_FINISHED => count().map(|n| Self::TtlAfterFinished(n as u32)),
+            ACTIVE_DEADLINE => value
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n > 0 && !value.starts_with('0') && *n <= i64::MAX as u64)
+                .map(Self::ActiveDeadline),
+            _ => match value {
+                "Allow" => Some(Self::Concurrency(ConcurrencyPolicy::Allow)),
+                "Forbid" => Some(Self::Concurrency(ConcurrencyPolicy::Forbid)),
+                "Replace" => Some(Self::Concurrency(ConcurrencyPolicy::Replace)),
+                _ => None,
+            },
+        }
+    }
 }
 
 impl Change {
@@ -42,6 +114,7 @@ impl Change {
             Self::ReadOnlyRoot(_) => LockableField::ReadOnlyRootFilesystem,
             Self::DisruptionBudget(_) => LockableField::PodDisruptionBudget,
             Self::ObservabilityOff => LockableField::Observability,
+            Self::Job(_) => LockableField::Jobs,
         }
     }
 
@@ -52,6 +125,7 @@ impl Change {
             Self::ReadOnlyRoot(_) => READ_ONLY_ROOT,
             Self::DisruptionBudget(_) => DISRUPTION_BUDGET,
             Self::ObservabilityOff => OBSERVABILITY,
+            Self::Job(change) => change.annotation(),
         }
     }
 
@@ -68,6 +142,7 @@ impl Change {
                 }
             }
             Self::ObservabilityOff => spec.observability = Default::default(),
+            Self::Job(change) => change.apply(&mut spec.jobs),
         }
     }
 
@@ -90,7 +165,7 @@ impl Change {
     }
 }
 
-fn annotation_path(key: &str) -> DocPath {
+pub(super) fn annotation_path(key: &str) -> DocPath {
     DocPath::root().key("metadata").key("annotations").key(key)
 }
 
@@ -109,6 +184,7 @@ pub(super) fn requested(workload: &Workload) -> Result<Vec<Change>> {
             READ_ONLY_ROOT => boolean(value).map(Change::ReadOnlyRoot),
             DISRUPTION_BUDGET => boolean(value).map(Change::DisruptionBudget),
             OBSERVABILITY => (value == "false").then_some(Change::ObservabilityOff),
+            key if JOB_ANNOTATIONS.contains(&key) => JobChange::parse(key, value).map(Change::Job),
             _ => continue,
         };
         match change {
@@ -132,6 +208,9 @@ fn bad_value(key: &str, value: &str) -> Error {
         REPLICAS => "a whole number such as \"3\"",
         SECURITY_CONTEXT => "`restricted`, `baseline` or `none`",
         OBSERVABILITY => "`false`",
+        BACKOFF_LIMIT | TTL_AFTER_FINISHED => "a whole number from 0 to 2147483647 such as \"3\"",
+        ACTIVE_DEADLINE => "a whole number of seconds above zero such as \"600\"",
+        CONCURRENCY_POLICY => "`Allow`, `Forbid` or `Replace`",
         _ => "`true` or `false`",
     };
     Error::new(

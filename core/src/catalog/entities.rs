@@ -140,7 +140,12 @@ impl<'a> Catalog<'a> {
             }
         }
         let mut spec = Map::new();
-        spec.insert("type".into(), "service".into());
+        let type_ = if crate::render::k8s::runs_to_completion(&input.workload) {
+            "job"
+        } else {
+            "service"
+        };
+        spec.insert("type".into(), type_.into());
         spec.insert("lifecycle".into(), self.options.lifecycle.clone().into());
         spec.insert("owner".into(), self.owner_of(input)?.to_string().into());
         spec.insert("system".into(), self.system.to_string().into());

@@ -2,7 +2,7 @@
 //! developer portal.
 //!
 //! - a `System` for the application;
-//! - a `Component` (`spec.type: service`) per workload, owned by the workload's
+//! - a `Component` (`spec.type: service`, or `job` for a Job or CronJob) per workload, owned by the workload's
 //!   owner annotation ([`OWNER_ANNOTATIONS`]) or the default owner, depending on the workloads it links to and the
 //!   resources it requests (graph edges);
 //! - an `API` per workload with service ports (`providesApis` of its Component, `consumesApis`

@@ -72,6 +72,8 @@ fn the_shop_becomes_a_system_components_an_api_and_resources() {
             ("System", "shop"),
             ("Component", "backend"),
             ("Component", "frontend"),
+            ("Component", "migrate"),
+            ("Component", "nightly-report"),
             ("API", "backend-api"),
             ("API", "frontend-api"),
             ("Resource", "dns-default-frontend.dns"),
@@ -93,6 +95,19 @@ fn the_shop_becomes_a_system_components_an_api_and_resources() {
     );
     assert_eq!(refs(frontend, "consumesApis"), ["api:default/backend-api"]);
     assert_eq!(refs(frontend, "providesApis"), ["api:default/frontend-api"]);
+    for batch in ["migrate", "nightly-report"] {
+        let component = find(&entities, "Component", batch);
+        assert_eq!(component["spec"]["type"], "job", "{batch}");
+        assert!(component["spec"].get("providesApis").is_none(), "{batch}");
+    }
+    let report = find(&entities, "Component", "nightly-report");
+    assert_eq!(refs(report, "consumesApis"), ["api:default/backend-api"]);
+    let migrate = find(&entities, "Component", "migrate");
+    assert_eq!(
+        refs(migrate, "dependsOn"),
+        ["resource:default/postgres-default-backend.db"],
+        "the migration uses the backend's database"
+    );
     let backend = find(&entities, "Component", "backend");
     assert_eq!(refs(backend, "providesApis"), ["api:default/backend-api"]);
     let route = find(&entities, "Resource", "route-default-frontend.route");

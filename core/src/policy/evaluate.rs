@@ -67,11 +67,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    /// Checks one object of the plan: a workload's Deployment or StatefulSet against every
-    /// rule; other objects are let through.
+    /// Checks one object of the plan: a workload's Deployment, StatefulSet, Job or CronJob
+    /// against every rule; other objects are let through.
     pub fn object(&mut self, object: &Value) {
         let kind = object["kind"].as_str();
-        if !matches!(kind, Some("Deployment" | "StatefulSet")) {
+        if !matches!(kind, Some("Deployment" | "StatefulSet" | "Job" | "CronJob")) {
             return;
         }
         let Some(workload) = object

@@ -6,7 +6,7 @@
 //! [`Engine::plan`](crate::plan::Engine::plan)), then the workloads' resource requests. What
 //! each rule checks:
 //!
-//! | rule | checks, on each workload's Deployment or StatefulSet |
+//! | rule | checks, on each workload's Deployment, StatefulSet, Job or CronJob |
 //! | --- | --- |
 //! | `require-limits` | every container has a limit for each listed resource (cpu, memory by default), its own or the type's default |
 //! | `forbid-latest-tag` | no image is untagged or tagged `latest`, unless pinned by digest |
@@ -18,6 +18,8 @@
 //! | `forbid-host-path` | no volume of the pod is a `hostPath` |
 //! | `allowed-resources` | every resource the workload requests has an allowed type and class |
 //!
+//! `min-replicas`, `max-replicas` and `require-readiness-probe` skip Jobs and CronJobs: a
+//! batch workload has no replicas, serves no traffic and runs to completion.
 //! Objects that belong to no workload (resource manifests) are not checked. Each
 //! [`Violation`] names the rule, the policy, the workload and its file, a JSON pointer into
 //! the Score workload (`/containers/web/image`) and what to change. A workload override that

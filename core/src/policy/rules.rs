@@ -23,6 +23,19 @@ fn container_path(container: &str) -> DocPath {
     DocPath::root().key("containers").key(container)
 }
 
+/// The pod spec of a workload object (a CronJob's is under its job template).
+fn pod(object: &Value) -> Option<&Value> {
+    object
+        .pointer("/spec/template/spec")
+        .or_else(|| object.pointer("/spec/jobTemplate/spec/template/spec"))
+}
+
+/// Whether the object is a Job or CronJob, which runs to completion: it has no replicas and
+/// serves no traffic, so `min-replicas`, `max-replicas` and `require-readiness-probe` skip it.
+fn is_batch(object: &Value) -> bool {
+    matches!(object["kind"].as_str(), Some("Job" | "CronJob"))
+}
+
 /// The containers of a workload object's pod template, init containers (Score's `before`)
 /// first, with their names: a rule about images, privileges, limits or mounts holds for both.
 fn containers(object: &Value) -> impl Iterator<Item = (&str, &Value)> {
@@ -31,7 +44,7 @@ fn containers(object: &Value) -> impl Iterator<Item = (&str, &Value)> {
 
 /// The containers of the pod template's lists `names`, with their names.
 fn lists<'v>(object: &'v Value, names: &[&str]) -> impl Iterator<Item = (&'v str, &'v Value)> {
-    let pod = object.pointer("/spec/template/spec");
+    let pod = pod(object);
     let lists: Vec<&'v Value> = names
         .iter()
         .filter_map(|list| pod.and_then(|p| p.get(*list)))
@@ -43,10 +56,17 @@ fn lists<'v>(object: &'v Value, names: &[&str]) -> impl Iterator<Item = (&'v str
         .map(|c| (c["name"].as_str().unwrap_or_default(), c))
 }
 
-/// The findings of `rule` on a workload's Deployment or StatefulSet (`allowed-resources`
-/// looks at the requests instead, see [`resources`]).
+/// The findings of `rule` on a workload's Deployment, StatefulSet, Job or CronJob
+/// (`allowed-resources` looks at the requests instead, see [`resources`]).
 pub(super) fn object(rule: &PolicyRule, object: &Value) -> Vec<Finding> {
     match rule {
+        PolicyRule::MinReplicas(_)
+        | PolicyRule::MaxReplicas(_)
+        | PolicyRule::RequireReadinessProbe(_)
+            if is_batch(object) =>
+        {
+            Vec::new()
+        }
         PolicyRule::RequireLimits(r) => {
             per_container(object, |name, c| limits(&r.resources, name, c))
         }
@@ -200,8 +220,8 @@ fn privileged(name: &str, container: &Value) -> Vec<Finding> {
 }
 
 fn host_paths(object: &Value) -> Vec<Finding> {
-    let volumes = object
-        .pointer("/spec/template/spec/volumes")
+    let volumes = pod(object)
+        .and_then(|pod| pod.get("volumes"))
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();

@@ -30,9 +30,10 @@ use serde::{Deserialize, Serialize};
 
 pub use environment::EnvironmentSpec;
 pub use environment_type::{
-    ContainerDefaults, DEFAULT_NAMESPACE_PATTERN, DisruptionBudget, EnvironmentTypeSpec,
-    ExplicitSecurityContext, IntOrPercent, LockableField, Observability, PodDisruptionBudget,
-    PodSecurityLevel, ResourceQuantities, ResourceRequirements, SecurityContext, SecurityPreset,
+    ConcurrencyPolicy, ContainerDefaults, DEFAULT_NAMESPACE_PATTERN, DisruptionBudget,
+    EnvironmentTypeSpec, ExplicitSecurityContext, IntOrPercent, JobDefaults, LockableField,
+    Observability, PodDisruptionBudget, PodSecurityLevel, ResourceQuantities, ResourceRequirements,
+    SecurityContext, SecurityPreset,
 };
 pub use policy::{
     AllowedRegistries, AllowedResources, LimitedResource, MaxReplicas, MinReplicas, PlainRule,

@@ -25,6 +25,8 @@ const KINDS: &[(&str, &str, &str, bool)] = &[
     ),
     ("apps/v1", "Deployment", "deployments", true),
     ("apps/v1", "StatefulSet", "statefulsets", true),
+    ("batch/v1", "Job", "jobs", true),
+    ("batch/v1", "CronJob", "cronjobs", true),
 ];
 
 /// One recorded request.
@@ -200,12 +202,18 @@ impl State {
         }
     }
 
-    /// Workloads report the status set for them, or a finished rollout.
+    /// Workloads report the status set for them, or a finished rollout (a Job: complete).
     fn with_status(&self, mut object: Value, target: &Target) -> Value {
+        let name = object["metadata"]["name"].as_str().unwrap_or_default();
+        if target.kind == "Job" {
+            object["status"] = self.statuses.get(name).cloned().unwrap_or_else(
+                || json!({"succeeded": 1, "conditions": [{"type": "Complete", "status": "True"}]}),
+            );
+            return object;
+        }
         if !matches!(target.kind, "Deployment" | "StatefulSet") {
             return object;
         }
-        let name = object["metadata"]["name"].as_str().unwrap_or_default();
         let replicas = object["spec"]["replicas"].as_i64().unwrap_or(1);
         let generation = object["metadata"]["generation"].clone();
         object["status"] = self.statuses.get(name).cloned().unwrap_or_else(|| {
@@ -336,7 +344,7 @@ fn status(code: u16, reason: &str, message: &str) -> (u16, Value) {
     )
 }
 
-/// The discovery documents: `/api`, `/apis`, `/api/v1`, `/apis/apps/v1`.
+/// The discovery documents: `/api`, `/apis`, `/api/v1`, `/apis/apps/v1`, `/apis/batch/v1`.
 fn discovery(path: &str) -> Option<Value> {
     let resources = |gv: &str| {
         let list: Vec<Value> = KINDS
@@ -356,10 +364,13 @@ fn discovery(path: &str) -> Option<Value> {
         "/apis" => Some(
             json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": [
             {"name": "apps", "versions": [{"groupVersion": "apps/v1", "version": "v1"}],
-             "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}}]}),
+             "preferredVersion": {"groupVersion": "apps/v1", "version": "v1"}},
+            {"name": "batch", "versions": [{"groupVersion": "batch/v1", "version": "v1"}],
+             "preferredVersion": {"groupVersion": "batch/v1", "version": "v1"}}]}),
         ),
         "/api/v1" => Some(resources("v1")),
         "/apis/apps/v1" => Some(resources("apps/v1")),
+        "/apis/batch/v1" => Some(resources("batch/v1")),
         _ => None,
     }
 }

@@ -38,6 +38,7 @@ pub fn kube_check(object: &Value) {
         Some("NetworkPolicy") => round_trip::<networking::v1::NetworkPolicy>(object),
         Some("Ingress") => round_trip::<networking::v1::Ingress>(object),
         Some("Job") => round_trip::<batch::v1::Job>(object),
+        Some("CronJob") => round_trip::<batch::v1::CronJob>(object),
         Some("PodDisruptionBudget") => round_trip::<policy::v1::PodDisruptionBudget>(object),
         other => panic!("unexpected kind {other:?}"),
     }

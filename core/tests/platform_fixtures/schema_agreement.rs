@@ -55,10 +55,11 @@ spec:
   networkPolicy: true
   podDisruptionBudget: {maxUnavailable: "25%"}
   observability: {otlpEndpoint: "http://otel:4317", prometheus: true, logLabels: true}
+  jobs: {backoffLimit: 2, ttlSecondsAfterFinished: 600, activeDeadlineSeconds: 3600, concurrencyPolicy: Forbid}
   labels: {cost-center: platform}
   annotations: {goldpath.dev/owner: platform}
   locked: [namespace, replicas, defaults, securityContext, readOnlyRootFilesystem, podSecurity,
-           networkPolicy, podDisruptionBudget, observability, labels, annotations]
+           networkPolicy, podDisruptionBudget, observability, labels, annotations, jobs]
 ---
 apiVersion: goldpath.dev/v1alpha1
 kind: EnvironmentType

@@ -20,17 +20,19 @@ fn a_workload_is_a_deployment_unless_its_annotation_asks_for_a_stateful_set() {
 
 #[test]
 fn an_unknown_kind_is_an_error_naming_the_allowed_kinds() {
-    let workload =
-        web(json!({"metadata": {"name": "web", "annotations": {"k8s.score.dev/kind": "CronJob"}}}));
+    let workload = web(
+        json!({"metadata": {"name": "web", "annotations": {"k8s.score.dev/kind": "DaemonSet"}}}),
+    );
     let err = render_error(&workload, None);
     assert_eq!(err.kind(), ErrorKind::Invalid);
     assert_eq!(
         err.location().path.to_string(),
         r#"metadata.annotations["k8s.score.dev/kind"]"#
     );
-    assert!(err.message().contains("`CronJob`"), "{err}");
+    assert!(err.message().contains("`DaemonSet`"), "{err}");
     assert!(
-        err.message().contains("`Deployment` or `StatefulSet`"),
+        err.message()
+            .contains("`Deployment`, `StatefulSet`, `Job` or `CronJob`"),
         "{err}"
     );
 }

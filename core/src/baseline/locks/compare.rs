@@ -48,7 +48,45 @@ pub(super) fn compare(
         LockableField::Annotations => {
             entries(&want.env_type.annotations, "annotations", object, ours)
         }
+        LockableField::Jobs => workload.map_or_else(Vec::new, |_| jobs(want.env_type, object)),
     }
+}
+
+/// The type's `jobs` defaults on a workload's Job (`spec`) or CronJob
+/// (`spec.jobTemplate.spec`, and its `spec.concurrencyPolicy`).
+fn jobs(env_type: &EnvironmentTypeSpec, object: &Value) -> Vec<Mismatch> {
+    let defaults = &env_type.jobs;
+    let (at, spec) = match text(&object["kind"]) {
+        "Job" => ("spec", &object["spec"]),
+        "CronJob" => (
+            "spec.jobTemplate.spec",
+            &object["spec"]["jobTemplate"]["spec"],
+        ),
+        _ => return Vec::new(),
+    };
+    let mut want = Map::new();
+    let wanted = [
+        ("backoffLimit", defaults.backoff_limit.map(u64::from)),
+        ("activeDeadlineSeconds", defaults.active_deadline_seconds),
+        (
+            "ttlSecondsAfterFinished",
+            defaults.ttl_seconds_after_finished.map(u64::from),
+        ),
+    ];
+    for (field, value) in wanted {
+        if let Some(value) = value {
+            want.insert(field.to_owned(), value.into());
+        }
+    }
+    let mut out = fields(at, spec, &want);
+    if let (Some(policy), "CronJob") = (defaults.concurrency_policy, text(&object["kind"])) {
+        out.extend(differs(
+            "spec.concurrencyPolicy",
+            &object["spec"]["concurrencyPolicy"],
+            &policy.as_str().into(),
+        ));
+    }
+    out
 }
 
 fn namespace(expected: &str, object: &Value) -> Vec<Mismatch> {

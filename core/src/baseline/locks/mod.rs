@@ -19,6 +19,7 @@
 //! | `observability` | each container, init container and the pod template of a workload | `OTEL_EXPORTER_OTLP_ENDPOINT`, the Prometheus annotations (when the workload declares a metrics port) and the log labels the type asks for |
 //! | `labels` | every object and pod template | each type label an object carries has the type's value; goldpath's own objects carry them all |
 //! | `annotations` | every object and pod template | as `labels`, for the type's annotations |
+//! | `jobs` | a workload's Job or CronJob | each of `backoffLimit`, `activeDeadlineSeconds`, `ttlSecondsAfterFinished` the type's `jobs` sets on the Job spec (a CronJob's `spec.jobTemplate.spec`), and a CronJob's `spec.concurrencyPolicy` |
 //!
 //! A difference is an [`ErrorKind::Policy`] error that names the lock, the object, the field,
 //! what it holds and the type's value: nothing is rendered, recorded or applied. A workload

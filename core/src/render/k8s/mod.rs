@@ -7,9 +7,18 @@
 //!
 //! # The workload object
 //!
-//! - A `Deployment`, or a `StatefulSet` when the workload annotation `k8s.score.dev/kind` is
-//!   `StatefulSet`. Any other value of that annotation is an [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) error naming
-//!   `Deployment` and `StatefulSet` (score-k8s silently drops such a workload).
+//! - A `Deployment`, or a `StatefulSet`, `Job` or `CronJob` when the workload annotation
+//!   `k8s.score.dev/kind` says so. Any other value of that annotation is an
+//!   [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) error naming the four kinds (score-k8s
+//!   silently drops such a workload).
+//! - A `Job` or `CronJob` (`batch/v1`) wraps the same pod template, with `restartPolicy:
+//!   OnFailure` (`Never` with `goldpath.dev/restart-policy: Never`), the effective `jobs`
+//!   defaults ([`crate::baseline::job_defaults`]) on the Job spec (a CronJob's
+//!   `spec.jobTemplate.spec`) and, for a CronJob, `goldpath.dev/schedule` (required, five cron
+//!   fields or a macro), `goldpath.dev/time-zone`, `goldpath.dev/concurrency-policy` and
+//!   `goldpath.dev/suspend`. Each value is checked; an annotation on a kind it does not apply
+//!   to, and `service.ports` on a Job or CronJob, are errors. Batch workloads get no
+//!   `replicas`, no Service and no PodDisruptionBudget.
 //! - A StatefulSet also gets a headless Service `<workload>-headless-svc` (`clusterIP: None`,
 //!   the one placeholder port `default` 99 → 99 of score-k8s), `serviceName` pointing at it,
 //!   and `volumeClaimTemplates` from the claim-template volumes. A claim-template volume on a
@@ -170,6 +179,7 @@
 //! assert_eq!(objects[1]["spec"]["ports"][0]["targetPort"], 8080);
 //! ```
 
+mod batch;
 mod check;
 mod container;
 mod disruption;
@@ -195,14 +205,16 @@ pub(crate) use environment::{DEFAULT_DENY, level_name};
 pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
 pub(crate) use observability::metrics_port;
 pub(crate) use security::security;
+pub(crate) use workload::runs_to_completion;
 
-/// The Kubernetes objects of one workload: the Deployment or StatefulSet, its Services, then
-/// the ConfigMaps of its files, sorted by name.
+/// The Kubernetes objects of one workload: the Deployment, StatefulSet, Job or CronJob, its
+/// Services, then the ConfigMaps of its files, sorted by name.
 ///
 /// # Errors
 ///
 /// [`ErrorKind::Invalid`](crate::ErrorKind::Invalid) for an unknown `k8s.score.dev/kind`, a
-/// claim template on a Deployment, a bad quantity, a file in `/` or two mounts on one path;
+/// bad or misplaced batch annotation, service ports on a Job or CronJob, a claim template on a
+/// Deployment, a bad quantity, a file in `/` or two mounts on one path;
 /// [`ErrorKind::Name`](crate::ErrorKind::Name) for any emitted name, label or annotation key
 /// Kubernetes would refuse.
 pub fn workload_objects(

@@ -1,7 +1,8 @@
-//! The Deployment or StatefulSet of a workload, with its Services and ConfigMaps.
+//! The Deployment, StatefulSet, Job or CronJob of a workload, with its Services and ConfigMaps.
 
 use serde_json::{Value, json};
 
+use super::batch::{self, BATCH_ANNOTATIONS, BatchKind};
 use super::container::{Shared, container, container_ports};
 use super::disruption::disruption_budget;
 use super::init;
@@ -27,6 +28,7 @@ const SCORE_ANNOTATION_PREFIX: &str = "k8s.score.dev/";
 enum Kind {
     Deployment,
     StatefulSet,
+    Batch(BatchKind),
 }
 
 impl Kind {
@@ -34,6 +36,15 @@ impl Kind {
         match self {
             Self::Deployment => "Deployment",
             Self::StatefulSet => "StatefulSet",
+            Self::Batch(BatchKind::Job) => "Job",
+            Self::Batch(BatchKind::CronJob) => "CronJob",
+        }
+    }
+
+    fn batch(self) -> Option<BatchKind> {
+        match self {
+            Self::Batch(kind) => Some(kind),
+            _ => None,
         }
     }
 }
@@ -66,12 +77,17 @@ pub(super) fn render(
         otel: &otel,
     };
     let mut problems = Problems::default();
+    let batch = batch::settings(workload, kind.batch(), kind.as_str(), &mut problems);
+    let jobs = kind
+        .batch()
+        .and_then(|_| problems.take(baseline::job_defaults(target.env_type, workload)));
     let (containers, mounts) = containers(resolved, &meta, kind, &shared, &mut problems);
-    let mut services: Vec<Value> = problems
-        .take(service(workload, &meta))
-        .flatten()
-        .into_iter()
-        .collect();
+    let mut services: Vec<Value> = Vec::new();
+    if kind.batch().is_some() {
+        check_no_ports(workload, kind, &mut problems);
+    } else {
+        services.extend(problems.take(service(workload, &meta)).flatten());
+    }
     if kind == Kind::StatefulSet {
         services.extend(problems.take(headless_service(name, &meta)));
     }
@@ -81,8 +97,18 @@ pub(super) fn render(
     let mut template = template;
     init::insert(&mut template, init_containers);
     observability::decorate_pod(&mut template, workload, target)?;
-    let object = workload_object(kind, name, &meta, template, mounts.claim_templates, target);
-    services.extend(disruption_budget(name, &meta, target));
+    let object = match kind.batch() {
+        Some(batch_kind) => {
+            let jobs = jobs.unwrap_or_default();
+            batch::object(batch_kind, name, &meta, template, &jobs, &batch)
+        }
+        None => {
+            let object =
+                workload_object(kind, name, &meta, template, mounts.claim_templates, target);
+            services.extend(disruption_budget(name, &meta, target));
+            object
+        }
+    };
     let mut config_maps = mounts.config_maps;
     config_maps.sort_by(|a, b| {
         let name = |o: &Value| o["metadata"]["name"].as_str().map(str::to_owned);
@@ -118,6 +144,27 @@ fn workload_object(
     })
 }
 
+/// Whether `workload` renders as a Job or CronJob: a batch workload that runs to completion.
+pub(crate) fn runs_to_completion(workload: &Workload) -> bool {
+    kind(workload).is_ok_and(|kind| kind.batch().is_some())
+}
+
+/// Refuses `service.ports` on a Job or CronJob: it serves no traffic.
+fn check_no_ports(workload: &Workload, kind: Kind, problems: &mut Problems) {
+    if workload
+        .service
+        .as_ref()
+        .is_some_and(|s| !s.ports.is_empty())
+    {
+        let at = DocPath::root().key("service").key("ports");
+        let message = format!(
+            "a {} serves no traffic, so it takes no `service.ports`: remove them, or render the workload as a Deployment",
+            kind.as_str()
+        );
+        problems.push(ErrorKind::Invalid, at, message);
+    }
+}
+
 /// The kind the annotation `k8s.score.dev/kind` asks for (a Deployment without it).
 fn kind(workload: &Workload) -> crate::Result<Kind> {
     match workload
@@ -128,13 +175,15 @@ fn kind(workload: &Workload) -> crate::Result<Kind> {
     {
         None | Some("Deployment") => Ok(Kind::Deployment),
         Some("StatefulSet") => Ok(Kind::StatefulSet),
+        Some("Job") => Ok(Kind::Batch(BatchKind::Job)),
+        Some("CronJob") => Ok(Kind::Batch(BatchKind::CronJob)),
         Some(other) => {
             let at = DocPath::root()
                 .key("metadata")
                 .key("annotations")
                 .key(KIND_ANNOTATION);
             let message = format!(
-                "{} is not a kind goldpath renders: write `Deployment` or `StatefulSet`, or remove the annotation for a Deployment",
+                "{} is not a kind goldpath renders: write `Deployment`, `StatefulSet`, `Job` or `CronJob`, or remove the annotation for a Deployment",
                 quoted(other)
             );
             Err(error(ErrorKind::Invalid, at, message))
@@ -211,6 +260,7 @@ fn pod_template(
         .filter(|(key, _)| {
             !key.starts_with(SCORE_ANNOTATION_PREFIX)
                 && !OVERRIDE_ANNOTATIONS.contains(&key.as_str())
+                && !BATCH_ANNOTATIONS.contains(&key.as_str())
         })
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();

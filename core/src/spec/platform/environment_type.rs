@@ -61,6 +61,10 @@ pub struct EnvironmentTypeSpec {
     /// Telemetry wiring added to every workload.
     #[serde(default, skip_serializing_if = "Observability::is_off")]
     pub observability: Observability,
+    /// Defaults of every Job and CronJob (a workload's `goldpath.dev/` annotation wins unless
+    /// `jobs` is locked).
+    #[serde(default, skip_serializing_if = "JobDefaults::is_empty")]
+    pub jobs: JobDefaults,
     /// Labels added to every object rendered in environments of this type.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
@@ -243,6 +247,56 @@ impl Observability {
     }
 }
 
+/// Defaults of the Jobs and CronJobs of an environment type; unset fields are left to
+/// Kubernetes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct JobDefaults {
+    /// How many times a failed pod is retried (`spec.backoffLimit`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_limit: Option<u32>,
+    /// How long a finished Job is kept before it is deleted (`spec.ttlSecondsAfterFinished`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_seconds_after_finished: Option<u32>,
+    /// How long a Job may run before it is failed (`spec.activeDeadlineSeconds`, above zero).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active_deadline_seconds: Option<u64>,
+    /// What a CronJob does when a run is due while the last one still runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency_policy: Option<ConcurrencyPolicy>,
+}
+
+impl JobDefaults {
+    /// Whether no default is set (used to keep serialized documents short).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// A CronJob's `concurrencyPolicy`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConcurrencyPolicy {
+    /// Runs may overlap.
+    Allow,
+    /// A run due while the last one still runs is skipped.
+    Forbid,
+    /// A run due while the last one still runs replaces it.
+    Replace,
+}
+
+impl ConcurrencyPolicy {
+    /// The policy as Kubernetes writes it.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Allow => "Allow",
+            Self::Forbid => "Forbid",
+            Self::Replace => "Replace",
+        }
+    }
+}
+
 /// A baseline field an environment type can lock against workload overrides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -269,4 +323,6 @@ pub enum LockableField {
     Labels,
     /// The annotations: a workload may add annotations but not change these.
     Annotations,
+    /// The Job and CronJob defaults (`jobs`).
+    Jobs,
 }
