@@ -189,6 +189,7 @@ pub(crate) use environment::{DEFAULT_DENY, level_name};
 pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
 pub(crate) use observability::metrics_port;
 pub(crate) use security::security;
+pub(crate) use workload::kind_name;
 
 /// The Kubernetes objects of one workload: the Deployment or StatefulSet, its Services, then
 /// the ConfigMaps of its files, sorted by name.
