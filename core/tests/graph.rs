@@ -117,7 +117,12 @@ fn every_workload_requests_its_own_workload_resource_once() {
         let key = goldpath::graph::workload_key(name);
         assert_eq!(key.to_string(), format!("workload.default#{name}"));
         assert_eq!(key, self::key(&format!("workload#{name}")));
-        assert!(has_edge(&g, &wl(name), &NodeName::Resource(key.clone()), EdgeKind::Request));
+        assert!(has_edge(
+            &g,
+            &wl(name),
+            &NodeName::Resource(key.clone()),
+            EdgeKind::Request
+        ));
         let node = g.resource(&key).unwrap();
         let users: Vec<&str> = node.requested_by.iter().map(|(w, _)| w.as_str()).collect();
         assert_eq!(users, [name]);
@@ -136,7 +141,11 @@ fn an_explicit_id_makes_one_shared_node() {
         json!({"database": {"type": "postgres", "id": "shared-db"}}),
     );
     let g = graph(&[a, b], &[plain("postgres")]).unwrap();
-    assert_eq!(g.len(), 5, "two workloads, their `workload#NAME` and the shared node");
+    assert_eq!(
+        g.len(),
+        5,
+        "two workloads, their `workload#NAME` and the shared node"
+    );
     let node = g.resource(&key("postgres#shared-db")).unwrap();
     let users: Vec<&str> = node.requested_by.iter().map(|(w, _)| w.as_str()).collect();
     assert_eq!(users, ["aa", "bb"]);

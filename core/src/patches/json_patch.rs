@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 /// Why an operation of a patch failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PatchError {
-    /// The index of the operation in the patch.
-    pub index: usize,
+    /// The index of the operation in the patch; `None` when the patch is not a list.
+    pub index: Option<usize>,
     /// Its `op`, as written (`""` when missing).
     pub op: String,
     /// Its `path`, as written (`""` when missing).
@@ -23,11 +23,14 @@ pub struct PatchError {
 
 impl std::fmt::Display for PatchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "operation {} (`{}` at `{}`): {}",
-            self.index, self.op, self.path, self.message
-        )
+        match self.index {
+            Some(index) => write!(
+                f,
+                "operation {index} (`{}` at `{}`): {}",
+                self.op, self.path, self.message
+            ),
+            None => f.write_str(&self.message),
+        }
     }
 }
 
@@ -38,7 +41,7 @@ impl std::fmt::Display for PatchError {
 pub fn apply(target: &mut Value, operations: &Value) -> Result<(), PatchError> {
     let Some(list) = operations.as_array() else {
         return Err(PatchError {
-            index: 0,
+            index: None,
             op: String::new(),
             path: String::new(),
             message: "a patch is a list of operations `{op, path, ...}`".to_owned(),
@@ -48,7 +51,7 @@ pub fn apply(target: &mut Value, operations: &Value) -> Result<(), PatchError> {
     for (index, operation) in list.iter().enumerate() {
         let text = |field: &str| operation.get(field).and_then(Value::as_str);
         let fail = |message: String| PatchError {
-            index,
+            index: Some(index),
             op: text("op").unwrap_or_default().to_owned(),
             path: text("path").unwrap_or_default().to_owned(),
             message,
@@ -94,7 +97,9 @@ fn one(doc: &mut Value, operation: &Value) -> Result<(), String> {
         }
         "copy" => {
             let from = parse(text("from")?)?;
-            let copied = get_mut(doc, &from).map_err(|e| format!("`from`: {e}"))?.clone();
+            let copied = get_mut(doc, &from)
+                .map_err(|e| format!("`from`: {e}"))?
+                .clone();
             add(doc, &path, copied)
         }
         "test" => {
@@ -236,10 +241,16 @@ mod tests {
     fn the_examples_of_rfc_6902_appendix_a() {
         let doc = json!({"foo": "bar"});
         let ops = json!([{"op": "add", "path": "/baz", "value": "qux"}]);
-        assert_eq!(patched(doc, ops).unwrap(), json!({"foo": "bar", "baz": "qux"}));
+        assert_eq!(
+            patched(doc, ops).unwrap(),
+            json!({"foo": "bar", "baz": "qux"})
+        );
         let doc = json!({"foo": ["bar", "baz"]});
         let ops = json!([{"op": "add", "path": "/foo/1", "value": "qux"}]);
-        assert_eq!(patched(doc, ops).unwrap(), json!({"foo": ["bar", "qux", "baz"]}));
+        assert_eq!(
+            patched(doc, ops).unwrap(),
+            json!({"foo": ["bar", "qux", "baz"]})
+        );
         let doc = json!({"foo": {"bar": "baz", "waldo": "fred"}, "qux": {"corge": "grault"}});
         let ops = json!([{"op": "move", "from": "/foo/waldo", "path": "/qux/thud"}]);
         assert_eq!(
@@ -254,7 +265,10 @@ mod tests {
         );
         let doc = json!({"/": 9, "~1": 10});
         let ops = json!([{"op": "test", "path": "/~01", "value": 10}, {"op": "copy", "from": "/~1", "path": "/c"}]);
-        assert_eq!(patched(doc, ops).unwrap(), json!({"/": 9, "~1": 10, "c": 9}));
+        assert_eq!(
+            patched(doc, ops).unwrap(),
+            json!({"/": 9, "~1": 10, "c": 9})
+        );
         let doc = json!({"foo": "bar"});
         let ops = json!([{"op": "add", "path": "/child", "value": {"grandchild": {}}}]);
         assert_eq!(
@@ -263,7 +277,10 @@ mod tests {
         );
         let doc = json!({"foo": ["bar"]});
         let ops = json!([{"op": "add", "path": "/foo/-", "value": ["abc", "def"]}]);
-        assert_eq!(patched(doc, ops).unwrap(), json!({"foo": ["bar", ["abc", "def"]]}));
+        assert_eq!(
+            patched(doc, ops).unwrap(),
+            json!({"foo": ["bar", ["abc", "def"]]})
+        );
     }
 
     #[test]
@@ -275,18 +292,39 @@ mod tests {
         ]);
         let mut target = doc.clone();
         let err = apply(&mut target, &ops).unwrap_err();
-        assert_eq!((err.index, err.op.as_str(), err.path.as_str()), (1, "test", "/a/0"));
+        assert_eq!(
+            (err.index, err.op.as_str(), err.path.as_str()),
+            (Some(1), "test", "/a/0")
+        );
         assert!(err.message.contains("test failed"), "{err}");
         assert_eq!(target, doc, "nothing of a failed patch is applied");
         for (ops, part) in [
-            (json!([{"op": "replace", "path": "/b", "value": 1}]), "no `/b`"),
+            (
+                json!([{"op": "replace", "path": "/b", "value": 1}]),
+                "no `/b`",
+            ),
             (json!([{"op": "remove", "path": "/a/2"}]), "no `/a/2`"),
-            (json!([{"op": "add", "path": "/a/01", "value": 1}]), "not an index"),
-            (json!([{"op": "add", "path": "/x/y", "value": 1}]), "no `/x`"),
-            (json!([{"op": "move", "from": "/a", "path": "/a/0"}]), "own children"),
-            (json!([{"op": "copy", "from": "/z", "path": "/y"}]), "`from`"),
+            (
+                json!([{"op": "add", "path": "/a/01", "value": 1}]),
+                "not an index",
+            ),
+            (
+                json!([{"op": "add", "path": "/x/y", "value": 1}]),
+                "no `/x`",
+            ),
+            (
+                json!([{"op": "move", "from": "/a", "path": "/a/0"}]),
+                "own children",
+            ),
+            (
+                json!([{"op": "copy", "from": "/z", "path": "/y"}]),
+                "`from`",
+            ),
             (json!([{"op": "merge", "path": "/a"}]), "unknown op"),
-            (json!([{"op": "add", "path": "a", "value": 1}]), "starts with `/`"),
+            (
+                json!([{"op": "add", "path": "a", "value": 1}]),
+                "starts with `/`",
+            ),
             (json!([{"op": "add", "path": "/a"}]), "`value` is missing"),
             (json!([{"path": "/a"}]), "`op` is missing"),
             (json!({"op": "add"}), "a list of operations"),

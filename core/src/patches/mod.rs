@@ -120,7 +120,13 @@ impl WorkloadPatch {
         let Some(primary) = objects.first_mut() else {
             return Ok(());
         };
-        let identity = |o: &Value| (o["apiVersion"].clone(), o["kind"].clone(), o["metadata"]["name"].clone());
+        let identity = |o: &Value| {
+            (
+                o["apiVersion"].clone(),
+                o["kind"].clone(),
+                o["metadata"]["name"].clone(),
+            )
+        };
         let before = identity(primary);
         let fail = |message: String| {
             Error::new(
@@ -161,7 +167,10 @@ pub(crate) fn check_manifest_namespace(
             "a {kind} is cluster-scoped: a `workload` definition's manifests land in the workload's namespace; render it from another resource's definition"
         ))
     } else {
-        match object.pointer("/metadata/namespace").and_then(Value::as_str) {
+        match object
+            .pointer("/metadata/namespace")
+            .and_then(Value::as_str)
+        {
             Some(own) if Some(own) != namespace => Some(format!(
                 "it names the namespace `{own}`: a `workload` definition's manifests land in the workload's namespace{}; remove `metadata.namespace`",
                 namespace.map(|ns| format!(" `{ns}`")).unwrap_or_default()
