@@ -39,6 +39,14 @@ use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 /// The output of a `workload` definition that holds its JSON Patch operations.
 pub const UPDATE_OUTPUT: &str = "update";
 
+/// Whether `definition` is the built-in `builtin-workload`, which does nothing: the plan
+/// records it as provisioned with nothing, without running a driver (so a host that replaces
+/// the `template` driver never sees it, and thousands of workloads cost no template renders).
+#[must_use]
+pub fn does_nothing(definition: &crate::platform::Definition) -> bool {
+    definition.builtin && definition.name == crate::builtins::WORKLOAD_BUILTIN
+}
+
 /// The JSON pointer of the pod spec in the primary object of a workload of `kind`.
 #[must_use]
 pub fn pod_spec_path(kind: &str) -> &'static str {
