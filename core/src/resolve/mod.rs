@@ -175,7 +175,11 @@ fn provision(
     let definition = &input.platform.definitions()[node.definition];
     if crate::patches::does_nothing(definition) {
         // No driver runs for it (a host that replaces `template` never sees it).
-        state.record(&node.key, &node.guid, crate::drivers::Provisioned::default());
+        state.record(
+            &node.key,
+            &node.guid,
+            crate::drivers::Provisioned::default(),
+        );
         return Ok(());
     }
     let params = resolve_params(input, node, state)?;
