@@ -429,3 +429,41 @@ fn the_deployment_diff_shows_patched_fields() {
         "{text}"
     );
 }
+
+/// A host function that patches from what it receives: `context.workload`.
+struct HostPatch;
+
+impl goldpath::drivers::HostFunction for HostPatch {
+    fn call(&self, request: Value) -> Result<Value, String> {
+        let workload = &request["context"]["workload"];
+        let path = format!(
+            "{}/serviceAccountName",
+            workload["podSpecPath"].as_str().unwrap()
+        );
+        let name = format!(
+            "{}-{}",
+            workload["name"].as_str().unwrap(),
+            workload["annotations"]["team"].as_str().unwrap()
+        );
+        Ok(json!({"outputs": {"update": [{"op": "add", "path": path, "value": name}]}}))
+    }
+}
+
+#[test]
+fn a_host_driver_gets_context_workload_and_patches() {
+    let extra = "---\napiVersion: goldpath.dev/v1alpha1\nkind: ResourceDefinition\nmetadata: {name: hosted}\nspec:\n  type: workload\n  driver: host-patch\n  criteria: [{}]\n";
+    let mut engine = Engine::new(platform("", extra));
+    let driver = goldpath::drivers::HostDriver::new("host-patch", HostPatch);
+    engine.register_driver("host-patch", std::sync::Arc::new(driver));
+    let plan = engine
+        .plan(
+            &[workload("web", Some("StatefulSet"))],
+            &prod(),
+            &PlanOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        pod_spec(&plan, "web")["serviceAccountName"],
+        "web-shop-team"
+    );
+}
