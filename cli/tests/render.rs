@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{goldpath_in, render_shop, repo, shop_inputs, text};
+use common::{goldpath_in, ok, render_shop, repo, shop_inputs, text};
 
 use std::process::Command;
 
@@ -189,4 +189,26 @@ fn graph_and_explain_take_the_same_inputs() {
         run(&["explain", "postgres#nothing.here"]).status.code(),
         Some(1)
     );
+}
+
+/// Workload patches (docs/patches.md): the production render carries the fixture platform's
+/// `production-workload` patch and is byte for byte the golden file that the Rust, Python and
+/// Node tests check too; `explain workload#NAME` names the patching definition.
+#[test]
+fn the_production_render_is_patched_as_the_golden_file_and_explain_names_the_patch() {
+    let mut render = vec!["render"];
+    render.extend(shop_inputs("production"));
+    render.extend(["--env", "production", "-o", "-"]);
+    let golden = std::fs::read_to_string(repo().join("fixtures/golden/shop-production.yaml"));
+    let rendered = ok(&render);
+    assert_eq!(rendered, golden.unwrap());
+    assert!(rendered.contains("serviceAccountName: backend"));
+    assert!(rendered.contains("topologySpreadConstraints:"));
+    let mut explain = vec!["explain", "workload#backend"];
+    explain.extend(shop_inputs("production"));
+    let shown = ok(&explain);
+    assert!(shown.contains("won      `production-workload`"), "{shown}");
+    let mut staging = vec!["explain", "workload#backend"];
+    staging.extend(shop_inputs("staging"));
+    assert!(ok(&staging).contains("won      `builtin-workload`"));
 }

@@ -54,6 +54,7 @@ pub const SOURCES: &[(&str, &str)] = &[
         "kafka-topic.yaml",
         include_str!("../builtins/kafka-topic.yaml"),
     ),
+    ("workload.yaml", include_str!("../builtins/workload.yaml")),
 ];
 
 /// The built-in definitions, each with [`Definition::builtin`] set, parsed once.
@@ -79,6 +80,22 @@ pub fn add_to(platform: &mut Platform) {
         platform.add_builtin(definition.name.clone(), definition.spec.clone());
     }
 }
+
+/// Adds the built-in `workload` definition (it does nothing) unless `platform` has it already.
+/// Every workload requests a resource of that type implicitly, so a platform without the
+/// built-ins keeps this one (see [`crate::patches`]).
+pub fn add_implicit_to(platform: &mut Platform) {
+    let has = |p: &Platform| p.definitions().iter().any(|d| d.name == WORKLOAD_BUILTIN);
+    if has(platform) {
+        return;
+    }
+    for definition in definitions().iter().filter(|d| d.name == WORKLOAD_BUILTIN) {
+        platform.add_builtin(definition.name.clone(), definition.spec.clone());
+    }
+}
+
+/// The name of the built-in definition of type `workload`, which does nothing.
+pub const WORKLOAD_BUILTIN: &str = "builtin-workload";
 
 /// The definitions of one embedded file.
 fn parse(file: &str, text: &str) -> Vec<Definition> {
@@ -123,6 +140,7 @@ mod tests {
     fn every_definition_matches_everything_of_the_default_class_and_describes_itself() {
         let broadest: Criterion = serde_json::from_value(serde_json::json!({})).unwrap();
         for definition in definitions() {
+            let kind = definition.spec.resource_type.as_str();
             assert_eq!(
                 definition.spec.criteria,
                 std::slice::from_ref(&broadest),
@@ -131,11 +149,9 @@ mod tests {
             );
             let description = definition.spec.description.as_deref().unwrap_or("");
             assert!(description.len() > 20, "{}", definition.name);
-            assert!(
-                !definition.spec.expected_outputs.is_empty(),
-                "{}",
-                definition.name
-            );
+            // The built-in `workload` does nothing: it has no outputs.
+            let outputs = !definition.spec.expected_outputs.is_empty();
+            assert_eq!(outputs, kind != "workload", "{}", definition.name);
         }
     }
 

@@ -25,6 +25,7 @@ pub mod error;
 pub mod graph;
 pub mod load;
 pub mod matching;
+pub mod patches;
 pub mod placeholder;
 pub mod plan;
 pub mod policy;

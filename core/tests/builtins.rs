@@ -77,6 +77,7 @@ impl Fixture {
             resolver: &resolver,
             workloads: &self.workloads,
             source: Some("frontend"),
+            workload: None,
         })
     }
 
@@ -363,7 +364,14 @@ fn every_builtin_loads_once_per_type_with_its_expected_outputs() {
     types.dedup();
     assert_eq!(types.len(), builtins::definitions().len());
     let mut wanted: Vec<&str> = SERVERS.iter().map(|(kind, ..)| *kind).collect();
-    wanted.extend(["volume", "dns", "route", "service", "service-port"]);
+    wanted.extend([
+        "volume",
+        "dns",
+        "route",
+        "service",
+        "service-port",
+        "workload",
+    ]);
     assert_eq!(types, sorted(&wanted));
     for (kind, outputs, secrets) in SERVERS {
         let definition = Fixture::new(&format!("{kind}#frontend.x"), json!({})).definition();

@@ -69,6 +69,7 @@ impl Fixture {
             resolver: &resolver,
             workloads: &std::sync::Arc::new(serde_json::Value::Null),
             source: None,
+            workload: None,
         };
         f(&request)
     }

@@ -38,7 +38,12 @@ fn plain(kind: &str) -> Definition {
     definition(kind, json!({"type": kind, "inputs": {"values": {"x": 1}}}))
 }
 
+/// The graph of `workloads` over `definitions` and a `workload` definition (every workload
+/// requests a `workload#NAME` resource).
 fn graph(workloads: &[Workload], definitions: &[Definition]) -> goldpath::Result<ResourceGraph> {
+    let mut definitions = definitions.to_vec();
+    definitions.push(plain("workload"));
+    let definitions = definitions.as_slice();
     let context = Context::new("shop", "qa-42", "qa-light");
     let matcher = |key: &ResourceKey| {
         definitions
@@ -93,7 +98,39 @@ fn workloads_need_the_resources_they_request_with_private_ids() {
         EdgeKind::Request
     ));
     let order: Vec<String> = g.ordered().map(|n| n.name().to_string()).collect();
-    assert_eq!(order, ["postgres.default#backend.db", "backend"]);
+    assert_eq!(
+        order,
+        [
+            "postgres.default#backend.db",
+            "workload.default#backend",
+            "backend"
+        ]
+    );
+}
+
+#[test]
+fn every_workload_requests_its_own_workload_resource_once() {
+    let ws = [workload("aa", json!({})), workload("bb", json!({}))];
+    let g = graph(&ws, &[]).unwrap();
+    assert_eq!(g.len(), 4, "two workloads and their `workload#NAME`");
+    for name in ["aa", "bb"] {
+        let key = goldpath::graph::workload_key(name);
+        assert_eq!(key.to_string(), format!("workload.default#{name}"));
+        assert_eq!(key, self::key(&format!("workload#{name}")));
+        assert!(has_edge(
+            &g,
+            &wl(name),
+            &NodeName::Resource(key.clone()),
+            EdgeKind::Request
+        ));
+        let node = g.resource(&key).unwrap();
+        let users: Vec<&str> = node.requested_by.iter().map(|(w, _)| w.as_str()).collect();
+        assert_eq!(users, [name]);
+    }
+    let err = graph(&[workload("aa", json!({"w": {"type": "workload"}}))], &[]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Invalid);
+    assert!(err.message().contains("workload `aa`"), "{err}");
+    assert!(err.message().contains("implicitly"), "{err}");
 }
 
 #[test]
@@ -104,7 +141,11 @@ fn an_explicit_id_makes_one_shared_node() {
         json!({"database": {"type": "postgres", "id": "shared-db"}}),
     );
     let g = graph(&[a, b], &[plain("postgres")]).unwrap();
-    assert_eq!(g.len(), 3);
+    assert_eq!(
+        g.len(),
+        5,
+        "two workloads, their `workload#NAME` and the shared node"
+    );
     let node = g.resource(&key("postgres#shared-db")).unwrap();
     let users: Vec<&str> = node.requested_by.iter().map(|(w, _)| w.as_str()).collect();
     assert_eq!(users, ["aa", "bb"]);
@@ -356,7 +397,17 @@ fn ties_in_the_order_are_broken_by_name() {
     ];
     let g = graph(&ws, &[plain("aa"), plain("bb")]).unwrap();
     let order: Vec<String> = g.ordered().map(|n| n.name().to_string()).collect();
-    assert_eq!(order, ["aa.default#mm.a", "bb.default#mm.b", "mm", "zz"]);
+    assert_eq!(
+        order,
+        [
+            "aa.default#mm.a",
+            "bb.default#mm.b",
+            "workload.default#mm",
+            "mm",
+            "workload.default#zz",
+            "zz"
+        ]
+    );
 }
 
 #[test]

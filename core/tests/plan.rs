@@ -103,7 +103,11 @@ fn every_built_in_type_renders_with_no_platform_as_the_showcase_golden_file() {
         .iter()
         .map(|r| r.key.split('.').next().unwrap())
         .collect();
-    assert_eq!(types.len(), 13, "{types:?}");
+    assert_eq!(
+        types.len(),
+        14,
+        "{types:?}: 13 and each workload's `workload`"
+    );
     assert_golden("showcase", &plan.to_yaml());
 }
 

@@ -57,7 +57,7 @@ def test_a_python_driver_receives_the_request_and_provisions() -> None:
     assert request["secrets"] == {"admin": "root-pass-1234567"}
     assert request["guid"]
 
-    (resource,) = plan.resources
+    (resource,) = [r for r in plan.resources if r.type != "workload"]  # each workload has one
     assert resource.outputs == {"host": "backend.db.sql.example.com", "port": 5432}
     assert resource.secrets == ["ca", "password"]
     kinds = [m["kind"] for m in plan.manifests]

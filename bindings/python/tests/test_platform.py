@@ -24,14 +24,15 @@ def test_load_reads_a_platform_folder(sample_platform: goldpath.Platform) -> Non
 def test_load_without_builtins_keeps_only_the_platforms_definitions() -> None:
     platform = goldpath.Platform.load(str(PLATFORM), builtins=False)
     assert platform.definitions
-    assert not any(name.startswith("builtin-") for name in platform.definitions)
+    # `builtin-workload` stays: every workload requests a `workload` resource, and it does nothing
+    assert [name for name in platform.definitions if name.startswith("builtin-")] == ["builtin-workload"]
 
 
 def test_from_documents_takes_dicts_and_yaml_text() -> None:
     text = "apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: staging}\nspec: {}\n"
     platform = goldpath.Platform.from_documents([ENV_TYPE, text], builtins=False)
     assert platform.environment_types == ["development", "staging"]
-    assert platform.definitions == []
+    assert platform.definitions == ["builtin-workload"]
 
 
 def test_from_documents_refuses_workloads_and_paths() -> None:
@@ -80,5 +81,5 @@ def test_definitions_from_dicts_are_used() -> None:
         [workload("web", {"cache": {"type": "redis"}}, variables={"R": "${resources.cache.host}:${resources.cache.port}"})],
         app="a", env="e", env_type="development",
     )
-    (resource,) = plan.resources
+    (resource,) = [r for r in plan.resources if r.type != "workload"]  # each workload has one
     assert (resource.definition, resource.outputs) == ("cache", {"host": "redis.internal", "port": 6379})

@@ -50,8 +50,10 @@ pub fn entities(plan: &Plan, options: &CatalogOptions) -> Result<Vec<Value>> {
     Ok(out)
 }
 
+/// Resources that are no Backstage Resource: the links between workloads, and the workload's
+/// own `workload#NAME` resource (the workload is its Component).
 fn is_link(key: &ResourceKey) -> bool {
-    LINK_TYPES.contains(&key.kind())
+    LINK_TYPES.contains(&key.kind()) || key.kind() == crate::graph::WORKLOAD_TYPE
 }
 
 fn invalid(location: Location, message: String) -> Error {

@@ -90,6 +90,14 @@ pub fn request_data(req: &ProvisionRequest<'_>, driver: &str) -> Result<Value> {
         .into_iter()
         .map(|(name, secret)| (name, secret_data(secret)))
         .collect();
+    let mut context = json!({
+        "app": req.context.app,
+        "env": req.context.env,
+        "env_type": req.context.env_type,
+    });
+    if let Some(workload) = req.workload {
+        context["workload"] = workload.clone();
+    }
     Ok(json!({
         "key": req.key.to_string(),
         "type": req.key.kind(),
@@ -98,11 +106,7 @@ pub fn request_data(req: &ProvisionRequest<'_>, driver: &str) -> Result<Value> {
         "guid": req.guid,
         "definition": req.definition.name,
         "driver": driver,
-        "context": {
-            "app": req.context.app,
-            "env": req.context.env,
-            "env_type": req.context.env_type,
-        },
+        "context": context,
         "params": req.params,
         "inputs": inputs.values,
         "secrets": secrets,

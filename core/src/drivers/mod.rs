@@ -46,6 +46,7 @@
 //!     resolver: &resolver,
 //!     workloads: &std::sync::Arc::new(serde_json::Value::Null),
 //!     source: None,
+//!     workload: None,
 //! };
 //! let provisioned = DriverRegistry::with_builtins().provision(&request).unwrap();
 //! assert_eq!(provisioned.outputs["name"], json!("shop"));
@@ -106,6 +107,11 @@ pub struct ProvisionRequest<'a> {
     /// The workload whose request gave the params, or that first requested the resource;
     /// `None` for resources only referenced by definitions. Templates see it as `source`.
     pub source: Option<&'a str>,
+    /// For a resource of the built-in type `workload` (`workload#NAME`), the workload it
+    /// stands for: `{name, kind, podSpecPath, metadata, annotations}` (see
+    /// [`crate::patches`]); `None` for every other resource. Templates and placeholders see
+    /// it as `context.workload`, host drivers as `context.workload`.
+    pub workload: Option<&'a Value>,
 }
 
 /// Provisions resources: the built-in `template` and `static` drivers, and drivers of hosts.

@@ -154,6 +154,7 @@ mod tests {
             resolver: &resolver,
             workloads: &std::sync::Arc::new(workloads),
             source: Some("frontend"),
+            workload: None,
         };
         WorkloadLinkDriver.provision(&req)
     }

@@ -84,6 +84,7 @@ impl<'a> Builder<'a> {
             self.index.insert(name, node);
         }
         for workload in &workloads {
+            self.implicit_workload(workload)?;
             for (local, request) in &workload.resources {
                 self.request(workload, local, request)?;
             }
@@ -94,6 +95,20 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// The resource of the built-in type `workload` every workload requests implicitly
+    /// ([`workload_key`]): matched like any other, so a platform definition can patch the
+    /// workload's object and add manifests (see [`crate::patches`]).
+    fn implicit_workload(&mut self, workload: &Workload) -> Result<()> {
+        let wname = &workload.metadata.name;
+        let node = self.resource(&workload_key(wname), Map::new(), ParamsOrigin::None)?;
+        if let Node::Resource(r) = &mut self.graph[node] {
+            r.requested_by.insert((wname.clone(), String::new()));
+        }
+        let from = self.index[&NodeName::Workload(wname.clone())];
+        self.edge(from, node, EdgeKind::Request);
+        Ok(())
+    }
+
     fn request(
         &mut self,
         workload: &Workload,
@@ -101,11 +116,14 @@ impl<'a> Builder<'a> {
         request: &ResourceRequest,
     ) -> Result<()> {
         let wname = &workload.metadata.name;
-        let id = request
-            .id
-            .clone()
-            .unwrap_or_else(|| format!("{wname}.{local}"));
-        let key = ResourceKey::new(&request.kind, Some(request.class()), Some(&id));
+        if request.kind == WORKLOAD_TYPE {
+            return Err(request_error(
+                wname,
+                local,
+                "the type `workload` is requested by every workload implicitly (as `workload#NAME`, for the platform's patches): remove this resource",
+            ));
+        }
+        let key = self.request_key_of(wname, local, request);
         let params = request
             .params
             .clone()
@@ -318,6 +336,16 @@ impl<'a> Builder<'a> {
         }
     }
 }
+
+/// The key of the resource of type `workload` that the workload `name` requests implicitly:
+/// `workload.default#NAME`.
+#[must_use]
+pub fn workload_key(name: &str) -> ResourceKey {
+    ResourceKey::new(WORKLOAD_TYPE, Some("default"), Some(name))
+}
+
+/// The built-in resource type every workload requests once, for its patches.
+pub const WORKLOAD_TYPE: &str = "workload";
 
 /// A reference that omits class or id takes the referencing resource's own.
 fn inherit(written: &ResourceKey, from: &ResourceKey) -> ResourceKey {

@@ -19,7 +19,7 @@ use std::fmt;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::{Map, Value};
 
-pub use expand::{GraphInput, build};
+pub use expand::{GraphInput, WORKLOAD_TYPE, build, workload_key};
 pub use selectors::select;
 
 use crate::ResourceKey;

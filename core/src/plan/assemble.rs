@@ -119,13 +119,39 @@ fn stream_guarded(
         for secret in secrets {
             out.emit(secret, &Origin::WorkloadSecret(&workload.workload))?;
         }
-        for object in workload_objects(&workload, &target)? {
-            out.emit(object, &Origin::Workload(&workload.workload))?;
-        }
-        Ok(())
+        workload_out(input, &resources, &workload, &target, &mut out)
     })?;
     out.locks.finish()?;
     Ok((namespace, resources, guard))
+}
+
+/// The objects of one workload, its primary object patched by the definition of its
+/// `workload#NAME` resource ([`crate::patches`]) before they go out: a patched object passes
+/// every check of [`Output::emit`], and its errors name the patching definition.
+fn workload_out(
+    input: &ResolveInput<'_>,
+    resources: &Resources,
+    workload: &crate::render::input::ResolvedWorkload,
+    target: &Target<'_>,
+    out: &mut Output<'_, '_>,
+) -> Result<()> {
+    let mut objects = workload_objects(workload, target)?;
+    let updates = |key: &ResourceKey| {
+        let outputs = &resources.get(key)?.outputs;
+        outputs.get(crate::patches::UPDATE_OUTPUT).cloned()
+    };
+    let patch = crate::patches::patch_of(input.graph, input.platform, updates, &workload.workload);
+    if let Some(patch) = &patch {
+        patch.apply(&workload.workload, &mut objects)?;
+    }
+    for (index, object) in objects.into_iter().enumerate() {
+        let origin = match &patch {
+            Some(p) if index == 0 => Origin::Patched(&workload.workload, &p.definition),
+            _ => Origin::Workload(&workload.workload),
+        };
+        out.emit(object, &origin)?;
+    }
+    Ok(())
 }
 
 /// The names every plan of these inputs shows anyway: the context, the resource keys and
@@ -193,6 +219,8 @@ enum Origin<'a> {
     WorkloadSecret(&'a Workload),
     /// An object goldpath rendered for the workload.
     Workload(&'a Workload),
+    /// The workload's primary object, patched by the named definition.
+    Patched(&'a Workload, &'a str),
 }
 
 impl<'a> Origin<'a> {
@@ -205,6 +233,10 @@ impl<'a> Origin<'a> {
             Self::WorkloadSecret(w) | Self::Workload(w) => {
                 format!("the {object} of workload `{}`", w.metadata.name)
             }
+            Self::Patched(w, definition) => format!(
+                "the {object} of workload `{}` as patched by resource definition `{definition}`",
+                w.metadata.name
+            ),
         }
     }
 
@@ -223,6 +255,10 @@ impl<'a> Origin<'a> {
             Self::Resource(key, index) => {
                 error.about(&format!("manifest {index} of resource `{key}`"))
             }
+            Self::Patched(w, definition) => error.about(&format!(
+                "workload `{}` as patched by resource definition `{definition}`",
+                w.metadata.name
+            )),
             _ => error,
         }
     }
@@ -232,7 +268,7 @@ impl<'a> Origin<'a> {
         match *self {
             Self::Environment => LockOrigin::Environment,
             Self::Resource(..) | Self::WorkloadSecret(_) => LockOrigin::Manifest,
-            Self::Workload(w) => LockOrigin::Workload(w),
+            Self::Workload(w) | Self::Patched(w, _) => LockOrigin::Workload(w),
         }
     }
 }
@@ -253,6 +289,10 @@ struct Output<'a, 's> {
 
 impl Output<'_, '_> {
     fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
+        if let Origin::Resource(key, _) = origin {
+            crate::patches::check_manifest_namespace(key, &object, self.namespace)
+                .map_err(|e| origin.name_in(e))?;
+        }
         if let Some(ns) = self.namespace {
             set_namespace(&mut object, ns);
         }

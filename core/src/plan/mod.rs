@@ -66,9 +66,11 @@ impl Engine {
         Self::without_builtins(platform)
     }
 
-    /// An engine over `platform` alone: the built-in definitions are switched off.
+    /// An engine over `platform` alone: the built-in definitions are switched off, except
+    /// `builtin-workload`, which does nothing (every workload requests a `workload` resource).
     #[must_use]
-    pub fn without_builtins(platform: Platform) -> Self {
+    pub fn without_builtins(mut platform: Platform) -> Self {
+        crate::builtins::add_implicit_to(&mut platform);
         Self {
             platform: Arc::new(platform),
             drivers: DriverRegistry::with_builtins(),

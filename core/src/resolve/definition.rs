@@ -20,12 +20,14 @@ pub(crate) struct DefinitionResolver<'a> {
     pub state: &'a State,
     /// The most bytes one substituted string may have (`Limits::max_value_bytes`).
     pub max_value_bytes: usize,
+    /// `context.workload` of a `workload` resource ([`crate::patches::workload_context`]).
+    pub workload: Option<&'a Value>,
 }
 
 impl DefinitionResolver<'_> {
     fn context_tree(&self) -> Value {
         let c = self.context;
-        json!({
+        let mut tree = json!({
             "app": {"id": c.app},
             "env": {"id": c.env, "type": c.env_type},
             "res": {
@@ -35,7 +37,11 @@ impl DefinitionResolver<'_> {
                 "key": self.key.to_string(),
                 "guid": self.guid,
             },
-        })
+        });
+        if let Some(workload) = self.workload {
+            tree["workload"] = workload.clone();
+        }
+        tree
     }
 
     fn resource(&self, reference: &Reference) -> Result<Value, String> {

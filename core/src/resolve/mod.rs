@@ -173,11 +173,21 @@ fn provision(
     state: &mut State,
 ) -> Result<()> {
     let definition = &input.platform.definitions()[node.definition];
+    if crate::patches::does_nothing(definition) {
+        // No driver runs for it (a host that replaces `template` never sees it).
+        state.record(
+            &node.key,
+            &node.guid,
+            crate::drivers::Provisioned::default(),
+        );
+        return Ok(());
+    }
     let params = resolve_params(input, node, state)?;
     let source = match &node.params_origin {
         ParamsOrigin::Workload(w) => Some(w.as_str()),
         _ => node.requested_by.iter().next().map(|(w, _)| w.as_str()),
     };
+    let workload = crate::patches::workload_context(input.workloads, &node.key)?;
     let resolver = DefinitionResolver {
         key: &node.key,
         guid: &node.guid,
@@ -186,6 +196,7 @@ fn provision(
         graph: input.graph,
         state,
         max_value_bytes: input.meter.limits().max_value_bytes,
+        workload: workload.as_ref(),
     };
     let request = ProvisionRequest {
         key: &node.key,
@@ -197,6 +208,7 @@ fn provision(
         resolver: &resolver,
         workloads: services,
         source,
+        workload: workload.as_ref(),
     };
     register_secret_inputs(&request, &state.registry)
         .map_err(|e| in_resource(e, node, &definition.name))?;
@@ -261,6 +273,7 @@ fn resolve_params(
                 graph: input.graph,
                 state,
                 max_value_bytes: input.meter.limits().max_value_bytes,
+                workload: None,
             };
             substitute_map(entries, &resolver, &DocPath::root().key("params"))
         }

@@ -34,6 +34,7 @@ pub fn kube_check(object: &Value) {
         Some("Service") => round_trip::<core::v1::Service>(object),
         Some("ConfigMap") => round_trip::<core::v1::ConfigMap>(object),
         Some("Secret") => round_trip::<core::v1::Secret>(object),
+        Some("ServiceAccount") => round_trip::<core::v1::ServiceAccount>(object),
         Some("Namespace") => round_trip::<core::v1::Namespace>(object),
         Some("NetworkPolicy") => round_trip::<networking::v1::NetworkPolicy>(object),
         Some("Ingress") => round_trip::<networking::v1::Ingress>(object),

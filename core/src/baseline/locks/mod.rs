@@ -28,8 +28,9 @@
 //! type's value and the plan reports a `locked-baseline` warning (see [`crate::policy`]).
 //! What this check refuses is every other way a value could change: a plan option
 //! (`namespace`, `create_namespace`), a definition's manifest, a container's own variable, or
-//! a future patch. A lock of a switch that is off (`readOnlyRootFilesystem: false`,
-//! `networkPolicy: false`, no `podSecurity`) only refuses the workload override.
+//! a workload patch ([`crate::patches`], reported as the patching definition's). A lock of a
+//! switch that is off (`readOnlyRootFilesystem: false`, `networkPolicy: false`, no
+//! `podSecurity`) only refuses the workload override.
 
 use std::collections::BTreeSet;
 

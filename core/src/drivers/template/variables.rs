@@ -60,11 +60,11 @@ pub(super) fn variables(
     }
 }
 
-/// `context.app.id`, `context.env.id|type`, `context.res.id|type|class|key|guid`; the id of a
-/// key without one is `""`.
+/// `context.app.id`, `context.env.id|type`, `context.res.id|type|class|key|guid`, and
+/// `context.workload` for a `workload` resource; the id of a key without one is `""`.
 fn context_tree(req: &ProvisionRequest<'_>) -> Value {
     let key = req.key;
-    json!({
+    let mut tree = json!({
         "app": {"id": req.context.app},
         "env": {"id": req.context.env, "type": req.context.env_type},
         "res": {
@@ -74,7 +74,11 @@ fn context_tree(req: &ProvisionRequest<'_>) -> Value {
             "key": key.to_string(),
             "guid": req.guid,
         },
-    })
+    });
+    if let Some(workload) = req.workload {
+        tree["workload"] = workload.clone();
+    }
+    tree
 }
 
 /// Secret inputs as the template sees them: a literal as its text, a reference as

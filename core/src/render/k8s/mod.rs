@@ -205,7 +205,7 @@ pub(crate) use environment::{DEFAULT_DENY, level_name};
 pub use environment::{INGRESS_CONTROLLER_NAMESPACE, MONITORING_NAMESPACE};
 pub(crate) use observability::metrics_port;
 pub(crate) use security::security;
-pub(crate) use workload::runs_to_completion;
+pub(crate) use workload::{kind_name, runs_to_completion};
 
 /// The Kubernetes objects of one workload: the Deployment, StatefulSet, Job or CronJob, its
 /// Services, then the ConfigMaps of its files, sorted by name.

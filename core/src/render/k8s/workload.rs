@@ -165,6 +165,14 @@ fn check_no_ports(workload: &Workload, kind: Kind, problems: &mut Problems) {
     }
 }
 
+/// The Kubernetes kind of the workload's object (`Deployment`, `StatefulSet`, ...).
+///
+/// # Errors
+/// An unknown `k8s.score.dev/kind`, as rendering reports it.
+pub(crate) fn kind_name(workload: &Workload) -> crate::Result<&'static str> {
+    kind(workload).map(Kind::as_str)
+}
+
 /// The kind the annotation `k8s.score.dev/kind` asks for (a Deployment without it).
 fn kind(workload: &Workload) -> crate::Result<Kind> {
     match workload
