@@ -69,8 +69,8 @@ test('violations name the rule, policy, workload, file and path', () => {
 
 test('violations of a clean plan are warnings', () => {
   const plan = platform.plan(shop, production)
-  assert.deepEqual(plan.violations.map((v) => v.rule), Array(4).fill('require-digest'))
-  assert.deepEqual(plan.violations.map((v) => v.workload), ['backend', 'frontend', 'migrate', 'nightly-report'])
+  assert.deepEqual(plan.violations.map((v) => v.rule), Array(5).fill('require-digest'))
+  assert.deepEqual(plan.violations.map((v) => v.workload), ['backend', 'backend', 'frontend', 'migrate', 'nightly-report'])
   assert.ok(plan.violations.every((v) => v.severity === 'warning'))
   const dev = Platform.default().plan([api('nginx:1.27')], { app: 'a', env: 'd', envType: 'development' })
   assert.deepEqual(dev.violations, [])

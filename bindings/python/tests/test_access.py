@@ -70,6 +70,6 @@ def test_violations_name_rule_policy_workload_file_and_path(platform: goldpath.P
 
 def test_violations_of_a_clean_plan_are_warnings_with_their_file(platform: goldpath.Platform) -> None:
     plan = platform.plan(SHOP, app="shop", env="production", env_type="production")
-    assert [v.rule for v in plan.violations] == ["require-digest"] * 4
+    assert [v.rule for v in plan.violations] == ["require-digest"] * 5
     assert all(not v.blocking and v.file and v.file.endswith(".score.yaml") for v in plan.violations)
     assert goldpath.Platform.default().plan([workload("web")], app="a", env="d", env_type="development").violations == []
