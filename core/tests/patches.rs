@@ -469,12 +469,16 @@ fn a_host_driver_gets_context_workload_and_patches() {
 }
 
 /// Jobs and CronJobs are primary objects too: `context.workload.podSpecPath` points at their pod
-/// spec (a CronJob's under its job template), and a patch there lands in the pod.
+/// spec (a CronJob's under its job template), and every operation there lands in the pod.
 #[test]
 fn jobs_and_cronjobs_are_patched_at_their_pod_spec_path() {
     let operations = "[
         {op: test, path: /kind, value: '{{ context.workload.kind }}'},
-        {op: add, path: '{{ context.workload.podSpecPath }}/serviceAccountName', value: '{{ context.workload.name }}'}
+        {op: add, path: '{{ context.workload.podSpecPath }}/serviceAccountName', value: '{{ context.workload.name }}'},
+        {op: replace, path: '{{ context.workload.podSpecPath }}/containers/0/image', value: 'registry.example.com/x:2.0'},
+        {op: copy, from: '{{ context.workload.podSpecPath }}/serviceAccountName', path: '{{ context.workload.podSpecPath }}/hostname'},
+        {op: move, from: '{{ context.workload.podSpecPath }}/hostname', path: '{{ context.workload.podSpecPath }}/subdomain'},
+        {op: remove, path: '{{ context.workload.podSpecPath }}/restartPolicy'}
     ]";
     let extra = patching("patch-batch", "[{}]", operations);
     for (kind, pod) in [
@@ -491,11 +495,20 @@ fn jobs_and_cronjobs_are_patched_at_their_pod_spec_path() {
         }
         let plan = plan_of(platform("", &extra), &[batch], &prod()).unwrap();
         let object = object(&plan, kind, "batch");
+        let at = |field: &str| object.pointer(&format!("{pod}/{field}")).cloned();
         assert_eq!(
-            object.pointer(&format!("{pod}/serviceAccountName")),
-            Some(&json!("batch")),
-            "{kind}: {}",
-            plan.to_yaml()
+            at("serviceAccountName"),
+            Some(json!("batch")),
+            "{kind}: add"
         );
+        let image = at("containers/0/image");
+        assert_eq!(
+            image,
+            Some(json!("registry.example.com/x:2.0")),
+            "{kind}: replace"
+        );
+        assert_eq!(at("subdomain"), Some(json!("batch")), "{kind}: copy, move");
+        assert_eq!(at("hostname"), None, "{kind}: move");
+        assert_eq!(at("restartPolicy"), None, "{kind}: remove");
     }
 }
