@@ -268,17 +268,15 @@ fn batch_annotations_on_a_kind_they_do_not_apply_to_are_errors() {
             "k8s.score.dev/kind": kind, key: value,
         }}}));
         let err = render_error(&workload, None);
-        assert_eq!(
-            err.location().path.to_string(),
-            format!("metadata.annotations[\"{key}\"]"),
-            "{kind} {key}"
-        );
-        assert!(
-            err.message()
-                .contains(&format!("applies to {needs}, not to a {kind}")),
-            "{err}"
-        );
+        assert_annotation_error(&err, key, &format!("applies to {needs}, not to a {kind}"));
     }
+}
+
+/// `err` is about the workload annotation `key` and says `phrase`.
+fn assert_annotation_error(err: &goldpath::Error, key: &str, phrase: &str) {
+    let path = format!("metadata.annotations[\"{key}\"]");
+    assert_eq!(err.location().path.to_string(), path, "{err}");
+    assert!(err.message().contains(phrase), "{err}");
 }
 
 #[test]
@@ -294,16 +292,7 @@ fn replica_and_budget_overrides_on_a_batch_workload_are_errors() {
                 "true"
             };
             let err = render_error(&batch(kind, json!({ key: value })), None);
-            assert_eq!(
-                err.location().path.to_string(),
-                format!("metadata.annotations[\"{key}\"]"),
-                "{kind} {key}"
-            );
-            assert!(
-                err.message()
-                    .contains(&format!("does not apply to a {kind}")),
-                "{err}"
-            );
+            assert_annotation_error(&err, key, &format!("does not apply to a {kind}"));
         }
     }
 }
