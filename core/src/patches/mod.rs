@@ -36,6 +36,8 @@ use crate::resolve::WorkloadInput;
 use crate::spec::score::Workload;
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 
+pub use crate::render::k8s::pod_spec_path;
+
 /// The output of a `workload` definition that holds its JSON Patch operations.
 pub const UPDATE_OUTPUT: &str = "update";
 
@@ -45,15 +47,6 @@ pub const UPDATE_OUTPUT: &str = "update";
 #[must_use]
 pub fn does_nothing(definition: &crate::platform::Definition) -> bool {
     definition.builtin && definition.name == crate::builtins::WORKLOAD_BUILTIN
-}
-
-/// The JSON pointer of the pod spec in the primary object of a workload of `kind`.
-#[must_use]
-pub fn pod_spec_path(kind: &str) -> &'static str {
-    match kind {
-        "CronJob" => "/spec/jobTemplate/spec/template/spec",
-        _ => "/spec/template/spec",
-    }
 }
 
 /// `context.workload` for the resource `key` when it is a workload's own (`workload#NAME`):

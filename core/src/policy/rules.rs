@@ -25,9 +25,8 @@ fn container_path(container: &str) -> DocPath {
 
 /// The pod spec of a workload object (a CronJob's is under its job template).
 fn pod(object: &Value) -> Option<&Value> {
-    object
-        .pointer("/spec/template/spec")
-        .or_else(|| object.pointer("/spec/jobTemplate/spec/template/spec"))
+    let kind = object["kind"].as_str().unwrap_or_default();
+    object.pointer(crate::render::k8s::pod_spec_path(kind))
 }
 
 /// Whether the object is a Job or CronJob, which runs to completion: it has no replicas and

@@ -207,6 +207,16 @@ pub(crate) use observability::metrics_port;
 pub(crate) use security::security;
 pub(crate) use workload::{kind_name, runs_to_completion};
 
+/// The JSON pointer of the pod spec in the object of a workload of `kind` (a CronJob's is under
+/// its job template): the one place that knows where each kind keeps its pods.
+#[must_use]
+pub fn pod_spec_path(kind: &str) -> &'static str {
+    match kind {
+        "CronJob" => "/spec/jobTemplate/spec/template/spec",
+        _ => "/spec/template/spec",
+    }
+}
+
 /// The Kubernetes objects of one workload: the Deployment, StatefulSet, Job or CronJob, its
 /// Services, then the ConfigMaps of its files, sorted by name.
 ///
