@@ -43,6 +43,10 @@ pub fn allowed_in_value(c: char) -> bool {
 #[must_use]
 pub fn control_characters(doc: &Value) -> Findings {
     let mut out = Findings::new();
+    // Most documents hold none: a pass that builds no paths decides that.
+    if !holds_control_character(doc) {
+        return out;
+    }
     let mut pending = vec![(doc, DocPath::root())];
     while let Some((value, path)) = pending.pop() {
         match value {
@@ -82,6 +86,26 @@ pub fn control_characters(doc: &Value) -> Findings {
         }
     }
     out
+}
+
+/// Whether any key or string value of `doc` breaks the rule (without saying where).
+/// Iterative, like [`control_characters`], so no nesting can exhaust the stack.
+fn holds_control_character(doc: &Value) -> bool {
+    let mut pending = vec![doc];
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::String(s) if s.chars().any(|c| !allowed_in_value(c)) => return true,
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => {
+                if map.keys().any(|k| k.chars().any(char::is_control)) {
+                    return true;
+                }
+                pending.extend(map.values());
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `U+001B (\u{1b})`.
