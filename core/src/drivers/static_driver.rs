@@ -78,6 +78,10 @@ impl Resolver for Watch<'_> {
         }
         Ok(value)
     }
+
+    fn max_value_bytes(&self) -> usize {
+        self.inner.max_value_bytes()
+    }
 }
 
 /// A definition's inputs with their placeholders substituted.

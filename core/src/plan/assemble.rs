@@ -143,6 +143,11 @@ fn workload_out(
     let patch = crate::patches::patch_of(input.graph, input.platform, updates, &workload.workload);
     if let Some(patch) = &patch {
         patch.apply(&workload.workload, &mut objects)?;
+        // The patched object passes the renderer's object checks again (labels, annotations,
+        // pod names and mounts), as a definition's rendering would.
+        let origin = Origin::Patched(&workload.workload, &patch.definition);
+        crate::render::k8s::check_objects(&objects[..1.min(objects.len())])
+            .map_err(|e| origin.name_in(e))?;
     }
     for (index, object) in objects.into_iter().enumerate() {
         let origin = match &patch {
@@ -289,6 +294,11 @@ struct Output<'a, 's> {
 
 impl Output<'_, '_> {
     fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
+        // Before anything that names the object: its name, kind or namespace may hold a
+        // secret. The namespace a manifest asked for is checked after, on the object as given.
+        let what = origin.describe(&self.guard.describe(&object));
+        self.guard.check_object(&object, &what)?;
+        check_text(&object, &what)?;
         if let Origin::Resource(key, _) = origin {
             crate::patches::check_manifest_namespace(key, &object, self.namespace)
                 .map_err(|e| origin.name_in(e))?;
@@ -296,10 +306,6 @@ impl Output<'_, '_> {
         if let Some(ns) = self.namespace {
             set_namespace(&mut object, ns);
         }
-        // Before anything that names the object: its name may hold a secret.
-        let what = origin.describe(&self.guard.describe(&object));
-        self.guard.check_object(&object, &what)?;
-        check_text(&object, &what)?;
         check_name(&object)?;
         self.locks
             .check(&object, origin.lock_origin())

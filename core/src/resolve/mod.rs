@@ -278,15 +278,7 @@ fn resolve_params(
             substitute_map(entries, &resolver, &DocPath::root().key("params"))
         }
     };
-    resolved.map_err(|e| {
-        let prefix = format!("resource `{}`: params: ", node.key);
-        let diagnostics = e.into_diagnostics().into_iter().map(|mut d| {
-            d.message.insert_str(0, &prefix);
-            d
-        });
-        Error::from_diagnostics(diagnostics.collect())
-            .unwrap_or_else(|| Error::new(ErrorKind::Placeholder, Location::default(), prefix))
-    })
+    resolved.map_err(|e| e.about(&format!("resource `{}`: params", node.key)))
 }
 
 fn in_resource(error: Error, node: &ResourceNode, definition: &str) -> Error {
