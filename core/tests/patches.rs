@@ -512,3 +512,23 @@ fn jobs_and_cronjobs_are_patched_at_their_pod_spec_path() {
         assert_eq!(at("restartPolicy"), None, "{kind}: remove");
     }
 }
+
+/// A patched CronJob's pod template passes the same object checks as a Deployment's: a label
+/// Kubernetes would refuse is an error naming the template's place.
+#[test]
+fn a_cronjobs_patched_pod_template_is_checked_like_any_other() {
+    let operations =
+        "[{op: add, path: /spec/jobTemplate/spec/template/metadata/labels/bad key, value: x}]";
+    let extra = patching("bad-label", "[{}]", operations);
+    let mut batch = workload("batch", Some("CronJob"));
+    batch
+        .workload
+        .metadata
+        .annotations
+        .insert("goldpath.dev/schedule".into(), "@daily".into());
+    refused(
+        plan_of(platform("", &extra), &[batch], &prod()),
+        ErrorKind::Name,
+        &["spec.jobTemplate.spec.template.metadata", "bad key"],
+    );
+}

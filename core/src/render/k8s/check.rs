@@ -66,10 +66,15 @@ fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Pro
     let at = |field: &str| (format!("{about}, {field}"), annotations.clone());
     check_metadata(&object["metadata"], at("metadata"), problems);
     let spec = &object["spec"];
-    let template = &spec["template"];
+    // The pod template: `spec.template`, a CronJob's under its job template.
+    let template_at = super::pod_spec_path(kind)
+        .strip_suffix("/spec")
+        .unwrap_or_default();
+    let template = object.pointer(template_at).unwrap_or(&Value::Null);
+    let shown = template_at.trim_start_matches('/').replace('/', ".");
     check_metadata(
         &template["metadata"],
-        at("spec.template.metadata"),
+        at(&format!("{shown}.metadata")),
         problems,
     );
     check_selectors(object, &about, problems);

@@ -207,6 +207,15 @@ pub(crate) use observability::metrics_port;
 pub(crate) use security::security;
 pub(crate) use workload::{kind_name, runs_to_completion};
 
+/// The renderer's last check (names, labels, annotations, pod specs) on objects changed after
+/// rendering, such as a workload's primary object after its patches.
+///
+/// # Errors
+/// Every problem of the objects, located at their root.
+pub(crate) fn check_objects(objects: &[serde_json::Value]) -> crate::Result<()> {
+    check::check_objects(objects, &crate::DocPath::root())
+}
+
 /// The JSON pointer of the pod spec in the object of a workload of `kind` (a CronJob's is under
 /// its job template): the one place that knows where each kind keeps its pods.
 #[must_use]
