@@ -349,6 +349,14 @@ fn run<S: Strategy>(
     if let Err(failure) = result {
         panic!("fuzz target {target} failed: {failure}");
     }
+    // Random applications are built to plan (about one in five does): a run of 64 cases that
+    // planned none means the generator broke and the planning checks never ran.
+    if target == "applications" && cases >= 64 {
+        assert!(
+            reached.planned.load(Ordering::Relaxed) > 0,
+            "fuzz applications: no case reached the plan"
+        );
+    }
 }
 
 #[test]

@@ -380,20 +380,15 @@ fn every_lockable_field_holds_against_every_way_to_change_it() {
 
 #[test]
 fn every_lockable_field_has_a_case() {
-    let all = [
-        LockableField::Namespace,
-        LockableField::Replicas,
-        LockableField::Defaults,
-        LockableField::SecurityContext,
-        LockableField::ReadOnlyRootFilesystem,
-        LockableField::PodSecurity,
-        LockableField::NetworkPolicy,
-        LockableField::PodDisruptionBudget,
-        LockableField::Observability,
-        LockableField::Labels,
-        LockableField::Annotations,
-        LockableField::Jobs,
-    ];
+    // Every field the platform schema lets `locked` name, so a new one cannot be left out.
+    let schema: Value = serde_json::from_str(include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../schemas/platform.schema.json"
+    )))
+    .unwrap();
+    let names = &schema["$defs"]["EnvironmentType"]["properties"]["locked"]["items"]["enum"];
+    let all: Vec<LockableField> = serde_json::from_value(names.clone()).unwrap();
+    assert!(all.len() >= 12, "{names}");
     let covered: Vec<LockableField> = cases().iter().map(|c| c.field).collect();
     for field in all {
         assert!(

@@ -215,12 +215,11 @@ pub(crate) fn job_rollout(job: &Job) -> Rollout {
             .iter()
             .any(|c| c.type_ == kind && c.status == "True")
     };
-    if holds("Failed") {
-        let failed = conditions
-            .iter()
-            .find(|c| c.type_ == "Failed" && c.status == "True")
-            .cloned();
-        return Rollout::Stuck("the Job failed".into(), failed.or(latest));
+    if let Some(failed) = conditions
+        .iter()
+        .find(|c| c.type_ == "Failed" && c.status == "True")
+    {
+        return Rollout::Stuck("the Job failed".into(), Some(failed.clone()));
     }
     if holds("Complete") {
         return Rollout::Ready;

@@ -96,12 +96,13 @@ impl JobChange {
                 .ok()
                 .filter(|n| *n > 0 && !value.starts_with('0') && *n <= i64::MAX as u64)
                 .map(Self::ActiveDeadline),
-            _ => match value {
+            CONCURRENCY_POLICY => match value {
                 "Allow" => Some(Self::Concurrency(ConcurrencyPolicy::Allow)),
                 "Forbid" => Some(Self::Concurrency(ConcurrencyPolicy::Forbid)),
                 "Replace" => Some(Self::Concurrency(ConcurrencyPolicy::Replace)),
                 _ => None,
             },
+            _ => None,
         }
     }
 }

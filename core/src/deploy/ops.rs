@@ -258,9 +258,9 @@ impl<'a> Deployer<'a> {
     pub fn rollback(&self, app: &str, env: &str, to: &str, actor: &Actor) -> Result<Rollback> {
         let target = self.store.record(to)?;
         if target.inputs.app != app || target.inputs.env != env {
+            // Access to the record's own environment is not checked here: do not name it.
             return Err(invalid(format!(
-                "record `{to}` belongs to environment `{}` of app `{}`, not `{env}` of `{app}`: use `promote` to move workloads between environments",
-                target.inputs.env, target.inputs.app
+                "record `{to}` is not in the history of environment `{env}` of app `{app}`: roll back to one of its own records (`history`), or use `promote` to move workloads between environments"
             )));
         }
         let options = PlanOptions::from(&target.inputs.options);

@@ -123,7 +123,7 @@ fn parse(pointer: &str) -> Result<Vec<String>, String> {
     }
     let Some(rest) = pointer.strip_prefix('/') else {
         return Err(format!(
-            "`{pointer}` is not a JSON pointer: it starts with `/`"
+            "`{pointer}` is not a JSON pointer: a pointer starts with `/`; write `/{pointer}`"
         ));
     };
     Ok(rest

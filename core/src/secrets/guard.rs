@@ -141,7 +141,7 @@ impl SecretGuard {
                     Error::new(
                         ErrorKind::Limit,
                         Location::default(),
-                        format!("the plan has too many secret values to check: {e}"),
+                        format!("the plan has too many secret values to check ({e}): plan fewer workloads at once, or use fewer or shorter secret values"),
                     )
                 })?;
             Some(built)

@@ -165,10 +165,10 @@ impl Store for DirStore {
         admit: &dyn Fn(&[Environment]) -> Result<()>,
     ) -> Result<()> {
         let (app, env) = (environment.app.as_str(), environment.name.as_str());
-        self.env_dir(app, env)?;
+        // The names are checked (by `env_dir`) before any lock is taken.
+        let dir = self.env_dir(app, env)?;
         let _all = lock_file(&self.root.join("environments.lock"))?;
         let _lock = self.lock(app, None)?;
-        let dir = self.env_dir(app, env)?;
         if dir.join("environment.json").exists() {
             return Err(environment_exists(app, env));
         }
