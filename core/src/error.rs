@@ -349,6 +349,13 @@ impl Error {
         Self::from_diagnostics(errors.into_iter().flat_map(|e| e.diagnostics).collect())
     }
 
+    /// This error's problems followed by `other`'s.
+    #[must_use]
+    pub fn and(mut self, other: Self) -> Self {
+        self.diagnostics.extend(other.diagnostics);
+        self
+    }
+
     /// The kind of the first problem.
     #[must_use]
     pub fn kind(&self) -> ErrorKind {

@@ -42,3 +42,8 @@ pub mod validate;
 
 pub use error::{Diagnostic, DocPath, Error, ErrorKind, Location, PathSegment, Result};
 pub use resource_key::ResourceKey;
+
+pub use deploy::Deployer;
+pub use load::{Loader, Source, WorkloadInput};
+pub use plan::{Engine, EngineBuilder, Plan, PlanOptions};
+pub use platform::{Context, Platform};

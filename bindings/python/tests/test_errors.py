@@ -75,9 +75,9 @@ def test_every_problem_of_an_input_is_reported() -> None:
         plan([workload("Web", variables={"PORT": 8080}), workload("second", image=7)])
     paths = {(d.location.file, d.location.path) for d in caught.value.diagnostics}
     assert {
-        ("<workload #0>", "metadata.name"),
-        ("<workload #0>", "containers.main.variables.PORT"),
-        ("<workload #1>", "containers.main.image"),
+        ("workloads[0]", "metadata.name"),
+        ("workloads[0]", "containers.main.variables.PORT"),
+        ("workloads[1]", "containers.main.image"),
     } <= paths
 
 
@@ -166,7 +166,7 @@ def test_driver_error_for_an_unknown_driver() -> None:
 
 def test_workloads_and_platform_documents_are_not_mixed_up() -> None:
     env_type = {"apiVersion": "goldpath.dev/v1alpha1", "kind": "EnvironmentType", "metadata": {"name": "x"}, "spec": {}}
-    with pytest.raises(goldpath.InvalidValueError, match="Platform.load"):
+    with pytest.raises(goldpath.InvalidValueError, match="give platform documents to the platform"):
         plan([env_type])
     with pytest.raises(goldpath.InvalidValueError, match="no Score workload"):
         plan([])

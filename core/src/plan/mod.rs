@@ -17,7 +17,10 @@
 //! ```
 
 mod assemble;
+mod builder;
 mod export;
+
+pub use builder::EngineBuilder;
 
 pub(crate) use assemble::namespace;
 
@@ -58,6 +61,12 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// A builder: platform documents, built-ins, seed, limits and drivers in one place, what
+    /// the command line and the bindings use.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
     /// An engine over `platform` with the built-in default definitions beneath it (they rank
     /// below every definition of the platform) and the development secret seed.
     #[must_use]
