@@ -97,16 +97,32 @@ export interface ErrorLocation {
   path: string
 }
 
+/** One problem, in the serialized form both bindings share (Python: `Diagnostic.to_dict()`). */
+export interface Diagnostic {
+  /** `schema`, `yaml`, ... (`internal` for a bug). */
+  kind: string
+  /** `GOLDPATH_SCHEMA`, ... */
+  code: string
+  /** What is wrong and what to change. */
+  message: string
+  /** The path inside the document; null at its root. */
+  path: string | null
+  /** Where it is. */
+  location: ErrorLocation
+}
+
 /** Every error goldpath throws or rejects with. */
 export declare class GoldpathError extends Error {
+  /** `schema`, `yaml`, ... the kind of the first problem; `internal` for a bug. */
+  readonly kind: string
   /** `GOLDPATH_SCHEMA`, `GOLDPATH_YAML`, ... one per kind of problem; `GOLDPATH_INTERNAL` for a bug. */
   readonly code: string
-  /** The path inside the document of the first problem. */
-  readonly path: string
+  /** The path inside the document of the first problem; null at its root. */
+  readonly path: string | null
   /** Where the first problem is. */
   readonly location: ErrorLocation
   /** Every problem. */
-  readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
+  readonly diagnostics: Array<Diagnostic>
 }
 
 /** A store in memory: `new MemoryStore()` is `Store.memory()`. */
@@ -116,3 +132,5 @@ export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>
+/** Every kind of problem with its code, from the engine's one list (Python: `ERROR_KINDS`). */
+export declare const ERROR_KINDS: ReadonlyArray<{ readonly kind: string; readonly code: string }>

@@ -4,12 +4,9 @@
 
 const native = require('./index.js')
 
-const ERROR_CODES = Object.freeze([
-  'GOLDPATH_YAML', 'GOLDPATH_SCHEMA', 'GOLDPATH_NAME', 'GOLDPATH_INVALID',
-  'GOLDPATH_PLACEHOLDER', 'GOLDPATH_LIMIT', 'GOLDPATH_IO', 'GOLDPATH_NO_MATCH',
-  'GOLDPATH_CYCLE', 'GOLDPATH_CONFLICT', 'GOLDPATH_DRIVER', 'GOLDPATH_POLICY',
-  'GOLDPATH_PERMISSION', 'GOLDPATH_STORE', 'GOLDPATH_CLUSTER', 'GOLDPATH_INTERNAL',
-])
+// Made from the engine's one list of error kinds (`ErrorKind::ALL`), plus the code of a bug.
+const ERROR_KINDS = Object.freeze(native.errorKinds().map((k) => Object.freeze(k)))
+const ERROR_CODES = Object.freeze([...ERROR_KINDS.map((k) => k.code), 'GOLDPATH_INTERNAL'])
 
 /**
  * Every error goldpath throws or rejects with: an Error with `code`, `path`, `location` and
@@ -18,11 +15,14 @@ const ERROR_CODES = Object.freeze([
 class GoldpathError extends Error {
   constructor(message, code = 'GOLDPATH_INTERNAL', location = { file: null, line: null, column: null, path: '' }) {
     super(message)
+    const kind = code === 'GOLDPATH_INTERNAL' ? 'internal' : code.slice('GOLDPATH_'.length).toLowerCase().replace(/_/g, '-')
+    const path = location.path === '' ? null : location.path
     this.name = 'GoldpathError'
+    this.kind = kind
     this.code = code
-    this.path = location.path
+    this.path = path
     this.location = location
-    this.diagnostics = [{ code, message, location }]
+    this.diagnostics = [{ kind, code, message, path, location }]
   }
 
   static [Symbol.hasInstance](value) {
@@ -42,3 +42,4 @@ module.exports.MemoryStore = function MemoryStore() { return native.Store.memory
 module.exports.DirStore = function DirStore(path) { return native.Store.dir(path) }
 module.exports.GoldpathError = GoldpathError
 module.exports.ERROR_CODES = ERROR_CODES
+module.exports.ERROR_KINDS = ERROR_KINDS

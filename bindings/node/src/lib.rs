@@ -15,6 +15,7 @@ mod platform;
 mod task;
 
 pub use access::{AccessTarget, Principal, authorize};
+pub use failure::error_kinds;
 pub use deploy::{DeployOptions, RollbackOptions, Store, diff};
 pub use environments::{EnvironmentOptions, PromoteOptions};
 pub use plan::Plan;

@@ -422,9 +422,7 @@ impl Plan {
     /// # Errors
     /// A key that does not parse or is not a resource of this plan.
     pub fn explain(&self, key: &str) -> Result<Explanation> {
-        let parsed: ResourceKey = key
-            .parse()
-            .map_err(|e: String| Error::new(ErrorKind::Invalid, Location::default(), e))?;
+        let parsed: ResourceKey = key.parse()?;
         if self.graph.resource(&parsed).is_none() {
             let known: Vec<&str> = self.resources.iter().map(|r| r.key.as_str()).collect();
             return Err(Error::new(

@@ -82,19 +82,28 @@ class Location:
 
 @final
 class Diagnostic:
-    """One problem: kind, location and message."""
+    """One problem: kind, code, message, path and location."""
 
     @property
     def kind(self) -> str: ...
     @property
+    def code(self) -> str: ...
+    @property
+    def path(self) -> Optional[str]: ...
+    @property
     def location(self) -> Location: ...
     @property
     def message(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+# Every kind of problem: (kind, code, exception class name), from the engine's one list.
+ERROR_KINDS: List[Tuple[str, str, str]]
 
 class Error(Exception):
-    """Every failure of goldpath; the attributes describe the first problem."""
+    """Every failure of goldpath; ``message`` lists every problem, the others describe the first."""
 
     kind: str
+    code: str
     message: str
     path: Optional[str]
     location: Location
