@@ -226,6 +226,9 @@ pub fn report(error: &Error) {
         // A diagnostic may span lines (a no-match lists the candidates): they stay.
         eprintln!("{}", escaped_lines(&diagnostic.to_string()));
     }
+    for hint in crate::hints::for_error(error) {
+        eprintln!("hint: {hint}");
+    }
 }
 
 /// Prints policy violations to standard error, one a line, prefixed by the Score file.

@@ -124,21 +124,39 @@ impl ErrorKind {
     #[must_use]
     pub fn summary(self) -> &'static str {
         match self {
-            Self::Yaml => "The text is not well-formed YAML or JSON, or uses a YAML feature goldpath refuses.",
-            Self::Schema => "A document does not match its JSON Schema, or a value has no YAML/JSON form.",
-            Self::Name => "A name breaks the rules of the object it names (DNS-1123 labels, port names, variable names).",
-            Self::Invalid => "A value is well-typed but invalid (a port out of range, an unknown environment type, a bad resource key).",
-            Self::Placeholder => "A ${...} placeholder does not parse, or names something that does not exist.",
-            Self::Limit => "An input exceeds a safety limit (size, nesting depth, alias expansion).",
+            Self::Yaml => {
+                "The text is not well-formed YAML or JSON, or uses a YAML feature goldpath refuses."
+            }
+            Self::Schema => {
+                "A document does not match its JSON Schema, or a value has no YAML/JSON form."
+            }
+            Self::Name => {
+                "A name breaks the rules of the object it names (DNS-1123 labels, port names, variable names)."
+            }
+            Self::Invalid => {
+                "A value is well-typed but invalid (a port out of range, an unknown environment type, a bad resource key)."
+            }
+            Self::Placeholder => {
+                "A ${...} placeholder does not parse, or names something that does not exist."
+            }
+            Self::Limit => {
+                "An input exceeds a safety limit (size, nesting depth, alias expansion)."
+            }
             Self::Io => "A file or folder could not be read or written.",
             Self::NoMatch => "No resource definition matches a resource request in its context.",
             Self::Cycle => "Resources depend on each other in a cycle.",
             Self::Conflict => "Two requests for one shared resource disagree.",
-            Self::Driver => "A driver failed to provision a resource (template error, a host driver that failed, an unknown driver).",
+            Self::Driver => {
+                "A driver failed to provision a resource (template error, a host driver that failed, an unknown driver)."
+            }
             Self::Policy => "A policy of the environment type refuses the plan.",
             Self::Permission => "The principal may not perform the action on the target.",
-            Self::Store => "A deployment record, an environment or a store's content is missing, corrupt or changed concurrently.",
-            Self::Cluster => "The Kubernetes API server refused or failed a request, or no cluster could be reached.",
+            Self::Store => {
+                "A deployment record, an environment or a store's content is missing, corrupt or changed concurrently."
+            }
+            Self::Cluster => {
+                "The Kubernetes API server refused or failed a request, or no cluster could be reached."
+            }
         }
     }
 
@@ -579,7 +597,8 @@ mod tests {
             assert_eq!(position(kind), i);
         }
         let distinct = |f: &dyn Fn(ErrorKind) -> String| {
-            let set: std::collections::BTreeSet<String> = ErrorKind::ALL.into_iter().map(f).collect();
+            let set: std::collections::BTreeSet<String> =
+                ErrorKind::ALL.into_iter().map(f).collect();
             set.len() == ErrorKind::ALL.len()
         };
         assert!(distinct(&|k| k.as_str().to_owned()));

@@ -9,8 +9,8 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use napi::{Env, JsValue, Status};
 use goldpath::ErrorKind;
+use napi::{Env, JsValue, Status};
 use serde_json::{Value, json};
 
 /// Why a call failed: a goldpath error, or a panic caught at the boundary.

@@ -15,8 +15,8 @@ mod platform;
 mod task;
 
 pub use access::{AccessTarget, Principal, authorize};
-pub use failure::error_kinds;
 pub use deploy::{DeployOptions, RollbackOptions, Store, diff};
 pub use environments::{EnvironmentOptions, PromoteOptions};
+pub use failure::error_kinds;
 pub use plan::Plan;
 pub use platform::Platform;

@@ -185,7 +185,7 @@ impl Engine {
         let mut warnings = Vec::new();
         if self.seed.is_development() {
             warnings.push(
-                "generated secrets use the fixed development seed: pass --secret-seed-file or GOLDPATH_SECRET_SEED for real environments"
+                "generated secrets use the fixed development seed: give the engine a secret seed of its own for real environments"
                     .to_owned(),
             );
         }
