@@ -3,6 +3,7 @@
 'use strict'
 
 const native = require('./index.js')
+const { makeBoundary } = require('./boundary.js')
 
 // Made from the engine's one list of error kinds (`ErrorKind::ALL`), plus the code of a bug.
 const ERROR_KINDS = Object.freeze(native.errorKinds().map((k) => Object.freeze(k)))
@@ -30,12 +31,17 @@ class GoldpathError extends Error {
   }
 }
 
+// Every native method and function converts its arguments to plain data and throws or rejects
+// with GoldpathErrors only (boundary.js).
+const boundary = makeBoundary(GoldpathError, [native.Platform, native.Plan, native.Store])
+for (const cls of [native.Platform, native.Plan, native.Store]) boundary.guardClass(cls)
+
 // Named one by one so that ESM `import { Platform } from 'goldpath'` sees them.
 module.exports.Platform = native.Platform
 module.exports.Plan = native.Plan
-module.exports.authorize = native.authorize
+module.exports.authorize = boundary.guard('authorize', native.authorize)
 module.exports.Store = native.Store
-module.exports.diff = native.diff
+module.exports.diff = boundary.guard('diff', native.diff)
 // `new MemoryStore()` and `new DirStore(path)`: a constructor returning an object makes `new`
 // return that object, a native Store.
 module.exports.MemoryStore = function MemoryStore() { return native.Store.memory() }

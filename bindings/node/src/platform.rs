@@ -86,12 +86,22 @@ impl Platform {
     }
 
     /// Registers a JavaScript driver: `fn(request)` returns `{outputs, secrets, manifests}`.
-    /// It runs in `planAsync` (the JavaScript thread must be free to call it); a `plan` that
-    /// needs it fails with `GOLDPATH_DRIVER`.
-    #[napi(ts_args_type = "name: string, driver: (request: DriverRequest) => DriverAnswer")]
-    pub fn register_driver(&mut self, name: String, driver: DriverFunction) {
-        let host = HostDriver::new(name.clone(), JsDriver::new(driver));
+    /// A synchronous `plan` calls it on the calling thread (it must answer with a value);
+    /// `planAsync` calls it on the JavaScript thread while planning runs on a worker, and
+    /// awaits a Promise it returns (a rejection becomes `GOLDPATH_DRIVER`).
+    #[napi(
+        ts_args_type = "name: string, driver: (request: DriverRequest) => DriverAnswer | Promise<DriverAnswer>"
+    )]
+    pub fn register_driver(
+        &mut self,
+        env: Env,
+        name: String,
+        driver: DriverFunction<'_>,
+    ) -> napi::Result<()> {
+        let function = JsDriver::new(&env, &driver)?;
+        let host = HostDriver::new(name.clone(), function);
         self.engine.register_driver(name, Arc::new(host));
+        Ok(())
     }
 
     /// Plans the workloads (Score YAML text or objects) on the calling thread.

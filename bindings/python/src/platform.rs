@@ -121,10 +121,16 @@ impl Platform {
     /// `type`, `class`, `id`, `guid`, `definition`, `driver`, `context`, `params`, `inputs`,
     /// `secrets`, `workloads`, `source`); it returns a dict with any of `outputs`, `secrets`
     /// (text, or `{"secretKeyRef": {"name", "key"}}`) and `manifests`. An exception it raises
-    /// becomes a `goldpath.DriverError` naming the resource.
+    /// becomes a `goldpath.DriverError` naming the resource. A coroutine function (`async def`)
+    /// is refused with a `TypeError`, and an answer that is awaitable with a `DriverError`.
     fn register_driver(&self, name: String, function: Bound<'_, PyAny>) -> PyResult<()> {
         if !function.is_callable() {
             return Err(PyTypeError::new_err("register_driver needs a callable"));
+        }
+        if crate::driver::is_coroutine_function(&function)? {
+            return Err(PyTypeError::new_err(format!(
+                "register_driver takes a plain function, and `{name}`'s is a coroutine function (async def): planning is synchronous, so run async work with asyncio.run inside a plain function"
+            )));
         }
         let driver = HostDriver::new(name.clone(), PythonFunction::new(function.unbind()));
         let mut engine = self.engine.write().unwrap_or_else(PoisonError::into_inner);
