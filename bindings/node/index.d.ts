@@ -97,16 +97,32 @@ export interface ErrorLocation {
   path: string
 }
 
+/** One problem, in the serialized form both bindings share (Python: `Diagnostic.to_dict()`). */
+export interface Diagnostic {
+  /** `schema`, `yaml`, ... (`internal` for a bug). */
+  kind: string
+  /** `GOLDPATH_SCHEMA`, ... */
+  code: string
+  /** What is wrong and what to change. */
+  message: string
+  /** The path inside the document; null at its root. */
+  path: string | null
+  /** Where it is. */
+  location: ErrorLocation
+}
+
 /** Every error goldpath throws or rejects with. */
 export declare class GoldpathError extends Error {
+  /** `schema`, `yaml`, ... the kind of the first problem; `internal` for a bug. */
+  readonly kind: string
   /** `GOLDPATH_SCHEMA`, `GOLDPATH_YAML`, ... one per kind of problem; `GOLDPATH_INTERNAL` for a bug. */
   readonly code: string
-  /** The path inside the document of the first problem. */
-  readonly path: string
+  /** The path inside the document of the first problem; null at its root. */
+  readonly path: string | null
   /** Where the first problem is. */
   readonly location: ErrorLocation
   /** Every problem. */
-  readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
+  readonly diagnostics: Array<Diagnostic>
 }
 
 /** A store in memory: `new MemoryStore()` is `Store.memory()`. */
@@ -116,6 +132,8 @@ export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>
+/** Every kind of problem with its code, from the engine's one list (Python: `ERROR_KINDS`). */
+export declare const ERROR_KINDS: ReadonlyArray<{ readonly kind: string; readonly code: string }>
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -185,16 +203,20 @@ export declare class Platform {
   deleteEnvironment(store: Store, app: string, env: string, at: string, principal?: string | Principal): void
   /** Loads the platform documents of a folder (or file). */
   static load(path: string, options?: PlatformOptions | undefined | null): Platform
-  /** A platform of documents given as YAML text (a stream of documents) or objects. */
+  /**
+   * A platform of documents loaded as one set: YAML or JSON text (a stream of documents),
+   * objects, or paths of files and folders.
+   */
   static fromDocuments(documents: Array<string | Record<string, unknown>>, options?: PlatformOptions): Platform
   /** goldpath's built-in default platform alone (what `goldpath render score.yaml` uses). */
   static default(options?: PlatformOptions | undefined | null): Platform
   /**
    * Registers a JavaScript driver: `fn(request)` returns `{outputs, secrets, manifests}`.
-   * It runs in `planAsync` (the JavaScript thread must be free to call it); a `plan` that
-   * needs it fails with `GOLDPATH_DRIVER`.
+   * A synchronous `plan` calls it on the calling thread (it must answer with a value);
+   * `planAsync` calls it on the JavaScript thread while planning runs on a worker, and
+   * awaits a Promise it returns (a rejection becomes `GOLDPATH_DRIVER`).
    */
-  registerDriver(name: string, driver: (request: DriverRequest) => DriverAnswer): void
+  registerDriver(name: string, driver: (request: DriverRequest) => DriverAnswer | Promise<DriverAnswer>): void
   /** Plans the workloads (Score YAML text or objects) on the calling thread. */
   plan(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
   /**
@@ -297,6 +319,12 @@ export interface EnvironmentOptions {
   /** Who: `{user, groups}` or a user id. */
   principal?: string | Principal
 }
+
+/**
+ * Every error kind as `{kind, code}`, in the order of `ErrorKind::ALL`: the package builds
+ * `ERROR_CODES` from it.
+ */
+export declare function errorKinds(): Array<{ kind: string; code: string }>
 
 /** Where and how to plan. */
 export interface PlanOptions {

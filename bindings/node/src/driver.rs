@@ -106,10 +106,12 @@ fn settle(answer: napi::Result<Unknown<'static>>, sender: mpsc::Sender<Answer>) 
                 let _ = sender.send(Ok(settled.value));
                 Ok(())
             })?
-            .catch(move |failed: napi::bindgen_prelude::CallbackContext<Unknown<'_>>| {
-                let _ = rejected.send(Err(reason(napi::Error::from(failed.value))));
-                Ok(())
-            })
+            .catch(
+                move |failed: napi::bindgen_prelude::CallbackContext<Unknown<'_>>| {
+                    let _ = rejected.send(Err(reason(napi::Error::from(failed.value))));
+                    Ok(())
+                },
+            )
             .map(drop)
     });
     if let Err(e) = chained {

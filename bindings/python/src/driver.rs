@@ -48,7 +48,10 @@ pub fn is_coroutine_function(function: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// An answer that is a coroutine (a plain function that returned one) is closed unawaited
 /// and refused.
 fn refuse_awaitable(answer: &Bound<'_, PyAny>) -> Result<(), String> {
-    let inspect = answer.py().import("inspect").map_err(|e| describe(answer.py(), &e))?;
+    let inspect = answer
+        .py()
+        .import("inspect")
+        .map_err(|e| describe(answer.py(), &e))?;
     let awaitable = inspect
         .call_method1("isawaitable", (answer,))
         .and_then(|a| a.is_truthy())
