@@ -7,8 +7,9 @@
 'use strict'
 
 // The most values and the deepest nesting one argument may have; the engine's own limits
-// (64 levels, 250,000 nodes by default) then apply to what passes.
-const MAX_NODES = 250000
+// (64 levels, 250,000 nodes by default) then apply to what passes; these only keep the copy
+// itself bounded (an object shared many times).
+const MAX_NODES = 4000000
 const MAX_DEPTH = 1000
 
 // The names of each operation's arguments, for diagnostics (`workloads[1].metadata`).
@@ -139,24 +140,37 @@ function makeBoundary(GoldpathError, nativeClasses) {
       try {
         result = fn.apply(this, convertArgs(method, args))
       } catch (err) {
+        // An operation that returns a Promise reports bad arguments by rejecting it too.
+        if (method.endsWith('Async')) return Promise.reject(toGoldpath(err))
         throw toGoldpath(err)
       }
       return isThenable(result) ? Promise.resolve(result).catch((err) => { throw toGoldpath(err) }) : result
     }
   }
 
-  // Guards every method (instance and static) of a native class, in place.
+  // Guards every method of a native class's prototype in place, and returns a class whose
+  // static methods (the native ones cannot be redefined) are guarded too; native instances
+  // are `instanceof` it.
   function guardClass(cls) {
-    for (const target of [cls.prototype, cls]) {
-      for (const name of Object.getOwnPropertyNames(target)) {
-        if (name === 'constructor' || name === 'prototype' || name === 'length' || name === 'name') continue
-        const descriptor = Object.getOwnPropertyDescriptor(target, name)
-        if (descriptor && typeof descriptor.value === 'function') {
-          Object.defineProperty(target, name, { ...descriptor, value: guard(name, descriptor.value) })
-        }
+    const skip = new Set(['constructor', 'prototype', 'length', 'name', 'arguments', 'caller'])
+    for (const name of Object.getOwnPropertyNames(cls.prototype)) {
+      const descriptor = Object.getOwnPropertyDescriptor(cls.prototype, name)
+      if (skip.has(name) || !descriptor.configurable || typeof descriptor.value !== 'function') continue
+      Object.defineProperty(cls.prototype, name, { ...descriptor, value: guard(name, descriptor.value) })
+    }
+    const facade = class extends cls {
+      static [Symbol.hasInstance](value) {
+        return value instanceof cls
       }
     }
-    return cls
+    Object.defineProperty(facade, 'name', { value: cls.name })
+    for (const name of Object.getOwnPropertyNames(cls)) {
+      const descriptor = Object.getOwnPropertyDescriptor(cls, name)
+      if (skip.has(name) || typeof descriptor.value !== 'function') continue
+      const guarded = guard(name, descriptor.value)
+      Object.defineProperty(facade, name, { value: (...args) => guarded.apply(cls, args), writable: true, configurable: true })
+    }
+    return facade
   }
 
   return { guard, guardClass, plain, toGoldpath }

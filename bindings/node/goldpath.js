@@ -34,18 +34,20 @@ class GoldpathError extends Error {
 // Every native method and function converts its arguments to plain data and throws or rejects
 // with GoldpathErrors only (boundary.js).
 const boundary = makeBoundary(GoldpathError, [native.Platform, native.Plan, native.Store])
-for (const cls of [native.Platform, native.Plan, native.Store]) boundary.guardClass(cls)
+const Platform = boundary.guardClass(native.Platform)
+const Plan = boundary.guardClass(native.Plan)
+const Store = boundary.guardClass(native.Store)
 
 // Named one by one so that ESM `import { Platform } from 'goldpath'` sees them.
-module.exports.Platform = native.Platform
-module.exports.Plan = native.Plan
+module.exports.Platform = Platform
+module.exports.Plan = Plan
 module.exports.authorize = boundary.guard('authorize', native.authorize)
-module.exports.Store = native.Store
+module.exports.Store = Store
 module.exports.diff = boundary.guard('diff', native.diff)
 // `new MemoryStore()` and `new DirStore(path)`: a constructor returning an object makes `new`
 // return that object, a native Store.
-module.exports.MemoryStore = function MemoryStore() { return native.Store.memory() }
-module.exports.DirStore = function DirStore(path) { return native.Store.dir(path) }
+module.exports.MemoryStore = function MemoryStore() { return Store.memory() }
+module.exports.DirStore = function DirStore(path) { return Store.dir(path) }
 module.exports.GoldpathError = GoldpathError
 module.exports.ERROR_CODES = ERROR_CODES
 module.exports.ERROR_KINDS = ERROR_KINDS
