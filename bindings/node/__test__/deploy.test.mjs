@@ -99,7 +99,7 @@ test('promoting an image tagged :latest to production is GOLDPATH_POLICY', () =>
   const store = new MemoryStore()
   const latest = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: api\ncontainers:\n  main:\n    image: nginx:latest\n'
   platform.deploy(store, [latest], { ...qa, at })
-  const promotion = { app: 'shop', from: 'qa-42', to: 'production', envType: 'production', at: later, principal: ada }
+  const promotion = { app: 'shop', fromEnv: 'qa-42', toEnv: 'production', envType: 'production', at: later, principal: ada }
   assert.throws(() => platform.promote(store, promotion), (e) => {
     failsWith('GOLDPATH_POLICY')(e)
     assert.match(e.message, /forbid-latest-tag/)
@@ -111,7 +111,7 @@ test('promoting an image tagged :latest to production is GOLDPATH_POLICY', () =>
 test('promote records the source workloads in the target environment', () => {
   const store = new MemoryStore()
   const source = platform.deploy(store, shop, { ...qa, at })
-  const promoted = platform.promote(store, { app: 'shop', from: 'qa-42', to: 'production', envType: 'production', at: later, principal: ada })
+  const promoted = platform.promote(store, { app: 'shop', fromEnv: 'qa-42', toEnv: 'production', envType: 'production', at: later, principal: ada })
   assert.deepEqual(store.history('shop', 'production').map((e) => e.record.id), [promoted.id])
   assert.notEqual(promoted.id, source.id)
   assert.ok(JSON.stringify(promoted).includes(source.id), 'the promotion names its source record')
@@ -125,8 +125,8 @@ test('createEnvironment and deleteEnvironment', () => {
     ['pr-7', 'qa-light', true, null],
   )
   assert.deepEqual(store.environments('shop').map((e) => e.name), ['pr-7'])
-  assert.throws(() => platform.deleteEnvironment(store, 'shop', 'pr-7', later, 'eve'), failsWith('GOLDPATH_PERMISSION'))
-  platform.deleteEnvironment(store, 'shop', 'pr-7', later, ada)
+  assert.throws(() => platform.deleteEnvironment(store, { app: 'shop', env: 'pr-7', principal: 'eve' }), failsWith('GOLDPATH_PERMISSION'))
+  platform.deleteEnvironment(store, { app: 'shop', env: 'pr-7', principal: ada })
   assert.deepEqual(store.environments('shop'), [])
 })
 

@@ -244,7 +244,7 @@ impl Platform {
     }
 
     /// Records a new deployment of the workloads and options of record `to`; returns
-    /// `{record, platformChanged, manifestChanges}`.
+    /// `{record, platformChanged, platformChanges, manifestChanges}` (Python's `Rollback`).
     #[napi(ts_return_type = "Record<string, any>")]
     pub fn rollback(
         &self,
@@ -268,6 +268,7 @@ impl Platform {
             json!({
                 "record": r.record,
                 "platformChanged": r.platform_changed(),
+                "platformChanges": r.platform_changes,
                 "manifestChanges": r.manifest_changes,
             })
         })

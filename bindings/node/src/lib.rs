@@ -11,6 +11,7 @@ mod environments;
 mod failure;
 mod inputs;
 mod plan;
+mod records;
 mod platform;
 mod task;
 

@@ -62,6 +62,30 @@ impl Plan {
         self.inner.warnings().to_vec()
     }
 
+    /// The namespace of the objects, if any.
+    #[napi(getter)]
+    pub fn namespace(&self) -> Option<String> {
+        self.inner.namespace().map(str::to_owned)
+    }
+
+    /// The application planned.
+    #[napi(getter)]
+    pub fn app(&self) -> String {
+        self.inner.context().app.clone()
+    }
+
+    /// The environment planned for.
+    #[napi(getter)]
+    pub fn env(&self) -> String {
+        self.inner.context().env.clone()
+    }
+
+    /// The environment type planned for.
+    #[napi(getter)]
+    pub fn env_type(&self) -> String {
+        self.inner.context().env_type.clone()
+    }
+
     /// The violations of the environment type's policies and locks, as plain objects
     /// (`rule`, `severity`, `policy`, `workload`, `file`, `path`, `message`): `error`
     /// violations block a deploy (`GOLDPATH_POLICY`), `warning`s are reported.

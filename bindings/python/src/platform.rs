@@ -344,6 +344,12 @@ impl Platform {
             .collect()
     }
 
+    /// Warnings every plan of this platform carries (the development seed, ...).
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.engine().warnings()
+    }
+
     /// The names of the resource definitions, the built-ins (if any) last.
     #[getter]
     fn definitions(&self) -> Vec<String> {

@@ -180,3 +180,24 @@ def test_a_rust_panic_becomes_goldpath_error() -> None:
     assert type(caught.value) is goldpath.Error
     assert caught.value.kind == "internal"
     assert "the panic guard works" in str(caught.value)
+
+
+def test_every_error_kind_has_its_class_and_code() -> None:
+    kinds = goldpath.ERROR_KINDS
+    assert len(kinds) == len({k for k, _, _ in kinds}) >= 15
+    for kind, code, name in kinds:
+        cls = getattr(goldpath, name)
+        assert issubclass(cls, goldpath.Error) and cls is not goldpath.Error
+        assert (cls.kind, cls.code) == (kind, code)
+        assert code == "GOLDPATH_" + kind.upper().replace("-", "_")
+        assert name in goldpath.__all__
+
+
+def test_message_lists_every_problem_and_diagnostics_each() -> None:
+    with pytest.raises(goldpath.Error) as caught:
+        plan([workload("Bad"), workload("web", image="")])
+    err = caught.value
+    assert len(err.diagnostics) >= 2
+    assert err.message == str(err)
+    assert all(d.message in err.message for d in err.diagnostics)
+    assert err.code == err.diagnostics[0].code

@@ -69,9 +69,9 @@ const second: Record<string, any> = platform.deploy(store, [score], { ...deployO
 const changes: string = diff(first, second).text
 const history: HistoryEntry[] = store.history('shop', 'qa-42')
 const back: Record<string, any> = platform.rollback(store, { app: 'shop', env: 'qa-42', to: store.resolveId(first.id.slice(0, 8)), at: '2026-11-23T12:00:00Z', principal: ada })
-const promoted: Record<string, any> = platform.promote(store, { app: 'shop', from: 'qa-42', to: 'staging', envType: 'staging', at: '2026-11-23T12:00:00Z', principal: ada })
+const promoted: Record<string, any> = platform.promote(store, { app: 'shop', fromEnv: 'qa-42', toEnv: 'staging', envType: 'staging', at: '2026-11-23T12:00:00Z', principal: ada })
 const made = platform.createEnvironment(onDisk, { app: 'shop', env: 'pr-7', envType: 'qa-light', ephemeral: true, at: '2026-11-23T12:00:00Z', principal: ada })
-platform.deleteEnvironment(onDisk, 'shop', 'pr-7', '2026-11-23T13:00:00Z', ada)
+platform.deleteEnvironment(onDisk, { app: 'shop', env: 'pr-7', principal: ada })
 const envNames: string[] = store.environments('shop').map((e) => e.name)
 const deployedLater: Promise<Record<string, any>> = platform.deployAsync(store, [score], deployOptions)
 
