@@ -157,6 +157,14 @@ export declare class Plan {
   get resources(): Array<PlannedResource>
   /** Warnings about the plan. */
   get warnings(): Array<string>
+  /** The namespace of the objects, if any. */
+  get namespace(): string | null
+  /** The application planned. */
+  get app(): string
+  /** The environment planned for. */
+  get env(): string
+  /** The environment type planned for. */
+  get envType(): string
   /**
    * The violations of the environment type's policies and locks, as plain objects
    * (`rule`, `severity`, `policy`, `workload`, `file`, `path`, `message`): `error`
@@ -186,7 +194,7 @@ export declare class Platform {
   deployAsync(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Promise<Record<string, any>>
   /**
    * Records a new deployment of the workloads and options of record `to`; returns
-   * `{record, platformChanged, manifestChanges}`.
+   * `{record, platformChanged, platformChanges, manifestChanges}` (Python's `Rollback`).
    */
   rollback(store: Store, options: RollbackOptions): Record<string, any>
   /**
@@ -199,8 +207,20 @@ export declare class Platform {
    * was cloned).
    */
   createEnvironment(store: Store, options: EnvironmentOptions): { environment: Record<string, any>; record: Record<string, any> | null }
-  /** Deletes environment `env` of `app` and its history. */
-  deleteEnvironment(store: Store, app: string, env: string, at: string, principal?: string | Principal): void
+  /**
+   * Deletes environment `env` of `app` and its history (its records stay readable by id).
+   * Deleting records nothing, so no time is asked for (as in Python).
+   */
+  deleteEnvironment(store: Store, options: TargetOptions): void
+  /**
+   * Marks a record as failed to apply: it stays in its environment's history but is no
+   * longer current. Needs the right to deploy to that environment.
+   */
+  markFailed(store: Store, options: MarkFailedOptions): void
+  /** The names of the environment types. */
+  get environmentTypes(): Array<string>
+  /** The names of the resource definitions, the built-ins (if any) last. */
+  get definitions(): Array<string>
   /** Loads the platform documents of a folder (or file). */
   static load(path: string, options?: PlatformOptions | undefined | null): Platform
   /**
@@ -245,6 +265,10 @@ export declare class Store {
   record(id: string): Record<string, any>
   /** The full id of the one record whose id starts with `prefix`. */
   resolveId(prefix: string): string
+  /** Environment `env` of `app`, or null when there is none. */
+  environment(app: string, name: string): Record<string, any> | null
+  /** The ids of every record in the store. */
+  recordIds(): Array<string>
 }
 
 /** What an action is done to: the application, the environment and its type. */
@@ -326,6 +350,14 @@ export interface EnvironmentOptions {
  */
 export declare function errorKinds(): Array<{ kind: string; code: string }>
 
+/** Which record to mark failed, and who acts. */
+export interface MarkFailedOptions {
+  /** The full id of the record (`store.resolveId` expands a prefix). */
+  id: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
 /** Where and how to plan. */
 export interface PlanOptions {
   /** The application id. */
@@ -361,15 +393,18 @@ export interface Principal {
   groups?: Array<string>
 }
 
-/** A promotion of `app`'s workloads from environment `from` to environment `to`. */
+/**
+ * A promotion of `app`'s workloads from environment `fromEnv` to environment `toEnv` (the
+ * names of Python's `from_env` and `to_env`).
+ */
 export interface PromoteOptions {
   /** The application. */
   app: string
   /** The environment whose current record is promoted. */
-  from: string
+  fromEnv: string
   /** The environment it is promoted to. */
-  to: string
-  /** The environment type of `to`, when it does not exist yet. */
+  toEnv: string
+  /** The environment type of `toEnv`, when it does not exist yet. */
   envType?: string
   /** When, in RFC 3339. */
   at: string
@@ -387,6 +422,16 @@ export interface RollbackOptions {
   to: string
   /** When, in RFC 3339. */
   at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
+/** An environment of an application, and who acts on it. */
+export interface TargetOptions {
+  /** The application. */
+  app: string
+  /** The environment. */
+  env: string
   /** Who: `{user, groups}` or a user id. */
   principal?: string | Principal
 }

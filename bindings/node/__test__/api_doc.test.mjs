@@ -17,15 +17,16 @@ const classes = { Platform: goldpath.Platform, Plan: goldpath.Plan, Store: goldp
 function documented() {
   const names = new Set()
   const members = new Set()
-  for (const line of doc.split('\n')) {
+  // The operations start at the Platform section (the Inputs table names types, not names).
+  for (const line of doc.slice(doc.indexOf('## Platform')).split('\n')) {
     const cells = line.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim())
     if (!line.startsWith('|') || cells.length !== 4 || /^-+$/.test(cells[0])) continue
     for (const [, code] of cells[3].matchAll(/`([^`]+)`/g)) {
       const name = code.match(/^[A-Za-z_][A-Za-z0-9_.]*/)
       if (!name) continue
       const [head, member] = name[0].split('.')
+      names.add(head)
       if (member) members.add(`${head}.${member}`)
-      else names.add(head)
     }
   }
   return { names, members }
@@ -34,8 +35,13 @@ function documented() {
 // The public members of a class: prototype methods and getters, and static functions.
 function publicMembers(cls) {
   const skip = new Set(['constructor', 'prototype', 'length', 'name', 'arguments', 'caller'])
-  const own = [...Object.getOwnPropertyNames(cls.prototype), ...Object.getOwnPropertyNames(cls).filter((n) => typeof cls[n] === 'function')]
-  return own.filter((n) => !skip.has(n))
+  const found = new Set()
+  // The exported class guards the native one (boundary.js): walk both.
+  for (let c = cls; c && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    for (const n of Object.getOwnPropertyNames(c)) if (typeof c[n] === 'function') found.add(n)
+    for (const n of Object.getOwnPropertyNames(c.prototype || {})) found.add(n)
+  }
+  return [...found].filter((n) => !skip.has(n))
 }
 
 test('every documented Node name exists', () => {

@@ -14,7 +14,9 @@ def documented(column: int) -> Tuple[Set[str], Set[str]]:
     """(top-level names, Class.member names) of one column of the doc's tables (2 Python, 3 Node)."""
     names: Set[str] = set()
     members: Set[str] = set()
-    for line in (REPO / "docs" / "api.md").read_text().splitlines():
+    text = (REPO / "docs" / "api.md").read_text()
+    # The operations start at the Platform section (the Inputs table names types, not names).
+    for line in text[text.index("## Platform") :].splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if not line.startswith("|") or len(cells) != 4 or set(cells[0]) <= {"-"}:
             continue
@@ -23,7 +25,9 @@ def documented(column: int) -> Tuple[Set[str], Set[str]]:
             if name is None:
                 continue
             head, _, member = name.group(0).partition(".")
-            (members if member else names).add(f"{head}.{member}" if member else head)
+            names.add(head)
+            if member:
+                members.add(f"{head}.{member}")
     return names, members
 
 

@@ -12,6 +12,7 @@ import {
   MemoryStore,
   Store,
   type DeployOptions,
+  type Diagnostic,
   type HistoryEntry,
   type AccessTarget,
   type CatalogOptions,
@@ -82,9 +83,11 @@ async function later(): Promise<number> {
   } catch (err) {
     if (err instanceof GoldpathError) {
       const code: string = err.code
+      const kind: string = err.kind
       const where: string | null = err.location.file
-      const path: string = err.path
-      console.error(code, where, path, err.diagnostics.length, ERROR_CODES.includes(code))
+      const path: string | null = err.path
+      const first: Diagnostic = err.diagnostics[0]
+      console.error(code, kind, where, path, first.message, ERROR_CODES.includes(code))
     }
     throw err
   }
