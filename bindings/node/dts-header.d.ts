@@ -79,12 +79,71 @@ export interface Decision {
   reason: string
 }
 
+/** A Kubernetes object (or a Backstage entity) as plain data. */
+export type KubeObject = Record<string, unknown>
+
+/** A deployment record (Python: `Deployment`). */
+export interface DeploymentRecord {
+  format: string
+  id: string
+  inputs: {
+    app: string
+    env: string
+    envType: string
+    parent: string | null
+    at: string
+    principal?: string
+    operation: Record<string, string>
+    workloads: Array<Record<string, unknown>>
+    [field: string]: unknown
+  }
+  manifests: Array<KubeObject>
+  order: Array<string>
+  resources: Array<Record<string, string>>
+  warnings?: Array<string>
+}
+
+/** An environment of an application (Python: `Environment`). */
+export interface EnvironmentRecord {
+  app: string
+  name: string
+  envType: string
+  ephemeral: boolean
+  clonedFrom?: string
+  createdAt: string
+  namespace?: string
+  uid?: string
+}
+
+/** What a rollback recorded and what changed since the record it went back to. */
+export interface RollbackResult {
+  record: DeploymentRecord
+  platformChanged: boolean
+  platformChanges: Array<Record<string, unknown>>
+  manifestChanges: Array<Record<string, unknown>>
+}
+
+/** Why a resource got its definition (Python: `Explanation`). */
+export interface Explanation {
+  request: Record<string, string>
+  winner: Record<string, unknown>
+  candidates: Array<Record<string, unknown>>
+}
+
+/** What changed between two records (Python: `Diff`), with the text the CLI prints. */
+export interface RecordDiff {
+  inputs: Record<string, unknown>
+  objects: Array<Record<string, unknown>>
+  text: string
+  [field: string]: unknown
+}
+
 /** One entry of an environment's history: the record, or why it cannot be read. */
 export interface HistoryEntry {
   id: string
   /** Applying the record to a cluster failed: it is in the history but not current. */
   failed: boolean
-  record?: Record<string, any>
+  record?: DeploymentRecord
   error?: string
 }
 

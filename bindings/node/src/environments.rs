@@ -78,7 +78,7 @@ fn plan_options(app: &str, env: &str, env_type: Option<String>) -> PlanOptions {
 impl Platform {
     /// Records the current workloads of `from` as a deployment of `to`, under `to`'s policies
     /// (`GOLDPATH_POLICY` when they block it); returns the record.
-    #[napi(ts_return_type = "Record<string, any>")]
+    #[napi(ts_return_type = "DeploymentRecord")]
     pub fn promote(&self, env: Env, store: &Store, options: PromoteOptions) -> napi::Result<Value> {
         let plan = plan_options(&options.app, &options.to_env, options.env_type);
         let actor = actor(options.at, options.principal);
@@ -91,9 +91,7 @@ impl Platform {
 
     /// Creates an environment; returns `{environment, record}` (`record` is null unless it
     /// was cloned).
-    #[napi(
-        ts_return_type = "{ environment: Record<string, any>; record: Record<string, any> | null }"
-    )]
+    #[napi(ts_return_type = "{ environment: EnvironmentRecord; record: DeploymentRecord | null }")]
     pub fn create_environment(
         &self,
         env: Env,

@@ -11,8 +11,8 @@ mod environments;
 mod failure;
 mod inputs;
 mod plan;
-mod records;
 mod platform;
+mod records;
 mod task;
 
 pub use access::{AccessTarget, Principal, authorize};

@@ -27,7 +27,7 @@ fn to_value(value: impl serde::Serialize) -> Value {
 #[napi]
 impl Plan {
     /// The manifests in apply order, as plain objects.
-    #[napi(getter, ts_return_type = "Array<Record<string, any>>")]
+    #[napi(getter, ts_return_type = "Array<KubeObject>")]
     pub fn manifests(&self) -> Vec<Value> {
         self.inner.manifests().to_vec()
     }
@@ -95,7 +95,7 @@ impl Plan {
     }
 
     /// Why the resource `key` got its definition.
-    #[napi(ts_return_type = "Record<string, any>")]
+    #[napi(ts_return_type = "Explanation")]
     pub fn explain(&self, env: Env, key: String) -> napi::Result<Value> {
         guarded(|| Ok(to_value(self.inner.explain(&key)?))).map_err(|f| f.into_js(&env))
     }
@@ -113,7 +113,7 @@ impl Plan {
     }
 
     /// The Backstage catalog entities that describe the plan.
-    #[napi(ts_return_type = "Array<Record<string, any>>")]
+    #[napi(ts_return_type = "Array<KubeObject>")]
     pub fn catalog(&self, env: Env, options: Option<CatalogOptions>) -> napi::Result<Vec<Value>> {
         self.entities(options).map_err(|f| f.into_js(&env))
     }

@@ -15,7 +15,7 @@ use crate::platform::Platform;
 #[napi]
 impl Store {
     /// Environment `env` of `app`, or null when there is none.
-    #[napi(ts_return_type = "Record<string, any> | null")]
+    #[napi(ts_return_type = "EnvironmentRecord | null")]
     pub fn environment(&self, env: Env, app: String, name: String) -> napi::Result<Value> {
         guarded(|| Ok(to_value(self.inner.environment(&app, &name)?))).map_err(|f| f.into_js(&env))
     }
@@ -42,7 +42,12 @@ impl Platform {
     /// Marks a record as failed to apply: it stays in its environment's history but is no
     /// longer current. Needs the right to deploy to that environment.
     #[napi]
-    pub fn mark_failed(&self, env: Env, store: &Store, options: MarkFailedOptions) -> napi::Result<()> {
+    pub fn mark_failed(
+        &self,
+        env: Env,
+        store: &Store,
+        options: MarkFailedOptions,
+    ) -> napi::Result<()> {
         let actor = actor(String::new(), options.principal);
         let records = store.inner.clone();
         let plan = PlanOptions::default();
@@ -55,12 +60,22 @@ impl Platform {
     /// The names of the environment types.
     #[napi(getter)]
     pub fn environment_types(&self) -> Vec<String> {
-        self.engine().platform().environment_types().keys().cloned().collect()
+        self.engine()
+            .platform()
+            .environment_types()
+            .keys()
+            .cloned()
+            .collect()
     }
 
     /// The names of the resource definitions, the built-ins (if any) last.
     #[napi(getter)]
     pub fn definitions(&self) -> Vec<String> {
-        self.engine().platform().definitions().iter().map(|d| d.name.clone()).collect()
+        self.engine()
+            .platform()
+            .definitions()
+            .iter()
+            .map(|d| d.name.clone())
+            .collect()
     }
 }

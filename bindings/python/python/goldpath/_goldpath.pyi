@@ -22,6 +22,7 @@ __all__ = [
     "CycleError",
     "ConflictError",
     "DriverError",
+    "ERROR_KINDS",
     "PolicyError",
     "PermissionDenied",
     "StoreError",
