@@ -79,12 +79,71 @@ export interface Decision {
   reason: string
 }
 
+/** A Kubernetes object (or a Backstage entity) as plain data. */
+export type KubeObject = Record<string, unknown>
+
+/** A deployment record (Python: `Deployment`). */
+export interface DeploymentRecord {
+  format: string
+  id: string
+  inputs: {
+    app: string
+    env: string
+    envType: string
+    parent: string | null
+    at: string
+    principal?: string
+    operation: Record<string, string>
+    workloads: Array<Record<string, unknown>>
+    [field: string]: unknown
+  }
+  manifests: Array<KubeObject>
+  order: Array<string>
+  resources: Array<Record<string, string>>
+  warnings?: Array<string>
+}
+
+/** An environment of an application (Python: `Environment`). */
+export interface EnvironmentRecord {
+  app: string
+  name: string
+  envType: string
+  ephemeral: boolean
+  clonedFrom?: string
+  createdAt: string
+  namespace?: string
+  uid?: string
+}
+
+/** What a rollback recorded and what changed since the record it went back to. */
+export interface RollbackResult {
+  record: DeploymentRecord
+  platformChanged: boolean
+  platformChanges: Array<Record<string, unknown>>
+  manifestChanges: Array<Record<string, unknown>>
+}
+
+/** Why a resource got its definition (Python: `Explanation`). */
+export interface Explanation {
+  request: Record<string, string>
+  winner: Record<string, unknown>
+  candidates: Array<Record<string, unknown>>
+}
+
+/** What changed between two records (Python: `Diff`), with the text the CLI prints. */
+export interface RecordDiff {
+  inputs: Record<string, unknown>
+  objects: Array<Record<string, unknown>>
+  text: string
+  [field: string]: unknown
+}
+
 /** One entry of an environment's history: the record, or why it cannot be read. */
 export interface HistoryEntry {
   id: string
   /** Applying the record to a cluster failed: it is in the history but not current. */
   failed: boolean
-  record?: Record<string, any>
+  record?: DeploymentRecord
   error?: string
 }
 
@@ -146,7 +205,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** A plan, as `Platform.plan` returns it. */
 export declare class Plan {
   /** The manifests in apply order, as plain objects. */
-  get manifests(): Array<Record<string, any>>
+  get manifests(): Array<KubeObject>
   /** The manifests as a stream of YAML documents. */
   toYaml(): string
   /** The manifests as a JSON array (text). */
@@ -172,13 +231,13 @@ export declare class Plan {
    */
   get violations(): Array<Violation>
   /** Why the resource `key` got its definition. */
-  explain(key: string): Record<string, any>
+  explain(key: string): Explanation
   /** The graph in Graphviz DOT. */
   toDot(): string
   /** The graph as a Mermaid flowchart. */
   toMermaid(): string
   /** The Backstage catalog entities that describe the plan. */
-  catalog(options?: CatalogOptions | undefined | null): Array<Record<string, any>>
+  catalog(options?: CatalogOptions | undefined | null): Array<KubeObject>
   /** The catalog entities as a stream of YAML documents (a `catalog-info.yaml`). */
   catalogYaml(options?: CatalogOptions | undefined | null): string
 }
@@ -186,41 +245,32 @@ export declare class Plan {
 /** A platform ready to plan with. */
 export declare class Platform {
   /** Plans the workloads and records the deployment in `store`; returns the record. */
-  deploy(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Record<string, any>
+  deploy(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): DeploymentRecord
   /**
    * `deploy` on a worker thread; the promise resolves to the record or rejects with a
    * `GoldpathError`.
    */
-  deployAsync(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Promise<Record<string, any>>
+  deployAsync(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Promise<DeploymentRecord>
   /**
    * Records a new deployment of the workloads and options of record `to`; returns
    * `{record, platformChanged, platformChanges, manifestChanges}` (Python's `Rollback`).
    */
-  rollback(store: Store, options: RollbackOptions): Record<string, any>
+  rollback(store: Store, options: RollbackOptions): RollbackResult
   /**
    * Records the current workloads of `from` as a deployment of `to`, under `to`'s policies
    * (`GOLDPATH_POLICY` when they block it); returns the record.
    */
-  promote(store: Store, options: PromoteOptions): Record<string, any>
+  promote(store: Store, options: PromoteOptions): DeploymentRecord
   /**
    * Creates an environment; returns `{environment, record}` (`record` is null unless it
    * was cloned).
    */
-  createEnvironment(store: Store, options: EnvironmentOptions): { environment: Record<string, any>; record: Record<string, any> | null }
+  createEnvironment(store: Store, options: EnvironmentOptions): { environment: EnvironmentRecord; record: DeploymentRecord | null }
   /**
    * Deletes environment `env` of `app` and its history (its records stay readable by id).
    * Deleting records nothing, so no time is asked for (as in Python).
    */
   deleteEnvironment(store: Store, options: TargetOptions): void
-  /**
-   * Marks a record as failed to apply: it stays in its environment's history but is no
-   * longer current. Needs the right to deploy to that environment.
-   */
-  markFailed(store: Store, options: MarkFailedOptions): void
-  /** The names of the environment types. */
-  get environmentTypes(): Array<string>
-  /** The names of the resource definitions, the built-ins (if any) last. */
-  get definitions(): Array<string>
   /** Loads the platform documents of a folder (or file). */
   static load(path: string, options?: PlatformOptions | undefined | null): Platform
   /**
@@ -246,6 +296,15 @@ export declare class Platform {
   planAsync(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Promise<Plan>
   /** Warnings every plan of this platform carries (the development seed, ...). */
   get warnings(): Array<string>
+  /**
+   * Marks a record as failed to apply: it stays in its environment's history but is no
+   * longer current. Needs the right to deploy to that environment.
+   */
+  markFailed(store: Store, options: MarkFailedOptions): void
+  /** The names of the environment types. */
+  get environmentTypes(): Array<string>
+  /** The names of the resource definitions, the built-ins (if any) last. */
+  get definitions(): Array<string>
 }
 
 /** Where environments and deployment records are kept. */
@@ -255,18 +314,18 @@ export declare class Store {
   /** A store in the directory `path` (created when missing). */
   static dir(path: string): Store
   /** The environments of `app`. */
-  environments(app: string): Array<Record<string, any>>
+  environments(app: string): Array<EnvironmentRecord>
   /**
    * The history of an environment, oldest first: `{id, failed, record}` or, for an
    * unreadable record, `{id, failed, error}`.
    */
   history(app: string, name: string): Array<HistoryEntry>
   /** The record of that full id; `GOLDPATH_STORE` when there is none or it is corrupt. */
-  record(id: string): Record<string, any>
+  record(id: string): DeploymentRecord
   /** The full id of the one record whose id starts with `prefix`. */
   resolveId(prefix: string): string
   /** Environment `env` of `app`, or null when there is none. */
-  environment(app: string, name: string): Record<string, any> | null
+  environment(app: string, name: string): EnvironmentRecord | null
   /** The ids of every record in the store. */
   recordIds(): Array<string>
 }
@@ -324,7 +383,7 @@ export interface DeployOptions {
  * What changed from record `a` to record `b`: the structured diff plus `text` (as the CLI
  * prints it).
  */
-export declare function diff(a: Record<string, any>, b: Record<string, any>): Record<string, any> & { text: string }
+export declare function diff(a: DeploymentRecord, b: DeploymentRecord): RecordDiff
 
 /** A new environment of `app`. */
 export interface EnvironmentOptions {
