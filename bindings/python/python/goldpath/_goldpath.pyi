@@ -58,8 +58,8 @@ __all__ = [
     "_check_panic_guard",
 ]
 
-# A Score workload or platform document: a file or folder path, YAML text (a str holding a
-# line break), or a dict.
+# A Score workload or platform document: a file or folder path, YAML or JSON text (a str
+# holding a line break or starting with `{` or `[`), or a dict.
 _Document = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 _Documents = Union[_Document, Sequence[_Document]]
 _Seed = Union[str, bytes, None]
