@@ -60,22 +60,12 @@ impl Platform {
     /// The names of the environment types.
     #[napi(getter)]
     pub fn environment_types(&self) -> Vec<String> {
-        self.engine()
-            .platform()
-            .environment_types()
-            .keys()
-            .cloned()
-            .collect()
+        self.engine().platform().environment_type_names()
     }
 
     /// The names of the resource definitions, the built-ins (if any) last.
     #[napi(getter)]
     pub fn definitions(&self) -> Vec<String> {
-        self.engine()
-            .platform()
-            .definitions()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect()
+        self.engine().platform().definition_names()
     }
 }

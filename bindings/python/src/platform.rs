@@ -336,12 +336,7 @@ impl Platform {
     /// The names of the environment types.
     #[getter]
     fn environment_types(&self) -> Vec<String> {
-        self.engine()
-            .platform()
-            .environment_types()
-            .keys()
-            .cloned()
-            .collect()
+        self.engine().platform().environment_type_names()
     }
 
     /// Warnings every plan of this platform carries (the development seed, ...).
@@ -353,12 +348,7 @@ impl Platform {
     /// The names of the resource definitions, the built-ins (if any) last.
     #[getter]
     fn definitions(&self) -> Vec<String> {
-        self.engine()
-            .platform()
-            .definitions()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect()
+        self.engine().platform().definition_names()
     }
 
     fn __repr__(&self) -> String {
