@@ -48,12 +48,14 @@
 pub mod apply;
 pub mod baseline;
 pub mod builtins;
+pub mod canonical_json;
 pub mod catalog;
 pub mod deploy;
 pub mod drivers;
 mod encoding;
 pub mod error;
 pub mod graph;
+mod hash;
 pub mod load;
 pub mod matching;
 pub mod patches;
