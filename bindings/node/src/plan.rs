@@ -130,6 +130,6 @@ impl Plan {
 impl Plan {
     fn entities(&self, options: Option<CatalogOptions>) -> Result<Vec<Value>, Failure> {
         let options = catalog_options(options);
-        guarded(|| Ok(self.inner.catalog(&options)?))
+        guarded(|| Ok(catalog::entities(&self.inner, &options)?))
     }
 }

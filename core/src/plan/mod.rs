@@ -455,14 +455,6 @@ impl Plan {
         export::mermaid(&self.graph)
     }
 
-    /// The Backstage catalog entities that describe this plan (see [`crate::catalog`]).
-    ///
-    /// # Errors
-    /// A namespace, owner or owner annotation that breaks Backstage's rules.
-    pub fn catalog(&self, options: &crate::catalog::CatalogOptions) -> Result<Vec<Value>> {
-        crate::catalog::entities(self, options)
-    }
-
     /// The graph as JSON: nodes, edges and order.
     #[must_use]
     pub fn graph_json(&self) -> Value {
