@@ -139,24 +139,26 @@ impl Platform {
     }
 
     /// Plans an application: `workloads` is a list of Score workloads (paths of files or
-    /// folders, YAML text, or dicts), planned for application `app` in environment `env` of
-    /// type `env_type`. `namespace` overrides the environment type's namespace,
+    /// folders, YAML or JSON text, or dicts), planned for application `app` in environment
+    /// `env` (default: the environment type's name) of type `env_type` (default
+    /// `development`, as in Node). `namespace` overrides the environment type's namespace,
     /// `create_namespace` emits the Namespace object, `image` replaces the image `.`.
-    #[pyo3(signature = (workloads, *, app, env, env_type, namespace = None, create_namespace = false, image = None))]
+    #[pyo3(signature = (workloads, *, app, env = None, env_type = "development", namespace = None, create_namespace = false, image = None))]
     #[allow(clippy::too_many_arguments)]
     fn plan(
         &self,
         py: Python<'_>,
         workloads: &Bound<'_, PyAny>,
         app: String,
-        env: String,
-        env_type: String,
+        env: Option<String>,
+        env_type: &str,
         namespace: Option<String>,
         create_namespace: bool,
         image: Option<String>,
     ) -> PyResult<Plan> {
         let sources = inputs::sources(workloads, &self.loader, "workloads")?;
         let engine = self.engine();
+        let env = env.unwrap_or_else(|| env_type.to_owned());
         let context = Context::new(app, env, env_type);
         let options = PlanOptions {
             namespace,

@@ -85,3 +85,10 @@ def test_definitions_from_dicts_are_used() -> None:
     )
     (resource,) = [r for r in plan.resources if r.type != "workload"]  # each workload has one
     assert (resource.definition, resource.outputs) == ("cache", {"host": "redis.internal", "port": 6379})
+
+
+def test_plan_defaults_are_nodes() -> None:
+    plan = goldpath.Platform.default().plan([workload("web")], app="a")
+    assert (plan.app, plan.env, plan.env_type) == ("a", "development", "development")
+    named = goldpath.Platform.default().plan([workload("web")], app="a", env_type="qa")
+    assert (named.env, named.env_type) == ("qa", "qa")
