@@ -45,8 +45,29 @@ test('deploy, diff and rollback round trip on the shop', () => {
   const back = platform.rollback(store, { app: 'shop', env: 'qa-42', to: first.id, at: later, principal: ada })
   assert.deepEqual(back.record.manifests, first.manifests)
   assert.equal(back.platformChanged, false)
+  assert.deepEqual(back.platformChanges, [])
   assert.equal(store.history('shop', 'qa-42').length, 3)
   assert.match(diff(first, back.record).text, /\nno changes\n$/)
+})
+
+test('a rollback under a changed platform lists the platform changes, as in Python', () => {
+  const store = new MemoryStore()
+  const first = platform.deploy(store, shop, { ...qa, at })
+  const changed = Platform.fromDocuments([platformDir, 'apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: extra}\nspec: {}\n'], { secretSeed: SEED })
+  const back = changed.rollback(store, { app: 'shop', env: 'qa-42', to: first.id, at: later, principal: ada })
+  assert.equal(back.platformChanged, true)
+  assert.ok(back.platformChanges.length >= 1, JSON.stringify(back.platformChanges))
+  assert.ok(JSON.stringify(back.platformChanges).includes('extra'))
+})
+
+test('the store lists one environment and every record id; a record can be marked failed', () => {
+  const store = new MemoryStore()
+  const first = platform.deploy(store, shop, { ...qa, at })
+  assert.equal(store.environment('shop', 'qa-42').name, 'qa-42')
+  assert.equal(store.environment('shop', 'nowhere'), null)
+  assert.deepEqual(store.recordIds(), [first.id])
+  platform.markFailed(store, { id: first.id, principal: ada })
+  assert.equal(store.history('shop', 'qa-42')[0].failed, true)
 })
 
 test('a denied deploy is GOLDPATH_PERMISSION and records nothing', () => {
