@@ -79,12 +79,71 @@ export interface Decision {
   reason: string
 }
 
+/** A Kubernetes object (or a Backstage entity) as plain data. */
+export type KubeObject = Record<string, unknown>
+
+/** A deployment record (Python: `Deployment`). */
+export interface DeploymentRecord {
+  format: string
+  id: string
+  inputs: {
+    app: string
+    env: string
+    envType: string
+    parent: string | null
+    at: string
+    principal?: string
+    operation: Record<string, string>
+    workloads: Array<Record<string, unknown>>
+    [field: string]: unknown
+  }
+  manifests: Array<KubeObject>
+  order: Array<string>
+  resources: Array<Record<string, string>>
+  warnings?: Array<string>
+}
+
+/** An environment of an application (Python: `Environment`). */
+export interface EnvironmentRecord {
+  app: string
+  name: string
+  envType: string
+  ephemeral: boolean
+  clonedFrom?: string
+  createdAt: string
+  namespace?: string
+  uid?: string
+}
+
+/** What a rollback recorded and what changed since the record it went back to. */
+export interface RollbackResult {
+  record: DeploymentRecord
+  platformChanged: boolean
+  platformChanges: Array<Record<string, unknown>>
+  manifestChanges: Array<Record<string, unknown>>
+}
+
+/** Why a resource got its definition (Python: `Explanation`). */
+export interface Explanation {
+  request: Record<string, string>
+  winner: Record<string, unknown>
+  candidates: Array<Record<string, unknown>>
+}
+
+/** What changed between two records (Python: `Diff`), with the text the CLI prints. */
+export interface RecordDiff {
+  inputs: Record<string, unknown>
+  objects: Array<Record<string, unknown>>
+  text: string
+  [field: string]: unknown
+}
+
 /** One entry of an environment's history: the record, or why it cannot be read. */
 export interface HistoryEntry {
   id: string
   /** Applying the record to a cluster failed: it is in the history but not current. */
   failed: boolean
-  record?: Record<string, any>
+  record?: DeploymentRecord
   error?: string
 }
 
@@ -97,16 +156,32 @@ export interface ErrorLocation {
   path: string
 }
 
+/** One problem, in the serialized form both bindings share (Python: `Diagnostic.to_dict()`). */
+export interface Diagnostic {
+  /** `schema`, `yaml`, ... (`internal` for a bug). */
+  kind: string
+  /** `GOLDPATH_SCHEMA`, ... */
+  code: string
+  /** What is wrong and what to change. */
+  message: string
+  /** The path inside the document; null at its root. */
+  path: string | null
+  /** Where it is. */
+  location: ErrorLocation
+}
+
 /** Every error goldpath throws or rejects with. */
 export declare class GoldpathError extends Error {
+  /** `schema`, `yaml`, ... the kind of the first problem; `internal` for a bug. */
+  readonly kind: string
   /** `GOLDPATH_SCHEMA`, `GOLDPATH_YAML`, ... one per kind of problem; `GOLDPATH_INTERNAL` for a bug. */
   readonly code: string
-  /** The path inside the document of the first problem. */
-  readonly path: string
+  /** The path inside the document of the first problem; null at its root. */
+  readonly path: string | null
   /** Where the first problem is. */
   readonly location: ErrorLocation
   /** Every problem. */
-  readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
+  readonly diagnostics: Array<Diagnostic>
 }
 
 /** A store in memory: `new MemoryStore()` is `Store.memory()`. */
@@ -116,3 +191,5 @@ export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>
+/** Every kind of problem with its code, from the engine's one list (Python: `ERROR_KINDS`). */
+export declare const ERROR_KINDS: ReadonlyArray<{ readonly kind: string; readonly code: string }>

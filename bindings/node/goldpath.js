@@ -3,13 +3,11 @@
 'use strict'
 
 const native = require('./index.js')
+const { makeBoundary } = require('./boundary.js')
 
-const ERROR_CODES = Object.freeze([
-  'GOLDPATH_YAML', 'GOLDPATH_SCHEMA', 'GOLDPATH_NAME', 'GOLDPATH_INVALID',
-  'GOLDPATH_PLACEHOLDER', 'GOLDPATH_LIMIT', 'GOLDPATH_IO', 'GOLDPATH_NO_MATCH',
-  'GOLDPATH_CYCLE', 'GOLDPATH_CONFLICT', 'GOLDPATH_DRIVER', 'GOLDPATH_POLICY',
-  'GOLDPATH_PERMISSION', 'GOLDPATH_STORE', 'GOLDPATH_CLUSTER', 'GOLDPATH_INTERNAL',
-])
+// Made from the engine's one list of error kinds (`ErrorKind::ALL`), plus the code of a bug.
+const ERROR_KINDS = Object.freeze(native.errorKinds().map((k) => Object.freeze(k)))
+const ERROR_CODES = Object.freeze([...ERROR_KINDS.map((k) => k.code), 'GOLDPATH_INTERNAL'])
 
 /**
  * Every error goldpath throws or rejects with: an Error with `code`, `path`, `location` and
@@ -18,11 +16,14 @@ const ERROR_CODES = Object.freeze([
 class GoldpathError extends Error {
   constructor(message, code = 'GOLDPATH_INTERNAL', location = { file: null, line: null, column: null, path: '' }) {
     super(message)
+    const kind = code === 'GOLDPATH_INTERNAL' ? 'internal' : code.slice('GOLDPATH_'.length).toLowerCase().replace(/_/g, '-')
+    const path = location.path === '' ? null : location.path
     this.name = 'GoldpathError'
+    this.kind = kind
     this.code = code
-    this.path = location.path
+    this.path = path
     this.location = location
-    this.diagnostics = [{ code, message, location }]
+    this.diagnostics = [{ kind, code, message, path, location }]
   }
 
   static [Symbol.hasInstance](value) {
@@ -30,15 +31,23 @@ class GoldpathError extends Error {
   }
 }
 
+// Every native method and function converts its arguments to plain data and throws or rejects
+// with GoldpathErrors only (boundary.js).
+const boundary = makeBoundary(GoldpathError, [native.Platform, native.Plan, native.Store])
+const Platform = boundary.guardClass(native.Platform)
+const Plan = boundary.guardClass(native.Plan)
+const Store = boundary.guardClass(native.Store)
+
 // Named one by one so that ESM `import { Platform } from 'goldpath'` sees them.
-module.exports.Platform = native.Platform
-module.exports.Plan = native.Plan
-module.exports.authorize = native.authorize
-module.exports.Store = native.Store
-module.exports.diff = native.diff
+module.exports.Platform = Platform
+module.exports.Plan = Plan
+module.exports.authorize = boundary.guard('authorize', native.authorize)
+module.exports.Store = Store
+module.exports.diff = boundary.guard('diff', native.diff)
 // `new MemoryStore()` and `new DirStore(path)`: a constructor returning an object makes `new`
 // return that object, a native Store.
-module.exports.MemoryStore = function MemoryStore() { return native.Store.memory() }
-module.exports.DirStore = function DirStore(path) { return native.Store.dir(path) }
+module.exports.MemoryStore = function MemoryStore() { return Store.memory() }
+module.exports.DirStore = function DirStore(path) { return Store.dir(path) }
 module.exports.GoldpathError = GoldpathError
 module.exports.ERROR_CODES = ERROR_CODES
+module.exports.ERROR_KINDS = ERROR_KINDS

@@ -79,12 +79,71 @@ export interface Decision {
   reason: string
 }
 
+/** A Kubernetes object (or a Backstage entity) as plain data. */
+export type KubeObject = Record<string, unknown>
+
+/** A deployment record (Python: `Deployment`). */
+export interface DeploymentRecord {
+  format: string
+  id: string
+  inputs: {
+    app: string
+    env: string
+    envType: string
+    parent: string | null
+    at: string
+    principal?: string
+    operation: Record<string, string>
+    workloads: Array<Record<string, unknown>>
+    [field: string]: unknown
+  }
+  manifests: Array<KubeObject>
+  order: Array<string>
+  resources: Array<Record<string, string>>
+  warnings?: Array<string>
+}
+
+/** An environment of an application (Python: `Environment`). */
+export interface EnvironmentRecord {
+  app: string
+  name: string
+  envType: string
+  ephemeral: boolean
+  clonedFrom?: string
+  createdAt: string
+  namespace?: string
+  uid?: string
+}
+
+/** What a rollback recorded and what changed since the record it went back to. */
+export interface RollbackResult {
+  record: DeploymentRecord
+  platformChanged: boolean
+  platformChanges: Array<Record<string, unknown>>
+  manifestChanges: Array<Record<string, unknown>>
+}
+
+/** Why a resource got its definition (Python: `Explanation`). */
+export interface Explanation {
+  request: Record<string, string>
+  winner: Record<string, unknown>
+  candidates: Array<Record<string, unknown>>
+}
+
+/** What changed between two records (Python: `Diff`), with the text the CLI prints. */
+export interface RecordDiff {
+  inputs: Record<string, unknown>
+  objects: Array<Record<string, unknown>>
+  text: string
+  [field: string]: unknown
+}
+
 /** One entry of an environment's history: the record, or why it cannot be read. */
 export interface HistoryEntry {
   id: string
   /** Applying the record to a cluster failed: it is in the history but not current. */
   failed: boolean
-  record?: Record<string, any>
+  record?: DeploymentRecord
   error?: string
 }
 
@@ -97,16 +156,32 @@ export interface ErrorLocation {
   path: string
 }
 
+/** One problem, in the serialized form both bindings share (Python: `Diagnostic.to_dict()`). */
+export interface Diagnostic {
+  /** `schema`, `yaml`, ... (`internal` for a bug). */
+  kind: string
+  /** `GOLDPATH_SCHEMA`, ... */
+  code: string
+  /** What is wrong and what to change. */
+  message: string
+  /** The path inside the document; null at its root. */
+  path: string | null
+  /** Where it is. */
+  location: ErrorLocation
+}
+
 /** Every error goldpath throws or rejects with. */
 export declare class GoldpathError extends Error {
+  /** `schema`, `yaml`, ... the kind of the first problem; `internal` for a bug. */
+  readonly kind: string
   /** `GOLDPATH_SCHEMA`, `GOLDPATH_YAML`, ... one per kind of problem; `GOLDPATH_INTERNAL` for a bug. */
   readonly code: string
-  /** The path inside the document of the first problem. */
-  readonly path: string
+  /** The path inside the document of the first problem; null at its root. */
+  readonly path: string | null
   /** Where the first problem is. */
   readonly location: ErrorLocation
   /** Every problem. */
-  readonly diagnostics: Array<{ code: string; message: string; location: ErrorLocation }>
+  readonly diagnostics: Array<Diagnostic>
 }
 
 /** A store in memory: `new MemoryStore()` is `Store.memory()`. */
@@ -116,6 +191,8 @@ export declare const DirStore: { new (path: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>
+/** Every kind of problem with its code, from the engine's one list (Python: `ERROR_KINDS`). */
+export declare const ERROR_KINDS: ReadonlyArray<{ readonly kind: string; readonly code: string }>
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -128,7 +205,7 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** A plan, as `Platform.plan` returns it. */
 export declare class Plan {
   /** The manifests in apply order, as plain objects. */
-  get manifests(): Array<Record<string, any>>
+  get manifests(): Array<KubeObject>
   /** The manifests as a stream of YAML documents. */
   toYaml(): string
   /** The manifests as a JSON array (text). */
@@ -139,6 +216,14 @@ export declare class Plan {
   get resources(): Array<PlannedResource>
   /** Warnings about the plan. */
   get warnings(): Array<string>
+  /** The namespace of the objects, if any. */
+  get namespace(): string | null
+  /** The application planned. */
+  get app(): string
+  /** The environment planned for. */
+  get env(): string
+  /** The environment type planned for. */
+  get envType(): string
   /**
    * The violations of the environment type's policies and locks, as plain objects
    * (`rule`, `severity`, `policy`, `workload`, `file`, `path`, `message`): `error`
@@ -146,13 +231,13 @@ export declare class Plan {
    */
   get violations(): Array<Violation>
   /** Why the resource `key` got its definition. */
-  explain(key: string): Record<string, any>
+  explain(key: string): Explanation
   /** The graph in Graphviz DOT. */
   toDot(): string
   /** The graph as a Mermaid flowchart. */
   toMermaid(): string
   /** The Backstage catalog entities that describe the plan. */
-  catalog(options?: CatalogOptions | undefined | null): Array<Record<string, any>>
+  catalog(options?: CatalogOptions | undefined | null): Array<KubeObject>
   /** The catalog entities as a stream of YAML documents (a `catalog-info.yaml`). */
   catalogYaml(options?: CatalogOptions | undefined | null): string
 }
@@ -160,41 +245,48 @@ export declare class Plan {
 /** A platform ready to plan with. */
 export declare class Platform {
   /** Plans the workloads and records the deployment in `store`; returns the record. */
-  deploy(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Record<string, any>
+  deploy(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): DeploymentRecord
   /**
    * `deploy` on a worker thread; the promise resolves to the record or rejects with a
    * `GoldpathError`.
    */
-  deployAsync(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Promise<Record<string, any>>
+  deployAsync(store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions): Promise<DeploymentRecord>
   /**
    * Records a new deployment of the workloads and options of record `to`; returns
-   * `{record, platformChanged, manifestChanges}`.
+   * `{record, platformChanged, platformChanges, manifestChanges}` (Python's `Rollback`).
    */
-  rollback(store: Store, options: RollbackOptions): Record<string, any>
+  rollback(store: Store, options: RollbackOptions): RollbackResult
   /**
    * Records the current workloads of `from` as a deployment of `to`, under `to`'s policies
    * (`GOLDPATH_POLICY` when they block it); returns the record.
    */
-  promote(store: Store, options: PromoteOptions): Record<string, any>
+  promote(store: Store, options: PromoteOptions): DeploymentRecord
   /**
    * Creates an environment; returns `{environment, record}` (`record` is null unless it
    * was cloned).
    */
-  createEnvironment(store: Store, options: EnvironmentOptions): { environment: Record<string, any>; record: Record<string, any> | null }
-  /** Deletes environment `env` of `app` and its history. */
-  deleteEnvironment(store: Store, app: string, env: string, at: string, principal?: string | Principal): void
+  createEnvironment(store: Store, options: EnvironmentOptions): { environment: EnvironmentRecord; record: DeploymentRecord | null }
+  /**
+   * Deletes environment `env` of `app` and its history (its records stay readable by id).
+   * Deleting records nothing, so no time is asked for (as in Python).
+   */
+  deleteEnvironment(store: Store, options: TargetOptions): void
   /** Loads the platform documents of a folder (or file). */
   static load(path: string, options?: PlatformOptions | undefined | null): Platform
-  /** A platform of documents given as YAML text (a stream of documents) or objects. */
+  /**
+   * A platform of documents loaded as one set: YAML or JSON text (a stream of documents),
+   * objects, or paths of files and folders.
+   */
   static fromDocuments(documents: Array<string | Record<string, unknown>>, options?: PlatformOptions): Platform
   /** goldpath's built-in default platform alone (what `goldpath render score.yaml` uses). */
   static default(options?: PlatformOptions | undefined | null): Platform
   /**
    * Registers a JavaScript driver: `fn(request)` returns `{outputs, secrets, manifests}`.
-   * It runs in `planAsync` (the JavaScript thread must be free to call it); a `plan` that
-   * needs it fails with `GOLDPATH_DRIVER`.
+   * A synchronous `plan` calls it on the calling thread (it must answer with a value);
+   * `planAsync` calls it on the JavaScript thread while planning runs on a worker, and
+   * awaits a Promise it returns (a rejection becomes `GOLDPATH_DRIVER`).
    */
-  registerDriver(name: string, driver: (request: DriverRequest) => DriverAnswer): void
+  registerDriver(name: string, driver: (request: DriverRequest) => DriverAnswer | Promise<DriverAnswer>): void
   /** Plans the workloads (Score YAML text or objects) on the calling thread. */
   plan(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
   /**
@@ -204,6 +296,15 @@ export declare class Platform {
   planAsync(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Promise<Plan>
   /** Warnings every plan of this platform carries (the development seed, ...). */
   get warnings(): Array<string>
+  /**
+   * Marks a record as failed to apply: it stays in its environment's history but is no
+   * longer current. Needs the right to deploy to that environment.
+   */
+  markFailed(store: Store, options: MarkFailedOptions): void
+  /** The names of the environment types. */
+  get environmentTypes(): Array<string>
+  /** The names of the resource definitions, the built-ins (if any) last. */
+  get definitions(): Array<string>
 }
 
 /** Where environments and deployment records are kept. */
@@ -213,16 +314,20 @@ export declare class Store {
   /** A store in the directory `path` (created when missing). */
   static dir(path: string): Store
   /** The environments of `app`. */
-  environments(app: string): Array<Record<string, any>>
+  environments(app: string): Array<EnvironmentRecord>
   /**
    * The history of an environment, oldest first: `{id, failed, record}` or, for an
    * unreadable record, `{id, failed, error}`.
    */
   history(app: string, name: string): Array<HistoryEntry>
   /** The record of that full id; `GOLDPATH_STORE` when there is none or it is corrupt. */
-  record(id: string): Record<string, any>
+  record(id: string): DeploymentRecord
   /** The full id of the one record whose id starts with `prefix`. */
   resolveId(prefix: string): string
+  /** Environment `env` of `app`, or null when there is none. */
+  environment(app: string, name: string): EnvironmentRecord | null
+  /** The ids of every record in the store. */
+  recordIds(): Array<string>
 }
 
 /** What an action is done to: the application, the environment and its type. */
@@ -278,7 +383,7 @@ export interface DeployOptions {
  * What changed from record `a` to record `b`: the structured diff plus `text` (as the CLI
  * prints it).
  */
-export declare function diff(a: Record<string, any>, b: Record<string, any>): Record<string, any> & { text: string }
+export declare function diff(a: DeploymentRecord, b: DeploymentRecord): RecordDiff
 
 /** A new environment of `app`. */
 export interface EnvironmentOptions {
@@ -294,6 +399,20 @@ export interface EnvironmentOptions {
   ephemeral?: boolean
   /** When, in RFC 3339. */
   at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
+/**
+ * Every error kind as `{kind, code}`, in the order of `ErrorKind::ALL`: the package builds
+ * `ERROR_CODES` from it.
+ */
+export declare function errorKinds(): Array<{ kind: string; code: string }>
+
+/** Which record to mark failed, and who acts. */
+export interface MarkFailedOptions {
+  /** The full id of the record (`store.resolveId` expands a prefix). */
+  id: string
   /** Who: `{user, groups}` or a user id. */
   principal?: string | Principal
 }
@@ -333,15 +452,18 @@ export interface Principal {
   groups?: Array<string>
 }
 
-/** A promotion of `app`'s workloads from environment `from` to environment `to`. */
+/**
+ * A promotion of `app`'s workloads from environment `fromEnv` to environment `toEnv` (the
+ * names of Python's `from_env` and `to_env`).
+ */
 export interface PromoteOptions {
   /** The application. */
   app: string
   /** The environment whose current record is promoted. */
-  from: string
+  fromEnv: string
   /** The environment it is promoted to. */
-  to: string
-  /** The environment type of `to`, when it does not exist yet. */
+  toEnv: string
+  /** The environment type of `toEnv`, when it does not exist yet. */
   envType?: string
   /** When, in RFC 3339. */
   at: string
@@ -359,6 +481,16 @@ export interface RollbackOptions {
   to: string
   /** When, in RFC 3339. */
   at: string
+  /** Who: `{user, groups}` or a user id. */
+  principal?: string | Principal
+}
+
+/** An environment of an application, and who acts on it. */
+export interface TargetOptions {
+  /** The application. */
+  app: string
+  /** The environment. */
+  env: string
   /** Who: `{user, groups}` or a user id. */
   principal?: string | Principal
 }

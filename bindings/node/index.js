@@ -840,3 +840,4 @@ module.exports.Platform = nativeBinding.Platform
 module.exports.Store = nativeBinding.Store
 module.exports.authorize = nativeBinding.authorize
 module.exports.diff = nativeBinding.diff
+module.exports.errorKinds = nativeBinding.errorKinds

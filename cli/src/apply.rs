@@ -94,7 +94,7 @@ async fn apply(
     let engine = &prepared.engine;
     let plan = engine.plan(&prepared.workloads, &prepared.context, &prepared.options)?;
     for warning in plan.warnings() {
-        eprintln!("warning: {warning}");
+        crate::hints::warn(warning);
     }
     let client =
         goldpath::apply::client(args.kubeconfig.as_deref(), args.context.as_deref()).await?;

@@ -38,7 +38,11 @@ pub fn run(args: &Args) -> ExitCode {
         owner: args.owner.clone(),
         lifecycle: args.lifecycle.clone(),
     };
-    let entities = match args.plan.plan().and_then(|plan| plan.catalog(&options)) {
+    let entities = match args
+        .plan
+        .plan()
+        .and_then(|plan| goldpath::catalog::entities(&plan, &options))
+    {
         Ok(entities) => entities,
         Err(error) => {
             report(&error);

@@ -116,7 +116,7 @@ fn finish(run: impl FnOnce() -> Result<Deployment>) -> ExitCode {
     match run() {
         Ok(record) => {
             for warning in &record.warnings {
-                eprintln!("warning: {warning}");
+                crate::hints::warn(warning);
             }
             println!("{}", record.id);
             ExitCode::SUCCESS

@@ -3,10 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use goldpath::drivers::SecretSeed;
-use goldpath::load::{Loader, Overrides};
+use goldpath::load::{Loader, Overrides, Source};
 use goldpath::plan::{Engine, Plan, PlanOptions};
-use goldpath::platform::{Context, Platform};
+use goldpath::platform::Context;
 use goldpath::resolve::WorkloadInput;
 use goldpath::{Error, ErrorKind, Location, Result};
 
@@ -141,18 +140,18 @@ impl PlanArgs {
         };
         let overrides = self.overrides()?;
         let loader = Loader::default();
-        let loaded = if overrides.is_empty() {
-            loader.paths(&files)?.workloads
-        } else {
-            vec![loader.score_file_with(&files[0], &overrides)?]
-        };
-        if loaded.is_empty() {
+        if !overrides.is_empty() {
+            let loaded = loader.score_file_with(&files[0], &overrides)?;
+            return Ok(vec![WorkloadInput::from_loaded(loaded)]);
+        }
+        let documents = loader.load(files.iter().map(Source::path).collect())?;
+        if documents.workloads.is_empty() {
             return Err(usage(format!(
                 "no Score workload found in {}",
                 display(&files)
             )));
         }
-        Ok(loaded.into_iter().map(WorkloadInput::from_loaded).collect())
+        documents.into_workloads()
     }
 
     fn overrides(&self) -> Result<Overrides> {
@@ -173,28 +172,16 @@ impl PlanArgs {
 impl EngineArgs {
     /// Loads the platform and builds the engine.
     pub fn engine(&self) -> Result<Engine> {
-        let documents = match &self.platform {
-            Some(dir) => Loader::default()
-                .path(dir)?
-                .platform
-                .into_iter()
-                .map(|l| l.document)
-                .collect(),
-            None => Vec::new(),
-        };
-        let platform = Platform::from_documents(documents);
-        let engine = if self.no_builtins {
-            Engine::without_builtins(platform)
-        } else {
-            Engine::new(platform)
-        };
-        Ok(match self.seed()? {
-            Some(seed) => engine.with_seed(seed),
-            None => engine,
-        })
+        let mut builder = Engine::builder()
+            .sources(self.platform.iter().map(Source::path))
+            .builtins(!self.no_builtins);
+        if let Some(seed) = self.seed()? {
+            builder = builder.seed(seed);
+        }
+        builder.build()
     }
 
-    fn seed(&self) -> Result<Option<SecretSeed>> {
+    fn seed(&self) -> Result<Option<Vec<u8>>> {
         let bytes = match (
             &self.secret_seed_file,
             std::env::var("GOLDPATH_SECRET_SEED"),
@@ -209,7 +196,7 @@ impl EngineArgs {
             (None, Ok(text)) if !text.is_empty() => text.into_bytes(),
             _ => return Ok(None),
         };
-        SecretSeed::new(bytes).map(Some)
+        Ok(Some(bytes))
     }
 }
 
@@ -238,6 +225,9 @@ pub fn report(error: &Error) {
     for diagnostic in error.diagnostics() {
         // A diagnostic may span lines (a no-match lists the candidates): they stay.
         eprintln!("{}", escaped_lines(&diagnostic.to_string()));
+    }
+    for hint in crate::hints::for_error(error) {
+        eprintln!("hint: {hint}");
     }
 }
 

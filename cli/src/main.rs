@@ -10,6 +10,7 @@ mod deploy;
 mod env;
 mod explain;
 mod graph;
+mod hints;
 mod history;
 mod inputs;
 #[cfg(feature = "kube")]

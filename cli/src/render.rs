@@ -53,7 +53,7 @@ pub fn run(args: &Args) -> ExitCode {
         Err(code) => return code,
     };
     for warning in prepared.engine.warnings() {
-        eprintln!("warning: {warning}");
+        crate::hints::warn(&warning);
     }
     let allow = args.allow_violations;
     let written = match (&args.out_dir, args.format) {

@@ -67,6 +67,99 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order: the one list the bindings generate their exception
+    /// classes (Python) and error codes (Node) from.
+    pub const ALL: [Self; 15] = [
+        Self::Yaml,
+        Self::Schema,
+        Self::Name,
+        Self::Invalid,
+        Self::Placeholder,
+        Self::Limit,
+        Self::Io,
+        Self::NoMatch,
+        Self::Cycle,
+        Self::Conflict,
+        Self::Driver,
+        Self::Policy,
+        Self::Permission,
+        Self::Store,
+        Self::Cluster,
+    ];
+
+    /// The error code of the kind: `GOLDPATH_` and the name in upper snake case
+    /// (`GOLDPATH_NO_MATCH`); Node's `code`, and Python's `code` attribute.
+    #[must_use]
+    pub fn code(self) -> String {
+        format!(
+            "GOLDPATH_{}",
+            self.as_str().replace('-', "_").to_ascii_uppercase()
+        )
+    }
+
+    /// The name of the kind's exception class in the bindings (`SchemaError`,
+    /// `PermissionDenied`, ...).
+    #[must_use]
+    pub fn class_name(self) -> &'static str {
+        match self {
+            Self::Yaml => "YamlError",
+            Self::Schema => "SchemaError",
+            Self::Name => "InvalidNameError",
+            Self::Invalid => "InvalidValueError",
+            Self::Placeholder => "PlaceholderError",
+            Self::Limit => "LimitError",
+            Self::Io => "IoError",
+            Self::NoMatch => "NoMatchError",
+            Self::Cycle => "CycleError",
+            Self::Conflict => "ConflictError",
+            Self::Driver => "DriverError",
+            Self::Policy => "PolicyError",
+            Self::Permission => "PermissionDenied",
+            Self::Store => "StoreError",
+            Self::Cluster => "ClusterError",
+        }
+    }
+
+    /// One sentence on what the kind means (the docstring of its Python class).
+    #[must_use]
+    pub fn summary(self) -> &'static str {
+        match self {
+            Self::Yaml => {
+                "The text is not well-formed YAML or JSON, or uses a YAML feature goldpath refuses."
+            }
+            Self::Schema => {
+                "A document does not match its JSON Schema, or a value has no YAML/JSON form."
+            }
+            Self::Name => {
+                "A name breaks the rules of the object it names (DNS-1123 labels, port names, variable names)."
+            }
+            Self::Invalid => {
+                "A value is well-typed but invalid (a port out of range, an unknown environment type, a bad resource key)."
+            }
+            Self::Placeholder => {
+                "A ${...} placeholder does not parse, or names something that does not exist."
+            }
+            Self::Limit => {
+                "An input exceeds a safety limit (size, nesting depth, alias expansion)."
+            }
+            Self::Io => "A file or folder could not be read or written.",
+            Self::NoMatch => "No resource definition matches a resource request in its context.",
+            Self::Cycle => "Resources depend on each other in a cycle.",
+            Self::Conflict => "Two requests for one shared resource disagree.",
+            Self::Driver => {
+                "A driver failed to provision a resource (template error, a host driver that failed, an unknown driver)."
+            }
+            Self::Policy => "A policy of the environment type refuses the plan.",
+            Self::Permission => "The principal may not perform the action on the target.",
+            Self::Store => {
+                "A deployment record, an environment or a store's content is missing, corrupt or changed concurrently."
+            }
+            Self::Cluster => {
+                "The Kubernetes API server refused or failed a request, or no cluster could be reached."
+            }
+        }
+    }
+
     /// The short lower-case name used in diagnostics (`schema`, `yaml`, ...).
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -305,6 +398,37 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The one serialized form of a diagnostic both bindings hand out: `kind` (`schema`),
+    /// `code` (`GOLDPATH_SCHEMA`), `message`, `path` (inside the document; `null` at its root)
+    /// and `location` (`file`, `line`, `column`, `path`).
+    ///
+    /// ```
+    /// use goldpath::{Diagnostic, DocPath, ErrorKind, Location};
+    /// let d = Diagnostic { kind: ErrorKind::NoMatch, location: Location::in_file("s.yaml"), message: "m".into() };
+    /// assert_eq!(d.to_json(), serde_json::json!({"kind": "no-match", "code": "GOLDPATH_NO_MATCH",
+    ///     "message": "m", "path": null,
+    ///     "location": {"file": "s.yaml", "line": null, "column": null, "path": ""}}));
+    /// ```
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        let location = &self.location;
+        let path = (!location.path.is_root()).then(|| location.path.to_string());
+        serde_json::json!({
+            "kind": self.kind.as_str(),
+            "code": self.kind.code(),
+            "message": self.message,
+            "path": path,
+            "location": {
+                "file": location.file,
+                "line": location.line,
+                "column": location.column,
+                "path": location.path.to_string(),
+            },
+        })
+    }
+}
+
 /// The error of every fallible goldpath operation: one or more [`Diagnostic`]s.
 ///
 /// Displayed, it prints one diagnostic a line as `file:line:col: kind: path: message`.
@@ -347,6 +471,13 @@ impl Error {
     #[must_use]
     pub fn join(errors: impl IntoIterator<Item = Self>) -> Option<Self> {
         Self::from_diagnostics(errors.into_iter().flat_map(|e| e.diagnostics).collect())
+    }
+
+    /// This error's problems followed by `other`'s.
+    #[must_use]
+    pub fn and(mut self, other: Self) -> Self {
+        self.diagnostics.extend(other.diagnostics);
+        self
     }
 
     /// The kind of the first problem.
@@ -440,6 +571,40 @@ mod tests {
         let ptr = p.to_json_pointer();
         assert_eq!(ptr, "/a/0/1/b~1c~0");
         assert_eq!(DocPath::from_json_pointer(&ptr, Some(&doc)), p);
+    }
+
+    #[test]
+    fn all_lists_every_kind_once_with_a_distinct_name_code_and_class() {
+        // An exhaustive match: a new kind does not compile until it has a place in `ALL`.
+        let position = |kind: ErrorKind| match kind {
+            ErrorKind::Yaml => 0,
+            ErrorKind::Schema => 1,
+            ErrorKind::Name => 2,
+            ErrorKind::Invalid => 3,
+            ErrorKind::Placeholder => 4,
+            ErrorKind::Limit => 5,
+            ErrorKind::Io => 6,
+            ErrorKind::NoMatch => 7,
+            ErrorKind::Cycle => 8,
+            ErrorKind::Conflict => 9,
+            ErrorKind::Driver => 10,
+            ErrorKind::Policy => 11,
+            ErrorKind::Permission => 12,
+            ErrorKind::Store => 13,
+            ErrorKind::Cluster => 14,
+        };
+        for (i, kind) in ErrorKind::ALL.into_iter().enumerate() {
+            assert_eq!(position(kind), i);
+        }
+        let distinct = |f: &dyn Fn(ErrorKind) -> String| {
+            let set: std::collections::BTreeSet<String> =
+                ErrorKind::ALL.into_iter().map(f).collect();
+            set.len() == ErrorKind::ALL.len()
+        };
+        assert!(distinct(&|k| k.as_str().to_owned()));
+        assert!(distinct(&|k| k.code()));
+        assert!(distinct(&|k| k.class_name().to_owned()));
+        assert_eq!(ErrorKind::NoMatch.code(), "GOLDPATH_NO_MATCH");
     }
 
     #[test]

@@ -131,6 +131,18 @@ impl Platform {
         &self.environment_types
     }
 
+    /// The names of the environment types, sorted (what the bindings list).
+    #[must_use]
+    pub fn environment_type_names(&self) -> Vec<String> {
+        self.environment_types.keys().cloned().collect()
+    }
+
+    /// The names of the definitions in ranking order, the built-ins last.
+    #[must_use]
+    pub fn definition_names(&self) -> Vec<String> {
+        self.definitions.iter().map(|d| d.name.clone()).collect()
+    }
+
     /// The policies by name.
     #[must_use]
     pub fn policies(&self) -> &BTreeMap<String, PolicySpec> {

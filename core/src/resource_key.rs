@@ -109,10 +109,24 @@ impl fmt::Display for ResourceKey {
 }
 
 impl FromStr for ResourceKey {
-    type Err = String;
+    type Err = crate::Error;
 
-    /// Parses `type[.class][#id]`; the error says which part is wrong and how to write it.
-    fn from_str(text: &str) -> Result<Self, String> {
+    /// Parses `type[.class][#id]`; the [`crate::ErrorKind::Invalid`] error says which part is
+    /// wrong and how to write it.
+    fn from_str(text: &str) -> Result<Self, crate::Error> {
+        Self::parse_text(text).map_err(|message| {
+            crate::Error::new(
+                crate::ErrorKind::Invalid,
+                crate::Location::default(),
+                message,
+            )
+        })
+    }
+}
+
+impl ResourceKey {
+    /// [`FromStr`] with the reason as text, for callers that place it in their own message.
+    pub(crate) fn parse_text(text: &str) -> Result<Self, String> {
         let (head, id) = match text.split_once('#') {
             Some((head, id)) => (head, Some(id)),
             None => (text, None),
@@ -172,7 +186,7 @@ mod tests {
         ] {
             let err = text.parse::<ResourceKey>().unwrap_err();
             assert!(
-                err.contains(&format!("the {part} is invalid")),
+                err.message().contains(&format!("the {part} is invalid")),
                 "{text}: {err}"
             );
         }

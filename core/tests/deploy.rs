@@ -410,7 +410,7 @@ fn environments_are_created_listed_and_deleted() {
     let err = deployer
         .deploy("shop", "perf", &fixtures::shop(), &actor(T3))
         .unwrap_err();
-    assert!(err.message().contains("goldpath env create"), "{err}");
+    assert!(err.message().contains("does not exist: create it"), "{err}");
 }
 
 #[test]

@@ -223,6 +223,7 @@ fn actions_read_back_from_their_names() {
         "destroy"
             .parse::<Action>()
             .unwrap_err()
+            .message()
             .contains("read-secrets")
     );
 }

@@ -61,8 +61,8 @@ test('violations name the rule, policy, workload, file and path', () => {
     [latest.severity, latest.policy, latest.workload, latest.path],
     ['error', 'production-guardrails', 'api', '/containers/main/image'],
   )
-  // A workload given as text has no Score file.
-  assert.equal('file' in latest, false)
+  // A workload given as text is named by its place in the list, as in Python.
+  assert.equal(latest.file, 'workloads[0]')
   assert.match(latest.message, /`latest` tag/)
   assert.equal(byRule['require-digest'].severity, 'warning')
 })

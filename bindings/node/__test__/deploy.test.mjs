@@ -45,8 +45,29 @@ test('deploy, diff and rollback round trip on the shop', () => {
   const back = platform.rollback(store, { app: 'shop', env: 'qa-42', to: first.id, at: later, principal: ada })
   assert.deepEqual(back.record.manifests, first.manifests)
   assert.equal(back.platformChanged, false)
+  assert.deepEqual(back.platformChanges, [])
   assert.equal(store.history('shop', 'qa-42').length, 3)
   assert.match(diff(first, back.record).text, /\nno changes\n$/)
+})
+
+test('a rollback under a changed platform lists the platform changes, as in Python', () => {
+  const store = new MemoryStore()
+  const first = platform.deploy(store, shop, { ...qa, at })
+  const changed = Platform.fromDocuments([platformDir, 'apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: extra}\nspec: {}\n'], { secretSeed: SEED })
+  const back = changed.rollback(store, { app: 'shop', env: 'qa-42', to: first.id, at: later, principal: ada })
+  assert.equal(back.platformChanged, true)
+  assert.ok(back.platformChanges.length >= 1, JSON.stringify(back.platformChanges))
+  assert.ok(JSON.stringify(back.platformChanges).includes('extra'))
+})
+
+test('the store lists one environment and every record id; a record can be marked failed', () => {
+  const store = new MemoryStore()
+  const first = platform.deploy(store, shop, { ...qa, at })
+  assert.equal(store.environment('shop', 'qa-42').name, 'qa-42')
+  assert.equal(store.environment('shop', 'nowhere'), null)
+  assert.deepEqual(store.recordIds(), [first.id])
+  platform.markFailed(store, { id: first.id, principal: ada })
+  assert.equal(store.history('shop', 'qa-42')[0].failed, true)
 })
 
 test('a denied deploy is GOLDPATH_PERMISSION and records nothing', () => {
@@ -99,7 +120,7 @@ test('promoting an image tagged :latest to production is GOLDPATH_POLICY', () =>
   const store = new MemoryStore()
   const latest = 'apiVersion: score.dev/v1b1\nmetadata:\n  name: api\ncontainers:\n  main:\n    image: nginx:latest\n'
   platform.deploy(store, [latest], { ...qa, at })
-  const promotion = { app: 'shop', from: 'qa-42', to: 'production', envType: 'production', at: later, principal: ada }
+  const promotion = { app: 'shop', fromEnv: 'qa-42', toEnv: 'production', envType: 'production', at: later, principal: ada }
   assert.throws(() => platform.promote(store, promotion), (e) => {
     failsWith('GOLDPATH_POLICY')(e)
     assert.match(e.message, /forbid-latest-tag/)
@@ -111,7 +132,7 @@ test('promoting an image tagged :latest to production is GOLDPATH_POLICY', () =>
 test('promote records the source workloads in the target environment', () => {
   const store = new MemoryStore()
   const source = platform.deploy(store, shop, { ...qa, at })
-  const promoted = platform.promote(store, { app: 'shop', from: 'qa-42', to: 'production', envType: 'production', at: later, principal: ada })
+  const promoted = platform.promote(store, { app: 'shop', fromEnv: 'qa-42', toEnv: 'production', envType: 'production', at: later, principal: ada })
   assert.deepEqual(store.history('shop', 'production').map((e) => e.record.id), [promoted.id])
   assert.notEqual(promoted.id, source.id)
   assert.ok(JSON.stringify(promoted).includes(source.id), 'the promotion names its source record')
@@ -125,8 +146,8 @@ test('createEnvironment and deleteEnvironment', () => {
     ['pr-7', 'qa-light', true, null],
   )
   assert.deepEqual(store.environments('shop').map((e) => e.name), ['pr-7'])
-  assert.throws(() => platform.deleteEnvironment(store, 'shop', 'pr-7', later, 'eve'), failsWith('GOLDPATH_PERMISSION'))
-  platform.deleteEnvironment(store, 'shop', 'pr-7', later, ada)
+  assert.throws(() => platform.deleteEnvironment(store, { app: 'shop', env: 'pr-7', principal: 'eve' }), failsWith('GOLDPATH_PERMISSION'))
+  platform.deleteEnvironment(store, { app: 'shop', env: 'pr-7', principal: ada })
   assert.deepEqual(store.environments('shop'), [])
 })
 

@@ -57,12 +57,54 @@ test('a throwing JavaScript driver becomes a driver error naming the resource', 
   })
 })
 
-test('a JavaScript driver in a synchronous plan fails instead of hanging', () => {
+test('a synchronous plan calls a JavaScript driver on the calling thread', () => {
   const platform = Platform.fromDocuments([definition('js-sync')])
-  platform.registerDriver('js-sync', () => ({ outputs: { host: 'h', port: 1 } }))
+  let calls = 0
+  platform.registerDriver('js-sync', () => {
+    calls += 1
+    return { outputs: { host: 'h', port: 1 }, secrets: { password: 'pw-from-sync-js' } }
+  })
+  const plan = platform.plan([workload], { app: 'shop' })
+  assert.equal(calls, 1)
+  const env = plan.manifests.find((m) => m.kind === 'Deployment').spec.template.spec.containers[0].env
+  assert.equal(env.find((e) => e.name === 'REDIS').value, 'h:1')
+})
+
+test('a synchronous plan refuses a driver Promise; planAsync awaits it', async () => {
+  const platform = Platform.fromDocuments([definition('js-promise')])
+  platform.registerDriver('js-promise', async () => ({ outputs: { host: 'later', port: 2 }, secrets: { password: 'pw-async' } }))
   assert.throws(() => platform.plan([workload], { app: 'shop' }), (err) => {
+    assert.ok(err instanceof GoldpathError)
     assert.equal(err.code, 'GOLDPATH_DRIVER')
-    assert.match(err.message, /planAsync/)
+    assert.match(err.message, /Promise/)
     return true
   })
+  const plan = await platform.planAsync([workload], { app: 'shop' })
+  const env = plan.manifests.find((m) => m.kind === 'Deployment').spec.template.spec.containers[0].env
+  assert.equal(env.find((e) => e.name === 'REDIS').value, 'later:2')
+})
+
+test('a rejecting driver Promise is GOLDPATH_DRIVER, and the process lives on', async () => {
+  const platform = Platform.fromDocuments([definition('js-reject')])
+  platform.registerDriver('js-reject', () => Promise.reject(new Error('quota exceeded')))
+  await assert.rejects(platform.planAsync([workload], { app: 'shop' }), (err) => {
+    assert.ok(err instanceof GoldpathError)
+    assert.equal(err.code, 'GOLDPATH_DRIVER')
+    assert.match(err.message, /quota exceeded/)
+    return true
+  })
+  // The synchronous plan drops the Promise it refuses without an unhandled rejection.
+  assert.throws(() => platform.plan([workload], { app: 'shop' }), (err) => err.code === 'GOLDPATH_DRIVER')
+  await new Promise((resolve) => setTimeout(resolve, 20))
+})
+
+test('an answer that is not plain data is the driver\'s error', async () => {
+  const platform = Platform.fromDocuments([definition('js-nan')])
+  platform.registerDriver('js-nan', () => ({ outputs: { host: 'h', port: NaN } }))
+  assert.throws(() => platform.plan([workload], { app: 'shop' }), (err) => {
+    assert.equal(err.code, 'GOLDPATH_DRIVER')
+    assert.match(err.message, /NaN/)
+    return true
+  })
+  await assert.rejects(platform.planAsync([workload], { app: 'shop' }), (err) => err.code === 'GOLDPATH_DRIVER')
 })

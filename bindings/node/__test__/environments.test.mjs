@@ -47,8 +47,8 @@ function world() {
 const writes = {
   deploy: (p, s, env, who, ns) => p.deploy(s, shop, { app: 'shop', env, at: T1, principal: who, namespace: ns }),
   rollback: (p, s, env, who) => p.rollback(s, { app: 'shop', env, to: s.history('shop', env)[0].id, at: T1, principal: who }),
-  promote: (p, s, env, who) => p.promote(s, { app: 'shop', from: 'development', to: env, at: T1, principal: who }),
-  delete: (p, s, env, who) => p.deleteEnvironment(s, 'shop', env, T1, who),
+  promote: (p, s, env, who) => p.promote(s, { app: 'shop', fromEnv: 'development', toEnv: env, at: T1, principal: who }),
+  delete: (p, s, env, who) => p.deleteEnvironment(s, { app: 'shop', env, principal: who }),
   create: (envType) => (p, s, env, who) => p.createEnvironment(s, { app: 'shop', env, envType, at: T1, principal: who }),
   clone: (envType) => (p, s, env, who) =>
     p.createEnvironment(s, { app: 'shop', env, envType, cloneFrom: 'development', at: T1, principal: who }),

@@ -12,7 +12,7 @@ function nested(depth) {
 }
 
 const cases = [
-  ['GOLDPATH_YAML', () => Platform.default().plan(['metadata: [1, 2'], { app: 'a' })],
+  ['GOLDPATH_YAML', () => Platform.default().plan(['metadata: [1, 2\n'], { app: 'a' })],
   ['GOLDPATH_SCHEMA', () => Platform.default().plan([{ apiVersion: 'score.dev/v1b1', metadata: { name: 'web' } }], { app: 'a' })],
   ['GOLDPATH_NAME', () => Platform.default().plan([web()], { app: 'Bad App!' })],
   ['GOLDPATH_INVALID', () => Platform.load(platformDir).plan([web()], { app: 'a', envType: 'nowhere' })],
@@ -47,8 +47,9 @@ for (const [code, run] of cases) {
       assert.ok(err instanceof GoldpathError, `${err}`)
       assert.ok(err instanceof Error)
       assert.equal(err.code, code, err.message)
-      assert.equal(typeof err.path, 'string')
-      assert.equal(err.location.path, err.path)
+      assert.ok(err.path === null || typeof err.path === 'string')
+      assert.equal(err.location.path, err.path ?? '')
+      assert.equal(err.kind, err.diagnostics[0].kind)
       assert.ok(err.diagnostics.length >= 1 && err.diagnostics[0].code === code)
       return true
     })
@@ -76,5 +77,43 @@ test('the codes of later phases exist and other errors are not GoldpathErrors', 
     assert.ok(new GoldpathError('refused', code) instanceof GoldpathError)
   }
   assert.equal(new Error('plain') instanceof GoldpathError, false)
-  assert.throws(() => Platform.default().plan('not an array', { app: 'a' }), (err) => !(err instanceof GoldpathError))
+  // A single input stands for a list of one (as in Python): here a path that does not exist.
+  assert.throws(() => Platform.default().plan('not-a-file.yaml', { app: 'a' }), (err) => err instanceof GoldpathError && err.code === 'GOLDPATH_IO')
+})
+
+const cyclic = () => {
+  const doc = { apiVersion: 'score.dev/v1b1', metadata: { name: 'web' }, containers: { main: { image: 'nginx' } } }
+  doc.containers.main.self = doc
+  return doc
+}
+const throwing = () => {
+  const doc = { apiVersion: 'score.dev/v1b1', containers: { main: { image: 'nginx' } } }
+  Object.defineProperty(doc, 'metadata', { enumerable: true, get() { throw new Error('getter says no') } })
+  return doc
+}
+const proxied = () => new Proxy({}, { ownKeys() { throw new Error('trap says no') } })
+
+for (const [what, make, code] of [
+  ['a cycle', cyclic, 'GOLDPATH_LIMIT'],
+  ['NaN', () => ({ apiVersion: 'score.dev/v1b1', metadata: { name: 'web' }, containers: { main: { image: 'nginx', variables: { N: NaN } } } }), 'GOLDPATH_SCHEMA'],
+  ['a BigInt', () => ({ apiVersion: 'score.dev/v1b1', metadata: { name: 'web' }, containers: { main: { image: 'nginx', variables: { N: 1n } } } }), 'GOLDPATH_SCHEMA'],
+  ['a throwing getter', throwing, 'GOLDPATH_SCHEMA'],
+  ['a throwing proxy', proxied, 'GOLDPATH_SCHEMA'],
+  ['a Date', () => ({ apiVersion: 'score.dev/v1b1', metadata: { name: 'web', at: new Date(0) } }), 'GOLDPATH_SCHEMA'],
+]) {
+  test(`${what} in an input is a GoldpathError (${code}) naming its place`, async () => {
+    const check = (err) => {
+      assert.ok(err instanceof GoldpathError, String(err))
+      assert.equal(err.code, code, err.message)
+      assert.equal(err.location.file, 'workloads[0]')
+      return true
+    }
+    assert.throws(() => Platform.default().plan([make()], { app: 'a' }), check)
+    await assert.rejects(Platform.default().planAsync([make()], { app: 'a' }), check)
+  })
+}
+
+test('a wrong argument type is a GoldpathError too', () => {
+  assert.throws(() => Platform.default().plan([], { app: 42 }), (err) => err instanceof GoldpathError && err.code === 'GOLDPATH_INVALID')
+  assert.throws(() => Platform.load(42), (err) => err instanceof GoldpathError)
 })

@@ -1,7 +1,6 @@
 //! Access control: `authorize(platform, principal, action, target)`.
 
 use goldpath::rbac::{self, Action, Target};
-use goldpath::{Error, ErrorKind, Location};
 use napi::Env;
 use napi::bindgen_prelude::Either;
 use napi_derive::napi;
@@ -67,9 +66,7 @@ pub fn authorize(
         env_type: target.env_type,
     };
     guarded(|| {
-        let action: Action = action.parse().map_err(|message: String| {
-            Error::new(ErrorKind::Invalid, Location::default(), message)
-        })?;
+        let action: Action = action.parse()?;
         let decision = rbac::authorize(platform.engine().platform(), &principal, action, &target);
         Ok(json!({
             "allowed": decision.allowed,

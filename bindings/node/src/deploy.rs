@@ -54,7 +54,7 @@ impl Store {
     }
 
     /// The environments of `app`.
-    #[napi(ts_return_type = "Array<Record<string, any>>")]
+    #[napi(ts_return_type = "Array<EnvironmentRecord>")]
     pub fn environments(&self, env: Env, app: String) -> napi::Result<Value> {
         guarded(|| Ok(to_value(self.inner.environments(&app)?))).map_err(|f| f.into_js(&env))
     }
@@ -71,7 +71,7 @@ impl Store {
     }
 
     /// The record of that full id; `GOLDPATH_STORE` when there is none or it is corrupt.
-    #[napi(ts_return_type = "Record<string, any>")]
+    #[napi(ts_return_type = "DeploymentRecord")]
     pub fn record(&self, env: Env, id: String) -> napi::Result<Value> {
         guarded(|| Ok(to_value(self.inner.record(&id)?))).map_err(|f| f.into_js(&env))
     }
@@ -209,7 +209,7 @@ impl Platform {
     /// Plans the workloads and records the deployment in `store`; returns the record.
     #[napi(
         ts_args_type = "store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions",
-        ts_return_type = "Record<string, any>"
+        ts_return_type = "DeploymentRecord"
     )]
     pub fn deploy(
         &self,
@@ -228,7 +228,7 @@ impl Platform {
     /// `GoldpathError`.
     #[napi(
         ts_args_type = "store: Store, workloads: Array<string | Record<string, unknown>>, options: DeployOptions",
-        ts_return_type = "Promise<Record<string, any>>"
+        ts_return_type = "Promise<DeploymentRecord>"
     )]
     pub fn deploy_async(
         &self,
@@ -244,8 +244,8 @@ impl Platform {
     }
 
     /// Records a new deployment of the workloads and options of record `to`; returns
-    /// `{record, platformChanged, manifestChanges}`.
-    #[napi(ts_return_type = "Record<string, any>")]
+    /// `{record, platformChanged, platformChanges, manifestChanges}` (Python's `Rollback`).
+    #[napi(ts_return_type = "RollbackResult")]
     pub fn rollback(
         &self,
         env: Env,
@@ -268,6 +268,7 @@ impl Platform {
             json!({
                 "record": r.record,
                 "platformChanged": r.platform_changed(),
+                "platformChanges": r.platform_changes,
                 "manifestChanges": r.manifest_changes,
             })
         })
@@ -288,8 +289,8 @@ fn record_of(value: Value) -> Result<Deployment, Failure> {
 /// What changed from record `a` to record `b`: the structured diff plus `text` (as the CLI
 /// prints it).
 #[napi(
-    ts_args_type = "a: Record<string, any>, b: Record<string, any>",
-    ts_return_type = "Record<string, any> & { text: string }"
+    ts_args_type = "a: DeploymentRecord, b: DeploymentRecord",
+    ts_return_type = "RecordDiff"
 )]
 pub fn diff(env: Env, a: Value, b: Value) -> napi::Result<Value> {
     guarded(|| {

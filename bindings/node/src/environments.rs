@@ -11,16 +11,17 @@ use crate::deploy::{Store, actor, to_value, with_deployer};
 use crate::inputs::PlanOptions;
 use crate::platform::Platform;
 
-/// A promotion of `app`'s workloads from environment `from` to environment `to`.
+/// A promotion of `app`'s workloads from environment `fromEnv` to environment `toEnv` (the
+/// names of Python's `from_env` and `to_env`).
 #[napi(object)]
 pub struct PromoteOptions {
     /// The application.
     pub app: String,
     /// The environment whose current record is promoted.
-    pub from: String,
+    pub from_env: String,
     /// The environment it is promoted to.
-    pub to: String,
-    /// The environment type of `to`, when it does not exist yet.
+    pub to_env: String,
+    /// The environment type of `toEnv`, when it does not exist yet.
     pub env_type: Option<String>,
     /// When, in RFC 3339.
     pub at: String,
@@ -49,6 +50,18 @@ pub struct EnvironmentOptions {
     pub principal: Option<Either<String, Principal>>,
 }
 
+/// An environment of an application, and who acts on it.
+#[napi(object)]
+pub struct TargetOptions {
+    /// The application.
+    pub app: String,
+    /// The environment.
+    pub env: String,
+    /// Who: `{user, groups}` or a user id.
+    #[napi(ts_type = "string | Principal")]
+    pub principal: Option<Either<String, Principal>>,
+}
+
 /// The plan options of environment `env` of `app`.
 fn plan_options(app: &str, env: &str, env_type: Option<String>) -> PlanOptions {
     PlanOptions {
@@ -65,12 +78,12 @@ fn plan_options(app: &str, env: &str, env_type: Option<String>) -> PlanOptions {
 impl Platform {
     /// Records the current workloads of `from` as a deployment of `to`, under `to`'s policies
     /// (`GOLDPATH_POLICY` when they block it); returns the record.
-    #[napi(ts_return_type = "Record<string, any>")]
+    #[napi(ts_return_type = "DeploymentRecord")]
     pub fn promote(&self, env: Env, store: &Store, options: PromoteOptions) -> napi::Result<Value> {
-        let plan = plan_options(&options.app, &options.to, options.env_type);
+        let plan = plan_options(&options.app, &options.to_env, options.env_type);
         let actor = actor(options.at, options.principal);
         with_deployer(self.engine(), store.inner.as_ref(), &plan, |d| {
-            d.promote(&options.app, &options.from, &options.to, &actor)
+            d.promote(&options.app, &options.from_env, &options.to_env, &actor)
         })
         .map(to_value)
         .map_err(|f| f.into_js(&env))
@@ -78,9 +91,7 @@ impl Platform {
 
     /// Creates an environment; returns `{environment, record}` (`record` is null unless it
     /// was cloned).
-    #[napi(
-        ts_return_type = "{ environment: Record<string, any>; record: Record<string, any> | null }"
-    )]
+    #[napi(ts_return_type = "{ environment: EnvironmentRecord; record: DeploymentRecord | null }")]
     pub fn create_environment(
         &self,
         env: Env,
@@ -99,23 +110,19 @@ impl Platform {
         .map_err(|f| f.into_js(&env))
     }
 
-    /// Deletes environment `env` of `app` and its history.
-    #[napi(
-        ts_args_type = "store: Store, app: string, env: string, at: string, principal?: string | Principal"
-    )]
+    /// Deletes environment `env` of `app` and its history (its records stay readable by id).
+    /// Deleting records nothing, so no time is asked for (as in Python).
+    #[napi]
     pub fn delete_environment(
         &self,
         env: Env,
         store: &Store,
-        app: String,
-        name: String,
-        at: String,
-        principal: Option<Either<String, Principal>>,
+        options: TargetOptions,
     ) -> napi::Result<()> {
-        let plan = plan_options(&app, &name, None);
-        let actor = actor(at, principal);
+        let plan = plan_options(&options.app, &options.env, None);
+        let actor = actor(String::new(), options.principal);
         with_deployer(self.engine(), store.inner.as_ref(), &plan, |d| {
-            d.delete_environment(&app, &name, &actor)
+            d.delete_environment(&options.app, &options.env, &actor)
         })
         .map_err(|f| f.into_js(&env))
     }

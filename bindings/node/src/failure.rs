@@ -1,12 +1,15 @@
 //! goldpath errors and panics as JavaScript `GoldpathError`s.
 //!
-//! The error is a JavaScript `Error` named `GoldpathError` with `code` (`GOLDPATH_SCHEMA`, ...
-//! one per `ErrorKind`, `GOLDPATH_INTERNAL` for a panic), `path` (inside the document),
-//! `location` (`{file, line, column, path}`) and `diagnostics` (every problem). The package's
-//! `GoldpathError` class recognises these objects with `instanceof`.
+//! The error is a JavaScript `Error` named `GoldpathError` with `kind` (`schema`, ...), `code`
+//! (`GOLDPATH_SCHEMA`, ... one per `ErrorKind::ALL`, `GOLDPATH_INTERNAL` for a panic),
+//! `message` (every problem, one a line), `path` (inside the document; null at its root),
+//! `location` (`{file, line, column, path}`) and `diagnostics` (every problem, each in the
+//! shared form of `goldpath::Diagnostic::to_json`). The package's `GoldpathError` class
+//! recognises these objects with `instanceof`.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use goldpath::ErrorKind;
 use napi::{Env, JsValue, Status};
 use serde_json::{Value, json};
 
@@ -24,14 +27,6 @@ impl From<goldpath::Error> for Failure {
     }
 }
 
-/// The `code` of an error kind: `GOLDPATH_` and the kind in upper snake case.
-fn code(kind: goldpath::ErrorKind) -> String {
-    format!(
-        "GOLDPATH_{}",
-        kind.as_str().replace('-', "_").to_ascii_uppercase()
-    )
-}
-
 /// Runs `work`, turning a panic into [`Failure::Panic`].
 pub fn guarded<T>(work: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|panic| {
@@ -45,25 +40,25 @@ pub fn guarded<T>(work: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failur
 }
 
 impl Failure {
-    fn fields(&self) -> (String, String, Value, Value) {
+    /// `(kind, code, message, location, diagnostics)`: the message lists every problem, one a
+    /// line; each diagnostic is [`goldpath::Diagnostic::to_json`].
+    fn fields(&self) -> (String, String, String, Value, Value) {
         match self {
             Self::Goldpath(error) => {
-                let diagnostics: Vec<Value> = error
-                    .diagnostics()
-                    .iter()
-                    .map(|d| json!({"code": code(d.kind), "message": d.message, "location": location(&d.location)}))
-                    .collect();
+                let diagnostics = error.diagnostics().iter().map(|d| d.to_json()).collect();
                 (
-                    code(error.kind()),
+                    error.kind().as_str().to_owned(),
+                    error.kind().code(),
                     error.to_string(),
-                    location(error.location()),
+                    error.diagnostics()[0].to_json()["location"].clone(),
                     Value::Array(diagnostics),
                 )
             }
             Self::Panic(message) => (
+                "internal".to_owned(),
                 "GOLDPATH_INTERNAL".to_owned(),
                 format!("goldpath failed unexpectedly (a bug, please report it): {message}"),
-                location(&goldpath::Location::default()),
+                json!({"file": null, "line": null, "column": null, "path": ""}),
                 Value::Array(Vec::new()),
             ),
         }
@@ -71,13 +66,18 @@ impl Failure {
 
     /// The JavaScript error object, ready to be thrown or to reject a promise.
     pub fn into_js(self, env: &Env) -> napi::Error {
-        let (code, message, location, diagnostics) = self.fields();
+        let (kind, code, message, location, diagnostics) = self.fields();
+        let path = match location["path"].as_str() {
+            Some("") | None => Value::Null,
+            Some(path) => Value::String(path.to_owned()),
+        };
         let build = || -> napi::Result<napi::Error> {
             let mut object =
                 env.create_error(napi::Error::new(Status::GenericFailure, &message))?;
             object.set("name", "GoldpathError")?;
+            object.set("kind", kind.as_str())?;
             object.set("code", code.as_str())?;
-            object.set("path", location["path"].clone())?;
+            object.set("path", path.clone())?;
             object.set("location", location.clone())?;
             object.set("diagnostics", diagnostics.clone())?;
             Ok(napi::Error::from(object.to_unknown()))
@@ -86,9 +86,12 @@ impl Failure {
     }
 }
 
-fn location(location: &goldpath::Location) -> Value {
-    json!({
-        "file": location.file, "line": location.line, "column": location.column,
-        "path": location.path.to_string(),
-    })
+/// Every error kind as `{kind, code}`, in the order of `ErrorKind::ALL`: the package builds
+/// `ERROR_CODES` from it.
+#[napi_derive::napi(ts_return_type = "Array<{ kind: string; code: string }>")]
+pub fn error_kinds() -> Value {
+    ErrorKind::ALL
+        .into_iter()
+        .map(|k| json!({"kind": k.as_str(), "code": k.code()}))
+        .collect()
 }

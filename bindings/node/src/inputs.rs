@@ -1,7 +1,8 @@
-//! JavaScript inputs: workloads (Score YAML text or objects), plan and catalog options.
+//! JavaScript inputs: workloads and documents (paths, YAML or JSON text, objects) as the
+//! loader's sources, plan and catalog options.
 
 use goldpath::catalog::CatalogOptions as CoreCatalogOptions;
-use goldpath::load::Loader;
+use goldpath::load::{Loader, Source};
 use goldpath::plan::PlanOptions as CorePlanOptions;
 use goldpath::platform::Context;
 use goldpath::resolve::WorkloadInput;
@@ -68,34 +69,23 @@ pub fn catalog_options(options: Option<CatalogOptions>) -> CoreCatalogOptions {
     }
 }
 
-/// Loads the workloads: a string is the YAML (or JSON) text of one Score file, an object a
-/// Score document. Each is named `workloads[N]` in errors.
-pub fn workloads(values: Vec<Value>) -> Result<Vec<WorkloadInput>, Failure> {
-    let loader = Loader::default();
+/// The sources of a list of JavaScript inputs, each named `{what}[N]` in errors: a string is
+/// a path or text as [`Source::from_string`] decides, an object a document.
+pub fn sources(values: Vec<Value>, what: &str) -> Vec<Source> {
     values
         .into_iter()
         .enumerate()
         .map(|(n, value)| {
-            let name = format!("workloads[{n}]");
-            let workload = match value {
-                Value::String(text) => loader.score_str(&text, Some(&name))?,
-                other => loader
-                    .value(other, Some(&name))?
-                    .workloads
-                    .into_iter()
-                    .next()
-                    .map(|loaded| loaded.document)
-                    .ok_or_else(|| not_a_workload(&name))?,
-            };
-            Ok(WorkloadInput::new(workload))
+            let name = format!("{what}[{n}]");
+            match value {
+                Value::String(text) => Source::from_string(name, text),
+                other => Source::value(name, other),
+            }
         })
         .collect()
 }
 
-fn not_a_workload(name: &str) -> goldpath::Error {
-    goldpath::Error::new(
-        goldpath::ErrorKind::Schema,
-        goldpath::Location::in_file(name),
-        "not a Score workload: give an object with `apiVersion: score.dev/v1b1`",
-    )
+/// Loads the workloads of one application (see [`sources`]).
+pub fn workloads(values: Vec<Value>) -> Result<Vec<WorkloadInput>, Failure> {
+    Ok(Loader::default().workloads(sources(values, "workloads"))?)
 }

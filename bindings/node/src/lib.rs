@@ -12,10 +12,12 @@ mod failure;
 mod inputs;
 mod plan;
 mod platform;
+mod records;
 mod task;
 
 pub use access::{AccessTarget, Principal, authorize};
 pub use deploy::{DeployOptions, RollbackOptions, Store, diff};
 pub use environments::{EnvironmentOptions, PromoteOptions};
+pub use failure::error_kinds;
 pub use plan::Plan;
 pub use platform::Platform;

@@ -27,7 +27,7 @@ fn to_value(value: impl serde::Serialize) -> Value {
 #[napi]
 impl Plan {
     /// The manifests in apply order, as plain objects.
-    #[napi(getter, ts_return_type = "Array<Record<string, any>>")]
+    #[napi(getter, ts_return_type = "Array<KubeObject>")]
     pub fn manifests(&self) -> Vec<Value> {
         self.inner.manifests().to_vec()
     }
@@ -62,6 +62,30 @@ impl Plan {
         self.inner.warnings().to_vec()
     }
 
+    /// The namespace of the objects, if any.
+    #[napi(getter)]
+    pub fn namespace(&self) -> Option<String> {
+        self.inner.namespace().map(str::to_owned)
+    }
+
+    /// The application planned.
+    #[napi(getter)]
+    pub fn app(&self) -> String {
+        self.inner.context().app.clone()
+    }
+
+    /// The environment planned for.
+    #[napi(getter)]
+    pub fn env(&self) -> String {
+        self.inner.context().env.clone()
+    }
+
+    /// The environment type planned for.
+    #[napi(getter)]
+    pub fn env_type(&self) -> String {
+        self.inner.context().env_type.clone()
+    }
+
     /// The violations of the environment type's policies and locks, as plain objects
     /// (`rule`, `severity`, `policy`, `workload`, `file`, `path`, `message`): `error`
     /// violations block a deploy (`GOLDPATH_POLICY`), `warning`s are reported.
@@ -71,7 +95,7 @@ impl Plan {
     }
 
     /// Why the resource `key` got its definition.
-    #[napi(ts_return_type = "Record<string, any>")]
+    #[napi(ts_return_type = "Explanation")]
     pub fn explain(&self, env: Env, key: String) -> napi::Result<Value> {
         guarded(|| Ok(to_value(self.inner.explain(&key)?))).map_err(|f| f.into_js(&env))
     }
@@ -89,7 +113,7 @@ impl Plan {
     }
 
     /// The Backstage catalog entities that describe the plan.
-    #[napi(ts_return_type = "Array<Record<string, any>>")]
+    #[napi(ts_return_type = "Array<KubeObject>")]
     pub fn catalog(&self, env: Env, options: Option<CatalogOptions>) -> napi::Result<Vec<Value>> {
         self.entities(options).map_err(|f| f.into_js(&env))
     }
@@ -106,6 +130,6 @@ impl Plan {
 impl Plan {
     fn entities(&self, options: Option<CatalogOptions>) -> Result<Vec<Value>, Failure> {
         let options = catalog_options(options);
-        guarded(|| Ok(self.inner.catalog(&options)?))
+        guarded(|| Ok(catalog::entities(&self.inner, &options)?))
     }
 }

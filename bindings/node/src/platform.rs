@@ -1,12 +1,10 @@
 //! `Platform`: a platform's documents, goldpath's built-ins beneath them, and the drivers.
 
-use std::path::Path;
 use std::sync::Arc;
 
-use goldpath::drivers::{HostDriver, SecretSeed};
-use goldpath::load::Loader;
+use goldpath::drivers::HostDriver;
+use goldpath::load::Source;
 use goldpath::plan::Engine;
-use goldpath::spec::platform::PlatformDocument;
 use napi::Env;
 use napi::bindgen_prelude::AsyncTask;
 use napi_derive::napi;
@@ -14,7 +12,7 @@ use serde_json::Value;
 
 use crate::driver::{DriverFunction, JsDriver};
 use crate::failure::{Failure, guarded};
-use crate::inputs::PlanOptions;
+use crate::inputs::{self, PlanOptions};
 use crate::plan::Plan;
 use crate::task::{self, PlanTask};
 
@@ -35,25 +33,15 @@ pub struct Platform {
     engine: Engine,
 }
 
-fn engine(
-    documents: Vec<PlatformDocument>,
-    options: Option<PlatformOptions>,
-) -> Result<Engine, Failure> {
+fn engine(sources: Vec<Source>, options: Option<PlatformOptions>) -> Result<Engine, Failure> {
     let options = options.unwrap_or_default();
-    let platform = goldpath::platform::Platform::from_documents(documents);
-    let engine = if options.builtins.unwrap_or(true) {
-        Engine::new(platform)
-    } else {
-        Engine::without_builtins(platform)
-    };
-    Ok(match options.secret_seed {
-        Some(seed) => engine.with_seed(SecretSeed::new(seed.into_bytes())?),
-        None => engine,
-    })
-}
-
-fn documents(loaded: goldpath::load::Documents) -> Vec<PlatformDocument> {
-    loaded.platform.into_iter().map(|l| l.document).collect()
+    let mut builder = Engine::builder()
+        .sources(sources)
+        .builtins(options.builtins.unwrap_or(true));
+    if let Some(seed) = options.secret_seed {
+        builder = builder.seed(seed.into_bytes());
+    }
+    Ok(builder.build()?)
 }
 
 impl Platform {
@@ -68,15 +56,13 @@ impl Platform {
     /// Loads the platform documents of a folder (or file).
     #[napi(factory)]
     pub fn load(env: Env, path: String, options: Option<PlatformOptions>) -> napi::Result<Self> {
-        guarded(|| {
-            let loaded = Loader::default().path(Path::new(&path))?;
-            engine(documents(loaded), options)
-        })
-        .map(|engine| Self { engine })
-        .map_err(|f| f.into_js(&env))
+        guarded(|| engine(vec![Source::path(path)], options))
+            .map(|engine| Self { engine })
+            .map_err(|f| f.into_js(&env))
     }
 
-    /// A platform of documents given as YAML text (a stream of documents) or objects.
+    /// A platform of documents loaded as one set: YAML or JSON text (a stream of documents),
+    /// objects, or paths of files and folders.
     #[napi(
         factory,
         ts_args_type = "documents: Array<string | Record<string, unknown>>, options?: PlatformOptions"
@@ -86,21 +72,9 @@ impl Platform {
         documents: Vec<Value>,
         options: Option<PlatformOptions>,
     ) -> napi::Result<Self> {
-        guarded(|| {
-            let loader = Loader::default();
-            let mut all = Vec::new();
-            for (n, document) in documents.into_iter().enumerate() {
-                let name = format!("documents[{n}]");
-                let loaded = match document {
-                    Value::String(text) => loader.str(&text, Some(&name))?,
-                    other => loader.value(other, Some(&name))?,
-                };
-                all.extend(self::documents(loaded));
-            }
-            engine(all, options)
-        })
-        .map(|engine| Self { engine })
-        .map_err(|f| f.into_js(&env))
+        guarded(|| engine(inputs::sources(documents, "documents"), options))
+            .map(|engine| Self { engine })
+            .map_err(|f| f.into_js(&env))
     }
 
     /// goldpath's built-in default platform alone (what `goldpath render score.yaml` uses).
@@ -112,12 +86,22 @@ impl Platform {
     }
 
     /// Registers a JavaScript driver: `fn(request)` returns `{outputs, secrets, manifests}`.
-    /// It runs in `planAsync` (the JavaScript thread must be free to call it); a `plan` that
-    /// needs it fails with `GOLDPATH_DRIVER`.
-    #[napi(ts_args_type = "name: string, driver: (request: DriverRequest) => DriverAnswer")]
-    pub fn register_driver(&mut self, name: String, driver: DriverFunction) {
-        let host = HostDriver::new(name.clone(), JsDriver::new(driver));
+    /// A synchronous `plan` calls it on the calling thread (it must answer with a value);
+    /// `planAsync` calls it on the JavaScript thread while planning runs on a worker, and
+    /// awaits a Promise it returns (a rejection becomes `GOLDPATH_DRIVER`).
+    #[napi(
+        ts_args_type = "name: string, driver: (request: DriverRequest) => DriverAnswer | Promise<DriverAnswer>"
+    )]
+    pub fn register_driver(
+        &mut self,
+        env: Env,
+        name: String,
+        driver: DriverFunction<'_>,
+    ) -> napi::Result<()> {
+        let function = JsDriver::new(&env, &driver)?;
+        let host = HostDriver::new(name.clone(), function);
         self.engine.register_driver(name, Arc::new(host));
+        Ok(())
     }
 
     /// Plans the workloads (Score YAML text or objects) on the calling thread.

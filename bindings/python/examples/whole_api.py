@@ -5,7 +5,7 @@ import datetime
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Dict, List, Type
+from typing import Any, Dict, List, Tuple, Type
 
 import goldpath
 
@@ -154,6 +154,11 @@ def main() -> int:
         location: goldpath.Location = err.location
         first: goldpath.Diagnostic = err.diagnostics[0]
         print(err.kind, err.path, location.file, location.line, location.column, location.path, first.kind, first.location, first.message)
+        shared: Dict[str, Any] = first.to_dict()  # the form of Node's diagnostics
+        print(err.code, first.code, first.path, shared["kind"])
+    warnings: List[str] = platform.warnings
+    kinds: List[Tuple[str, str, str]] = goldpath.ERROR_KINDS
+    print(warnings, [name for _, _, name in kinds])
     deployments(platform, goldpath.MemoryStore())
     with tempfile.TemporaryDirectory() as folder:
         on_disk = goldpath.DirStore(folder)

@@ -1,7 +1,6 @@
 //! Access control: `goldpath.Principal`, `goldpath.Decision` and `goldpath.authorize`.
 
 use goldpath::rbac::{self, Action, Target};
-use goldpath::{Error, ErrorKind, Location};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -137,12 +136,7 @@ pub fn authorize(
     let Some(principal) = principal_of(Some(principal))? else {
         return Err(PyTypeError::new_err("authorize needs a principal"));
     };
-    let action: Action = action.parse().map_err(|message: String| {
-        engine_error(
-            py,
-            &Error::new(ErrorKind::Invalid, Location::default(), message),
-        )
-    })?;
+    let action: Action = action.parse().map_err(|e| engine_error(py, &e))?;
     let target = Target { app, env, env_type };
     let engine = platform.engine();
     let inner = py.detach(|| rbac::authorize(engine.platform(), &principal, action, &target));

@@ -1,69 +1,75 @@
-//! goldpath's errors as Python exceptions: `goldpath.Error` and one subclass per error kind,
-//! with `kind`, `message`, `path`, `location` and `diagnostics`; panics become `goldpath.Error`.
+//! goldpath's errors as Python exceptions: `goldpath.Error` and one subclass per kind of
+//! [`ErrorKind::ALL`] (made from that list), with `kind`, `code`, `message` (every problem,
+//! one a line, as `str(err)`), `path`, `location` and `diagnostics`; panics become
+//! `goldpath.Error`.
 
+use std::ffi::CString;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use goldpath::ErrorKind;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::PyType;
 
 create_exception!(
     goldpath,
     Error,
     PyException,
-    "Every failure of goldpath. `kind` names the category (`schema`, `yaml`, ...), `message` says what to change, `path` is the place inside the document (None at its root), `location` the file, line and column, and `diagnostics` every problem found (the attributes describe the first)."
+    "Every failure of goldpath. `kind` names the category (`schema`, `yaml`, ...) and `code` its code (`GOLDPATH_SCHEMA`), `message` lists every problem (one a line, as `str(err)`), `path` is the place inside the document (None at its root), `location` the file, line and column, and `diagnostics` every problem found (`kind`, `path` and `location` describe the first)."
 );
 
 /// The kind a panic is reported as.
 const INTERNAL_KIND: &str = "internal";
 
-/// Declares one exception class per error kind, the mapping from kinds to classes, and the
-/// function that adds them to the module.
-macro_rules! kind_exceptions {
-    ($($kind:ident => $name:ident: $doc:literal,)*) => {
-        $( create_exception!(goldpath, $name, Error, $doc); )*
+/// The exception class of each kind, in the order of [`ErrorKind::ALL`]; made when the module
+/// is added.
+static CLASSES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
 
-        /// A new exception of the class of `kind`, holding `message`.
-        fn exception_of(kind: ErrorKind, message: String) -> PyErr {
-            match kind {
-                $( ErrorKind::$kind => PyErr::new::<$name, _>(message), )*
-                _ => PyErr::new::<Error, _>(message),
-            }
-        }
-
-        /// Adds `Error` and every subclass to `module`, each with its `kind` as a class attribute.
-        pub fn add_to(module: &Bound<'_, PyModule>) -> PyResult<()> {
-            let py = module.py();
-            let base = py.get_type::<Error>();
-            base.setattr("kind", INTERNAL_KIND)?;
-            module.add("Error", base)?;
-            $(
-                let class = py.get_type::<$name>();
-                class.setattr("kind", ErrorKind::$kind.as_str())?;
-                module.add(stringify!($name), class)?;
-            )*
-            Ok(())
-        }
-    };
+/// The subclasses of `Error`, one per [`ErrorKind::ALL`], named by [`ErrorKind::class_name`]
+/// with [`ErrorKind::summary`] as docstring.
+fn classes(py: Python<'_>) -> PyResult<&Vec<Py<PyType>>> {
+    CLASSES.get_or_try_init(py, || {
+        let base = py.get_type::<Error>();
+        ErrorKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let name = CString::new(format!("goldpath.{}", kind.class_name()))?;
+                let doc = CString::new(kind.summary())?;
+                let class = PyErr::new_type(py, &name, Some(&doc), Some(&base), None)?;
+                class.bind(py).setattr("kind", kind.as_str())?;
+                class.bind(py).setattr("code", kind.code())?;
+                Ok(class)
+            })
+            .collect()
+    })
 }
 
-kind_exceptions! {
-    Yaml => YamlError: "The text is not well-formed YAML or JSON, or uses a YAML feature goldpath refuses (duplicate keys, tags, several documents where one is expected).",
-    Schema => SchemaError: "A document does not match its JSON Schema, or a Python value has no YAML/JSON form.",
-    Name => InvalidNameError: "A name breaks the rules of the object it names (DNS-1123 labels, port names, variable names).",
-    Invalid => InvalidValueError: "A value is well-typed but invalid (a port out of range, an unknown environment type, a bad resource key).",
-    Placeholder => PlaceholderError: "A ${...} placeholder does not parse, or names something that does not exist.",
-    Limit => LimitError: "An input exceeds a safety limit (size, nesting depth, alias expansion).",
-    Io => IoError: "A file or folder could not be read or written.",
-    NoMatch => NoMatchError: "No resource definition matches a resource request in its context.",
-    Cycle => CycleError: "Resources depend on each other in a cycle.",
-    Conflict => ConflictError: "Two requests for one shared resource disagree.",
-    Driver => DriverError: "A driver failed to provision a resource (template error, a host driver that raised, an unknown driver).",
-    Policy => PolicyError: "A policy of the environment type refuses the plan.",
-    Permission => PermissionDenied: "The principal may not perform the action on the target.",
-    Store => StoreError: "A deployment record, an environment or a store's content is missing, corrupt or changed concurrently.",
-    Cluster => ClusterError: "The Kubernetes API server refused or failed a request, or no cluster could be reached.",
+/// A new exception of the class of `kind`, holding `message`.
+fn exception_of(py: Python<'_>, kind: ErrorKind, message: String) -> PyErr {
+    let index = ErrorKind::ALL.iter().position(|k| *k == kind);
+    match (classes(py), index) {
+        (Ok(classes), Some(i)) => PyErr::from_type(classes[i].bind(py).clone(), message),
+        _ => PyErr::new::<Error, _>(message),
+    }
+}
+
+/// Adds `Error` and one subclass per error kind to `module`, each with its `kind` and `code`
+/// as class attributes, and `_error_kinds()`'s data as `ERROR_KINDS`: `(kind, code, class)`.
+pub fn add_to(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    let base = py.get_type::<Error>();
+    base.setattr("kind", INTERNAL_KIND)?;
+    base.setattr("code", "GOLDPATH_INTERNAL")?;
+    module.add("Error", base)?;
+    let mut kinds = Vec::new();
+    for (kind, class) in ErrorKind::ALL.into_iter().zip(classes(py)?) {
+        module.add(kind.class_name(), class.bind(py))?;
+        kinds.push((kind.as_str(), kind.code(), kind.class_name()));
+    }
+    module.add("ERROR_KINDS", kinds)?;
+    Ok(())
 }
 
 /// Where a problem is: `file` (None for text or values given without a name), `line` and
@@ -109,12 +115,19 @@ impl Location {
     }
 }
 
-/// One problem: its `kind`, its `location` and its `message`.
+/// One problem: its `kind`, `code`, `message`, `path` and `location` (the serialized form
+/// both bindings share, [`goldpath::Diagnostic::to_json`]).
 #[pyclass(module = "goldpath", frozen)]
 pub struct Diagnostic {
     /// The category (`schema`, `yaml`, ...).
     #[pyo3(get)]
     pub kind: String,
+    /// The error code (`GOLDPATH_SCHEMA`, ...).
+    #[pyo3(get)]
+    pub code: String,
+    /// The path inside the document; None at its root.
+    #[pyo3(get)]
+    pub path: Option<String>,
     /// Where it is.
     #[pyo3(get)]
     pub location: Location,
@@ -122,6 +135,7 @@ pub struct Diagnostic {
     #[pyo3(get)]
     pub message: String,
     text: String,
+    json: serde_json::Value,
 }
 
 #[pymethods]
@@ -132,6 +146,12 @@ impl Diagnostic {
 
     fn __repr__(&self) -> String {
         format!("<goldpath.Diagnostic {}>", self.text)
+    }
+
+    /// The diagnostic as a dict: `kind`, `code`, `message`, `path`, `location` (what Node's
+    /// diagnostics are).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::convert::to_python(py, &self.json)
     }
 }
 
@@ -174,7 +194,7 @@ impl Failure {
                     format!("internal error (a bug in goldpath, please report it): {message}");
                 let err = PyErr::new::<Error, _>(text.clone());
                 let location = goldpath::Location::default();
-                let _ = set_fields(py, &err, INTERNAL_KIND, &text, &location, Vec::new());
+                let _ = set_fields(py, &err, None, &text, &location, Vec::new());
                 err
             }
         }
@@ -183,39 +203,40 @@ impl Failure {
 
 /// The exception of `error`: the class of its first problem's kind, with every problem.
 pub fn engine_error(py: Python<'_>, error: &goldpath::Error) -> PyErr {
-    let err = exception_of(error.kind(), error.to_string());
+    let message = error.to_string();
+    let err = exception_of(py, error.kind(), message.clone());
     let diagnostics = error
         .diagnostics()
         .iter()
         .map(|d| Diagnostic {
             kind: d.kind.as_str().to_owned(),
+            code: d.kind.code(),
+            path: (!d.location.path.is_root()).then(|| d.location.path.to_string()),
             location: Location::from_core(&d.location),
             message: d.message.clone(),
             text: d.to_string(),
+            json: d.to_json(),
         })
         .collect();
-    let kind = error.kind().as_str();
-    let _ = set_fields(
-        py,
-        &err,
-        kind,
-        error.message(),
-        error.location(),
-        diagnostics,
-    );
+    let kind = Some(error.kind());
+    let _ = set_fields(py, &err, kind, &message, error.location(), diagnostics);
     err
 }
 
 fn set_fields(
     py: Python<'_>,
     err: &PyErr,
-    kind: &str,
+    kind: Option<ErrorKind>,
     message: &str,
     location: &goldpath::Location,
     diagnostics: Vec<Diagnostic>,
 ) -> PyResult<()> {
     let value = err.value(py);
-    value.setattr("kind", kind)?;
+    value.setattr("kind", kind.map_or(INTERNAL_KIND, ErrorKind::as_str))?;
+    value.setattr(
+        "code",
+        kind.map_or_else(|| "GOLDPATH_INTERNAL".to_owned(), ErrorKind::code),
+    )?;
     value.setattr("message", message)?;
     let path = (!location.path.is_root()).then(|| location.path.to_string());
     value.setattr("path", path)?;

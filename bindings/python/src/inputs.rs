@@ -1,27 +1,16 @@
-//! What Python passes as documents: paths, YAML text and dicts, loaded by goldpath's loader.
+//! What Python passes as documents (paths, YAML or JSON text, dicts), converted into the
+//! loader's [`Source`]s.
 
 use std::path::PathBuf;
 
-use goldpath::load::{Documents, Loader};
-use goldpath::{Error, ErrorKind, Location};
+use goldpath::load::{Loader, Source};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use serde_json::Value;
 
 use crate::convert::to_value;
 
-/// One input, converted from Python while holding the GIL and loaded without it.
-pub enum Source {
-    /// A file or folder.
-    Path(PathBuf),
-    /// YAML (or JSON) text, with the name it is reported under.
-    Text(String, String),
-    /// A document given as a dict, with the name it is reported under.
-    Value(Value, String),
-}
-
-/// The inputs of `items`: a list or tuple of them, or a single one. A dict is a document, an
-/// `os.PathLike` a file or folder, and a `str` YAML text when it holds a line break, else a path.
+/// The inputs of `items` (`what` names them in diagnostics: `workloads[0]`, ...): a list or tuple of them, or a single one. A dict is a document, an
+/// `os.PathLike` a file or folder, and a `str` text or a path as [`Source::from_string`] decides.
 pub fn sources(items: &Bound<'_, PyAny>, loader: &Loader, what: &str) -> PyResult<Vec<Source>> {
     let list: Vec<Bound<'_, PyAny>> =
         if items.is_instance_of::<PyList>() || items.is_instance_of::<PyTuple>() {
@@ -31,7 +20,7 @@ pub fn sources(items: &Bound<'_, PyAny>, loader: &Loader, what: &str) -> PyResul
         };
     list.iter()
         .enumerate()
-        .map(|(i, item)| source(item, loader, &format!("<{what} #{i}>")))
+        .map(|(i, item)| source(item, loader, &format!("{what}[{i}]")))
         .collect()
 }
 
@@ -39,15 +28,10 @@ fn source(item: &Bound<'_, PyAny>, loader: &Loader, name: &str) -> PyResult<Sour
     if item.is_instance_of::<PyDict>() {
         let value = to_value(item, loader.limits(), Some(name))
             .map_err(|e| crate::errors::engine_error(item.py(), &e))?;
-        return Ok(Source::Value(value, name.to_owned()));
+        return Ok(Source::value(name, value));
     }
     if let Ok(text) = item.cast::<PyString>() {
-        let text = text.to_cow()?;
-        return Ok(if text.contains('\n') {
-            Source::Text(text.into_owned(), name.to_owned())
-        } else {
-            Source::Path(PathBuf::from(text.as_ref()))
-        });
+        return Ok(Source::from_string(name, text.to_cow()?.into_owned()));
     }
     let path: PathBuf = item.extract().map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(format!(
@@ -58,47 +42,4 @@ fn source(item: &Bound<'_, PyAny>, loader: &Loader, name: &str) -> PyResult<Sour
         ))
     })?;
     Ok(Source::Path(path))
-}
-
-/// Loads every source as one set: paths together (so folders load in parallel), then texts and
-/// dicts; rules across documents (unique names, ...) see them all.
-pub fn load(loader: &Loader, sources: Vec<Source>) -> goldpath::Result<Documents> {
-    let mut paths = Vec::new();
-    let mut all = Documents::default();
-    let mut errors = Vec::new();
-    for source in sources {
-        let loaded = match source {
-            Source::Path(path) => {
-                paths.push(path);
-                continue;
-            }
-            Source::Text(text, name) => loader.str(&text, Some(&name)),
-            Source::Value(value, name) => loader.value(value, Some(&name)),
-        };
-        match loaded {
-            Ok(docs) => all.extend(docs),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !paths.is_empty() {
-        match loader.paths(&paths) {
-            Ok(docs) => all.extend(docs),
-            Err(e) => errors.push(e),
-        }
-    }
-    errors.extend(all.check_set().err());
-    Error::join(errors).map_or(Ok(all), Err)
-}
-
-/// An error for documents of the wrong family (platform documents among workloads, ...).
-pub fn misplaced(found: &str, name: &str, origin: Option<&str>, instead: &str) -> Error {
-    let location = Location {
-        file: origin.map(str::to_owned),
-        ..Location::default()
-    };
-    Error::new(
-        ErrorKind::Invalid,
-        location,
-        format!("{found} `{name}` is not accepted here: {instead}"),
-    )
 }

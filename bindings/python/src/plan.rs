@@ -102,7 +102,7 @@ impl Plan {
         lifecycle: Option<String>,
     ) -> PyResult<Bound<'py, PyList>> {
         let options = catalog_options(namespace, owner, lifecycle);
-        let entities = py.detach(|| guard(|| self.plan.catalog(&options)));
+        let entities = py.detach(|| guard(|| goldpath::catalog::entities(&self.plan, &options)));
         list_to_python(py, &to_py(py, entities)?)
     }
 
@@ -119,8 +119,7 @@ impl Plan {
         let options = catalog_options(namespace, owner, lifecycle);
         let yaml = py.detach(|| {
             guard(|| {
-                self.plan
-                    .catalog(&options)
+                goldpath::catalog::entities(&self.plan, &options)
                     .map(|e| goldpath::catalog::to_yaml(&e))
             })
         });

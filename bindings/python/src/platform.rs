@@ -4,11 +4,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use goldpath::drivers::{HostDriver, SecretSeed};
-use goldpath::load::{Documents, Loader};
+use goldpath::drivers::HostDriver;
+use goldpath::load::{Loader, Source};
 use goldpath::plan::{Engine, PlanOptions};
 use goldpath::platform::Context;
-use goldpath::resolve::WorkloadInput;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
@@ -16,7 +15,7 @@ use pyo3::types::{PyBytes, PyString};
 use crate::deploy::{actor, run};
 use crate::driver::PythonFunction;
 use crate::errors::{guard, to_py};
-use crate::inputs::{self, misplaced};
+use crate::inputs;
 use crate::plan::Plan;
 use crate::record::{Deployment, Rollback};
 use crate::store::{Environment, Store};
@@ -47,48 +46,19 @@ fn seed(secret_seed: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
     Err(PyTypeError::new_err("secret_seed must be str or bytes"))
 }
 
-fn engine_of(
-    documents: Documents,
-    builtins: bool,
-    seed: Option<Vec<u8>>,
-) -> goldpath::Result<Engine> {
-    if let Some(workload) = documents.workloads.first() {
-        let name = &workload.document.metadata.name;
-        let origin = workload.origin.file.as_deref();
-        return Err(misplaced(
-            "the Score workload",
-            name,
-            origin,
-            "a platform holds platform documents; pass workloads to Platform.plan",
-        ));
-    }
-    let documents = documents.platform.into_iter().map(|l| l.document);
-    let platform = goldpath::platform::Platform::from_documents(documents);
-    let engine = if builtins {
-        Engine::new(platform)
-    } else {
-        Engine::without_builtins(platform)
-    };
-    Ok(match seed {
-        Some(bytes) => engine.with_seed(SecretSeed::new(bytes)?),
-        None => engine,
-    })
-}
-
 impl Platform {
     fn build(
         py: Python<'_>,
-        sources: Vec<inputs::Source>,
+        sources: Vec<Source>,
         builtins: bool,
         seed: Option<Vec<u8>>,
     ) -> PyResult<Self> {
         let loader = Loader::default();
-        let engine = py.detach(|| {
-            guard(|| {
-                let documents = inputs::load(&loader, sources)?;
-                engine_of(documents, builtins, seed)
-            })
-        });
+        let mut builder = Engine::builder().sources(sources).builtins(builtins);
+        if let Some(seed) = seed {
+            builder = builder.seed(seed);
+        }
+        let engine = py.detach(|| guard(|| builder.build()));
         Ok(Self {
             engine: RwLock::new(to_py(py, engine)?),
             loader,
@@ -117,11 +87,11 @@ impl Platform {
         secret_seed: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let seed = seed(secret_seed)?;
-        Self::build(py, vec![inputs::Source::Path(path)], builtins, seed)
+        Self::build(py, vec![Source::Path(path)], builtins, seed)
     }
 
-    /// The platform of the given documents: each a dict, or YAML text holding one or more
-    /// documents.
+    /// The platform of the given documents, loaded as one set: each a dict, YAML or JSON text
+    /// holding one or more documents, or a path of a file or folder.
     #[staticmethod]
     #[pyo3(signature = (documents, *, builtins = true, secret_seed = None))]
     fn from_documents(
@@ -132,12 +102,7 @@ impl Platform {
     ) -> PyResult<Self> {
         let seed = seed(secret_seed)?;
         let loader = Loader::default();
-        let sources = inputs::sources(documents, &loader, "document")?;
-        if sources.iter().any(|s| matches!(s, inputs::Source::Path(_))) {
-            return Err(PyTypeError::new_err(
-                "from_documents takes dicts and YAML text; use Platform.load for files",
-            ));
-        }
+        let sources = inputs::sources(documents, &loader, "documents")?;
         Self::build(py, sources, builtins, seed)
     }
 
@@ -156,10 +121,16 @@ impl Platform {
     /// `type`, `class`, `id`, `guid`, `definition`, `driver`, `context`, `params`, `inputs`,
     /// `secrets`, `workloads`, `source`); it returns a dict with any of `outputs`, `secrets`
     /// (text, or `{"secretKeyRef": {"name", "key"}}`) and `manifests`. An exception it raises
-    /// becomes a `goldpath.DriverError` naming the resource.
+    /// becomes a `goldpath.DriverError` naming the resource. A coroutine function (`async def`)
+    /// is refused with a `TypeError`, and an answer that is awaitable with a `DriverError`.
     fn register_driver(&self, name: String, function: Bound<'_, PyAny>) -> PyResult<()> {
         if !function.is_callable() {
             return Err(PyTypeError::new_err("register_driver needs a callable"));
+        }
+        if crate::driver::is_coroutine_function(&function)? {
+            return Err(PyTypeError::new_err(format!(
+                "register_driver takes a plain function, and `{name}`'s is a coroutine function (async def): planning is synchronous, so run async work with asyncio.run inside a plain function"
+            )));
         }
         let driver = HostDriver::new(name.clone(), PythonFunction::new(function.unbind()));
         let mut engine = self.engine.write().unwrap_or_else(PoisonError::into_inner);
@@ -168,24 +139,26 @@ impl Platform {
     }
 
     /// Plans an application: `workloads` is a list of Score workloads (paths of files or
-    /// folders, YAML text, or dicts), planned for application `app` in environment `env` of
-    /// type `env_type`. `namespace` overrides the environment type's namespace,
+    /// folders, YAML or JSON text, or dicts), planned for application `app` in environment
+    /// `env` (default: the environment type's name) of type `env_type` (default
+    /// `development`, as in Node). `namespace` overrides the environment type's namespace,
     /// `create_namespace` emits the Namespace object, `image` replaces the image `.`.
-    #[pyo3(signature = (workloads, *, app, env, env_type, namespace = None, create_namespace = false, image = None))]
+    #[pyo3(signature = (workloads, *, app, env = None, env_type = "development", namespace = None, create_namespace = false, image = None))]
     #[allow(clippy::too_many_arguments)]
     fn plan(
         &self,
         py: Python<'_>,
         workloads: &Bound<'_, PyAny>,
         app: String,
-        env: String,
-        env_type: String,
+        env: Option<String>,
+        env_type: &str,
         namespace: Option<String>,
         create_namespace: bool,
         image: Option<String>,
     ) -> PyResult<Plan> {
-        let sources = inputs::sources(workloads, &self.loader, "workload")?;
+        let sources = inputs::sources(workloads, &self.loader, "workloads")?;
         let engine = self.engine();
+        let env = env.unwrap_or_else(|| env_type.to_owned());
         let context = Context::new(app, env, env_type);
         let options = PlanOptions {
             namespace,
@@ -195,7 +168,7 @@ impl Platform {
         let loader = &self.loader;
         let planned = py.detach(|| {
             guard(|| {
-                let workloads = load_workloads(loader, sources)?;
+                let workloads = loader.workloads(sources)?;
                 engine.plan(&workloads, &context, &options)
             })
         });
@@ -223,7 +196,7 @@ impl Platform {
         create_namespace: bool,
         image: Option<String>,
     ) -> PyResult<Deployment> {
-        let sources = inputs::sources(workloads, &self.loader, "workload")?;
+        let sources = inputs::sources(workloads, &self.loader, "workloads")?;
         let actor = actor(at, principal)?;
         let options = PlanOptions {
             namespace,
@@ -232,7 +205,7 @@ impl Platform {
         };
         let loader = &self.loader;
         run(py, self.engine(), store.core(), options, |deployer| {
-            let workloads = load_workloads(loader, sources)?;
+            let workloads = loader.workloads(sources)?;
             deployer.deploy(&app, &env, &workloads, &actor)
         })
         .map(Deployment::new)
@@ -365,23 +338,19 @@ impl Platform {
     /// The names of the environment types.
     #[getter]
     fn environment_types(&self) -> Vec<String> {
-        self.engine()
-            .platform()
-            .environment_types()
-            .keys()
-            .cloned()
-            .collect()
+        self.engine().platform().environment_type_names()
+    }
+
+    /// Warnings every plan of this platform carries (the development seed, ...).
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.engine().warnings()
     }
 
     /// The names of the resource definitions, the built-ins (if any) last.
     #[getter]
     fn definitions(&self) -> Vec<String> {
-        self.engine()
-            .platform()
-            .definitions()
-            .iter()
-            .map(|d| d.name.clone())
-            .collect()
+        self.engine().platform().definition_names()
     }
 
     fn __repr__(&self) -> String {
@@ -393,32 +362,4 @@ impl Platform {
             platform.definitions().len()
         )
     }
-}
-
-fn load_workloads(
-    loader: &Loader,
-    sources: Vec<inputs::Source>,
-) -> goldpath::Result<Vec<WorkloadInput>> {
-    let documents = inputs::load(loader, sources)?;
-    if let Some(doc) = documents.platform.first() {
-        let name = doc.document.name();
-        return Err(misplaced(
-            "the platform document",
-            name,
-            doc.origin.file.as_deref(),
-            "load platform documents with Platform.load or Platform.from_documents",
-        ));
-    }
-    if documents.workloads.is_empty() {
-        return Err(goldpath::Error::new(
-            goldpath::ErrorKind::Invalid,
-            goldpath::Location::default(),
-            "no Score workload given: pass paths, YAML text or dicts",
-        ));
-    }
-    Ok(documents
-        .workloads
-        .into_iter()
-        .map(WorkloadInput::from_loaded)
-        .collect())
 }

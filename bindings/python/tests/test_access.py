@@ -60,7 +60,7 @@ def test_violations_name_rule_policy_workload_file_and_path(platform: goldpath.P
     by_rule = {v.rule: v for v in plan.violations}
     latest = by_rule["forbid-latest-tag"]
     assert (latest.severity, latest.blocking, latest.policy, latest.workload) == ("error", True, "production-guardrails", "api")
-    assert latest.path == "/containers/main/image" and latest.file == "<workload #0>"
+    assert latest.path == "/containers/main/image" and latest.file == "workloads[0]"
     assert "`latest` tag" in latest.message
     assert str(latest).startswith("error: forbid-latest-tag (production-guardrails): workload `api` /containers/main/image: ")
     assert latest.to_dict()["severity"] == "error"

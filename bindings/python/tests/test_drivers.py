@@ -119,3 +119,26 @@ def test_a_driver_may_replace_a_builtin_one_and_runs_on_the_planning_thread() ->
     )
     assert threads == [threading.current_thread().name]
     assert plan.resources[0].outputs == {"host": "fake-redis", "port": 1}
+
+
+def test_a_coroutine_function_driver_is_refused_when_registered() -> None:
+    async def provision(request: Dict[str, Any]) -> Dict[str, Any]:
+        return {"outputs": {"host": "h"}}
+
+    with pytest.raises(TypeError, match="coroutine function"):
+        goldpath.Platform.default().register_driver("async-cache", provision)
+
+
+def test_an_awaitable_answer_is_a_driver_error() -> None:
+    async def later() -> Dict[str, Any]:
+        return {"outputs": {"host": "h"}}
+
+    platform = goldpath.Platform.from_documents([definition("cache", type="redis", driver="sneaky")])
+    platform.register_driver("sneaky", lambda request: later())
+    with pytest.raises(goldpath.DriverError, match="awaitable"):
+        platform.plan(
+            [workload("web", {"cache": {"type": "redis"}}, variables={"R": "${resources.cache.host}"})],
+            app="a",
+            env="e",
+            env_type="development",
+        )

@@ -75,9 +75,9 @@ def test_every_problem_of_an_input_is_reported() -> None:
         plan([workload("Web", variables={"PORT": 8080}), workload("second", image=7)])
     paths = {(d.location.file, d.location.path) for d in caught.value.diagnostics}
     assert {
-        ("<workload #0>", "metadata.name"),
-        ("<workload #0>", "containers.main.variables.PORT"),
-        ("<workload #1>", "containers.main.image"),
+        ("workloads[0]", "metadata.name"),
+        ("workloads[0]", "containers.main.variables.PORT"),
+        ("workloads[1]", "containers.main.image"),
     } <= paths
 
 
@@ -166,7 +166,7 @@ def test_driver_error_for_an_unknown_driver() -> None:
 
 def test_workloads_and_platform_documents_are_not_mixed_up() -> None:
     env_type = {"apiVersion": "goldpath.dev/v1alpha1", "kind": "EnvironmentType", "metadata": {"name": "x"}, "spec": {}}
-    with pytest.raises(goldpath.InvalidValueError, match="Platform.load"):
+    with pytest.raises(goldpath.InvalidValueError, match="give platform documents to the platform"):
         plan([env_type])
     with pytest.raises(goldpath.InvalidValueError, match="no Score workload"):
         plan([])
@@ -180,3 +180,24 @@ def test_a_rust_panic_becomes_goldpath_error() -> None:
     assert type(caught.value) is goldpath.Error
     assert caught.value.kind == "internal"
     assert "the panic guard works" in str(caught.value)
+
+
+def test_every_error_kind_has_its_class_and_code() -> None:
+    kinds = goldpath.ERROR_KINDS
+    assert len(kinds) == len({k for k, _, _ in kinds}) >= 15
+    for kind, code, name in kinds:
+        cls = getattr(goldpath, name)
+        assert issubclass(cls, goldpath.Error) and cls is not goldpath.Error
+        assert (cls.kind, cls.code) == (kind, code)
+        assert code == "GOLDPATH_" + kind.upper().replace("-", "_")
+        assert name in goldpath.__all__
+
+
+def test_message_lists_every_problem_and_diagnostics_each() -> None:
+    with pytest.raises(goldpath.Error) as caught:
+        plan([workload("Bad"), workload("web", image="")])
+    err = caught.value
+    assert len(err.diagnostics) >= 2
+    assert err.message == str(err)
+    assert all(d.message in err.message for d in err.diagnostics)
+    assert err.code == err.diagnostics[0].code

@@ -35,11 +35,13 @@ def test_from_documents_takes_dicts_and_yaml_text() -> None:
     assert platform.definitions == ["builtin-workload"]
 
 
-def test_from_documents_refuses_workloads_and_paths() -> None:
-    with pytest.raises(goldpath.InvalidValueError, match="pass workloads to Platform.plan"):
+def test_from_documents_refuses_workloads_and_reads_paths() -> None:
+    with pytest.raises(goldpath.InvalidValueError, match="a platform holds platform documents"):
         goldpath.Platform.from_documents([workload("web")])
-    with pytest.raises(TypeError):
+    with pytest.raises(goldpath.InvalidValueError, match="a platform holds platform documents"):
         goldpath.Platform.from_documents([SHOP])
+    from_path = goldpath.Platform.from_documents([str(PLATFORM)])
+    assert from_path.environment_types == goldpath.Platform.load(PLATFORM).environment_types
 
 
 def test_default_is_the_builtin_platform() -> None:
@@ -83,3 +85,10 @@ def test_definitions_from_dicts_are_used() -> None:
     )
     (resource,) = [r for r in plan.resources if r.type != "workload"]  # each workload has one
     assert (resource.definition, resource.outputs) == ("cache", {"host": "redis.internal", "port": 6379})
+
+
+def test_plan_defaults_are_nodes() -> None:
+    plan = goldpath.Platform.default().plan([workload("web")], app="a")
+    assert (plan.app, plan.env, plan.env_type) == ("a", "development", "development")
+    named = goldpath.Platform.default().plan([workload("web")], app="a", env_type="qa")
+    assert (named.env, named.env_type) == ("qa", "qa")

@@ -26,7 +26,8 @@
 //! let plan = Engine::new(Platform::default())
 //!     .plan(&[WorkloadInput::new(workload)], &Context::new("shop", "dev", "development"), &PlanOptions::default())
 //!     .unwrap();
-//! let yaml = goldpath::catalog::to_yaml(&plan.catalog(&CatalogOptions::default()).unwrap());
+//! let entities = goldpath::catalog::entities(&plan, &CatalogOptions::default()).unwrap();
+//! let yaml = goldpath::catalog::to_yaml(&entities);
 //! assert!(yaml.contains("kind: Component"));
 //! assert!(yaml.contains("- resource:default/redis-default-web.cache"));
 //! ```

@@ -11,6 +11,18 @@ use crate::platform::{Context, Platform};
 use crate::resolve::WorkloadInput;
 use crate::{ErrorKind, Result};
 
+/// `plan.catalog(options)` reads as the tests were written; the catalog depends on the plan,
+/// not the other way round.
+trait Catalog {
+    fn catalog(&self, options: &CatalogOptions) -> Result<Vec<Value>>;
+}
+
+impl Catalog for Plan {
+    fn catalog(&self, options: &CatalogOptions) -> Result<Vec<Value>> {
+        super::entities(self, options)
+    }
+}
+
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }

@@ -371,7 +371,7 @@ impl<'a> Guard<'a> {
                 ErrorKind::Permission,
                 Location::default(),
                 format!(
-                    "the platform has role bindings, so `{}` needs to know who acts: give a principal (`--as USER [--group G]` on the CLI, `principal=` in Python, `principal` in Node)",
+                    "the platform has role bindings, so `{}` needs to know who acts: give a principal (a user and their groups)",
                     action.as_str()
                 ),
             ));

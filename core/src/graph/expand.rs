@@ -230,7 +230,7 @@ impl<'a> Builder<'a> {
     ) -> Result<()> {
         let provision = self.input.definitions[definition].spec.provision.clone();
         for (written, entry) in provision {
-            let written: ResourceKey = written.parse().map_err(|e: String| {
+            let written = ResourceKey::parse_text(&written).map_err(|e| {
                 definition_error(
                     &self.input.definitions[definition],
                     &format!("provision: {e}"),

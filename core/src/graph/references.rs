@@ -51,7 +51,7 @@ pub(crate) fn key_text(reference: &Reference) -> Option<String> {
 /// Parses the key text of a reference into a target.
 pub(crate) fn parse_target(text: &str) -> Result<Target, String> {
     if !text.contains(['<', '>']) {
-        return text.parse().map(Target::Reference);
+        return ResourceKey::parse_text(text).map(Target::Reference);
     }
     let mut parts = Vec::new();
     let mut rest = text;
@@ -66,7 +66,7 @@ pub(crate) fn parse_target(text: &str) -> Result<Target, String> {
         rest = &rest[at + 1..];
     }
     parts.push((direction, rest));
-    let start: ResourceKey = parts[0].1.parse()?;
+    let start = ResourceKey::parse_text(parts[0].1)?;
     let steps = parts[1..]
         .iter()
         .map(|(dir, ty)| {

@@ -19,16 +19,21 @@
 
 mod budget;
 mod document;
+mod input;
 mod overrides;
 mod schema;
+mod set;
+mod source;
 mod sources;
 mod upgrade;
 mod yaml;
 
 pub use budget::{ValueBudget, check_containers, check_value, scalar_bytes};
 pub use document::{Documents, Loaded, Origin};
+pub use input::WorkloadInput;
 pub use overrides::Overrides;
 pub use schema::{DEPLOYMENT_SCHEMA, PLATFORM_SCHEMA, SCORE_SCHEMA};
+pub use source::Source;
 pub use upgrade::upgrade_score;
 
 use std::path::{Path, PathBuf};
@@ -157,10 +162,7 @@ impl Loader {
     /// Every problem of the document, or a [`crate::ErrorKind::Limit`] error for nesting,
     /// nodes or size.
     pub fn value(&self, value: serde_json::Value, name: Option<&str>) -> Result<Documents> {
-        let origin = Origin::new(name.map(str::to_owned), None);
-        budget::check_value(&value, &self.limits).map_err(|e| origin.locate(e))?;
-        let docs = document::build("", vec![yaml::ParsedDocument::from_value(value)], &origin)?;
-        budget::check_workloads(&docs, &self.limits)?;
+        let docs = self.value_unchecked(value, name)?;
         docs.check_set()?;
         Ok(docs)
     }
@@ -179,6 +181,12 @@ impl Loader {
     /// # Errors
     /// Every problem of every input.
     pub fn paths<P: AsRef<Path>>(&self, paths: &[P]) -> Result<Documents> {
+        let sources = paths.iter().map(|p| Source::path(p.as_ref())).collect();
+        self.load(sources)
+    }
+
+    /// Loads files and folders without the rules across documents.
+    fn paths_unchecked<P: AsRef<Path>>(&self, paths: &[P]) -> Result<Documents> {
         let files = sources::collect_files(paths)?;
         let mut all = Documents::default();
         let mut errors = Vec::new();
@@ -188,7 +196,6 @@ impl Loader {
                 Err(e) => errors.push(e),
             }
         }
-        errors.extend(all.check_set().err());
         crate::Error::join(errors).map_or(Ok(all), Err)
     }
 

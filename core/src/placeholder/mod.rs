@@ -19,7 +19,6 @@
 //! assert_eq!(substitute(&template, &resolver).unwrap(), json!("${NAME} is web, db on 5432"));
 //! ```
 
-mod canonical_json;
 mod lookup;
 mod parse;
 mod reference;
@@ -29,7 +28,8 @@ mod template;
 #[cfg(test)]
 mod parse_tests;
 
-pub use canonical_json::canonical_json;
+/// Moved to [`crate::canonical_json`]; kept here so existing paths still compile.
+pub use crate::canonical_json::canonical_json;
 pub use lookup::lookup;
 pub use parse::{SyntaxError, parse};
 pub use reference::Reference;

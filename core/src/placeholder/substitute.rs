@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-use super::canonical_json::write_canonical_json;
 use super::reference::Reference;
 use super::template::{Part, Template};
+use crate::canonical_json::write_canonical_json;
 
 /// Gives the value a placeholder stands for.
 ///

@@ -17,7 +17,10 @@
 //! ```
 
 mod assemble;
+mod builder;
 mod export;
+
+pub use builder::EngineBuilder;
 
 pub(crate) use assemble::namespace;
 
@@ -58,6 +61,12 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// A builder: platform documents, built-ins, seed, limits and drivers in one place, what
+    /// the command line and the bindings use.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
     /// An engine over `platform` with the built-in default definitions beneath it (they rank
     /// below every definition of the platform) and the development secret seed.
     #[must_use]
@@ -176,7 +185,7 @@ impl Engine {
         let mut warnings = Vec::new();
         if self.seed.is_development() {
             warnings.push(
-                "generated secrets use the fixed development seed: pass --secret-seed-file or GOLDPATH_SECRET_SEED for real environments"
+                "generated secrets use the fixed development seed: give the engine a secret seed of its own for real environments"
                     .to_owned(),
             );
         }
@@ -413,9 +422,7 @@ impl Plan {
     /// # Errors
     /// A key that does not parse or is not a resource of this plan.
     pub fn explain(&self, key: &str) -> Result<Explanation> {
-        let parsed: ResourceKey = key
-            .parse()
-            .map_err(|e: String| Error::new(ErrorKind::Invalid, Location::default(), e))?;
+        let parsed: ResourceKey = key.parse()?;
         if self.graph.resource(&parsed).is_none() {
             let known: Vec<&str> = self.resources.iter().map(|r| r.key.as_str()).collect();
             return Err(Error::new(
@@ -446,14 +453,6 @@ impl Plan {
     #[must_use]
     pub fn to_mermaid(&self) -> String {
         export::mermaid(&self.graph)
-    }
-
-    /// The Backstage catalog entities that describe this plan (see [`crate::catalog`]).
-    ///
-    /// # Errors
-    /// A namespace, owner or owner annotation that breaks Backstage's rules.
-    pub fn catalog(&self, options: &crate::catalog::CatalogOptions) -> Result<Vec<Value>> {
-        crate::catalog::entities(self, options)
     }
 
     /// The graph as JSON: nodes, edges and order.

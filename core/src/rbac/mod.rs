@@ -95,15 +95,20 @@ impl Action {
 }
 
 impl std::str::FromStr for Action {
-    type Err = String;
+    type Err = crate::Error;
 
+    /// The action named `text`; an [`crate::ErrorKind::Invalid`] error lists the actions.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
             .find(|a| a.as_str() == text)
             .ok_or_else(|| {
                 let known: Vec<&str> = Self::ALL.iter().map(|a| a.as_str()).collect();
-                format!("unknown action `{text}`; actions: {}", known.join(", "))
+                crate::Error::new(
+                    crate::ErrorKind::Invalid,
+                    crate::Location::default(),
+                    format!("unknown action `{text}`; actions: {}", known.join(", ")),
+                )
             })
     }
 }

@@ -17,9 +17,9 @@ use std::cell::Cell;
 
 use serde_json::Value;
 
+use crate::canonical_json::canonical_json;
 use crate::drivers::Provisioned;
 use crate::load::Limits;
-use crate::placeholder::canonical_json;
 use crate::sensitive::SecretValue;
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 

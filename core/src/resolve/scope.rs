@@ -8,7 +8,8 @@ use serde_json::Value;
 
 use super::budget::Meter;
 use super::state::{ResourceState, State, as_secret_ref};
-use crate::placeholder::{self, Part, Reference, Resolver, canonical_json, lookup};
+use crate::canonical_json::canonical_json;
+use crate::placeholder::{self, Part, Reference, Resolver, lookup};
 use crate::render::input::{Piece, Resolved};
 use crate::spec::score::Workload;
 use crate::{ErrorKind, ResourceKey};

@@ -39,7 +39,8 @@ pub(crate) fn resolve_workload(
         let path = DocPath::root().key("containers").key(name.clone());
         if container.image == "." {
             let Some(image) = image else {
-                let message = "`image: .` needs an image at render time: pass --image (or PlanOptions::image)";
+                let message =
+                    "`image: .` needs an image at render time: give the plan's `image` option";
                 return Err(error(
                     workload,
                     path.key("image"),

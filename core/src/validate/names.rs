@@ -459,15 +459,7 @@ pub fn resource_id(value: &str) -> Result<(), String> {
     }
 }
 
-/// FNV-1a, 64 bits: a small hash fixed by its specification, so it never changes between
-/// versions or platforms.
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    const OFFSET_BASIS: u64 = 0xcbf2_9ce4_8422_2325;
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    bytes.iter().fold(OFFSET_BASIS, |hash, byte| {
-        (hash ^ u64::from(*byte)).wrapping_mul(PRIME)
-    })
-}
+pub(crate) use crate::hash::fnv1a64;
 
 /// Eight lower-case hex digits of `name`'s FNV-1a 64 hash, folded to 32 bits by xor.
 fn hash8(name: &str) -> String {

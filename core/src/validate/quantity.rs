@@ -204,11 +204,17 @@ impl Ord for Quantity {
 }
 
 impl FromStr for Quantity {
-    type Err = String;
+    type Err = crate::Error;
 
-    /// The same as [`Quantity::parse`].
-    fn from_str(text: &str) -> Result<Self, String> {
-        Self::parse(text)
+    /// [`Quantity::parse`], its reason as an [`crate::ErrorKind::Invalid`] error.
+    fn from_str(text: &str) -> Result<Self, crate::Error> {
+        Self::parse(text).map_err(|reason| {
+            crate::Error::new(
+                crate::ErrorKind::Invalid,
+                crate::Location::default(),
+                format!("quantity `{text}`: {reason}"),
+            )
+        })
     }
 }
 

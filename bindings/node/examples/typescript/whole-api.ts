@@ -3,6 +3,7 @@
 // suite runs the same calls in JavaScript.
 import {
   ERROR_CODES,
+  ERROR_KINDS,
   GoldpathError,
   Plan,
   Platform,
@@ -12,6 +13,12 @@ import {
   MemoryStore,
   Store,
   type DeployOptions,
+  type DeploymentRecord,
+  type EnvironmentRecord,
+  type Explanation,
+  type KubeObject,
+  type RollbackResult,
+  type Diagnostic,
   type HistoryEntry,
   type AccessTarget,
   type CatalogOptions,
@@ -41,17 +48,17 @@ platform.registerDriver('js-cache', (request: DriverRequest): DriverAnswer => ({
 const options: PlanOptions = { app: 'shop', env: 'dev', envType: 'development', namespace: 'shop', createNamespace: true, image: 'nginx' }
 const score = 'apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers: {main: {image: nginx}}\n'
 const plan: Plan = platform.plan([score, { apiVersion: 'score.dev/v1b1', metadata: { name: 'api' }, containers: { main: { image: 'nginx' } } }], options)
-const manifests: Array<Record<string, any>> = plan.manifests
+const manifests: Array<KubeObject> = plan.manifests
 const yaml: string = plan.toYaml()
 const json: string = plan.toJson()
 const graph: PlanGraph = plan.graph
 const resources: PlannedResource[] = plan.resources
-const why: Record<string, any> = plan.explain('redis.default#web.cache')
+const why: Explanation = plan.explain('redis.default#web.cache')
 const dot: string = plan.toDot()
 const mermaid: string = plan.toMermaid()
 const warnings: string[] = plan.warnings
 const catalogOptions: CatalogOptions = { namespace: 'default', owner: 'group:default/shop-team', lifecycle: 'production' }
-const entities: Array<Record<string, any>> = plan.catalog(catalogOptions)
+const entities: Array<KubeObject> = plan.catalog(catalogOptions)
 const catalogYaml: string = plan.catalogYaml()
 const violations: Violation[] = plan.violations
 const blocking: boolean = violations.some((v: Violation) => v.severity === 'error' && v.workload !== undefined)
@@ -64,16 +71,22 @@ const asUser: boolean = authorize(platform, 'ada', 'view', { app: 'shop' }).allo
 const store: Store = new MemoryStore()
 const onDisk: Store = new DirStore('/tmp/goldpath-example-store')
 const deployOptions: DeployOptions = { app: 'shop', env: 'qa-42', at: '2026-11-23T10:00:00Z', principal: ada }
-const first: Record<string, any> = platform.deploy(store, [score], deployOptions)
-const second: Record<string, any> = platform.deploy(store, [score], { ...deployOptions, at: '2026-11-23T11:00:00Z', principal: 'ada' })
+const first: DeploymentRecord = platform.deploy(store, [score], deployOptions)
+const second: DeploymentRecord = platform.deploy(store, [score], { ...deployOptions, at: '2026-11-23T11:00:00Z', principal: 'ada' })
 const changes: string = diff(first, second).text
 const history: HistoryEntry[] = store.history('shop', 'qa-42')
-const back: Record<string, any> = platform.rollback(store, { app: 'shop', env: 'qa-42', to: store.resolveId(first.id.slice(0, 8)), at: '2026-11-23T12:00:00Z', principal: ada })
-const promoted: Record<string, any> = platform.promote(store, { app: 'shop', from: 'qa-42', to: 'staging', envType: 'staging', at: '2026-11-23T12:00:00Z', principal: ada })
+const back: RollbackResult = platform.rollback(store, { app: 'shop', env: 'qa-42', to: store.resolveId(first.id.slice(0, 8)), at: '2026-11-23T12:00:00Z', principal: ada })
+const promoted: DeploymentRecord = platform.promote(store, { app: 'shop', fromEnv: 'qa-42', toEnv: 'staging', envType: 'staging', at: '2026-11-23T12:00:00Z', principal: ada })
 const made = platform.createEnvironment(onDisk, { app: 'shop', env: 'pr-7', envType: 'qa-light', ephemeral: true, at: '2026-11-23T12:00:00Z', principal: ada })
-platform.deleteEnvironment(onDisk, 'shop', 'pr-7', '2026-11-23T13:00:00Z', ada)
+platform.deleteEnvironment(onDisk, { app: 'shop', env: 'pr-7', principal: ada })
 const envNames: string[] = store.environments('shop').map((e) => e.name)
-const deployedLater: Promise<Record<string, any>> = platform.deployAsync(store, [score], deployOptions)
+const deployedLater: Promise<DeploymentRecord> = platform.deployAsync(store, [score], deployOptions)
+const qa: EnvironmentRecord | null = store.environment('shop', 'qa-42')
+const ids: string[] = store.recordIds()
+platform.markFailed(store, { id: second.id, principal: ada })
+const context: [string | null, string, string, string] = [plan.namespace ?? null, plan.app, plan.env, plan.envType]
+const platformNames: string[] = [...platform.environmentTypes, ...platform.definitions]
+const kinds: string[] = ERROR_KINDS.map((k) => `${k.kind}=${k.code}`)
 
 async function later(): Promise<number> {
   try {
@@ -82,12 +95,14 @@ async function later(): Promise<number> {
   } catch (err) {
     if (err instanceof GoldpathError) {
       const code: string = err.code
+      const kind: string = err.kind
       const where: string | null = err.location.file
-      const path: string = err.path
-      console.error(code, where, path, err.diagnostics.length, ERROR_CODES.includes(code))
+      const path: string | null = err.path
+      const first: Diagnostic = err.diagnostics[0]
+      console.error(code, kind, where, path, first.message, ERROR_CODES.includes(code))
     }
     throw err
   }
 }
 
-console.log(seedWarnings, manifests, yaml, json, graph, resources, why, dot, mermaid, warnings, entities, catalogYaml, blocking, granted, decision.bindings, asUser, changes, history, back, promoted, made.environment, envNames, deployedLater, later)
+console.log(qa, ids, context, platformNames, kinds, seedWarnings, manifests, yaml, json, graph, resources, why, dot, mermaid, warnings, entities, catalogYaml, blocking, granted, decision.bindings, asUser, changes, history, back, promoted, made.environment, envNames, deployedLater, later)

@@ -22,6 +22,7 @@ __all__ = [
     "CycleError",
     "ConflictError",
     "DriverError",
+    "ERROR_KINDS",
     "PolicyError",
     "PermissionDenied",
     "StoreError",
@@ -57,8 +58,8 @@ __all__ = [
     "_check_panic_guard",
 ]
 
-# A Score workload or platform document: a file or folder path, YAML text (a str holding a
-# line break), or a dict.
+# A Score workload or platform document: a file or folder path, YAML or JSON text (a str
+# holding a line break or starting with `{` or `[`), or a dict.
 _Document = Union[str, "os.PathLike[str]", Mapping[str, Any]]
 _Documents = Union[_Document, Sequence[_Document]]
 _Seed = Union[str, bytes, None]
@@ -82,19 +83,28 @@ class Location:
 
 @final
 class Diagnostic:
-    """One problem: kind, location and message."""
+    """One problem: kind, code, message, path and location."""
 
     @property
     def kind(self) -> str: ...
     @property
+    def code(self) -> str: ...
+    @property
+    def path(self) -> Optional[str]: ...
+    @property
     def location(self) -> Location: ...
     @property
     def message(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+# Every kind of problem: (kind, code, exception class name), from the engine's one list.
+ERROR_KINDS: List[Tuple[str, str, str]]
 
 class Error(Exception):
-    """Every failure of goldpath; the attributes describe the first problem."""
+    """Every failure of goldpath; ``message`` lists every problem, the others describe the first."""
 
     kind: str
+    code: str
     message: str
     path: Optional[str]
     location: Location
@@ -242,8 +252,8 @@ class Platform:
         workloads: _Documents,
         *,
         app: str,
-        env: str,
-        env_type: str,
+        env: Optional[str] = None,
+        env_type: str = "development",
         namespace: Optional[str] = None,
         create_namespace: bool = False,
         image: Optional[str] = None,
@@ -295,6 +305,8 @@ class Platform:
     def environment_types(self) -> List[str]: ...
     @property
     def definitions(self) -> List[str]: ...
+    @property
+    def warnings(self) -> List[str]: ...
 
 @final
 class Violation:

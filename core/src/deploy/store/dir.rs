@@ -113,7 +113,7 @@ impl DirStore {
     fn record_path(&self, id: &str) -> Result<PathBuf> {
         if !is_record_id(id) {
             return Err(store_error(format!(
-                "`{id}` is not a record id (64 lower-case hex digits): `goldpath history` lists the ids"
+                "`{id}` is not a record id (64 lower-case hex digits): an environment's history lists the ids"
             )));
         }
         Ok(self.root.join("records").join(format!("{id}.json")))

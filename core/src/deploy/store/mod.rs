@@ -237,7 +237,7 @@ pub(crate) fn check_same_environment(
 /// The error for an environment that does not exist.
 pub(crate) fn no_environment(app: &str, env: &str) -> Error {
     super::record::store_error(format!(
-        "environment `{env}` of app `{app}` does not exist: create it with `goldpath env create --app {app} --env {env} --env-type TYPE`"
+        "environment `{env}` of app `{app}` does not exist: create it (with its environment type) first"
     ))
 }
 
@@ -258,6 +258,6 @@ pub(crate) fn not_in_history(app: &str, env: &str, id: &str) -> Error {
 /// The error for a record id that is not in the store.
 pub(crate) fn no_record(id: &str) -> Error {
     super::record::store_error(format!(
-        "no deployment record `{id}` in the store: `goldpath history` lists the ids"
+        "no deployment record `{id}` in the store: an environment's history lists the ids"
     ))
 }

@@ -1,9 +1,9 @@
-//! The stable hashes inside generated names: fixed by their specifications, so a name never
-//! changes between versions or platforms.
+//! The stable hashes inside generated names (made of [`crate::hash`]'s): fixed by their
+//! specifications, so a name never changes between versions or platforms.
 
 use crate::encoding::base64_url;
+use crate::hash::{fnv1_128, fnv1a64};
 use crate::render::input::SecretRef;
-use crate::validate::names::fnv1a64;
 
 /// The first 10 lower-case hex digits of the FNV-1a 64 hash of `text`: the `<h>` of file and
 /// volume names.
@@ -22,24 +22,9 @@ pub(super) fn secret_ref_variable(secret: &SecretRef) -> String {
     format!("__ref_{id}")
 }
 
-/// FNV-1 (multiply, then xor), 128 bits.
-fn fnv1_128(bytes: &[u8]) -> u128 {
-    const OFFSET_BASIS: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
-    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
-    bytes.iter().fold(OFFSET_BASIS, |hash, byte| {
-        hash.wrapping_mul(PRIME) ^ u128::from(*byte)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn fnv1_128_matches_published_vectors() {
-        assert_eq!(fnv1_128(b""), 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d);
-        assert_eq!(fnv1_128(b"a"), 0xd228_cb69_101a_8caf_7891_2b70_4e4a_141e);
-    }
 
     #[test]
     fn secret_ref_variable_is_22_safe_characters() {

@@ -66,7 +66,7 @@ fn names_itself(key: &ResourceKey, resource_type: &str) -> bool {
 fn check_provision(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
     for key in spec.provision.keys() {
         let path = spec_path("provision").key(key.as_str());
-        match key.parse::<ResourceKey>() {
+        match ResourceKey::parse_text(key) {
             Err(message) => findings.push(ErrorKind::Name, path, message),
             Ok(parsed) if names_itself(&parsed, &spec.resource_type) => findings.push(
                 ErrorKind::Invalid,

@@ -8,7 +8,7 @@ use serde_json::Value;
 /// explicit stack, so deep values do not exhaust the call stack.
 ///
 /// ```
-/// use goldpath::placeholder::canonical_json;
+/// use goldpath::canonical_json::canonical_json;
 /// use serde_json::json;
 ///
 /// let value = json!({"b": [1, true, null], "a": {"d": "x\"y", "c": 1.5}});
