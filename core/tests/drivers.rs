@@ -70,6 +70,8 @@ impl Fixture {
             workloads: &std::sync::Arc::new(serde_json::Value::Null),
             source: None,
             workload: None,
+            state: None,
+            folder: None,
         };
         f(&request)
     }

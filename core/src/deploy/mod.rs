@@ -11,16 +11,19 @@
 //! - [`MemoryStore`] and [`DirStore`] (one JSON file per record, written atomically, a lock
 //!   per environment so concurrent deploys make one line of history).
 
+mod deprovision;
 mod diff;
 mod digest;
 mod guard;
 mod ops;
 mod record;
+mod serial;
 mod store;
 
 pub use diff::{
     Change, Diff, InputChanges, ObjectDiff, ObjectId, WorkloadDiff, diff, diff_objects,
 };
+pub use deprovision::PendingDeprovision;
 pub use ops::{Actor, Deployer, NewEnvironment, Rollback};
 pub use record::{
     ChangeKind, Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest,
