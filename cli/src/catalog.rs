@@ -5,13 +5,15 @@ use std::process::ExitCode;
 
 use goldpath::catalog::{CatalogOptions, to_yaml};
 
-use crate::inputs::{PlanArgs, report};
+use crate::inputs::{PlanArgs, PreviewArgs, report};
 
 /// Arguments of `goldpath catalog`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     plan: PlanArgs,
+    #[command(flatten)]
+    preview: PreviewArgs,
     /// The output file; `-` is standard output.
     #[arg(long, short = 'o', default_value = "-", value_name = "FILE")]
     output: PathBuf,
@@ -38,7 +40,7 @@ pub fn run(args: &Args) -> ExitCode {
         owner: args.owner.clone(),
         lifecycle: args.lifecycle.clone(),
     };
-    let entities = match args.plan.plan().and_then(|plan| plan.catalog(&options)) {
+    let entities = match args.plan.plan(&args.preview).and_then(|plan| plan.catalog(&options)) {
         Ok(entities) => entities,
         Err(error) => {
             report(&error);

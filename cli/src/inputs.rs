@@ -63,6 +63,42 @@ pub struct PlanFlags {
     pub generate_namespace: bool,
 }
 
+/// The flags of the previews (render, graph, explain, catalog, check): whether they may call
+/// the drivers that act on the world, and the store whose record they show otherwise.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PreviewArgs {
+    /// Call the `cmd` and `http` drivers (they act on real infrastructure). Without it, their
+    /// results come from the environment's current record in --store.
+    #[arg(long)]
+    pub provision: bool,
+    /// The deployment store whose current record of the environment (--app, --env) gives the
+    /// results and states of the `cmd` and `http` drivers.
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+impl PreviewArgs {
+    /// `prepared` with its engine's effects set as these flags say (core decides:
+    /// [`goldpath::deploy::Deployer::preview_engine`]).
+    pub fn apply(&self, mut prepared: Prepared) -> Result<Prepared> {
+        let context = &prepared.context;
+        prepared.engine = match &self.store {
+            Some(folder) => {
+                let store = goldpath::deploy::DirStore::open(folder)?;
+                goldpath::deploy::Deployer::new(&prepared.engine, &store).preview_engine(
+                    &context.app,
+                    &context.env,
+                    self.provision,
+                )?
+            }
+            None => prepared.engine.clone().with_effects(
+                goldpath::drivers::Effects::preview(Default::default(), self.provision),
+            ),
+        };
+        Ok(prepared)
+    }
+}
+
 /// Arguments that say which engine plans: the platform, the built-ins, the secret seed.
 #[derive(Debug, Clone, clap::Args)]
 pub struct EngineArgs {
@@ -127,9 +163,9 @@ impl PlanArgs {
         })
     }
 
-    /// Loads everything and plans.
-    pub fn plan(&self) -> Result<Plan> {
-        let p = self.prepare()?;
+    /// Loads everything and plans, as a preview that `preview` governs.
+    pub fn plan(&self, preview: &PreviewArgs) -> Result<Plan> {
+        let p = preview.apply(self.prepare()?)?;
         p.engine.plan(&p.workloads, &p.context, &p.options)
     }
 
@@ -174,15 +210,10 @@ impl EngineArgs {
     /// Loads the platform and builds the engine.
     pub fn engine(&self) -> Result<Engine> {
         let documents = match &self.platform {
-            Some(dir) => Loader::default()
-                .path(dir)?
-                .platform
-                .into_iter()
-                .map(|l| l.document)
-                .collect(),
+            Some(dir) => Loader::default().path(dir)?.platform,
             None => Vec::new(),
         };
-        let platform = Platform::from_documents(documents);
+        let platform = Platform::from_loaded(documents);
         let engine = if self.no_builtins {
             Engine::without_builtins(platform)
         } else {
@@ -238,6 +269,11 @@ pub fn report(error: &Error) {
     for diagnostic in error.diagnostics() {
         // A diagnostic may span lines (a no-match lists the candidates): they stay.
         eprintln!("{}", escaped_lines(&diagnostic.to_string()));
+        if diagnostic.message.contains(goldpath::drivers::NOT_PROVISIONED) {
+            eprintln!(
+                "hint: pass --store DIR to show what the environment's deployment recorded, or --provision to call the driver (it acts on real infrastructure)"
+            );
+        }
     }
 }
 

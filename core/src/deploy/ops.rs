@@ -240,6 +240,25 @@ impl<'a> Deployer<'a> {
         self.engine_after(previous.as_ref())
     }
 
+    /// The engine of the previews of environment `env` of `app` (render, check, graph,
+    /// explain, catalog, sessions): the drivers that act on the world are called only when
+    /// `provision` is set; otherwise their outputs, secret references and states come from
+    /// the environment's current record.
+    ///
+    /// # Errors
+    /// The environment does not exist; its current record is unreadable.
+    pub fn preview_engine(&self, app: &str, env: &str, provision: bool) -> Result<Engine> {
+        let history = self.store.history(app, env)?;
+        let recorded = history
+            .current_record()?
+            .map(Deployment::driver_records)
+            .unwrap_or_default();
+        Ok(self
+            .engine
+            .clone()
+            .with_effects(crate::drivers::Effects::preview(recorded, provision)))
+    }
+
     /// The deprovisions of the environment that failed and wait to be retried on its next
     /// deploy or deletion.
     ///
