@@ -79,22 +79,21 @@ pub struct PreviewArgs {
 
 impl PreviewArgs {
     /// `prepared` with its engine's effects set as these flags say (core decides:
-    /// [`goldpath::deploy::Deployer::preview_engine`]).
+    /// [`goldpath::deploy::preview_engine`]).
     pub fn apply(&self, mut prepared: Prepared) -> Result<Prepared> {
+        let store = self
+            .store
+            .as_ref()
+            .map(goldpath::deploy::DirStore::open)
+            .transpose()?;
         let context = &prepared.context;
-        prepared.engine = match &self.store {
-            Some(folder) => {
-                let store = goldpath::deploy::DirStore::open(folder)?;
-                goldpath::deploy::Deployer::new(&prepared.engine, &store).preview_engine(
-                    &context.app,
-                    &context.env,
-                    self.provision,
-                )?
-            }
-            None => prepared.engine.clone().with_effects(
-                goldpath::drivers::Effects::preview(Default::default(), self.provision),
-            ),
-        };
+        prepared.engine = goldpath::deploy::preview_engine(
+            &prepared.engine,
+            store.as_ref().map(|s| s as &dyn goldpath::deploy::Store),
+            &context.app,
+            &context.env,
+            self.provision,
+        )?;
         Ok(prepared)
     }
 }

@@ -36,11 +36,11 @@ pub struct Platform {
 }
 
 fn engine(
-    documents: Vec<PlatformDocument>,
+    documents: Vec<goldpath::load::Loaded<PlatformDocument>>,
     options: Option<PlatformOptions>,
 ) -> Result<Engine, Failure> {
     let options = options.unwrap_or_default();
-    let platform = goldpath::platform::Platform::from_documents(documents);
+    let platform = goldpath::platform::Platform::from_loaded(documents);
     let engine = if options.builtins.unwrap_or(true) {
         Engine::new(platform)
     } else {
@@ -52,8 +52,10 @@ fn engine(
     })
 }
 
-fn documents(loaded: goldpath::load::Documents) -> Vec<PlatformDocument> {
-    loaded.platform.into_iter().map(|l| l.document).collect()
+fn documents(
+    loaded: goldpath::load::Documents,
+) -> Vec<goldpath::load::Loaded<PlatformDocument>> {
+    loaded.platform
 }
 
 impl Platform {
@@ -130,7 +132,25 @@ impl Platform {
         workloads: Vec<Value>,
         options: PlanOptions,
     ) -> napi::Result<Plan> {
-        task::plan(&self.engine, workloads, &options)
+        task::plan(&self.engine, workloads, &options, None)
+            .map(Plan::from)
+            .map_err(|f| f.into_js(&env))
+    }
+
+    /// Plans a preview of environment `options.env` of `options.app` on the calling thread:
+    /// the results and states of its `cmd` and `http` resources come from the environment's
+    /// current record in `store` (no call), unless `options.provision` is set.
+    #[napi(
+        ts_args_type = "store: Store, workloads: Array<string | Record<string, unknown>>, options: PlanOptions"
+    )]
+    pub fn plan_with_store(
+        &self,
+        env: Env,
+        store: &crate::deploy::Store,
+        workloads: Vec<Value>,
+        options: PlanOptions,
+    ) -> napi::Result<Plan> {
+        task::plan(&self.engine, workloads, &options, Some(store.inner.as_ref()))
             .map(Plan::from)
             .map_err(|f| f.into_js(&env))
     }

@@ -62,8 +62,7 @@ fn engine_of(
             "a platform holds platform documents; pass workloads to Platform.plan",
         ));
     }
-    let documents = documents.platform.into_iter().map(|l| l.document);
-    let platform = goldpath::platform::Platform::from_documents(documents);
+    let platform = goldpath::platform::Platform::from_loaded(documents.platform);
     let engine = if builtins {
         Engine::new(platform)
     } else {
@@ -171,7 +170,10 @@ impl Platform {
     /// folders, YAML text, or dicts), planned for application `app` in environment `env` of
     /// type `env_type`. `namespace` overrides the environment type's namespace,
     /// `create_namespace` emits the Namespace object, `image` replaces the image `.`.
-    #[pyo3(signature = (workloads, *, app, env, env_type, namespace = None, create_namespace = false, image = None))]
+    /// `cmd` and `http` drivers (which act on real infrastructure) are called only with
+    /// `provision=True`; otherwise their outputs and states come from the environment's
+    /// current record in `store`.
+    #[pyo3(signature = (workloads, *, app, env, env_type, namespace = None, create_namespace = false, image = None, store = None, provision = false))]
     #[allow(clippy::too_many_arguments)]
     fn plan(
         &self,
@@ -183,9 +185,18 @@ impl Platform {
         namespace: Option<String>,
         create_namespace: bool,
         image: Option<String>,
+        store: Option<PyRef<'_, Store>>,
+        provision: bool,
     ) -> PyResult<Plan> {
         let sources = inputs::sources(workloads, &self.loader, "workload")?;
+        let store = store.map(|s| s.core());
         let engine = self.engine();
+        let engine = py.detach(|| {
+            guard(|| {
+                goldpath::deploy::preview_engine(&engine, store.as_deref(), &app, &env, provision)
+            })
+        });
+        let engine = to_py(py, engine)?;
         let context = Context::new(app, env, env_type);
         let options = PlanOptions {
             namespace,

@@ -16,6 +16,7 @@ mod diff;
 mod digest;
 mod guard;
 mod ops;
+mod preview;
 mod record;
 mod serial;
 mod store;
@@ -25,6 +26,7 @@ pub use diff::{
 };
 pub use deprovision::PendingDeprovision;
 pub use ops::{Actor, Deployer, NewEnvironment, Rollback};
+pub use preview::preview_engine;
 pub use record::{
     ChangeKind, Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest,
     RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource, RecordedWorkload,
