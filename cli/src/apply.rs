@@ -95,7 +95,9 @@ async fn apply(
     let context = &prepared.context;
     // A recorded apply calls the drivers that act on the world; one without a store does not.
     let engine = match &store {
-        Some(store) => Deployer::new(&prepared.engine, store).recording_engine(&context.app, &context.env),
+        Some(store) => {
+            Deployer::new(&prepared.engine, store).recording_engine(&context.app, &context.env)
+        }
         None => prepared.engine.clone(),
     };
     let plan = engine.plan(&prepared.workloads, context, &prepared.options)?;

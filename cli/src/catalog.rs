@@ -40,7 +40,11 @@ pub fn run(args: &Args) -> ExitCode {
         owner: args.owner.clone(),
         lifecycle: args.lifecycle.clone(),
     };
-    let entities = match args.plan.plan(&args.preview).and_then(|plan| plan.catalog(&options)) {
+    let entities = match args
+        .plan
+        .plan(&args.preview)
+        .and_then(|plan| plan.catalog(&options))
+    {
         Ok(entities) => entities,
         Err(error) => {
             report(&error);

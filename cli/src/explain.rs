@@ -25,7 +25,11 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    match args.plan.plan(&args.preview).and_then(|plan| plan.explain(&args.key)) {
+    match args
+        .plan
+        .plan(&args.preview)
+        .and_then(|plan| plan.explain(&args.key))
+    {
         Ok(explanation) if args.json => {
             println!(
                 "{}",

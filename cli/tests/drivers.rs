@@ -55,8 +55,16 @@ impl Run<'_> {
         if needs_platform {
             all.extend(["--platform".into(), platform.to_str().unwrap().into()]);
         }
-        let out = goldpath(&all.iter().map(|s| s.replace("STORE", store.to_str().unwrap())).collect::<Vec<_>>());
-        (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+        let out = goldpath(
+            &all.iter()
+                .map(|s| s.replace("STORE", store.to_str().unwrap()))
+                .collect::<Vec<_>>(),
+        );
+        (
+            out.status.code().unwrap_or(-1),
+            text(&out.stdout),
+            text(&out.stderr),
+        )
     }
 }
 
@@ -72,7 +80,17 @@ fn previews_deploys_pending_deprovisions_and_deletion() {
         head.iter().chain(tail).copied().collect()
     };
     let app: &'static str = Box::leak(app.to_owned().into_boxed_str());
-    let (code, _, _) = run.go(&with(&["env", "create", "--store", "STORE", "--env-type", "development"], &env));
+    let (code, _, _) = run.go(&with(
+        &[
+            "env",
+            "create",
+            "--store",
+            "STORE",
+            "--env-type",
+            "development",
+        ],
+        &env,
+    ));
     assert_eq!(code, 0);
 
     let (code, _, err) = run.go(&with(&["render", app, "-o", "-"], &env));
@@ -108,7 +126,11 @@ fn previews_deploys_pending_deprovisions_and_deletion() {
     // A deprovision that fails is pending, shown by deploy and history.
     let script = dir.path().join("scripts/example-db.py");
     let good = std::fs::read_to_string(&script).unwrap();
-    std::fs::write(&script, good.replace("databases.pop(guid, None)", "sys.exit('cloud unreachable')")).unwrap();
+    std::fs::write(
+        &script,
+        good.replace("databases.pop(guid, None)", "sys.exit('cloud unreachable')"),
+    )
+    .unwrap();
     let no_db = dir.path().join("app/no-db.yaml");
     std::fs::write(&no_db, "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers: {main: {image: nginx:1.27}}\n").unwrap();
     let no_db: &'static str = Box::leak(no_db.to_str().unwrap().to_owned().into_boxed_str());
@@ -126,5 +148,8 @@ fn previews_deploys_pending_deprovisions_and_deletion() {
     let (code, out, err) = run.go(&with(&["env", "delete", "--store", "STORE"], &env));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("deleted environment dev"));
-    assert!(applies(dir.path()).is_empty(), "the pending deprovision ran");
+    assert!(
+        applies(dir.path()).is_empty(),
+        "the pending deprovision ran"
+    );
 }

@@ -37,7 +37,10 @@ fn outputs_and_secrets_of_the_script_reach_the_workload() {
     assert_eq!(request["action"], "provision");
     assert_eq!(request["definition"], "db-cmd");
     assert_eq!(request["type"], "postgres");
-    assert_eq!(request["context"], json!({"app": "shop", "env": "dev", "envType": "development"}));
+    assert_eq!(
+        request["context"],
+        json!({"app": "shop", "env": "dev", "envType": "development"})
+    );
     assert_eq!(request["state"], json!(null));
     assert_eq!(request["secrets"]["admin"], "Adm1n-Sup3r-S3cret-Value");
     assert_eq!(request["values"]["mode"], "ok");
@@ -86,7 +89,10 @@ fn a_failing_script_is_a_driver_error_with_its_stderr_scrubbed() {
     let message = err.to_string();
     assert!(message.contains("db-cmd"), "{message}");
     assert!(message.contains("postgres"), "{message}");
-    assert!(message.contains("giving up"), "the stderr tail is shown: {message}");
+    assert!(
+        message.contains("giving up"),
+        "the stderr tail is shown: {message}"
+    );
     assert!(message.contains("exit status: 3"), "{message}");
     assert!(!message.contains("Adm1n-Sup3r-S3cret-Value"), "{message}");
     assert!(!message.contains("Sup3r-S3cret"), "{message}");
@@ -99,7 +105,10 @@ fn a_timeout_kills_the_script_and_its_children() {
     let err = provisioning_plan(&world).err().unwrap();
     assert!(started.elapsed() < std::time::Duration::from_secs(15));
     assert_eq!(err.kind(), ErrorKind::Driver);
-    assert!(err.to_string().contains("did not finish within 1 seconds"), "{err}");
+    assert!(
+        err.to_string().contains("did not finish within 1 seconds"),
+        "{err}"
+    );
     let pids = std::fs::read_to_string(world.dir.path().join("calls.jsonl.pids")).unwrap();
     for pid in pids.split_whitespace() {
         let alive = std::path::Path::new(&format!("/proc/{pid}")).exists()
@@ -132,8 +141,14 @@ fn previews_take_the_recorded_result_and_never_call_the_script() {
         .err()
         .unwrap();
     assert!(err.to_string().contains(NOT_PROVISIONED), "{err}");
-    assert!(err.to_string().contains("deploy to the environment first"), "{err}");
-    assert!(!err.to_string().contains("--provision"), "no CLI flag in core messages");
+    assert!(
+        err.to_string().contains("deploy to the environment first"),
+        "{err}"
+    );
+    assert!(
+        !err.to_string().contains("--provision"),
+        "no CLI flag in core messages"
+    );
     assert!(world.calls().is_empty());
     let store = store_with_dev(&engine);
     let record = Deployer::new(&engine, &store)
@@ -172,7 +187,10 @@ json.dump({
     world::write_script(&world.dir.path().join("scripts/score.py"), script);
     let text = std::fs::read_to_string(world.dir.path().join("platform.yaml"))
         .unwrap()
-        .replace("[./scripts/db.py]", "[./scripts/score.py]\n      protocol: score-k8s")
+        .replace(
+            "[./scripts/db.py]",
+            "[./scripts/score.py]\n      protocol: score-k8s",
+        )
         .replace("    secrets:\n      admin: Adm1n-Sup3r-S3cret-Value\n", "")
         .replace("DB_PASSWORD: ${resources.db.password}", "");
     std::fs::write(world.dir.path().join("platform.yaml"), text).unwrap();
@@ -193,7 +211,11 @@ json.dump({
     let record = deployer.deploy("shop", "dev", &workloads, &at(2)).unwrap();
     let yaml = serde_json::to_string(&record.manifests).unwrap();
     assert!(yaml.contains("k8s-postgres-web.db"), "{yaml}");
-    let driver = record.resources.iter().find_map(|r| r.driver.clone()).unwrap();
+    let driver = record
+        .resources
+        .iter()
+        .find_map(|r| r.driver.clone())
+        .unwrap();
     assert_eq!(driver.state, Some(json!({"n": 2})));
     assert_eq!(driver.outputs["uid"], "postgres.default#web.db");
     assert_eq!(driver.outputs["source"], "web");

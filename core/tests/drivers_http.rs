@@ -53,7 +53,9 @@ fn web(with_dns: bool) -> Vec<WorkloadInput> {
     } else {
         "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers:\n  main:\n    image: nginx:1.27\n"
     };
-    vec![WorkloadInput::new(Loader::default().score_str(text, None).unwrap())]
+    vec![WorkloadInput::new(
+        Loader::default().score_str(text, None).unwrap(),
+    )]
 }
 
 fn at(n: u32) -> Actor {
@@ -100,7 +102,12 @@ fn provisioning_puts_the_request_and_the_cookie_comes_back_byte_for_byte() {
     assert_eq!(requests.len(), 2, "{requests:?}");
     let put = &requests[0];
     assert_eq!(put.method, "PUT");
-    let guid = &first.resources.iter().find_map(|r| r.driver.clone()).unwrap().guid;
+    let guid = &first
+        .resources
+        .iter()
+        .find_map(|r| r.driver.clone())
+        .unwrap()
+        .guid;
     assert_eq!(put.path, format!("/drivers/dns/{guid}"));
     assert_eq!(put.headers["authorization"], format!("Bearer {TOKEN}"));
     assert!(!put.headers.contains_key("humanitec-driver-cookie"));
@@ -149,7 +156,10 @@ fn a_service_that_does_not_answer_in_time_fails_the_deploy() {
     assert!(message.contains("timed out"), "{message}");
     assert!(message.contains("dns-service"), "{message}");
     assert!(!message.contains(TOKEN), "{message}");
-    assert!(store.history("shop", "dev").unwrap().entries.is_empty(), "nothing recorded");
+    assert!(
+        store.history("shop", "dev").unwrap().entries.is_empty(),
+        "nothing recorded"
+    );
 }
 
 use goldpath::deploy::Store;
@@ -175,14 +185,22 @@ fn removed_resources_and_deleted_environments_are_deleted_at_the_service() {
     let store = store_with_dev(&engine);
     let deployer = Deployer::new(&engine, &store);
     let first = deployer.deploy("shop", "dev", &web(true), &at(1)).unwrap();
-    let guid = first.resources.iter().find_map(|r| r.driver.clone()).unwrap().guid;
+    let guid = first
+        .resources
+        .iter()
+        .find_map(|r| r.driver.clone())
+        .unwrap()
+        .guid;
     deployer.deploy("shop", "dev", &web(false), &at(2)).unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert_eq!(requests[1].method, "DELETE");
     assert_eq!(requests[1].path, format!("/drivers/dns/{guid}"));
     assert_eq!(requests[1].headers["humanitec-driver-cookie"], "cookie-0");
-    assert_eq!(requests[1].headers["authorization"], format!("Bearer {TOKEN}"));
+    assert_eq!(
+        requests[1].headers["authorization"],
+        format!("Bearer {TOKEN}")
+    );
     // Deploy it again, then delete the environment: one DELETE more.
     deployer.deploy("shop", "dev", &web(true), &at(3)).unwrap();
     deployer.delete_environment("shop", "dev", &at(4)).unwrap();
@@ -210,20 +228,35 @@ fn a_failed_delete_is_kept_pending_and_retried_on_the_next_deploy() {
     let deployer = Deployer::new(&engine, &store);
     deployer.deploy("shop", "dev", &web(true), &at(1)).unwrap();
     let removed = deployer.deploy("shop", "dev", &web(false), &at(2)).unwrap();
-    assert_eq!(store.history("shop", "dev").unwrap().head(), Some(&removed), "recorded first");
+    assert_eq!(
+        store.history("shop", "dev").unwrap().head(),
+        Some(&removed),
+        "recorded first"
+    );
     let pending = deployer.pending_deprovisions("shop", "dev").unwrap();
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].definition, "dns-service");
     assert!(pending[0].error.contains("503"), "{}", pending[0].error);
     assert!(!pending[0].error.contains(TOKEN));
     // An environment with a pending deprovision that fails again is not deleted.
-    let err = deployer.delete_environment("shop", "dev", &at(3)).unwrap_err();
+    let err = deployer
+        .delete_environment("shop", "dev", &at(3))
+        .unwrap_err();
     assert!(err.to_string().contains("not deleted"), "{err}");
     assert!(store.environment("shop", "dev").unwrap().is_some());
     failing.store(false, Ordering::SeqCst);
     deployer.deploy("shop", "dev", &web(false), &at(4)).unwrap();
-    assert!(deployer.pending_deprovisions("shop", "dev").unwrap().is_empty());
-    let deletes = server.requests().iter().filter(|r| r.method == "DELETE").count();
+    assert!(
+        deployer
+            .pending_deprovisions("shop", "dev")
+            .unwrap()
+            .is_empty()
+    );
+    let deletes = server
+        .requests()
+        .iter()
+        .filter(|r| r.method == "DELETE")
+        .count();
     assert_eq!(deletes, 3 + 3 + 1, "3 attempts, 3 attempts, then success");
 }
 
@@ -241,18 +274,30 @@ fn previews_make_no_call_unless_asked_to_provision() {
         .clone()
         .with_effects(Effects::preview(record.driver_records(), false));
     for _ in 0..3 {
-        let plan = recorded.plan(&web(true), &context, &PlanOptions::default()).unwrap();
+        let plan = recorded
+            .plan(&web(true), &context, &PlanOptions::default())
+            .unwrap();
         assert!(plan.to_yaml().contains("web.dev.example.com"));
         let _ = plan.graph_json();
     }
-    assert!(engine.plan(&web(true), &context, &PlanOptions::default()).is_err());
+    assert!(
+        engine
+            .plan(&web(true), &context, &PlanOptions::default())
+            .is_err()
+    );
     assert_eq!(server.requests().len(), 1, "no preview called the service");
     let provisioning = engine
         .clone()
         .with_effects(Effects::preview(record.driver_records(), true));
-    provisioning.plan(&web(true), &context, &PlanOptions::default()).unwrap();
+    provisioning
+        .plan(&web(true), &context, &PlanOptions::default())
+        .unwrap();
     let requests = server.requests();
-    assert_eq!(requests.len(), 2, "asked to provision, the preview called once");
+    assert_eq!(
+        requests.len(),
+        2,
+        "asked to provision, the preview called once"
+    );
     assert_eq!(requests[1].headers["humanitec-driver-cookie"], "cookie-0");
 }
 
@@ -276,7 +321,10 @@ fn concurrent_deploys_call_the_service_in_turn_and_record_one_line_of_state() {
     // Each call got the cookie the call before it set.
     assert!(!requests[0].headers.contains_key("humanitec-driver-cookie"));
     for (n, request) in requests.iter().enumerate().skip(1) {
-        assert_eq!(request.headers["humanitec-driver-cookie"], format!("cookie-{}", n - 1));
+        assert_eq!(
+            request.headers["humanitec-driver-cookie"],
+            format!("cookie-{}", n - 1)
+        );
     }
     let history = store.history("shop", "dev").unwrap();
     let states: Vec<Value> = history
@@ -284,5 +332,8 @@ fn concurrent_deploys_call_the_service_in_turn_and_record_one_line_of_state() {
         .iter()
         .map(|e| state(e.record.as_ref().unwrap()).unwrap())
         .collect();
-    assert_eq!(states, ["cookie-0", "cookie-1", "cookie-2", "cookie-3"].map(|c| json!(c)));
+    assert_eq!(
+        states,
+        ["cookie-0", "cookie-1", "cookie-2", "cookie-3"].map(|c| json!(c))
+    );
 }

@@ -52,9 +52,7 @@ fn engine(
     })
 }
 
-fn documents(
-    loaded: goldpath::load::Documents,
-) -> Vec<goldpath::load::Loaded<PlatformDocument>> {
+fn documents(loaded: goldpath::load::Documents) -> Vec<goldpath::load::Loaded<PlatformDocument>> {
     loaded.platform
 }
 
@@ -150,9 +148,14 @@ impl Platform {
         workloads: Vec<Value>,
         options: PlanOptions,
     ) -> napi::Result<Plan> {
-        task::plan(&self.engine, workloads, &options, Some(store.inner.as_ref()))
-            .map(Plan::from)
-            .map_err(|f| f.into_js(&env))
+        task::plan(
+            &self.engine,
+            workloads,
+            &options,
+            Some(store.inner.as_ref()),
+        )
+        .map(Plan::from)
+        .map_err(|f| f.into_js(&env))
     }
 
     /// Plans on a worker thread; the promise resolves to the plan or rejects with a

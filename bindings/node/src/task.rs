@@ -41,13 +41,8 @@ pub fn plan(
         let workloads = inputs::workloads(workloads)?;
         let provision = options.provision.unwrap_or(false);
         let (context, options) = options.split();
-        let engine = goldpath::deploy::preview_engine(
-            engine,
-            store,
-            &context.app,
-            &context.env,
-            provision,
-        )?;
+        let engine =
+            goldpath::deploy::preview_engine(engine, store, &context.app, &context.env, provision)?;
         Ok(engine.plan(&workloads, &context, &options)?)
     })
 }

@@ -116,7 +116,10 @@ impl Deprovisioner<'_> {
             })
             .collect();
         for target in targets {
-            if !all.iter().any(|t| t.key == target.key && t.driver.guid == target.driver.guid) {
+            if !all
+                .iter()
+                .any(|t| t.key == target.key && t.driver.guid == target.driver.guid)
+            {
                 all.push(target);
             }
         }

@@ -21,10 +21,10 @@ mod record;
 mod serial;
 mod store;
 
+pub use deprovision::PendingDeprovision;
 pub use diff::{
     Change, Diff, InputChanges, ObjectDiff, ObjectId, WorkloadDiff, diff, diff_objects,
 };
-pub use deprovision::PendingDeprovision;
 pub use ops::{Actor, Deployer, NewEnvironment, Rollback};
 pub use preview::preview_engine;
 pub use record::{

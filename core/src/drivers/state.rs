@@ -148,7 +148,10 @@ impl Effects {
         Ok((answer.provisioned, Some(record)))
     }
 
-    fn recorded_result(&self, req: &ProvisionRequest<'_>) -> Result<(Provisioned, Option<DriverRecord>)> {
+    fn recorded_result(
+        &self,
+        req: &ProvisionRequest<'_>,
+    ) -> Result<(Provisioned, Option<DriverRecord>)> {
         let found = self
             .recorded
             .get(&req.key.to_string())
@@ -186,10 +189,7 @@ impl Effects {
 ///
 /// # Errors
 /// No such driver, or the driver's error.
-pub fn deprovision(
-    drivers: &DriverRegistry,
-    target: &Deprovision<'_>,
-) -> Result<Answer> {
+pub fn deprovision(drivers: &DriverRegistry, target: &Deprovision<'_>) -> Result<Answer> {
     let driver = drivers.get(&target.record.driver)?;
     let Some(world) = driver.world() else {
         return Ok(Answer::default());

@@ -173,10 +173,8 @@ pub trait WorldDriver: Send + Sync {
     fn call(&self, call: &Call<'_>) -> Result<Answer>;
 }
 
-/// The call of a provision `req`, with the definition's inputs resolved.
-///
-/// # Errors
-/// A placeholder of the inputs that does not resolve.
+/// The call of a provision `req`, with the definition's inputs resolved (`values`,
+/// `secrets`: see [`resolved_inputs`]).
 pub(crate) fn provision_call<'a>(
     req: &'a ProvisionRequest<'a>,
     values: &'a Map<String, Value>,
@@ -234,7 +232,12 @@ mod tests {
         assert_eq!(answer.state, Some(json!({"n": 1})));
         assert_eq!(answer.provisioned.outputs["host"], json!("db"));
         assert!(Answer::from_json(json!([1])).is_err());
-        assert!(Answer::from_json(json!({"state": null})).unwrap().state.is_none());
+        assert!(
+            Answer::from_json(json!({"state": null}))
+                .unwrap()
+                .state
+                .is_none()
+        );
     }
 
     #[test]

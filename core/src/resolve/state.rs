@@ -107,7 +107,11 @@ impl State {
 
     /// Keeps `record` with the resource `key` (recorded already), with its outputs and its
     /// secrets as the references the plan uses.
-    pub fn keep_driver_record(&mut self, key: &ResourceKey, mut record: crate::drivers::DriverRecord) {
+    pub fn keep_driver_record(
+        &mut self,
+        key: &ResourceKey,
+        mut record: crate::drivers::DriverRecord,
+    ) {
         let Some(resource) = self.resources.get_mut(key) else {
             return;
         };

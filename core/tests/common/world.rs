@@ -92,7 +92,11 @@ spec:
       admin: Adm1n-Sup3r-S3cret-Value
 ",
             calls.display(),
-            timeout = if extra.contains("timeout:") { "" } else { "      timeout: 20\n" },
+            timeout = if extra.contains("timeout:") {
+                ""
+            } else {
+                "      timeout: 20\n"
+            },
         );
         std::fs::write(dir.path().join("platform.yaml"), platform).unwrap();
         Self { dir }
@@ -158,7 +162,9 @@ containers:
     image: nginx:1.27
 "
     };
-    vec![WorkloadInput::new(Loader::default().score_str(text, None).unwrap())]
+    vec![WorkloadInput::new(
+        Loader::default().score_str(text, None).unwrap(),
+    )]
 }
 
 /// Creates environment `dev` of `shop` in `store`.

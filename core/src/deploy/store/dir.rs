@@ -29,8 +29,8 @@ use super::{
     Environment, History, HistoryEntry, Store, check_same_environment, environment_exists,
     no_environment, no_record, not_in_history,
 };
-use crate::deploy::digest::is_record_id;
 use crate::deploy::deprovision::PendingDeprovision;
+use crate::deploy::digest::is_record_id;
 use crate::deploy::record::{Deployment, Draft, store_error};
 use crate::validate::names::dns1123_label;
 use crate::{Error, ErrorKind, Location, Result};
@@ -267,7 +267,10 @@ impl Store for DirStore {
         }
         let pending: Pending = read_json(&path)?;
         if pending.format != PENDING_FORMAT {
-            return Err(corrupt(&path, &format!("format `{}` is unknown", pending.format)));
+            return Err(corrupt(
+                &path,
+                &format!("format `{}` is unknown", pending.format),
+            ));
         }
         Ok(pending.deprovisions)
     }

@@ -93,18 +93,16 @@ fn env(call: &Call<'_>) -> Result<Vec<(String, String)>> {
         Some(Value::Object(extra)) => {
             for (name, value) in extra {
                 let Some(text) = value.as_str() else {
-                    return Err(call.error(format!(
-                        "`inputs.values.env.{name}` must be text"
-                    )));
+                    return Err(call.error(format!("`inputs.values.env.{name}` must be text")));
                 };
                 env.retain(|(n, _)| n != name);
                 env.push((name.clone(), text.to_owned()));
             }
         }
         Some(_) => {
-            return Err(call.error(
-                "`inputs.values.env` must be a mapping of names to texts".to_owned(),
-            ));
+            return Err(
+                call.error("`inputs.values.env` must be a mapping of names to texts".to_owned())
+            );
         }
     }
     Ok(env)
@@ -121,7 +119,13 @@ mod tests {
             resolve_program("./scripts/db.sh", Some(folder)),
             Path::new("/platform/./scripts/db.sh")
         );
-        assert_eq!(resolve_program("python3", Some(folder)), Path::new("python3"));
-        assert_eq!(resolve_program("/bin/sh", Some(folder)), Path::new("/bin/sh"));
+        assert_eq!(
+            resolve_program("python3", Some(folder)),
+            Path::new("python3")
+        );
+        assert_eq!(
+            resolve_program("/bin/sh", Some(folder)),
+            Path::new("/bin/sh")
+        );
     }
 }

@@ -73,7 +73,10 @@ pub(super) fn run(run: &Run, input: &[u8]) -> Result<Vec<u8>, String> {
     // A program that leaves a child holding its output open gets the same time to let go.
     let out = stdout.recv_timeout(run.timeout).unwrap_or_default();
     if !status.success() {
-        return Err(with_stderr(format!("`{}` failed ({status})", run.program.display())));
+        return Err(with_stderr(format!(
+            "`{}` failed ({status})",
+            run.program.display()
+        )));
     }
     if out.len() > MAX_OUTPUT_BYTES {
         return Err(format!(

@@ -48,9 +48,10 @@ impl Protocol {
         match call.value("protocol").map(|v| v.as_str()) {
             None | Some(Some("goldpath")) => Ok(Self::Goldpath),
             Some(Some("score-k8s")) => Ok(Self::ScoreK8s),
-            Some(_) => Err(call.error(
-                "`inputs.values.protocol` must be `goldpath` or `score-k8s`".to_owned(),
-            )),
+            Some(_) => {
+                Err(call
+                    .error("`inputs.values.protocol` must be `goldpath` or `score-k8s`".to_owned()))
+            }
         }
     }
 

@@ -82,7 +82,9 @@ fn url(call: &Call<'_>) -> Result<String> {
         return Err(call.error("`inputs.values.url` must be the driver's URL (text)".to_owned()));
     };
     if !(base.starts_with("http://") || base.starts_with("https://")) {
-        return Err(call.error("`inputs.values.url` must start with http:// or https://".to_owned()));
+        return Err(
+            call.error("`inputs.values.url` must start with http:// or https://".to_owned())
+        );
     }
     Ok(format!("{}/{}", base.trim_end_matches('/'), call.guid))
 }
@@ -149,7 +151,8 @@ fn send(agent: &ureq::Agent, call: &Call<'_>, url: &str) -> std::result::Result<
     }
     let value: Value = serde_json::from_str(&body)
         .map_err(|_| format!("{shown} answered something that is not JSON"))?;
-    let mut answer = Answer::from_json(humanitec_answer(value)?).map_err(|e| e.message().to_owned())?;
+    let mut answer =
+        Answer::from_json(humanitec_answer(value)?).map_err(|e| e.message().to_owned())?;
     answer.state = cookie.map(Value::String).or_else(|| call.state.cloned());
     Ok(Sent::Done(answer))
 }
@@ -192,21 +195,28 @@ fn humanitec_answer(value: Value) -> std::result::Result<Value, String> {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) => items
             .iter()
-            .map(|m| m.get("data").cloned().ok_or("each of `manifests` must have `data`"))
+            .map(|m| {
+                m.get("data")
+                    .cloned()
+                    .ok_or("each of `manifests` must have `data`")
+            })
             .collect::<std::result::Result<Vec<_>, _>>()?,
         Some(_) => return Err("`manifests` must be a list".to_owned()),
     };
     let mut out = Map::new();
     for name in ["values", "secrets"] {
         if let Some(v) = resource.get(name) {
-            let to = if name == "values" { "outputs" } else { "secrets" };
+            let to = if name == "values" {
+                "outputs"
+            } else {
+                "secrets"
+            };
             out.insert(to.to_owned(), v.clone());
         }
     }
     out.insert("manifests".to_owned(), Value::Array(manifests));
     Ok(Value::Object(out))
 }
-
 
 #[cfg(test)]
 mod tests {
