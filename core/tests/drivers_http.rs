@@ -5,6 +5,8 @@
 
 #[path = "common/http_server.rs"]
 mod http_server;
+#[path = "common/world.rs"]
+mod world;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -22,25 +24,11 @@ use serde_json::{Value, json};
 const TOKEN: &str = "T0ken-For-The-Driver-Service";
 
 fn engine(server: &Server, timeout: u32) -> Engine {
-    let text = format!(
-        "apiVersion: goldpath.dev/v1alpha1
-kind: EnvironmentType
-metadata: {{name: development}}
-spec: {{}}
----
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {{name: dns-service}}
-spec:
-  type: dns
-  driver: http
-  criteria: [{{envType: development}}]
-  inputs:
-    values: {{url: '{}', timeout: {timeout}}}
-    secrets: {{token: {TOKEN}}}
-",
+    let inputs = format!(
+        "    values: {{url: '{}', timeout: {timeout}}}\n    secrets: {{token: {TOKEN}}}\n",
         server.url("/drivers/dns")
     );
+    let text = world::platform_yaml("dns-service", "dns", "http", &inputs);
     let docs = Loader::default().str(&text, None).unwrap();
     Engine::new(Platform::from_documents(
         docs.platform.into_iter().map(|l| l.document),

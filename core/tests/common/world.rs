@@ -69,21 +69,13 @@ impl World {
         std::fs::create_dir(&scripts).unwrap();
         write_script(&scripts.join("db.py"), SCRIPT);
         let calls = dir.path().join("calls.jsonl");
-        let platform = format!(
-            "apiVersion: goldpath.dev/v1alpha1
-kind: EnvironmentType
-metadata: {{name: development}}
-spec: {{}}
----
-apiVersion: goldpath.dev/v1alpha1
-kind: ResourceDefinition
-metadata: {{name: db-cmd}}
-spec:
-  type: postgres
-  driver: cmd
-  criteria: [{{envType: development}}]
-  inputs:
-    values:
+        let timeout = if extra.contains("timeout:") {
+            ""
+        } else {
+            "      timeout: 20\n"
+        };
+        let inputs = format!(
+            "    values:
       command: [./scripts/db.py]
       mode: {mode}
 {timeout}      env: {{CALLS: '{}'}}
@@ -92,12 +84,8 @@ spec:
       admin: Adm1n-Sup3r-S3cret-Value
 ",
             calls.display(),
-            timeout = if extra.contains("timeout:") {
-                ""
-            } else {
-                "      timeout: 20\n"
-            },
         );
+        let platform = platform_yaml("db-cmd", "postgres", "cmd", &inputs);
         std::fs::write(dir.path().join("platform.yaml"), platform).unwrap();
         Self { dir }
     }
@@ -128,6 +116,27 @@ spec:
     pub fn calls_path(&self) -> PathBuf {
         self.dir.path().join("calls.jsonl")
     }
+}
+
+/// The environment type `development` and the definition `name` of `resource_type` by
+/// `driver` for it, whose `inputs` are `inputs` (YAML lines indented by four spaces).
+pub fn platform_yaml(name: &str, resource_type: &str, driver: &str, inputs: &str) -> String {
+    format!(
+        "apiVersion: goldpath.dev/v1alpha1
+kind: EnvironmentType
+metadata: {{name: development}}
+spec: {{}}
+---
+apiVersion: goldpath.dev/v1alpha1
+kind: ResourceDefinition
+metadata: {{name: {name}}}
+spec:
+  type: {resource_type}
+  driver: {driver}
+  criteria: [{{envType: development}}]
+  inputs:
+{inputs}"
+    )
 }
 
 /// Writes an executable script.
