@@ -120,6 +120,24 @@ fn a_timeout_kills_the_script_and_its_children() {
 }
 
 #[test]
+fn a_program_that_reads_nothing_still_times_out() {
+    // The request (over 200 KB) does not fit a pipe: writing it must not block the timeout.
+    let big = "x".repeat(200 * 1024);
+    let world = World::with_values("ok", &format!("      timeout: 1\n      big: {big}"));
+    let text = std::fs::read_to_string(world.dir.path().join("platform.yaml"))
+        .unwrap()
+        .replace("[./scripts/db.py]", "[sleep, '30']");
+    std::fs::write(world.dir.path().join("platform.yaml"), text).unwrap();
+    let started = std::time::Instant::now();
+    let err = provisioning_plan(&world).err().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert!(
+        err.to_string().contains("did not finish within 1 seconds"),
+        "{err}"
+    );
+}
+
+#[test]
 fn garbage_and_huge_output_are_refused() {
     for (mode, expected) in [("garbage", "not JSON"), ("huge", "more than")] {
         let world = World::new(mode);
@@ -219,4 +237,54 @@ json.dump({
     assert_eq!(driver.state, Some(json!({"n": 2})));
     assert_eq!(driver.outputs["uid"], "postgres.default#web.db");
     assert_eq!(driver.outputs["source"], "web");
+}
+
+#[test]
+fn template_drivers_see_the_recorded_state_as_a_variable() {
+    let text = world::platform_yaml(
+        "cache-template",
+        "redis",
+        "template",
+        "    values: {}\n",
+    )
+    .replace(
+        "  inputs:\n    values: {}\n",
+        "  templates:\n    outputs: |\n      host: \"cache-{{ state.generation if state else 0 }}\"\n",
+    );
+    let docs = goldpath::load::Loader::default().str(&text, None).unwrap();
+    let engine = goldpath::plan::Engine::new(goldpath::platform::Platform::from_documents(
+        docs.platform.into_iter().map(|l| l.document),
+    ));
+    let score = "apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers:\n  main:\n    image: nginx:1.27\n    variables: {CACHE: '${resources.cache.host}'}\nresources:\n  cache: {type: redis}\n";
+    let workloads = [goldpath::resolve::WorkloadInput::new(
+        goldpath::load::Loader::default()
+            .score_str(score, None)
+            .unwrap(),
+    )];
+    let none = engine
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .unwrap();
+    assert!(none.to_yaml().contains("cache-0"));
+    let record = goldpath::drivers::DriverRecord {
+        driver: "cmd".into(),
+        guid: "g".into(),
+        params: Default::default(),
+        values: Default::default(),
+        outputs: Default::default(),
+        secrets: Default::default(),
+        state: Some(json!({"generation": 7})),
+    };
+    let key = "redis.default#web.cache".to_owned();
+    let recorded = [(key, ("cache-template".to_owned(), record))]
+        .into_iter()
+        .collect();
+    let with_state = engine
+        .with_effects(Effects::recording(recorded))
+        .plan(&workloads, &context(), &PlanOptions::default())
+        .unwrap();
+    assert!(
+        with_state.to_yaml().contains("cache-7"),
+        "{}",
+        with_state.to_yaml()
+    );
 }

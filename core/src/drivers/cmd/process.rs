@@ -49,11 +49,17 @@ pub(super) fn run(run: &Run, input: &[u8]) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot run `{}`: {e}", run.program.display()))?;
     let stdout = reader(child.stdout.take(), MAX_OUTPUT_BYTES + 1);
     let stderr = reader(child.stderr.take(), MAX_STDERR_BYTES);
-    if let Some(mut stdin) = child.stdin.take() {
-        // A program that does not read its input is not an error by itself.
-        let _ = stdin.write_all(input);
-    }
+    // Written on a thread: a program that reads nothing must not block the timeout. A
+    // program that does not read its input is not an error by itself.
+    let writer = child.stdin.take().map(|mut stdin| {
+        let input = input.to_vec();
+        std::thread::spawn(move || drop(stdin.write_all(&input)))
+    });
     let status = wait(&mut child, run.timeout);
+    if let Some(writer) = writer {
+        // The child is gone (or killed): its end of the pipe is closed, the write returns.
+        let _ = writer.join();
+    }
     let err_text = stderr.recv_timeout(run.timeout).unwrap_or_default();
     let err_tail = tail(&String::from_utf8_lossy(&err_text), STDERR_LINES, 4000);
     let with_stderr = |message: String| {
