@@ -240,6 +240,35 @@ json.dump({
 }
 
 #[test]
+fn definitions_without_a_command_or_url_are_refused_when_loaded() {
+    for (driver, inputs, place) in [
+        (
+            "cmd",
+            "    values: {command: 'db.py'}\n",
+            "spec.inputs.values.command",
+        ),
+        (
+            "http",
+            "    values: {url: 'ftp://x', timeout: -1}\n",
+            "spec.inputs.values.url",
+        ),
+        (
+            "http",
+            "    values: {url: 'http://x', timeout: -1}\n",
+            "spec.inputs.values.timeout",
+        ),
+    ] {
+        let text = world::platform_yaml("broken", "postgres", driver, inputs);
+        let err = goldpath::load::Loader::default()
+            .str(&text, Some("platform.yaml"))
+            .unwrap_err();
+        let shown = err.to_string();
+        assert!(shown.contains("platform.yaml"), "{shown}");
+        assert!(shown.contains(place), "{driver}: {shown}");
+    }
+}
+
+#[test]
 fn template_drivers_see_the_recorded_state_as_a_variable() {
     let text = world::platform_yaml(
         "cache-template",
