@@ -110,12 +110,22 @@ fn a_timeout_kills_the_script_and_its_children() {
         "{err}"
     );
     let pids = std::fs::read_to_string(world.dir.path().join("calls.jsonl.pids")).unwrap();
-    for pid in pids.split_whitespace() {
-        let alive = std::path::Path::new(&format!("/proc/{pid}")).exists()
+    // SIGKILL is delivered asynchronously: give the killed processes a moment to end.
+    let running = |pid: &str| {
+        std::path::Path::new(&format!("/proc/{pid}")).exists()
             && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
                 .unwrap_or_default()
-                .contains(") Z ");
-        assert!(!alive, "process {pid} of the script is still running");
+                .contains(") Z ")
+    };
+    for pid in pids.split_whitespace() {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while running(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(
+            !running(pid),
+            "process {pid} of the script is still running"
+        );
     }
 }
 

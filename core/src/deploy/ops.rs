@@ -243,14 +243,17 @@ impl<'a> Deployer<'a> {
     /// The engine of the previews of environment `env` of `app` (render, check, graph,
     /// explain, catalog, sessions): the drivers that act on the world are called only when
     /// `provision` is set; otherwise their outputs, secret references and states come from
-    /// the environment's current record.
+    /// the environment's latest record (also when its apply failed: its drivers ran).
     ///
     /// # Errors
-    /// The environment does not exist; its current record is unreadable.
+    /// The environment does not exist; its latest record is unreadable.
     pub fn preview_engine(&self, app: &str, env: &str, provision: bool) -> Result<Engine> {
         let history = self.store.history(app, env)?;
+        if let Some(Err(error)) = history.entries.last().map(|e| &e.record) {
+            return Err(error.clone());
+        }
         let recorded = history
-            .current_record()?
+            .head()
             .map(Deployment::driver_records)
             .unwrap_or_default();
         Ok(self
@@ -434,10 +437,12 @@ impl<'a> Deployer<'a> {
         }
     }
 
-    /// The current record of the environment, if there is a readable one.
+    /// The record whose driver results and states the environment's next plan builds on:
+    /// its latest one, also when applying it failed (its drivers ran: the world is as it
+    /// says), if it is readable.
     fn current(&self, app: &str, env: &str) -> Option<Deployment> {
         let history = self.store.history(app, env).ok()?;
-        history.current().cloned()
+        history.head().cloned()
     }
 
     /// This deployer's engine, calling the drivers that act on the world with the states of
