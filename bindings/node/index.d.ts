@@ -290,6 +290,12 @@ export declare class Platform {
   /** Plans the workloads (Score YAML text or objects) on the calling thread. */
   plan(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
   /**
+   * Plans a preview of environment `options.env` of `options.app` on the calling thread:
+   * the results and states of its `cmd` and `http` resources come from the environment's
+   * current record in `store` (no call), unless `options.provision` is set.
+   */
+  planWithStore(store: Store, workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
+  /**
    * Plans on a worker thread; the promise resolves to the plan or rejects with a
    * `GoldpathError`.
    */
@@ -431,6 +437,11 @@ export interface PlanOptions {
   createNamespace?: boolean
   /** The image of containers whose image is `.`. */
   image?: string
+  /**
+   * Call the `cmd` and `http` drivers (they act on real infrastructure); otherwise their
+   * results come from the environment's current record (`planWithStore`).
+   */
+  provision?: boolean
 }
 
 /** How a platform is built. */

@@ -91,22 +91,29 @@ async fn apply(
     prepared: &crate::inputs::Prepared,
     options: &ApplyOptions,
 ) -> goldpath::Result<RecordedApply> {
-    let engine = &prepared.engine;
-    let plan = engine.plan(&prepared.workloads, &prepared.context, &prepared.options)?;
+    let store = args.store.as_ref().map(DirStore::open).transpose()?;
+    let context = &prepared.context;
+    // A recorded apply calls the drivers that act on the world; one without a store does not.
+    let engine = match &store {
+        Some(store) => {
+            Deployer::new(&prepared.engine, store).recording_engine(&context.app, &context.env)
+        }
+        None => prepared.engine.clone(),
+    };
+    let plan = engine.plan(&prepared.workloads, context, &prepared.options)?;
     for warning in plan.warnings() {
         crate::hints::warn(warning);
     }
     let client =
         goldpath::apply::client(args.kubeconfig.as_deref(), args.context.as_deref()).await?;
-    let Some(folder) = &args.store else {
+    let Some(store) = &store else {
         let report = goldpath::apply::apply(&client, &plan, options).await;
         return Ok(RecordedApply {
             record: None,
             report,
         });
     };
-    let store = DirStore::open(folder)?;
-    let deployer = Deployer::new(engine, &store).with_options(prepared.options.clone());
+    let deployer = Deployer::new(&engine, store).with_options(prepared.options.clone());
     goldpath::apply::apply_and_record(&client, &deployer, &plan, &args.actor.actor(), options).await
 }
 

@@ -5,13 +5,15 @@ use std::process::ExitCode;
 
 use goldpath::catalog::{CatalogOptions, to_yaml};
 
-use crate::inputs::{PlanArgs, report};
+use crate::inputs::{PlanArgs, PreviewArgs, report};
 
 /// Arguments of `goldpath catalog`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
     plan: PlanArgs,
+    #[command(flatten)]
+    preview: PreviewArgs,
     /// The output file; `-` is standard output.
     #[arg(long, short = 'o', default_value = "-", value_name = "FILE")]
     output: PathBuf,
@@ -40,7 +42,7 @@ pub fn run(args: &Args) -> ExitCode {
     };
     let entities = match args
         .plan
-        .plan()
+        .plan(&args.preview)
         .and_then(|plan| goldpath::catalog::entities(&plan, &options))
     {
         Ok(entities) => entities,

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use goldpath::policy::Violation;
 
-use crate::inputs::{PlanArgs, report};
+use crate::inputs::{PlanArgs, PreviewArgs, report};
 use crate::terminal::escaped;
 
 /// Output formats of violations.
@@ -22,6 +22,8 @@ pub enum Format {
 pub struct Args {
     #[command(flatten)]
     plan: PlanArgs,
+    #[command(flatten)]
+    preview: PreviewArgs,
     /// How to print the violations.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -33,7 +35,7 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    let plan = match args.plan.plan() {
+    let plan = match args.plan.plan(&args.preview) {
         Ok(plan) => plan,
         Err(error) => {
             report(&error);

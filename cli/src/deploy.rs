@@ -67,12 +67,14 @@ pub fn deploy(args: &DeployArgs) -> ExitCode {
         let store = args.store.open()?;
         let deployer = Deployer::new(&prepared.engine, &store).with_options(prepared.options);
         let context = prepared.context;
-        deployer.deploy(
+        let record = deployer.deploy(
             &context.app,
             &context.env,
             &prepared.workloads,
             &args.actor.actor(),
-        )
+        )?;
+        warn_pending(&deployer, &context.app, &context.env);
+        Ok(record)
     })
 }
 
@@ -109,6 +111,20 @@ pub fn promote(args: &PromoteArgs) -> ExitCode {
         let store = args.store.open()?;
         Deployer::new(&engine, &store).promote(&args.app, &args.from, &args.to, &args.actor.actor())
     })
+}
+
+/// Warns of the environment's deprovisions that failed (they are retried on its next deploy
+/// or deletion).
+fn warn_pending(deployer: &Deployer<'_>, app: &str, env: &str) {
+    for pending in deployer.pending_deprovisions(app, env).unwrap_or_default() {
+        eprintln!(
+            "warning: {}",
+            crate::terminal::escaped(&format!(
+                "resource `{}` (definition `{}`) could not be deprovisioned, it is retried on the next deploy or `env delete`: {}",
+                pending.key, pending.definition, pending.error
+            ))
+        );
+    }
 }
 
 /// Prints the record's id and its warnings, or the error.

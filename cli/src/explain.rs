@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::inputs::{PlanArgs, report};
+use crate::inputs::{PlanArgs, PreviewArgs, report};
 
 /// Arguments of `goldpath explain`.
 #[derive(Debug, clap::Args)]
@@ -12,6 +12,8 @@ pub struct Args {
     key: String,
     #[command(flatten)]
     plan: PlanArgs,
+    #[command(flatten)]
+    preview: PreviewArgs,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -23,7 +25,11 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    match args.plan.plan().and_then(|plan| plan.explain(&args.key)) {
+    match args
+        .plan
+        .plan(&args.preview)
+        .and_then(|plan| plan.explain(&args.key))
+    {
         Ok(explanation) if args.json => {
             println!(
                 "{}",

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::inputs::{PlanArgs, report};
+use crate::inputs::{PlanArgs, PreviewArgs, report};
 
 /// Graph formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -20,6 +20,8 @@ pub enum Format {
 pub struct Args {
     #[command(flatten)]
     plan: PlanArgs,
+    #[command(flatten)]
+    preview: PreviewArgs,
     /// The output format.
     #[arg(long, value_enum, default_value_t = Format::Dot)]
     format: Format,
@@ -31,7 +33,7 @@ pub fn run(args: &Args) -> ExitCode {
         eprintln!("error: {message}");
         return ExitCode::from(2);
     }
-    match args.plan.plan() {
+    match args.plan.plan(&args.preview) {
         Ok(plan) => {
             let text = match args.format {
                 Format::Dot => plan.to_dot(),

@@ -56,12 +56,13 @@ pub struct DiffArgs {
 /// its operation. Unreadable records are listed with their
 /// error, and make the exit status 1.
 pub fn history(args: &HistoryArgs) -> ExitCode {
-    let history = match args
+    let (app, env) = (&args.target.app, &args.target.env);
+    let read = args
         .store
         .open()
-        .and_then(|s| s.history(&args.target.app, &args.target.env))
-    {
-        Ok(history) => history,
+        .and_then(|s| Ok((s.history(app, env)?, s.pending_deprovisions(app, env)?)));
+    let (history, pending) = match read {
+        Ok(read) => read,
         Err(error) => return fail(&error),
     };
     match args.format {
@@ -87,6 +88,7 @@ pub fn history(args: &HistoryArgs) -> ExitCode {
                     ),
                 }
             }
+            print_pending(&pending);
         }
     }
     match history.first_error() {
@@ -95,6 +97,23 @@ pub fn history(args: &HistoryArgs) -> ExitCode {
             ExitCode::from(1)
         }
         None => ExitCode::SUCCESS,
+    }
+}
+
+/// The deprovisions that failed and wait to be retried, after the records.
+fn print_pending(pending: &[goldpath::deploy::PendingDeprovision]) {
+    if pending.is_empty() {
+        return;
+    }
+    println!("pending deprovisions (retried on the next deploy or env delete):");
+    for p in pending {
+        println!(
+            "  {}  {}  failed at {}: {}",
+            escaped(&p.key),
+            escaped(&p.definition),
+            escaped(&p.failed_at),
+            escaped(&p.error)
+        );
     }
 }
 

@@ -62,6 +62,41 @@ pub struct PlanFlags {
     pub generate_namespace: bool,
 }
 
+/// The flags of the previews (render, graph, explain, catalog, check): whether they may call
+/// the drivers that act on the world, and the store whose record they show otherwise.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PreviewArgs {
+    /// Call the `cmd` and `http` drivers (they act on real infrastructure). Without it, their
+    /// results come from the environment's current record in --store.
+    #[arg(long)]
+    pub provision: bool,
+    /// The deployment store whose current record of the environment (--app, --env) gives the
+    /// results and states of the `cmd` and `http` drivers.
+    #[arg(long, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+}
+
+impl PreviewArgs {
+    /// `prepared` with its engine's effects set as these flags say (core decides:
+    /// [`goldpath::deploy::preview_engine`]).
+    pub fn apply(&self, mut prepared: Prepared) -> Result<Prepared> {
+        let store = self
+            .store
+            .as_ref()
+            .map(goldpath::deploy::DirStore::open)
+            .transpose()?;
+        let context = &prepared.context;
+        prepared.engine = goldpath::deploy::preview_engine(
+            &prepared.engine,
+            store.as_ref().map(|s| s as &dyn goldpath::deploy::Store),
+            &context.app,
+            &context.env,
+            self.provision,
+        )?;
+        Ok(prepared)
+    }
+}
+
 /// Arguments that say which engine plans: the platform, the built-ins, the secret seed.
 #[derive(Debug, Clone, clap::Args)]
 pub struct EngineArgs {
@@ -126,9 +161,9 @@ impl PlanArgs {
         })
     }
 
-    /// Loads everything and plans.
-    pub fn plan(&self) -> Result<Plan> {
-        let p = self.prepare()?;
+    /// Loads everything and plans, as a preview that `preview` governs.
+    pub fn plan(&self, preview: &PreviewArgs) -> Result<Plan> {
+        let p = preview.apply(self.prepare()?)?;
         p.engine.plan(&p.workloads, &p.context, &p.options)
     }
 
@@ -225,6 +260,14 @@ pub fn report(error: &Error) {
     for diagnostic in error.diagnostics() {
         // A diagnostic may span lines (a no-match lists the candidates): they stay.
         eprintln!("{}", escaped_lines(&diagnostic.to_string()));
+        if diagnostic
+            .message
+            .contains(goldpath::drivers::NOT_PROVISIONED)
+        {
+            eprintln!(
+                "hint: pass --store DIR to show what the environment's deployment recorded, or --provision to call the driver (it acts on real infrastructure)"
+            );
+        }
     }
     for hint in crate::hints::for_error(error) {
         eprintln!("hint: {hint}");

@@ -66,7 +66,11 @@ pub fn run(score_files: &[String], args: &LiveArgs, format: Format) -> ExitCode 
 }
 
 async fn live_diff(plan_args: &PlanArgs, args: &LiveArgs) -> Result<Diff> {
-    let plan = plan_args.plan()?;
+    let preview = crate::inputs::PreviewArgs {
+        provision: false,
+        store: None,
+    };
+    let plan = plan_args.plan(&preview)?;
     let client =
         goldpath::apply::client(args.kubeconfig.as_deref(), args.context.as_deref()).await?;
     goldpath::apply::live_diff(&client, &plan).await

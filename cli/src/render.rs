@@ -8,7 +8,7 @@ use goldpath::plan::Plan;
 use goldpath::policy::Violation;
 use serde_json::Value;
 
-use crate::inputs::{PlanArgs, report};
+use crate::inputs::{PlanArgs, PreviewArgs, report};
 use crate::output::{self, write_file};
 
 /// Output formats of manifests.
@@ -25,6 +25,8 @@ pub enum Format {
 pub struct Args {
     #[command(flatten)]
     plan: PlanArgs,
+    #[command(flatten)]
+    preview: PreviewArgs,
     /// The output file; `-` is standard output.
     #[arg(
         long,
@@ -51,6 +53,13 @@ pub fn run(args: &Args) -> ExitCode {
     let prepared = match args.plan.prepare_or_exit() {
         Ok(prepared) => prepared,
         Err(code) => return code,
+    };
+    let prepared = match args.preview.apply(prepared) {
+        Ok(prepared) => prepared,
+        Err(error) => {
+            report(&error);
+            return ExitCode::from(1);
+        }
     };
     for warning in prepared.engine.warnings() {
         crate::hints::warn(&warning);

@@ -69,6 +69,8 @@ pub struct Platform {
     policies: BTreeMap<String, PolicySpec>,
     role_bindings: BTreeMap<String, RoleBindingSpec>,
     environments: Vec<(String, EnvironmentSpec)>,
+    /// The folder of the document that defines each definition read from a file.
+    folders: BTreeMap<String, std::path::PathBuf>,
 }
 
 impl Platform {
@@ -79,6 +81,42 @@ impl Platform {
             platform.add(document);
         }
         platform
+    }
+
+    /// A platform of documents as the loader read them: each definition remembers the folder
+    /// of its file ([`Platform::definition_folder`]).
+    pub fn from_loaded(
+        documents: impl IntoIterator<Item = crate::load::Loaded<PlatformDocument>>,
+    ) -> Self {
+        let mut platform = Self::default();
+        platform.extend_loaded(documents);
+        platform
+    }
+
+    /// Adds loaded documents, keeping the folder each definition was loaded from (see
+    /// [`Platform::definition_folder`]).
+    pub fn extend_loaded(
+        &mut self,
+        documents: impl IntoIterator<Item = crate::load::Loaded<PlatformDocument>>,
+    ) {
+        let platform = self;
+        for loaded in documents {
+            if let (PlatformDocument::ResourceDefinition(d), Some(folder)) =
+                (&loaded.document, &loaded.origin.folder)
+            {
+                platform
+                    .folders
+                    .insert(d.metadata.name.clone(), folder.clone());
+            }
+            platform.add(loaded.document);
+        }
+    }
+
+    /// The folder of the platform document that defines the definition `name`, when it was
+    /// read from a file: the `cmd` driver resolves relative programs against it.
+    #[must_use]
+    pub fn definition_folder(&self, name: &str) -> Option<&std::path::Path> {
+        self.folders.get(name).map(std::path::PathBuf::as_path)
     }
 
     /// Adds one document.

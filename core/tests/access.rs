@@ -591,6 +591,20 @@ impl Store for Racing<'_> {
     fn record_ids(&self) -> Result<Vec<String>> {
         self.inner.record_ids()
     }
+    fn pending_deprovisions(
+        &self,
+        app: &str,
+        env: &str,
+    ) -> Result<Vec<goldpath::deploy::PendingDeprovision>> {
+        self.inner.pending_deprovisions(app, env)
+    }
+    fn set_pending_deprovisions(
+        &self,
+        environment: &Environment,
+        pending: &[goldpath::deploy::PendingDeprovision],
+    ) -> Result<()> {
+        self.inner.set_pending_deprovisions(environment, pending)
+    }
 }
 
 fn deleted_and_recreated_while_planning(inner: &dyn Store) {

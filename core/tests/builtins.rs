@@ -78,6 +78,8 @@ impl Fixture {
             workloads: &self.workloads,
             source: Some("frontend"),
             workload: None,
+            state: None,
+            folder: None,
         })
     }
 

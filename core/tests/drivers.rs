@@ -70,6 +70,8 @@ impl Fixture {
             workloads: &std::sync::Arc::new(serde_json::Value::Null),
             source: None,
             workload: None,
+            state: None,
+            folder: None,
         };
         f(&request)
     }
@@ -498,7 +500,7 @@ fn a_host_driver_is_registered_and_called() {
     registry.register("echo", echo.clone());
     assert_eq!(
         registry.names().collect::<Vec<_>>(),
-        ["echo", "static", "template", "workload-link"]
+        ["cmd", "echo", "http", "static", "template", "workload-link"]
     );
     let fixture = Fixture::new(json!({"type": "postgres", "driver": "echo"}));
     let provisioned = fixture.run(|req| registry.provision(req)).unwrap();

@@ -158,6 +158,7 @@ impl DeployRequest {
             namespace: options.namespace,
             create_namespace: options.create_namespace,
             image: options.image,
+            provision: None,
         };
         Self {
             workloads,
@@ -259,6 +260,7 @@ impl Platform {
             namespace: None,
             create_namespace: None,
             image: None,
+            provision: None,
         };
         let actor = actor(options.at, options.principal);
         with_deployer(self.engine(), store.inner.as_ref(), &plan_options, |d| {

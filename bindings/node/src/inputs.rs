@@ -27,6 +27,9 @@ pub struct PlanOptions {
     pub create_namespace: Option<bool>,
     /// The image of containers whose image is `.`.
     pub image: Option<String>,
+    /// Call the `cmd` and `http` drivers (they act on real infrastructure); otherwise their
+    /// results come from the environment's current record (`planWithStore`).
+    pub provision: Option<bool>,
 }
 
 impl PlanOptions {

@@ -14,6 +14,7 @@ pub struct PlanTask {
     engine: Engine,
     workloads: Vec<Value>,
     options: PlanOptions,
+    store: Option<std::sync::Arc<dyn goldpath::deploy::Store>>,
 }
 
 impl PlanTask {
@@ -23,19 +24,25 @@ impl PlanTask {
             engine,
             workloads,
             options,
+            store: None,
         }
     }
 }
 
-/// Loads and plans (the work of `plan` and `planAsync`).
+/// Loads and plans (the work of `plan`, `planWithStore` and `planAsync`): a preview, whose
+/// `cmd` and `http` results come from `store`'s record unless `options.provision` is set.
 pub fn plan(
     engine: &Engine,
     workloads: Vec<Value>,
     options: &PlanOptions,
+    store: Option<&dyn goldpath::deploy::Store>,
 ) -> Result<goldpath::plan::Plan, Failure> {
     guarded(|| {
         let workloads = inputs::workloads(workloads)?;
+        let provision = options.provision.unwrap_or(false);
         let (context, options) = options.split();
+        let engine =
+            goldpath::deploy::preview_engine(engine, store, &context.app, &context.env, provision)?;
         Ok(engine.plan(&workloads, &context, &options)?)
     })
 }
@@ -46,7 +53,12 @@ impl Task for PlanTask {
 
     fn compute(&mut self) -> napi::Result<Self::Output> {
         let workloads = std::mem::take(&mut self.workloads);
-        Ok(plan(&self.engine, workloads, &self.options))
+        Ok(plan(
+            &self.engine,
+            workloads,
+            &self.options,
+            self.store.as_deref(),
+        ))
     }
 
     fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {

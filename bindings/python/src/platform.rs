@@ -143,7 +143,10 @@ impl Platform {
     /// `env` (default: the environment type's name) of type `env_type` (default
     /// `development`, as in Node). `namespace` overrides the environment type's namespace,
     /// `create_namespace` emits the Namespace object, `image` replaces the image `.`.
-    #[pyo3(signature = (workloads, *, app, env = None, env_type = "development", namespace = None, create_namespace = false, image = None))]
+    /// `cmd` and `http` drivers (which act on real infrastructure) are called only with
+    /// `provision=True`; otherwise their outputs and states come from the environment's
+    /// current record in `store`.
+    #[pyo3(signature = (workloads, *, app, env = None, env_type = "development", namespace = None, create_namespace = false, image = None, store = None, provision = false))]
     #[allow(clippy::too_many_arguments)]
     fn plan(
         &self,
@@ -155,10 +158,19 @@ impl Platform {
         namespace: Option<String>,
         create_namespace: bool,
         image: Option<String>,
+        store: Option<PyRef<'_, Store>>,
+        provision: bool,
     ) -> PyResult<Plan> {
         let sources = inputs::sources(workloads, &self.loader, "workloads")?;
-        let engine = self.engine();
         let env = env.unwrap_or_else(|| env_type.to_owned());
+        let store = store.map(|s| s.core());
+        let engine = self.engine();
+        let engine = py.detach(|| {
+            guard(|| {
+                goldpath::deploy::preview_engine(&engine, store.as_deref(), &app, &env, provision)
+            })
+        });
+        let engine = to_py(py, engine)?;
         let context = Context::new(app, env, env_type);
         let options = PlanOptions {
             namespace,

@@ -11,17 +11,22 @@
 //! - [`MemoryStore`] and [`DirStore`] (one JSON file per record, written atomically, a lock
 //!   per environment so concurrent deploys make one line of history).
 
+mod deprovision;
 mod diff;
 mod digest;
 mod guard;
 mod ops;
+mod preview;
 mod record;
+mod serial;
 mod store;
 
+pub use deprovision::PendingDeprovision;
 pub use diff::{
     Change, Diff, InputChanges, ObjectDiff, ObjectId, WorkloadDiff, diff, diff_objects,
 };
 pub use ops::{Actor, Deployer, NewEnvironment, Rollback};
+pub use preview::preview_engine;
 pub use record::{
     ChangeKind, Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest,
     RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource, RecordedWorkload,

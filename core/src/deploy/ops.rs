@@ -225,7 +225,54 @@ impl<'a> Deployer<'a> {
         let guard = self.guard();
         let check = |admitted: &Admitted| guard.check_plan(plan, admitted);
         let admitted = guard.ensure(&context.app, &context.env, write, &check)?;
-        self.append(plan, &admitted, &self.options, Operation::Deploy, actor)
+        let previous = self.current(&context.app, &context.env);
+        let record = self.append(plan, &admitted, &self.options, Operation::Deploy, actor)?;
+        self.deprovision_removed(&admitted, previous.as_ref(), &record, &actor.at)?;
+        Ok(record)
+    }
+
+    /// The engine whose plans record to environment `env` of `app`: it calls the drivers that
+    /// act on the world, with the states of the environment's current record. What
+    /// [`Deployer::record_plan`]'s plan must be made with (a cluster apply).
+    #[must_use]
+    pub fn recording_engine(&self, app: &str, env: &str) -> Engine {
+        let previous = self.current(app, env);
+        self.engine_after(previous.as_ref())
+    }
+
+    /// The engine of the previews of environment `env` of `app` (render, check, graph,
+    /// explain, catalog, sessions): the drivers that act on the world are called only when
+    /// `provision` is set; otherwise their outputs, secret references and states come from
+    /// the environment's latest record (also when its apply failed: its drivers ran).
+    ///
+    /// # Errors
+    /// The environment does not exist; its latest record is unreadable.
+    pub fn preview_engine(&self, app: &str, env: &str, provision: bool) -> Result<Engine> {
+        let history = self.store.history(app, env)?;
+        if let Some(Err(error)) = history.entries.last().map(|e| &e.record) {
+            return Err(error.clone());
+        }
+        let recorded = history
+            .head()
+            .map(Deployment::driver_records)
+            .unwrap_or_default();
+        Ok(self
+            .engine
+            .clone()
+            .with_effects(crate::drivers::Effects::preview(recorded, provision)))
+    }
+
+    /// The deprovisions of the environment that failed and wait to be retried on its next
+    /// deploy or deletion.
+    ///
+    /// # Errors
+    /// The environment does not exist; the store cannot be read.
+    pub fn pending_deprovisions(
+        &self,
+        app: &str,
+        env: &str,
+    ) -> Result<Vec<super::PendingDeprovision>> {
+        self.store.pending_deprovisions(app, env)
     }
 
     /// Marks `record` as failed to apply ([`Store::mark_failed`]): it stays in its
@@ -370,7 +417,56 @@ impl<'a> Deployer<'a> {
     pub fn delete_environment(&self, app: &str, env: &str, actor: &Actor) -> Result<()> {
         let write = Write::plain(Action::DeleteEnvironment, actor);
         let admitted = self.guard().existing(app, env, write)?;
+        let _serial = super::serial::lock(app, env);
+        let current = self.current(app, env);
+        let targets = super::deprovision::removed(current.as_ref(), None);
+        let failed = self
+            .deprovisioner()
+            .run(&admitted.environment, targets, None, &actor.at)?;
+        if !failed.is_empty() {
+            return Err(super::deprovision::not_deleted(app, env, &failed));
+        }
         self.store.delete_environment(&admitted.environment)
+    }
+
+    fn deprovisioner(&self) -> super::deprovision::Deprovisioner<'_> {
+        super::deprovision::Deprovisioner {
+            drivers: self.engine.drivers(),
+            platform: self.engine.platform(),
+            store: self.store,
+        }
+    }
+
+    /// The record whose driver results and states the environment's next plan builds on:
+    /// its latest one, also when applying it failed (its drivers ran: the world is as it
+    /// says), if it is readable.
+    fn current(&self, app: &str, env: &str) -> Option<Deployment> {
+        let history = self.store.history(app, env).ok()?;
+        history.head().cloned()
+    }
+
+    /// This deployer's engine, calling the drivers that act on the world with the states of
+    /// `previous`.
+    fn engine_after(&self, previous: Option<&Deployment>) -> Engine {
+        let recorded = previous.map(Deployment::driver_records).unwrap_or_default();
+        self.engine
+            .clone()
+            .with_effects(crate::drivers::Effects::recording(recorded))
+    }
+
+    /// After `record` is stored: deprovisions what `previous` had and `record` has not, and
+    /// retries the environment's pending deprovisions; failures are kept as pending.
+    fn deprovision_removed(
+        &self,
+        admitted: &Admitted,
+        previous: Option<&Deployment>,
+        record: &Deployment,
+        at: &str,
+    ) -> Result<()> {
+        let targets = super::deprovision::removed(previous, Some(record));
+        self.deprovisioner()
+            .run(&admitted.environment, targets, Some(record), at)
+            .map(drop)
     }
 
     fn guard(&self) -> Guard<'_> {
@@ -395,10 +491,17 @@ impl<'a> Deployer<'a> {
         operation: Operation,
         actor: &Actor,
     ) -> Result<Deployment> {
-        let plan = self
-            .engine
-            .plan(workloads, &admitted.context(), &admitted.options(options))?;
-        self.append(&plan, admitted, options, operation, actor)
+        let environment = &admitted.environment;
+        let _serial = super::serial::lock(&environment.app, &environment.name);
+        let previous = self.current(&environment.app, &environment.name);
+        let plan = self.engine_after(previous.as_ref()).plan(
+            workloads,
+            &admitted.context(),
+            &admitted.options(options),
+        )?;
+        let record = self.append(&plan, admitted, options, operation, actor)?;
+        self.deprovision_removed(admitted, previous.as_ref(), &record, &actor.at)?;
+        Ok(record)
     }
 
     /// Appends `plan` to the admitted environment's history, refusing it when a policy blocks

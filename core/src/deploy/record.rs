@@ -154,6 +154,13 @@ pub struct RecordedResource {
     pub key: String,
     /// The definition's name.
     pub definition: String,
+    /// For a resource of a driver that acts on the world (`cmd`, `http`): its outputs, secret
+    /// references and state, and what deprovisioning it needs. Like the manifests, this is a
+    /// result of the deploy, not one of its inputs: it is not part of the record's id (two
+    /// records of the same inputs may differ in what the world answered), and it passes the
+    /// plan's secret check before the record is written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<crate::drivers::DriverRecord>,
 }
 
 /// The digest of a platform: one per document, and one of them all.
@@ -327,6 +334,13 @@ impl Draft {
         let recorded = serde_json::to_value(&inputs).unwrap_or(Value::Null);
         plan.secret_guard()
             .check_object(&recorded, "the inputs of the deployment record")?;
+        for resource in plan.resources() {
+            if let Some(driver) = &resource.driver {
+                let kept = serde_json::to_value(driver).unwrap_or(Value::Null);
+                let what = format!("the recorded driver result of resource `{}`", resource.key);
+                plan.secret_guard().check_object(&kept, &what)?;
+            }
+        }
         Ok(Self {
             environment: meta.environment,
             inputs,
@@ -342,6 +356,7 @@ impl Draft {
                 .map(|r| RecordedResource {
                     key: r.key.clone(),
                     definition: r.definition.clone(),
+                    driver: r.driver.clone(),
                 })
                 .collect(),
             warnings: plan.warnings().to_vec(),
@@ -448,6 +463,20 @@ impl RecordedWorkload {
 }
 
 impl Deployment {
+    /// What the record keeps of the resources of drivers that act on the world, by resource
+    /// key: what [`Effects`](crate::drivers::Effects) hands to the next plan of the
+    /// environment.
+    #[must_use]
+    pub fn driver_records(&self) -> crate::drivers::DriverRecords {
+        self.resources
+            .iter()
+            .filter_map(|r| {
+                let driver = r.driver.clone()?;
+                Some((r.key.clone(), (r.definition.clone(), driver)))
+            })
+            .collect()
+    }
+
     /// The workloads of the record, ready to plan again.
     #[must_use]
     pub fn workload_inputs(&self) -> Vec<WorkloadInput> {

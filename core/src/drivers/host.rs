@@ -115,7 +115,7 @@ pub fn request_data(req: &ProvisionRequest<'_>, driver: &str) -> Result<Value> {
     }))
 }
 
-fn secret_data(secret: SecretValue) -> Value {
+pub(crate) fn secret_data(secret: SecretValue) -> Value {
     match secret {
         SecretValue::Value(text) => Value::String(text.into_exposed()),
         SecretValue::Ref { name, key } => json!({"secretKeyRef": {"name": name, "key": key}}),

@@ -47,21 +47,28 @@
 //!     workloads: &std::sync::Arc::new(serde_json::Value::Null),
 //!     source: None,
 //!     workload: None,
+//!     state: None,
+//!     folder: None,
 //! };
 //! let provisioned = DriverRegistry::with_builtins().provision(&request).unwrap();
 //! assert_eq!(provisioned.outputs["name"], json!("shop"));
 //! assert_eq!(provisioned.secrets["password"].to_string(), "secretKeyRef shop-db/password");
 //! ```
 
+pub mod cmd;
 mod host;
+#[cfg(feature = "http-driver")]
+pub mod http;
 mod leak;
 mod provisioned;
 mod registry;
 mod seed;
+mod state;
 mod static_driver;
 mod substitution;
 mod template;
 mod workload_link;
+pub mod world;
 
 use std::sync::Arc;
 
@@ -71,11 +78,15 @@ use crate::ResourceKey;
 use crate::placeholder::Resolver;
 use crate::platform::{Context, Definition};
 
+pub(crate) use host::secret_data;
 pub use host::{HostDriver, HostFunction, provisioned_from, request_data};
 pub use leak::{MIN_LEAK_CHARS, check_no_leak};
 pub use provisioned::Provisioned;
 pub use registry::DriverRegistry;
 pub use seed::{GENERATED_ALPHABET, GENERATED_LENGTH, MIN_SEED_BYTES, SecretSeed};
+pub use state::{
+    Deprovision, DriverRecord, DriverRecords, Effects, NOT_PROVISIONED, SecretKey, deprovision,
+};
 pub use static_driver::StaticDriver;
 pub(crate) use static_driver::resolve_inputs;
 pub(crate) use substitution::{in_definition, substitute_map};
@@ -112,6 +123,13 @@ pub struct ProvisionRequest<'a> {
     /// [`crate::patches`]); `None` for every other resource. Templates and placeholders see
     /// it as `context.workload`, host drivers as `context.workload`.
     pub workload: Option<&'a Value>,
+    /// The state the resource's driver returned at the environment's current deployment
+    /// (`None` when there is none). Templates see it as `state`; `cmd` and `http` drivers get
+    /// it in their request.
+    pub state: Option<&'a Value>,
+    /// The folder of the platform document that defines the definition, when it was read
+    /// from a file: the `cmd` driver resolves relative programs against it.
+    pub folder: Option<&'a std::path::Path>,
 }
 
 /// Provisions resources: the built-in `template` and `static` drivers, and drivers of hosts.
@@ -125,4 +143,43 @@ pub trait Driver: Send + Sync {
     /// [`ErrorKind::Placeholder`](crate::ErrorKind::Placeholder) error when a `${...}` of the
     /// definition does not resolve; messages name the definition and never a secret value.
     fn provision(&self, req: &ProvisionRequest<'_>) -> crate::Result<Provisioned>;
+
+    /// The driver as one that acts on the world (`cmd`, `http`), which only
+    /// [`Effects`] calls; `None` (the default) for drivers that only compute.
+    fn world(&self) -> Option<&dyn world::WorldDriver> {
+        None
+    }
+}
+
+/// Refuses to provision through a driver that acts on the world outside [`Effects`].
+fn world_outside_effects(req: &ProvisionRequest<'_>) -> crate::Result<Provisioned> {
+    Err(crate::Error::new(
+        crate::ErrorKind::Driver,
+        crate::Location::default(),
+        format!(
+            "definition `{}`: driver `{}` acts on the world and is called only by plans (an engine's plan, a deploy), which decide whether it may be",
+            req.definition.name, req.definition.spec.driver
+        ),
+    ))
+}
+
+impl Driver for cmd::CmdDriver {
+    fn provision(&self, req: &ProvisionRequest<'_>) -> crate::Result<Provisioned> {
+        world_outside_effects(req)
+    }
+
+    fn world(&self) -> Option<&dyn world::WorldDriver> {
+        Some(self)
+    }
+}
+
+#[cfg(feature = "http-driver")]
+impl Driver for http::HttpDriver {
+    fn provision(&self, req: &ProvisionRequest<'_>) -> crate::Result<Provisioned> {
+        world_outside_effects(req)
+    }
+
+    fn world(&self) -> Option<&dyn world::WorldDriver> {
+        Some(self)
+    }
 }

@@ -155,6 +155,8 @@ mod tests {
             workloads: &std::sync::Arc::new(workloads),
             source: Some("frontend"),
             workload: None,
+            state: None,
+            folder: None,
         };
         WorkloadLinkDriver.provision(&req)
     }

@@ -41,7 +41,10 @@ impl Loader {
     ///
     /// # Errors
     /// As [`Loader::load`] and [`Documents::into_platform`].
-    pub fn platform_documents(&self, sources: Vec<Source>) -> Result<Vec<PlatformDocument>> {
+    pub fn platform_documents(
+        &self,
+        sources: Vec<Source>,
+    ) -> Result<Vec<super::Loaded<PlatformDocument>>> {
         self.load(sources)?.into_platform()
     }
 
@@ -101,7 +104,7 @@ impl Documents {
     ///
     /// # Errors
     /// An [`ErrorKind::Invalid`] error for a Score workload among them.
-    pub fn into_platform(self) -> Result<Vec<PlatformDocument>> {
+    pub fn into_platform(self) -> Result<Vec<super::Loaded<PlatformDocument>>> {
         if let Some(workload) = self.workloads.first() {
             return Err(misplaced(
                 &format!("the Score workload `{}`", workload.document.metadata.name),
@@ -109,7 +112,7 @@ impl Documents {
                 "a platform holds platform documents (`apiVersion: goldpath.dev/v1alpha1`); plan workloads with the engine",
             ));
         }
-        Ok(self.platform.into_iter().map(|l| l.document).collect())
+        Ok(self.platform)
     }
 }
 

@@ -96,9 +96,10 @@ impl EngineBuilder {
             (Err(e), Ok(_)) | (Ok(_), Err(e)) => return Err(e),
             (Err(seed), Err(loaded)) => return Err(loaded.and(seed)),
         };
-        let mut documents = self.documents;
-        documents.extend(loaded);
-        let platform = Platform::from_documents(documents);
+        let mut platform = Platform::from_documents(self.documents);
+        // Loaded documents keep their folder: a `cmd` definition's relative program resolves
+        // against it.
+        platform.extend_loaded(loaded);
         let mut engine = if self.no_builtins {
             Engine::without_builtins(platform)
         } else {

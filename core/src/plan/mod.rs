@@ -58,6 +58,7 @@ pub struct Engine {
     drivers: DriverRegistry,
     seed: SecretSeed,
     limits: crate::load::Limits,
+    effects: crate::drivers::Effects,
 }
 
 impl Engine {
@@ -85,6 +86,7 @@ impl Engine {
             drivers: DriverRegistry::with_builtins(),
             seed: SecretSeed::development(),
             limits: crate::load::Limits::default(),
+            effects: crate::drivers::Effects::default(),
         }
     }
 
@@ -104,6 +106,23 @@ impl Engine {
         self
     }
 
+    /// The same engine with other [`Effects`](crate::drivers::Effects): whether its plans
+    /// call the drivers that act on the world (`cmd`, `http`), and the environment's recorded
+    /// driver results and states. By default they call none and know no record: a plan whose
+    /// resources need one of them fails, saying so. [`crate::deploy::Deployer`] plans with
+    /// [`Effects::recording`](crate::drivers::Effects::recording).
+    #[must_use]
+    pub fn with_effects(mut self, effects: crate::drivers::Effects) -> Self {
+        self.effects = effects;
+        self
+    }
+
+    /// The effects of this engine's plans ([`Engine::with_effects`]).
+    #[must_use]
+    pub fn effects(&self) -> &crate::drivers::Effects {
+        &self.effects
+    }
+
     /// The limits every plan of this engine is held to.
     #[must_use]
     pub fn limits(&self) -> &crate::load::Limits {
@@ -113,6 +132,12 @@ impl Engine {
     /// Registers a host driver under `name` (replacing a built-in of that name).
     pub fn register_driver(&mut self, name: impl Into<String>, driver: Arc<dyn Driver>) {
         self.drivers.register(name, driver);
+    }
+
+    /// The drivers of this engine's plans.
+    #[must_use]
+    pub fn drivers(&self) -> &DriverRegistry {
+        &self.drivers
     }
 
     /// The platform, built-ins included.
@@ -234,6 +259,7 @@ impl Engine {
             context,
             workloads,
             image: options.image.as_deref(),
+            effects: &self.effects,
         };
         let (namespace, resolved, secrets) = assemble::stream(&input, env_type, options, sink)?;
         let resources = resolved
@@ -253,6 +279,7 @@ impl Engine {
                     .get(key)
                     .map(|s| s.secrets.keys().cloned().collect())
                     .unwrap_or_default(),
+                driver: resolved.get(key).and_then(|s| s.driver.clone()),
             })
             .collect();
         Ok((graph, namespace, resources, evaluator.finish(), secrets))
@@ -301,6 +328,10 @@ pub struct PlannedResource {
     pub outputs: Map<String, Value>,
     /// The names of the secret outputs (never their values).
     pub secrets: Vec<String>,
+    /// For a resource of a driver that acts on the world (`cmd`, `http`), what the deployment
+    /// record keeps of it: its state, outputs and secret references.
+    #[serde(skip)]
+    pub driver: Option<crate::drivers::DriverRecord>,
 }
 
 /// A plan: the graph, the resources and the manifests of one application in one context.

@@ -42,6 +42,8 @@ pub(crate) struct ResolveInput<'a> {
     pub image: Option<&'a str>,
     /// The plan's budgets, charged as values are produced.
     pub meter: &'a Meter,
+    /// Whether drivers that act on the world are called, and their recorded results.
+    pub effects: &'a crate::drivers::Effects,
 }
 
 /// What is kept of the resources once their manifests have been handed on: outputs and secret
@@ -176,15 +178,20 @@ fn provision(
         workloads: services,
         source,
         workload: workload.as_ref(),
+        state: input.effects.state_of(&node.key),
+        folder: input.platform.definition_folder(&definition.name),
     };
     register_secret_inputs(&request, &state.registry)
         .map_err(|e| in_resource(e, node, &definition.name))?;
-    let provisioned = input
-        .drivers
-        .provision(&request)
-        .and_then(|p| input.meter.provisioned(&p).map(|()| p))
+    let (provisioned, record) = input
+        .effects
+        .provision(input.drivers, &request)
+        .and_then(|(p, r)| input.meter.provisioned(&p).map(|()| (p, r)))
         .map_err(|e| in_resource(e, node, &definition.name))?;
     state.record(&node.key, &node.guid, provisioned);
+    if let Some(record) = record {
+        state.keep_driver_record(&node.key, record);
+    }
     Ok(())
 }
 

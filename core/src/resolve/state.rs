@@ -22,6 +22,8 @@ pub struct ResourceState {
     /// The manifests the resource's definition rendered, plus the Secret goldpath renders for
     /// secret values the driver returned.
     pub manifests: Vec<Value>,
+    /// For a resource of a driver that acts on the world, what the deployment record keeps.
+    pub driver: Option<crate::drivers::DriverRecord>,
 }
 
 impl ResourceState {
@@ -98,8 +100,34 @@ impl State {
             outputs: provisioned.outputs,
             secrets,
             manifests,
+            driver: None,
         };
         self.resources.insert(key.clone(), state);
+    }
+
+    /// Keeps `record` with the resource `key` (recorded already), with its outputs and its
+    /// secrets as the references the plan uses.
+    pub fn keep_driver_record(
+        &mut self,
+        key: &ResourceKey,
+        mut record: crate::drivers::DriverRecord,
+    ) {
+        let Some(resource) = self.resources.get_mut(key) else {
+            return;
+        };
+        record.outputs = resource.outputs.clone();
+        record.secrets = resource
+            .secrets
+            .iter()
+            .map(|(n, r)| {
+                let key = crate::drivers::SecretKey {
+                    name: r.name.clone(),
+                    key: r.key.clone(),
+                };
+                (n.clone(), key)
+            })
+            .collect();
+        resource.driver = Some(record);
     }
 }
 

@@ -25,6 +25,7 @@ mod environment_type;
 mod policy;
 mod resource_definition;
 mod set;
+mod world_driver;
 
 use crate::spec::platform::PlatformDocument;
 use crate::validate::{Finding, Findings, names};

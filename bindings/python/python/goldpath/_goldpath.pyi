@@ -257,6 +257,8 @@ class Platform:
         namespace: Optional[str] = None,
         create_namespace: bool = False,
         image: Optional[str] = None,
+        store: Optional[Store] = None,
+        provision: bool = False,
     ) -> Plan: ...
     def deploy(
         self,

@@ -4,6 +4,7 @@
 //! ROOT/records/ID.json                  one record, written once (temporary file + rename)
 //! ROOT/apps/APP/ENV/environment.json    the environment
 //! ROOT/apps/APP/ENV/index.json          the ids of its history, oldest first
+//! ROOT/apps/APP/ENV/pending.json        its failed deprovisions, to retry (when there are)
 //! ROOT/apps/APP/ENV.lock                held while a record is appended or the env deleted
 //! ROOT/apps/APP/.lock                   held while an environment is created or deleted
 //! ROOT/environments.lock                held while an environment is created (every app)
@@ -28,6 +29,7 @@ use super::{
     Environment, History, HistoryEntry, Store, check_same_environment, environment_exists,
     no_environment, no_record, not_in_history,
 };
+use crate::deploy::deprovision::PendingDeprovision;
 use crate::deploy::digest::is_record_id;
 use crate::deploy::record::{Deployment, Draft, store_error};
 use crate::validate::names::dns1123_label;
@@ -36,6 +38,18 @@ use crate::{Error, ErrorKind, Location, Result};
 mod leftovers;
 
 const INDEX_FORMAT: &str = "goldpath.dev/environment-index/v1";
+
+const PENDING_FORMAT: &str = "goldpath.dev/pending-deprovisions/v1";
+
+const PENDING_FILE: &str = "pending.json";
+
+/// The file of an environment's pending deprovisions.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Pending {
+    format: String,
+    deprovisions: Vec<PendingDeprovision>,
+}
 
 /// A store in a folder, safe to share between threads and processes.
 ///
@@ -240,6 +254,49 @@ impl Store for DirStore {
         index.records.push(record.id.clone());
         self.write_index(&app, &env, &index)?;
         Ok(record)
+    }
+
+    fn pending_deprovisions(&self, app: &str, env: &str) -> Result<Vec<PendingDeprovision>> {
+        let dir = self.env_dir(app, env)?;
+        if !dir.join("environment.json").exists() {
+            return Err(no_environment(app, env));
+        }
+        let path = dir.join(PENDING_FILE);
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
+        let pending: Pending = read_json(&path)?;
+        if pending.format != PENDING_FORMAT {
+            return Err(corrupt(
+                &path,
+                &format!("format `{}` is unknown", pending.format),
+            ));
+        }
+        Ok(pending.deprovisions)
+    }
+
+    fn set_pending_deprovisions(
+        &self,
+        environment: &Environment,
+        pending: &[PendingDeprovision],
+    ) -> Result<()> {
+        let (app, env) = (environment.app.as_str(), environment.name.as_str());
+        let _lock = self.lock(app, Some(env))?;
+        check_same_environment(self.environment(app, env)?.as_ref(), environment)?;
+        let path = self.env_dir(app, env)?.join(PENDING_FILE);
+        if pending.is_empty() {
+            return match fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    Err(io_error(&path, "cannot delete", &e))
+                }
+                _ => Ok(()),
+            };
+        }
+        let file = Pending {
+            format: PENDING_FORMAT.to_owned(),
+            deprovisions: pending.to_vec(),
+        };
+        write_json(&path, &file)
     }
 
     fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()> {

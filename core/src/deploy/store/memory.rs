@@ -8,6 +8,7 @@ use super::{
     no_environment, no_record, not_in_history,
 };
 use crate::Result;
+use crate::deploy::deprovision::PendingDeprovision;
 use crate::deploy::record::{Deployment, Draft};
 
 /// Environments and records in memory, behind one lock.
@@ -35,6 +36,7 @@ struct State {
     environments: BTreeMap<(String, String), (Environment, Vec<String>)>,
     records: HashMap<String, Deployment>,
     failed: HashSet<String>,
+    pending: BTreeMap<(String, String), Vec<PendingDeprovision>>,
 }
 
 impl MemoryStore {
@@ -113,6 +115,33 @@ impl Store for MemoryStore {
         };
         check_same_environment(Some(stored), environment)?;
         state.environments.remove(&key);
+        state.pending.remove(&key);
+        Ok(())
+    }
+
+    fn pending_deprovisions(&self, app: &str, env: &str) -> Result<Vec<PendingDeprovision>> {
+        let state = self.state();
+        let key = key(app, env);
+        if !state.environments.contains_key(&key) {
+            return Err(no_environment(app, env));
+        }
+        Ok(state.pending.get(&key).cloned().unwrap_or_default())
+    }
+
+    fn set_pending_deprovisions(
+        &self,
+        environment: &Environment,
+        pending: &[PendingDeprovision],
+    ) -> Result<()> {
+        let mut state = self.state();
+        let key = key(&environment.app, &environment.name);
+        let stored = state.environments.get(&key).map(|(e, _)| e);
+        check_same_environment(stored, environment)?;
+        if pending.is_empty() {
+            state.pending.remove(&key);
+        } else {
+            state.pending.insert(key, pending.to_vec());
+        }
         Ok(())
     }
 

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 pub use dir::DirStore;
 pub use memory::MemoryStore;
 
+use super::deprovision::PendingDeprovision;
 use super::record::{Deployment, Draft};
 use crate::{Error, Result};
 
@@ -180,6 +181,29 @@ pub trait Store: Send + Sync {
     /// [`crate::ErrorKind::Store`] when the environment does not exist or `id` is not in its
     /// history.
     fn mark_failed(&self, app: &str, env: &str, id: &str) -> Result<()>;
+
+    /// The deprovisions of the environment that failed and wait to be retried (see
+    /// [`crate::deploy::PendingDeprovision`]), in the order they were recorded; empty when there
+    /// are none. They belong to the environment: deleting it deletes them.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the environment does not exist; I/O errors; corrupt
+    /// content.
+    fn pending_deprovisions(&self, app: &str, env: &str) -> Result<Vec<PendingDeprovision>>;
+
+    /// Replaces the pending deprovisions of `environment` with `pending` (an empty list
+    /// removes them), as one write, if the store still holds this very environment (compared
+    /// under the environment's lock, as [`Store::append`] does: same creation, same type).
+    /// Only [`crate::deploy::Deployer`] calls it, with an environment admitted by its guard.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the environment does not exist or was deleted and
+    /// created again; I/O errors.
+    fn set_pending_deprovisions(
+        &self,
+        environment: &Environment,
+        pending: &[PendingDeprovision],
+    ) -> Result<()>;
 
     /// The ids of every record in the store, sorted.
     ///

@@ -31,8 +31,8 @@ impl Recorder {
 }
 
 /// The render context: `context`, `inputs`, `params` (every key and string escaped so that the
-/// substitution after rendering gives their text back instead of expanding it) and
-/// `generated(name)`.
+/// substitution after rendering gives their text back instead of expanding it), `state` (the
+/// resource's recorded driver state, or none) and `generated(name)`.
 pub(super) fn variables(
     req: &ProvisionRequest<'_>,
     inputs: &ResolvedInputs,
@@ -46,6 +46,7 @@ pub(super) fn variables(
         },
         "params": req.params,
         "source": req.source,
+        "state": req.state,
     });
     let generated = generated_function(
         req.seed.clone(),

@@ -91,6 +91,7 @@ fn check_driver(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
              `templates.secrets` and `templates.manifests`",
         ),
         STATIC_DRIVER => check_static(spec, findings),
+        "cmd" | "http" => super::world_driver::check(spec, findings),
         _ => {}
     }
 }
