@@ -80,6 +80,27 @@ pub fn deploy_shop(store: &dyn Store, env: &str, at: &str) -> goldpath::deploy::
         .unwrap()
 }
 
+/// The values of every Secret's `stringData`, and the decoded `data`, long enough to be
+/// recognised anywhere (generated passwords).
+pub fn secret_values(manifests: &[serde_json::Value]) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in manifests.iter().filter(|m| m["kind"] == "Secret") {
+        for field in ["stringData", "data"] {
+            if let Some(entries) = m[field].as_object() {
+                out.extend(
+                    entries
+                        .values()
+                        .filter_map(serde_json::Value::as_str)
+                        .map(str::to_owned),
+                );
+            }
+        }
+    }
+    out.retain(|v| v.len() >= 16);
+    assert!(!out.is_empty(), "the fixtures generate a database password");
+    out
+}
+
 /// A PostgreSQL server for the tests: `GOLDPATH_TEST_PG_URL` (`.ci/postgres.sh start DIR`
 /// starts one and prints its URL). Each store gets a schema of its own.
 #[cfg(feature = "postgres")]

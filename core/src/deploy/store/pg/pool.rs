@@ -95,18 +95,28 @@ impl Pool {
     /// reached or the connection broke, [`ErrorKind::Store`] when the server refused a
     /// statement. The message names the store without its password.
     pub fn error(&self, error: &postgres::Error) -> Error {
-        let (kind, text) = match error.as_db_error() {
-            Some(db) => (
-                ErrorKind::Store,
-                format!("{}: {}", db.severity(), db.message()),
-            ),
-            None => (ErrorKind::Io, error_chain(error)),
+        let db = error.as_db_error();
+        // Class 08 (connection exception) and 57P (the server shutting down or restarting)
+        // break the connection; other server errors refuse a statement.
+        let code = db.map(|db| db.code().code()).unwrap_or_default();
+        let broken = db.is_none() || code.starts_with("08") || code.starts_with("57P");
+        let text = match db {
+            Some(db) => format!("{}: {}", db.severity(), db.message()),
+            None => error_chain(error),
+        };
+        let (kind, then) = if broken {
+            (
+                ErrorKind::Io,
+                "check that the server runs and can be reached; a record being written when the connection broke is stored whole or not at all, as the history shows",
+            )
+        } else {
+            (ErrorKind::Store, "nothing was changed")
         };
         Error::new(
             kind,
             Location::default(),
             self.target.redact(&format!(
-                "PostgreSQL store {}: {text}; nothing was changed by the failed step",
+                "PostgreSQL store {}: {text}; {then}",
                 self.target.shown
             )),
         )
