@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use goldpath::apply::{ApplyOptions, RecordedApply};
-use goldpath::deploy::{Deployer, DirStore};
+use goldpath::deploy::Deployer;
 
 use crate::inputs::{PlanArgs, report};
 use crate::store::ActorArgs;
@@ -46,9 +46,10 @@ pub struct Args {
     /// The report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Record the apply in this deployment store (marked failed when the apply fails).
-    #[arg(long, value_name = "DIR")]
-    store: Option<PathBuf>,
+    /// Record the apply in this deployment store, a folder or a postgres:// URL (marked
+    /// failed when the apply fails).
+    #[arg(long, value_name = "DIR|URL", value_parser = crate::store::StoreParser)]
+    store: Option<goldpath::deploy::StoreSpec>,
     #[command(flatten)]
     actor: ActorArgs,
 }
@@ -98,15 +99,15 @@ async fn apply(
     }
     let client =
         goldpath::apply::client(args.kubeconfig.as_deref(), args.context.as_deref()).await?;
-    let Some(folder) = &args.store else {
+    let Some(spec) = &args.store else {
         let report = goldpath::apply::apply(&client, &plan, options).await;
         return Ok(RecordedApply {
             record: None,
             report,
         });
     };
-    let store = DirStore::open(folder)?;
-    let deployer = Deployer::new(engine, &store).with_options(prepared.options.clone());
+    let store = spec.open()?;
+    let deployer = Deployer::new(engine, &*store).with_options(prepared.options.clone());
     goldpath::apply::apply_and_record(&client, &deployer, &plan, &args.actor.actor(), options).await
 }
 

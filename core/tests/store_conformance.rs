@@ -35,9 +35,14 @@ fn environments_are_created_once_and_listed_in_order(store: &dyn Store) {
         &["exists already"],
     );
     let names = |envs: Vec<Environment>| -> Vec<String> {
-        envs.iter().map(|e| format!("{}/{}", e.app, e.name)).collect()
+        envs.iter()
+            .map(|e| format!("{}/{}", e.app, e.name))
+            .collect()
     };
-    assert_eq!(names(store.environments("shop").unwrap()), ["shop/dev", "shop/qa"]);
+    assert_eq!(
+        names(store.environments("shop").unwrap()),
+        ["shop/dev", "shop/qa"]
+    );
     assert_eq!(
         names(store.all_environments().unwrap()),
         ["bank/prod", "shop/dev", "shop/qa"]
@@ -61,7 +66,9 @@ fn admission_sees_every_environment_and_a_refusal_creates_nothing(store: &dyn St
         .unwrap();
     let seen = std::sync::Mutex::new(Vec::new());
     let refusal = store.create_environment(&environment("shop", "qa"), &|all| {
-        seen.lock().unwrap().extend(all.iter().map(|e| e.name.clone()));
+        seen.lock()
+            .unwrap()
+            .extend(all.iter().map(|e| e.name.clone()));
         Err(goldpath::Error::new(
             ErrorKind::Invalid,
             goldpath::Location::default(),
@@ -84,7 +91,10 @@ fn appends_make_one_line_and_records_are_found_by_id_and_prefix(store: &dyn Stor
     let other = deploy_shop(store, "staging", "2026-11-23T11:00:00Z");
     assert_eq!(a.inputs.parent, None);
     assert_eq!(b.inputs.parent.as_deref(), Some(a.id.as_str()));
-    assert_eq!(other.inputs.parent, None, "each environment has its own line");
+    assert_eq!(
+        other.inputs.parent, None,
+        "each environment has its own line"
+    );
     let history = store.history("shop", "qa-42").unwrap();
     assert_eq!(history.ids(), [a.id.as_str(), b.id.as_str()]);
     assert_eq!(history.head(), Some(&b));
@@ -93,8 +103,16 @@ fn appends_make_one_line_and_records_are_found_by_id_and_prefix(store: &dyn Stor
     ids.sort();
     assert_eq!(store.record_ids().unwrap(), ids);
     assert_eq!(store.resolve_id(&b.id[..12]).unwrap(), b.id);
-    refused(store.resolve_id(&b.id[..3]), ErrorKind::Store, &["too short"]);
-    refused(store.resolve_id("zzzz"), ErrorKind::Store, &["no deployment record"]);
+    refused(
+        store.resolve_id(&b.id[..3]),
+        ErrorKind::Store,
+        &["too short"],
+    );
+    refused(
+        store.resolve_id("zzzz"),
+        ErrorKind::Store,
+        &["no deployment record"],
+    );
     refused(store.record(&"0".repeat(64)), ErrorKind::Store, &["0000"]);
     refused(
         store.history("shop", "nope"),
@@ -114,14 +132,21 @@ fn a_deleted_environment_keeps_its_records_readable(store: &dyn Store) {
     store.delete_environment(&qa).unwrap();
     assert_eq!(store.environment("shop", "qa-42").unwrap(), None);
     assert_eq!(store.record(&a.id).unwrap(), a);
-    refused(store.delete_environment(&qa), ErrorKind::Store, &["does not exist"]);
+    refused(
+        store.delete_environment(&qa),
+        ErrorKind::Store,
+        &["does not exist"],
+    );
     refused(
         store.mark_failed("shop", "qa-42", &a.id),
         ErrorKind::Store,
         &["does not exist"],
     );
     let again = deploy_shop(store, "qa-42", "2026-11-23T12:00:00Z");
-    assert_eq!(again.inputs.parent, None, "a new creation starts a new line");
+    assert_eq!(
+        again.inputs.parent, None,
+        "a new creation starts a new line"
+    );
     assert_eq!(
         store.history("shop", "qa-42").unwrap().ids(),
         [again.id.as_str()]

@@ -28,7 +28,11 @@ fn assert_one_line(history: &History, ids: &BTreeSet<String>) {
         parent = Some(record.id.clone());
     }
     let listed: BTreeSet<String> = history.ids().into_iter().map(str::to_owned).collect();
-    assert_eq!(listed.len(), history.entries.len(), "a record is listed twice");
+    assert_eq!(
+        listed.len(),
+        history.entries.len(),
+        "a record is listed twice"
+    );
     assert_eq!(&listed, ids, "a record was lost");
 }
 
@@ -80,13 +84,23 @@ fn eight_threads_and_four_processes_deploying_through_one_database_make_one_line
         let output = child.wait_with_output().unwrap();
         assert!(output.status.success());
         let text = String::from_utf8(output.stdout).unwrap();
-        let mine: Vec<&str> = text.lines().filter_map(|l| l.split("deployed ").nth(1)).collect();
-        assert_eq!(mine.len(), DEPLOYS_PER_CHILD, "each child reported its deploys");
+        let mine: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.split("deployed ").nth(1))
+            .collect();
+        assert_eq!(
+            mine.len(),
+            DEPLOYS_PER_CHILD,
+            "each child reported its deploys"
+        );
         ids.extend(mine.into_iter().map(str::to_owned));
     }
     assert_eq!(ids.len(), 1 + 8 + 4 * DEPLOYS_PER_CHILD);
     assert_one_line(&store.history("shop", "qa-42").unwrap(), &ids);
-    assert_eq!(store.record_ids().unwrap(), ids.into_iter().collect::<Vec<_>>());
+    assert_eq!(
+        store.record_ids().unwrap(),
+        ids.into_iter().collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -111,14 +125,28 @@ fn a_corrupt_row_is_reported_with_its_id_and_the_rest_stays_readable() {
         )
         .unwrap();
     let history = store.history("shop", "qa-42").unwrap();
-    assert_eq!(history.ids(), ids.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(
+        history.ids(),
+        ids.iter().map(String::as_str).collect::<Vec<_>>()
+    );
     assert!(history.entries[0].record.is_ok());
-    for (entry, says) in history.entries[1..].iter().zip(["corrupt", "does not match its inputs"]) {
+    for (entry, says) in history.entries[1..]
+        .iter()
+        .zip(["corrupt", "does not match its inputs"])
+    {
         let err = entry.record.as_ref().unwrap_err();
         fixtures::assert_error(err, ErrorKind::Store, &[entry.id.as_str(), says]);
     }
-    refused(store.record(&ids[2]), ErrorKind::Store, &["does not match its inputs"]);
-    assert_eq!(history.current().map(|r| r.id.as_str()), None, "never an older record");
+    refused(
+        store.record(&ids[2]),
+        ErrorKind::Store,
+        &["does not match its inputs"],
+    );
+    assert_eq!(
+        history.current().map(|r| r.id.as_str()),
+        None,
+        "never an older record"
+    );
 }
 
 #[test]
@@ -128,7 +156,11 @@ fn a_database_of_a_newer_schema_is_refused() {
     pg::client(&url)
         .execute("UPDATE goldpath_schema SET version = version + 1", &[])
         .unwrap();
-    refused(PgStore::open(&url), ErrorKind::Store, &["newer than this goldpath"]);
+    refused(
+        PgStore::open(&url),
+        ErrorKind::Store,
+        &["newer than this goldpath"],
+    );
 }
 
 /// Every file under `root` (lock files aside), by path relative to it, with its bytes.
@@ -219,21 +251,37 @@ fn no_secret_value_or_url_password_reaches_a_row_or_a_message() {
     let plan = fixtures::shop_plan(engine, "qa-42", "qa-light", &PlanOptions::default());
     let secrets = fixtures::secret_values(plan.manifests());
 
-    let mut texts = vec![every_row(&url), format!("{store:?}"), store.url().to_owned()];
+    let mut texts = vec![
+        every_row(&url),
+        format!("{store:?}"),
+        store.url().to_owned(),
+    ];
     let wrong = url.replacen(&password, "not-the-password-1234", 1);
     let errors = [
         PgStore::open(&wrong).unwrap_err(),
         PgStore::open(&url.replacen("://", "://nobody-", 1)).unwrap_err(),
-        PgStore::open(&url.replacen("@", "@nowhere.invalid:1", 1).replace("%2F", "x"))
-            .unwrap_err(),
+        PgStore::open(
+            &url.replacen("@", "@nowhere.invalid:1", 1)
+                .replace("%2F", "x"),
+        )
+        .unwrap_err(),
         PgStore::open(&format!("{url}&sslmode=sometimes")).unwrap_err(),
     ];
     texts.extend(errors.iter().map(|e| format!("{e} {e:?}")));
     for text in &texts {
-        assert!(!text.contains(&password), "the URL's password shows: {text}");
-        assert!(!text.contains("not-the-password-1234"), "a password shows: {text}");
+        assert!(
+            !text.contains(&password),
+            "the URL's password shows: {text}"
+        );
+        assert!(
+            !text.contains("not-the-password-1234"),
+            "a password shows: {text}"
+        );
         for secret in &secrets {
-            assert!(!text.contains(secret.as_str()), "a secret value was stored or shown");
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret value was stored or shown"
+            );
         }
     }
     assert!(texts[0].contains("qa-42"), "the rows were read");

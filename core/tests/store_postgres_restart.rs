@@ -122,8 +122,14 @@ fn a_server_restart_mid_run_leaves_whole_records_and_one_line() {
             }
         }
     }
-    assert!(errors > 0, "the restart broke no deploy: it came too late to test anything");
-    assert!(!reported.is_empty(), "deploys after the restart succeed again");
+    assert!(
+        errors > 0,
+        "the restart broke no deploy: it came too late to test anything"
+    );
+    assert!(
+        !reported.is_empty(),
+        "deploys after the restart succeed again"
+    );
     let history = store.history("shop", "qa-42").unwrap();
     let mut parent = None;
     for entry in &history.entries {
@@ -132,10 +138,17 @@ fn a_server_restart_mid_run_leaves_whole_records_and_one_line() {
         parent = Some(record.id.clone());
     }
     let listed: BTreeSet<String> = history.ids().into_iter().map(str::to_owned).collect();
-    assert_eq!(listed.len(), history.entries.len(), "a record is listed twice");
+    assert_eq!(
+        listed.len(),
+        history.entries.len(),
+        "a record is listed twice"
+    );
     assert!(reported.is_subset(&listed), "a reported deploy was lost");
     // A commit the server made just before the connection dropped is stored but was
     // reported as an error: at most one such record per error.
     assert!(listed.len() - 1 - reported.len() <= errors);
-    assert_eq!(store.record_ids().unwrap(), listed.into_iter().collect::<Vec<_>>());
+    assert_eq!(
+        store.record_ids().unwrap(),
+        listed.into_iter().collect::<Vec<_>>()
+    );
 }

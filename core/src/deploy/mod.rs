@@ -27,9 +27,9 @@ pub use record::{
     RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource, RecordedWorkload,
     SECRET_DIGEST_PREFIX, check_timestamp, redact_secrets,
 };
+#[cfg(feature = "postgres")]
+pub use store::PgStore;
 pub use store::{
     DirStore, Environment, History, HistoryEntry, MemoryStore, Migrated, Store, StoreSpec,
     migrate_store, open_store,
 };
-#[cfg(feature = "postgres")]
-pub use store::PgStore;

@@ -26,7 +26,9 @@ impl StoreSpec {
     /// when goldpath was built without feature `postgres`. No message holds a password.
     pub fn parse(spec: &str) -> Result<Self> {
         if spec.is_empty() {
-            return Err(invalid("the store is empty: give a folder or a postgres:// URL"));
+            return Err(invalid(
+                "the store is empty: give a folder or a postgres:// URL",
+            ));
         }
         if super_is_postgres(spec) {
             return postgres_spec(spec);
@@ -118,7 +120,9 @@ fn hide_password(_: &str) -> String {
 
 #[cfg(not(feature = "postgres"))]
 fn no_postgres() -> Error {
-    invalid("this goldpath was built without the PostgreSQL store (cargo feature `postgres`): give a folder")
+    invalid(
+        "this goldpath was built without the PostgreSQL store (cargo feature `postgres`): give a folder",
+    )
 }
 
 fn invalid(message: &str) -> Error {

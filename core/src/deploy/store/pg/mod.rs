@@ -87,9 +87,7 @@ impl PgStore {
         if record.id != id {
             return Err(self.corrupt(id, &format!("the row holds record `{}`", record.id)));
         }
-        record
-            .verify()
-            .map_err(|e| self.corrupt(id, e.message()))?;
+        record.verify().map_err(|e| self.corrupt(id, e.message()))?;
         Ok(record)
     }
 
@@ -152,7 +150,8 @@ impl Store for PgStore {
         admit: &dyn Fn(&[Environment]) -> Result<()>,
     ) -> Result<()> {
         let (app, env) = (environment.app.as_str(), environment.name.as_str());
-        let document = serde_json::to_string(environment).map_err(|e| store_error(e.to_string()))?;
+        let document =
+            serde_json::to_string(environment).map_err(|e| store_error(e.to_string()))?;
         self.pool.run(|client| {
             let mut tx = client.transaction()?;
             tx.execute("SELECT pg_advisory_xact_lock($1)", &[&schema::CREATION_LOCK])?;
@@ -214,7 +213,10 @@ impl Store for PgStore {
                 return Err(no_environment(app, env).into());
             };
             check_same_environment(Some(&locked.environment), environment)?;
-            tx.execute("DELETE FROM environments WHERE env_key = $1", &[&locked.key])?;
+            tx.execute(
+                "DELETE FROM environments WHERE env_key = $1",
+                &[&locked.key],
+            )?;
             tx.commit()?;
             Ok(())
         })

@@ -245,15 +245,22 @@ fn password_from_environment(config: &postgres::Config) -> Option<String> {
     if let Ok(password) = std::env::var("PGPASSWORD") {
         return Some(password);
     }
-    let file = std::env::var_os("PGPASSFILE").map(std::path::PathBuf::from).or_else(|| {
-        std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".pgpass"))
-    })?;
+    let file = std::env::var_os("PGPASSFILE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|home| std::path::Path::new(&home).join(".pgpass"))
+        })?;
     let text = std::fs::read_to_string(file).ok()?;
     let host = match config.get_hosts().first() {
         Some(Host::Tcp(name)) => name.clone(),
         Some(Host::Unix(_)) | None => "localhost".to_owned(),
     };
-    let port = config.get_ports().first().copied().unwrap_or(5432).to_string();
+    let port = config
+        .get_ports()
+        .first()
+        .copied()
+        .unwrap_or(5432)
+        .to_string();
     let wanted = [
         host.as_str(),
         port.as_str(),
@@ -317,7 +324,9 @@ mod tests {
             assert_eq!(target.tls != Tls::Off, on, "{mode}");
         }
         assert!(Target::parse("postgres://u@h/d").unwrap().tls == Tls::Off);
-        let err = Target::parse("postgres://u@h/d?sslmode=maybe").err().unwrap();
+        let err = Target::parse("postgres://u@h/d?sslmode=maybe")
+            .err()
+            .unwrap();
         assert!(err.message().contains("sslmode `maybe`"), "{err}");
     }
 
