@@ -380,6 +380,15 @@ class DirStore(Store):
     def path(self) -> pathlib.Path: ...
 
 @final
+class PgStore(Store):
+    """A store in a PostgreSQL database (postgres://USER@HOST:PORT/DATABASE)."""
+
+    def __new__(cls, url: str) -> PgStore: ...
+    @property
+    def url(self) -> str:
+        """The store's URL, without its password."""
+
+@final
 class Environment:
     """An environment of an application."""
 

@@ -46,6 +46,20 @@ impl StoreSpec {
         Ok(Self::Dir(PathBuf::from(spec)))
     }
 
+    /// Reads a selection that must be a PostgreSQL URL: what the bindings' PostgreSQL store
+    /// constructors take.
+    ///
+    /// # Errors
+    /// What [`StoreSpec::parse`] returns; [`ErrorKind::Invalid`] for a folder.
+    pub fn postgres(url: &str) -> Result<Self> {
+        match Self::parse(url)? {
+            spec @ Self::Postgres(_) => Ok(spec),
+            Self::Dir(_) => Err(invalid(
+                "a PostgreSQL store needs a postgres:// or postgresql:// URL (postgres://USER@HOST:PORT/DATABASE)",
+            )),
+        }
+    }
+
     /// Opens the store: the folder is created if missing, the database's schema on first use.
     ///
     /// # Errors
@@ -145,6 +159,8 @@ mod tests {
             assert!(err.message().contains("is not a store"), "{err}");
         }
         assert_eq!(StoreSpec::parse("").unwrap_err().kind(), ErrorKind::Invalid);
+        let err = StoreSpec::postgres("var/store").unwrap_err();
+        assert!(err.message().contains("needs a postgres://"), "{err}");
     }
 
     #[cfg(feature = "postgres")]

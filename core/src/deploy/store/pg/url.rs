@@ -29,8 +29,9 @@ pub(crate) struct Target {
     pub tls: Tls,
     /// The URL as shown in messages: user, hosts, ports and database, never the password.
     pub shown: String,
-    /// The password, kept to take it out of any message that might quote it.
-    password: Option<String>,
+    /// The passwords of the URL and the one in use, kept to take them out of any message
+    /// that might quote them.
+    passwords: Vec<String>,
 }
 
 impl Target {
@@ -58,10 +59,9 @@ impl Target {
         } else {
             format!("{base}?{}", kept.join("&"))
         };
-        let mut config = postgres::Config::from_str(&rebuilt).map_err(|e| {
-            let password = url_password(url);
-            malformed(url, &redact(&e.to_string(), password.as_deref()))
-        })?;
+        let mut passwords = url_passwords(url);
+        let mut config = postgres::Config::from_str(&rebuilt)
+            .map_err(|e| malformed(url, &redact(&e.to_string(), &passwords)))?;
         config.ssl_mode(if tls == Tls::Off {
             SslMode::Disable
         } else {
@@ -79,21 +79,22 @@ impl Target {
             Some(p) => Some(String::from_utf8_lossy(p).into_owned()),
             None => password_from_environment(&config),
         };
-        if let Some(p) = &password {
-            config.password(p);
+        if let Some(p) = password {
+            config.password(&p);
+            passwords.push(p);
         }
         let shown = shown(&config);
         Ok(Self {
             config,
             tls,
             shown,
-            password,
+            passwords,
         })
     }
 
-    /// `message` with the password replaced by `***`.
+    /// `message` with every password replaced by `***`.
     pub fn redact(&self, message: &str) -> String {
-        redact(message, self.password.as_deref())
+        redact(message, &self.passwords)
     }
 }
 
@@ -161,13 +162,26 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The password of the URL's user information, percent-decoded, if any.
-fn url_password(url: &str) -> Option<String> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?']).next()?;
-    let user_info = authority.rsplit_once('@')?.0;
-    let password = user_info.split_once(':')?.1;
-    Some(percent_decode(password))
+/// The passwords of the URL's user information and of its `password=` parameters, as
+/// written and percent-decoded.
+fn url_passwords(url: &str) -> Vec<String> {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?']).next().unwrap_or_default();
+    let in_authority = authority
+        .rsplit_once('@')
+        .and_then(|(info, _)| info.split_once(':'))
+        .map(|(_, password)| password);
+    let in_query = split_query(url)
+        .1
+        .into_iter()
+        .filter(|(k, _)| k == "password");
+    in_authority
+        .map(str::to_owned)
+        .into_iter()
+        .chain(in_query.map(|(_, v)| v))
+        .flat_map(|p| [percent_decode(&p), p])
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// `url` with the password of its user information, and any `password=` parameter, replaced
@@ -204,12 +218,14 @@ pub(crate) fn hide_password(url: &str) -> String {
     format!("{scheme}://{authority}{tail}")
 }
 
-/// `message` with every occurrence of `password` (when not empty) replaced by `***`.
-fn redact(message: &str, password: Option<&str>) -> String {
-    match password {
-        Some(p) if !p.is_empty() => message.replace(p, "***"),
-        _ => message.to_owned(),
-    }
+/// `message` with every occurrence of each of `passwords` (the longest first) replaced by
+/// `***`.
+fn redact(message: &str, passwords: &[String]) -> String {
+    let mut sorted: Vec<&String> = passwords.iter().filter(|p| !p.is_empty()).collect();
+    sorted.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    sorted.into_iter().fold(message.to_owned(), |text, p| {
+        text.replace(p.as_str(), "***")
+    })
 }
 
 /// The user, hosts, ports and database of `config`, as a URL without a password.
@@ -311,8 +327,11 @@ mod tests {
         let target = Target::parse(url).unwrap();
         assert_eq!(target.shown, "postgres://app@db.example:5433/goldpath");
         assert_eq!(target.tls, Tls::On { root_cert: None });
-        assert!(!target.redact("auth failed for s3cr@t").contains("s3cr@t"));
-        let err = Target::parse("postgres://app:s3cr%40t@db:notaport/x").unwrap_err();
+        let said = target.redact("auth failed for s3cr@t (s3cr%40t) or x2");
+        assert!(!said.contains("s3cr") && !said.contains("x2"), "{said}");
+        let err = Target::parse("postgres://app:s3cr%40t@db:notaport/x")
+            .err()
+            .unwrap();
         assert_eq!(err.kind(), ErrorKind::Invalid);
         assert!(!err.to_string().contains("s3cr"), "{err}");
     }
