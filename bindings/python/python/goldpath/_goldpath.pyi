@@ -42,6 +42,7 @@ __all__ = [
     "Store",
     "MemoryStore",
     "DirStore",
+    "PgStore",
     "Environment",
     "History",
     "HistoryEntry",
