@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the store tests, in a folder of its own, listening only on
-# a unix socket in that folder (no TCP port), password authentication (scram-sha-256).
+# a unix socket in that folder (no TCP port), password authentication (scram-sha-256), fsync off
+# unless GOLDPATH_PG_FSYNC=on (the benchmark).
 #
 #   .ci/postgres.sh start DIR     initdb + start; prints the URL of the cluster on stdout
 #   .ci/postgres.sh restart DIR   stops and starts it again (the tests' restart case)
@@ -52,7 +53,7 @@ start() {
 run_ctl() {
   local dir=$1 action=$2
   as_owner "$(cat "$dir/bin")/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off" "$action" >/dev/null ||
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=${GOLDPATH_PG_FSYNC:-off}" "$action" >/dev/null ||
     { echo "postgres.sh: pg_ctl $action failed:" >&2; cat "$dir/server.log" >&2; exit 1; }
 }
 
