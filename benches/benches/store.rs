@@ -9,24 +9,10 @@
 use std::time::{Duration, Instant};
 
 use goldpath::deploy::{Actor, Deployer, DirStore, NewEnvironment, PgStore, Store};
-use goldpath::load::Loader;
 use goldpath::plan::Engine;
-use goldpath::platform::Platform;
 
 const DEPLOYS: u32 = 5;
 const HISTORY: usize = 10_000;
-
-fn engine() -> Engine {
-    let docs = Loader::default()
-        .str(
-            "apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: development}\nspec: {}\n",
-            None,
-        )
-        .expect("valid");
-    Engine::new(Platform::from_documents(
-        docs.platform.into_iter().map(|l| l.document),
-    ))
-}
 
 fn at(i: usize) -> Actor {
     Actor::at(format!(
@@ -46,7 +32,9 @@ fn deploy_time(engine: &Engine, store: &dyn Store, env: &str, n: usize) -> Durat
     let app = goldpath_benches::application(n);
     let started = Instant::now();
     for i in 0..DEPLOYS {
-        deployer.deploy("bench", env, &app, &at(i as usize)).expect("deploys");
+        deployer
+            .deploy("bench", env, &app, &at(i as usize))
+            .expect("deploys");
     }
     started.elapsed() / DEPLOYS
 }
@@ -60,7 +48,9 @@ fn history_time(engine: &Engine, store: &dyn Store) -> (Duration, Duration) {
     let app = goldpath_benches::application(1);
     let started = Instant::now();
     for i in 0..HISTORY {
-        deployer.deploy("bench", "long", &app, &at(i)).expect("deploys");
+        deployer
+            .deploy("bench", "long", &app, &at(i))
+            .expect("deploys");
     }
     let filled = started.elapsed();
     let best = (0..3)
@@ -79,7 +69,10 @@ fn history_time(engine: &Engine, store: &dyn Store) -> (Duration, Duration) {
 fn measure(name: &str, engine: &Engine, store: &dyn Store) {
     for n in [100, 1000] {
         let mean = deploy_time(engine, store, &format!("n{n}"), n);
-        println!("{name:<10} deploy of {n:>5} workloads: {:>8.1} ms (mean of {DEPLOYS})", ms(mean));
+        println!(
+            "{name:<10} deploy of {n:>5} workloads: {:>8.1} ms (mean of {DEPLOYS})",
+            ms(mean)
+        );
     }
     let (filled, history) = history_time(engine, store);
     println!(
@@ -95,13 +88,15 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
-    let engine = engine();
+    let engine = goldpath_benches::development_engine();
     let folder = tempfile_dir();
     measure("folder", &engine, &DirStore::open(&folder).expect("opens"));
     let _ = std::fs::remove_dir_all(&folder);
     match std::env::var("GOLDPATH_BENCH_PG_URL") {
         Ok(url) => measure("postgres", &engine, &PgStore::open(&url).expect("connects")),
-        Err(_) => println!("postgres   skipped: GOLDPATH_BENCH_PG_URL is not set (benches/store.sh starts a server)"),
+        Err(_) => println!(
+            "postgres   skipped: GOLDPATH_BENCH_PG_URL is not set (benches/store.sh starts a server)"
+        ),
     }
 }
 

@@ -11,30 +11,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use goldpath::ErrorKind;
-use goldpath::deploy::{DirStore, History, PgStore, Store, migrate_store};
+use goldpath::deploy::{DirStore, PgStore, Store, migrate_store};
 use goldpath::plan::PlanOptions;
 
 use fixtures::{deploy_shop, pg, refused};
 
 const CHILD_URL: &str = "GOLDPATH_TEST_CHILD_PG_URL";
 const DEPLOYS_PER_CHILD: usize = 4;
-
-/// Asserts the history is one line, every entry readable, holding exactly `ids`.
-fn assert_one_line(history: &History, ids: &BTreeSet<String>) {
-    let mut parent = None;
-    for entry in &history.entries {
-        let record = entry.record.as_ref().unwrap();
-        assert_eq!(record.inputs.parent, parent, "the history forked");
-        parent = Some(record.id.clone());
-    }
-    let listed: BTreeSet<String> = history.ids().into_iter().map(str::to_owned).collect();
-    assert_eq!(
-        listed.len(),
-        history.entries.len(),
-        "a record is listed twice"
-    );
-    assert_eq!(&listed, ids, "a record was lost");
-}
 
 /// The body of the child processes below; does nothing when run on its own.
 #[test]
@@ -96,7 +79,8 @@ fn eight_threads_and_four_processes_deploying_through_one_database_make_one_line
         ids.extend(mine.into_iter().map(str::to_owned));
     }
     assert_eq!(ids.len(), 1 + 8 + 4 * DEPLOYS_PER_CHILD);
-    assert_one_line(&store.history("shop", "qa-42").unwrap(), &ids);
+    let listed = fixtures::one_line(&store.history("shop", "qa-42").unwrap());
+    assert_eq!(listed, ids, "a record was lost");
     assert_eq!(
         store.record_ids().unwrap(),
         ids.into_iter().collect::<Vec<_>>()

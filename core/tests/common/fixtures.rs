@@ -101,6 +101,21 @@ pub fn secret_values(manifests: &[serde_json::Value]) -> Vec<String> {
     out
 }
 
+/// The ids of `history` after asserting it is one line (each parent the entry before), every
+/// record readable and none listed twice.
+pub fn one_line(history: &goldpath::deploy::History) -> std::collections::BTreeSet<String> {
+    let mut parent = None;
+    for entry in &history.entries {
+        let record = entry.record.as_ref().expect("every stored record is whole");
+        assert_eq!(record.inputs.parent, parent, "the history forked");
+        parent = Some(record.id.clone());
+    }
+    let ids: std::collections::BTreeSet<String> =
+        history.ids().into_iter().map(str::to_owned).collect();
+    assert_eq!(ids.len(), history.entries.len(), "a record is listed twice");
+    ids
+}
+
 /// A PostgreSQL server for the tests: `GOLDPATH_TEST_PG_URL` (`.ci/postgres.sh start DIR`
 /// starts one and prints its URL). Each store gets a schema of its own.
 #[cfg(feature = "postgres")]
