@@ -168,7 +168,10 @@ fn imported_records_are_verified_and_kept_once(store: &dyn Store) {
     let record = deploy_shop(&source, "qa-42", "2026-11-23T10:00:00Z");
     store.import_record(&record).unwrap();
     store.import_record(&record).unwrap();
-    assert_eq!(store.record_ids().unwrap(), std::slice::from_ref(&record.id));
+    assert_eq!(
+        store.record_ids().unwrap(),
+        std::slice::from_ref(&record.id)
+    );
     assert_eq!(store.record(&record.id).unwrap(), record);
     let mut edited = record.clone();
     edited.inputs.at = "2026-11-23T10:00:01Z".into();

@@ -32,6 +32,9 @@ impl From<Error> for Fail {
     }
 }
 
+/// How long a kept connection may take to answer the check before each use.
+const VALIDITY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The connections of one store.
 pub(super) struct Pool {
     target: Target,
@@ -58,8 +61,8 @@ impl Pool {
         &self.target.shown
     }
 
-    /// Runs `step` on a connection. A connection the server closed is dropped, so the next
-    /// step opens a new one.
+    /// Runs `step` on a connection: a kept one that still answers, or a new one. A
+    /// connection that broke during the step is dropped.
     pub fn run<T>(&self, step: impl FnOnce(&mut Client) -> Result<T, Fail>) -> Result<T> {
         let mut client = self.checkout()?;
         let result = step(&mut client);
@@ -81,7 +84,11 @@ impl Pool {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .pop();
-        if let Some(client) = idle {
+        // A kept connection the server closed meanwhile (a restart, an idle timeout) is
+        // replaced before use, so no step fails for it.
+        if let Some(mut client) = idle
+            && client.is_valid(VALIDITY_TIMEOUT).is_ok()
+        {
             return Ok(client);
         }
         let connected = match &self.tls {
