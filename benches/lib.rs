@@ -2,7 +2,27 @@
 //! memory so the benchmarks measure planning and rendering, not the file system.
 
 use goldpath::load::Loader;
+use goldpath::plan::Engine;
+use goldpath::platform::Platform;
 use goldpath::resolve::WorkloadInput;
+
+/// An engine of a platform with one environment type, `development`, and the built-in
+/// resource definitions: what the deployment benchmarks deploy through.
+///
+/// # Panics
+/// Never: the platform document is valid.
+#[must_use]
+pub fn development_engine() -> Engine {
+    let docs = Loader::default()
+        .str(
+            "apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: development}\nspec: {}\n",
+            None,
+        )
+        .expect("valid");
+    Engine::new(Platform::from_documents(
+        docs.platform.into_iter().map(|l| l.document),
+    ))
+}
 
 /// The Score text of workload `i` of the synthetic application: a postgres shared by every ten
 /// workloads, its own redis, a route, a `service` link to workload `i - 1`, and a variable

@@ -5,21 +5,6 @@
 
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use goldpath::deploy::{Actor, Deployer, DirStore, MemoryStore, NewEnvironment, diff};
-use goldpath::load::Loader;
-use goldpath::plan::Engine;
-use goldpath::platform::Platform;
-
-fn engine() -> Engine {
-    let docs = Loader::default()
-        .str(
-            "apiVersion: goldpath.dev/v1alpha1\nkind: EnvironmentType\nmetadata: {name: development}\nspec: {}\n",
-            None,
-        )
-        .expect("valid");
-    Engine::new(Platform::from_documents(
-        docs.platform.into_iter().map(|l| l.document),
-    ))
-}
 
 fn create(deployer: &Deployer<'_>) {
     let env = NewEnvironment::new("bench", "dev", "development");
@@ -29,7 +14,7 @@ fn create(deployer: &Deployer<'_>) {
 }
 
 fn deploy(c: &mut Criterion) {
-    let engine = engine();
+    let engine = goldpath_benches::development_engine();
     let mut group = c.benchmark_group("deploy");
     group.sample_size(10);
     for n in [100, 1000] {
@@ -67,7 +52,7 @@ fn deploy(c: &mut Criterion) {
 }
 
 fn diff_records(c: &mut Criterion) {
-    let engine = engine();
+    let engine = goldpath_benches::development_engine();
     let store = MemoryStore::new();
     let deployer = Deployer::new(&engine, &store);
     create(&deployer);

@@ -319,6 +319,12 @@ export declare class Store {
   static memory(): Store
   /** A store in the directory `path` (created when missing). */
   static dir(path: string): Store
+  /**
+   * A store in the PostgreSQL database of `url` (`postgres://USER@HOST:PORT/DATABASE`), its
+   * schema created on first use. The password comes from the URL, `PGPASSWORD` or
+   * `~/.pgpass` and never shows; `sslmode=require` or `verify-full` turns on TLS.
+   */
+  static postgres(url: string): Store
   /** The environments of `app`. */
   environments(app: string): Array<EnvironmentRecord>
   /**

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use goldpath::apply::{ApplyOptions, RecordedApply};
-use goldpath::deploy::{Deployer, DirStore};
+use goldpath::deploy::Deployer;
 
 use crate::inputs::{PlanArgs, report};
 use crate::store::ActorArgs;
@@ -46,9 +46,10 @@ pub struct Args {
     /// The report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Record the apply in this deployment store (marked failed when the apply fails).
-    #[arg(long, value_name = "DIR")]
-    store: Option<PathBuf>,
+    /// Record the apply in this deployment store, a folder or a postgres:// URL (marked
+    /// failed when the apply fails).
+    #[arg(long, value_name = "DIR|URL", value_parser = crate::store::StoreParser)]
+    store: Option<goldpath::deploy::StoreSpec>,
     #[command(flatten)]
     actor: ActorArgs,
 }
@@ -91,12 +92,12 @@ async fn apply(
     prepared: &crate::inputs::Prepared,
     options: &ApplyOptions,
 ) -> goldpath::Result<RecordedApply> {
-    let store = args.store.as_ref().map(DirStore::open).transpose()?;
+    let store = args.store.as_ref().map(|spec| spec.open()).transpose()?;
     let context = &prepared.context;
     // A recorded apply calls the drivers that act on the world; one without a store does not.
     let engine = match &store {
         Some(store) => {
-            Deployer::new(&prepared.engine, store).recording_engine(&context.app, &context.env)
+            Deployer::new(&prepared.engine, &**store).recording_engine(&context.app, &context.env)
         }
         None => prepared.engine.clone(),
     };
@@ -113,7 +114,7 @@ async fn apply(
             report,
         });
     };
-    let deployer = Deployer::new(&engine, store).with_options(prepared.options.clone());
+    let deployer = Deployer::new(&engine, &**store).with_options(prepared.options.clone());
     goldpath::apply::apply_and_record(&client, &deployer, &plan, &args.actor.actor(), options).await
 }
 

@@ -65,7 +65,7 @@ pub fn deploy(args: &DeployArgs) -> ExitCode {
     finish(|| {
         let prepared = args.plan.prepare()?;
         let store = args.store.open()?;
-        let deployer = Deployer::new(&prepared.engine, &store).with_options(prepared.options);
+        let deployer = Deployer::new(&prepared.engine, &*store).with_options(prepared.options);
         let context = prepared.context;
         let record = deployer.deploy(
             &context.app,
@@ -83,8 +83,8 @@ pub fn rollback(args: &RollbackArgs) -> ExitCode {
     finish(|| {
         let engine = args.engine.engine()?;
         let store = args.store.open()?;
-        let to = goldpath::deploy::Store::resolve_id(&store, &args.to)?;
-        let rollback = Deployer::new(&engine, &store).rollback(
+        let to = goldpath::deploy::Store::resolve_id(&*store, &args.to)?;
+        let rollback = Deployer::new(&engine, &*store).rollback(
             &args.target.app,
             &args.target.env,
             &to,
@@ -109,7 +109,12 @@ pub fn promote(args: &PromoteArgs) -> ExitCode {
     finish(|| {
         let engine = args.engine.engine()?;
         let store = args.store.open()?;
-        Deployer::new(&engine, &store).promote(&args.app, &args.from, &args.to, &args.actor.actor())
+        Deployer::new(&engine, &*store).promote(
+            &args.app,
+            &args.from,
+            &args.to,
+            &args.actor.actor(),
+        )
     })
 }
 

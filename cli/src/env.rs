@@ -88,7 +88,7 @@ pub fn run(command: &EnvCommand) -> ExitCode {
 fn create(args: &CreateArgs) -> goldpath::Result<()> {
     let engine = args.engine.engine()?;
     let store = args.store.open()?;
-    let deployer = Deployer::new(&engine, &store);
+    let deployer = Deployer::new(&engine, &*store);
     let mut new = NewEnvironment::new(&args.target.app, &args.target.env, &args.env_type);
     new.clone_from.clone_from(&args.clone_from);
     new.ephemeral = args.ephemeral;
@@ -106,7 +106,7 @@ fn create(args: &CreateArgs) -> goldpath::Result<()> {
 
 fn list(args: &ListArgs) -> goldpath::Result<()> {
     let store = args.store.open()?;
-    let environments = goldpath::deploy::Store::environments(&store, &args.app)?;
+    let environments = goldpath::deploy::Store::environments(&*store, &args.app)?;
     match args.format {
         Format::Json => println!(
             "{}",
@@ -125,7 +125,7 @@ fn list(args: &ListArgs) -> goldpath::Result<()> {
 fn delete(args: &DeleteArgs) -> goldpath::Result<()> {
     let engine = args.engine.engine()?;
     let store = args.store.open()?;
-    Deployer::new(&engine, &store).delete_environment(
+    Deployer::new(&engine, &*store).delete_environment(
         &args.target.app,
         &args.target.env,
         &args.actor.actor(),

@@ -2,9 +2,7 @@
 
 use std::process::ExitCode;
 
-use std::path::PathBuf;
-
-use goldpath::deploy::{Deployment, DirStore, HistoryEntry, Store, diff};
+use goldpath::deploy::{Deployment, HistoryEntry, diff};
 use goldpath::{Error, Result};
 use serde_json::json;
 
@@ -40,9 +38,9 @@ pub struct DiffArgs {
     /// `--live` (feature `kube`), the Score files to plan.
     #[arg(value_name = "ID_A ID_B")]
     items: Vec<String>,
-    /// The folder of the deployment store.
-    #[arg(long, value_name = "DIR")]
-    store: Option<PathBuf>,
+    /// The deployment store: a folder or a postgres:// URL. Default: $GOLDPATH_STORE.
+    #[arg(long, value_name = "DIR|URL", env = "GOLDPATH_STORE", hide_env_values = true, value_parser = crate::store::StoreParser)]
+    store: Option<goldpath::deploy::StoreSpec>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -172,7 +170,7 @@ pub fn run_diff(args: &DiffArgs) -> ExitCode {
         return ExitCode::from(2);
     };
     let records = || -> Result<(Deployment, Deployment)> {
-        let store = DirStore::open(store)?;
+        let store = store.open()?;
         let a = store.record(&store.resolve_id(a)?)?;
         let b = store.record(&store.resolve_id(b)?)?;
         Ok((a, b))

@@ -15,6 +15,7 @@ mod history;
 mod inputs;
 #[cfg(feature = "kube")]
 mod live;
+mod migrate;
 mod output;
 mod render;
 mod store;
@@ -91,6 +92,9 @@ enum Command {
     /// Create, list and delete environments.
     #[command(subcommand)]
     Env(env::EnvCommand),
+    /// Work on deployment stores: copy one into another (`store migrate`).
+    #[command(subcommand)]
+    Store(migrate::StoreCommand),
     /// Apply the plan to a cluster: server-side apply, ApplySet pruning, dry runs, rollout
     /// waits (built with the `kube` feature).
     #[cfg(feature = "kube")]
@@ -113,6 +117,7 @@ fn main() -> ExitCode {
         Command::Rollback(args) => deploy::rollback(&args),
         Command::Promote(args) => deploy::promote(&args),
         Command::Env(command) => env::run(&command),
+        Command::Store(command) => migrate::run(&command),
         #[cfg(feature = "kube")]
         Command::Apply(args) => apply::run(&args),
     }

@@ -1,25 +1,55 @@
-//! Arguments shared by the commands that read or write a store: the store folder, who acts
-//! and when.
+//! Arguments shared by the commands that read or write a store: the store (a folder or a
+//! PostgreSQL URL), who acts and when.
 
-use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use goldpath::Result;
-use goldpath::deploy::{Actor, DirStore};
+use goldpath::deploy::{Actor, Store, StoreSpec};
 use goldpath::rbac::Principal;
 
-/// The store folder.
+/// The deployment store.
 #[derive(Debug, Clone, clap::Args)]
 pub struct StoreArgs {
-    /// The folder of the deployment store (created if missing).
-    #[arg(long, value_name = "DIR")]
-    pub store: PathBuf,
+    /// The deployment store: a folder (created if missing) or a postgres:// URL (its schema
+    /// created on first use; the password from PGPASSWORD or ~/.pgpass, never in the URL
+    /// of a shared command line). Default: $GOLDPATH_STORE.
+    #[arg(long, value_name = "DIR|URL", env = "GOLDPATH_STORE", hide_env_values = true, value_parser = StoreParser)]
+    pub store: StoreSpec,
 }
 
 impl StoreArgs {
     /// Opens the store.
-    pub fn open(&self) -> Result<DirStore> {
-        DirStore::open(&self.store)
+    pub fn open(&self) -> Result<Box<dyn Store>> {
+        self.store.open()
+    }
+}
+
+/// Reads a store selection for clap: a malformed one is a usage error (exit status 2) whose
+/// message shows the URL without its password (clap's own would quote the value whole).
+#[derive(Debug, Clone, Copy)]
+pub struct StoreParser;
+
+impl clap::builder::TypedValueParser for StoreParser {
+    type Value = StoreSpec;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> std::result::Result<StoreSpec, clap::Error> {
+        let name = arg.map_or_else(|| "--store".to_owned(), |a| format!("--{}", a.get_id()));
+        let fail = |message: &str| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("{name}: {message}\n"),
+            )
+            .with_cmd(cmd)
+        };
+        let spec = value
+            .to_str()
+            .ok_or_else(|| fail("the store is not valid UTF-8"))?;
+        StoreSpec::parse(spec).map_err(|e| fail(e.message()))
     }
 }
 

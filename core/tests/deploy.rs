@@ -79,7 +79,7 @@ fn a_deploy_records_its_inputs_and_the_manifests_without_secret_values() {
         .map(|n| n.name().to_string())
         .collect();
     assert_eq!(record.order, order);
-    for value in secret_values(plan.manifests()) {
+    for value in fixtures::secret_values(plan.manifests()) {
         let text = serde_json::to_string(&record).unwrap();
         assert!(!text.contains(&value), "a secret value reached the record");
     }
@@ -428,27 +428,6 @@ fn a_timestamp_that_is_not_rfc_3339_is_refused_before_anything_is_written() {
     );
 }
 
-/// The values of every Secret's `stringData`, and the decoded `data`, long enough to be
-/// recognised anywhere (generated passwords).
-fn secret_values(manifests: &[Value]) -> Vec<String> {
-    let mut out = Vec::new();
-    for m in manifests.iter().filter(|m| m["kind"] == "Secret") {
-        for field in ["stringData", "data"] {
-            if let Some(entries) = m[field].as_object() {
-                out.extend(
-                    entries
-                        .values()
-                        .filter_map(Value::as_str)
-                        .map(str::to_owned),
-                );
-            }
-        }
-    }
-    out.retain(|v| v.len() >= 16);
-    assert!(!out.is_empty(), "the fixtures generate a database password");
-    out
-}
-
 #[test]
 fn no_secret_value_reaches_the_store_folder_a_diff_or_the_history() {
     let engine = engine();
@@ -473,7 +452,7 @@ fn no_secret_value_reaches_the_store_folder_a_diff_or_the_history() {
     let mut secrets = Vec::new();
     for e in [&engine, &seeded] {
         let plan = fixtures::shop_plan(e, "qa-42", "qa-light", &PlanOptions::default());
-        secrets.extend(secret_values(plan.manifests()));
+        secrets.extend(fixtures::secret_values(plan.manifests()));
     }
     let mut shown = vec![d.to_string(), serde_json::to_string(&d).unwrap()];
     let history = deployer.history("shop", "qa-42").unwrap();

@@ -53,6 +53,18 @@ impl Store {
             .map_err(|f| f.into_js(&env))
     }
 
+    /// A store in the PostgreSQL database of `url` (`postgres://USER@HOST:PORT/DATABASE`), its
+    /// schema created on first use. The password comes from the URL, `PGPASSWORD` or
+    /// `~/.pgpass` and never shows; `sslmode=require` or `verify-full` turns on TLS.
+    #[napi(factory)]
+    pub fn postgres(env: Env, url: String) -> napi::Result<Self> {
+        guarded(|| Ok(deploy::StoreSpec::postgres(&url)?.open()?))
+            .map(|store| Self {
+                inner: Arc::from(store),
+            })
+            .map_err(|f| f.into_js(&env))
+    }
+
     /// The environments of `app`.
     #[napi(ts_return_type = "Array<EnvironmentRecord>")]
     pub fn environments(&self, env: Env, app: String) -> napi::Result<Value> {

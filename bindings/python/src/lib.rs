@@ -47,6 +47,7 @@ fn _goldpath(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<store::Store>()?;
     module.add_class::<store::MemoryStore>()?;
     module.add_class::<store::DirStore>()?;
+    module.add_class::<store::PgStore>()?;
     module.add_class::<store::Environment>()?;
     module.add_class::<store::History>()?;
     module.add_class::<store::HistoryEntry>()?;

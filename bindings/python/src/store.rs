@@ -1,5 +1,5 @@
-//! The stores of deployment records: `goldpath.Store` and its kinds `MemoryStore` and
-//! `DirStore`, and what they return: `Environment`, `History`, `HistoryEntry`.
+//! The stores of deployment records: `goldpath.Store` and its kinds `MemoryStore`,
+//! `DirStore` and `PgStore`, and what they return: `Environment`, `History`, `HistoryEntry`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -12,7 +12,8 @@ use crate::convert::to_python;
 use crate::errors::{engine_error, guard, to_py};
 use crate::record::Deployment;
 
-/// Where environments and deployment records are kept: a `MemoryStore` or a `DirStore`.
+/// Where environments and deployment records are kept: a `MemoryStore`, a `DirStore` or a
+/// `PgStore`.
 /// Pass it to the deployment methods of `Platform`; read it with `environments`, `history`,
 /// `record` and `resolve_id`. Stores are safe to share between threads.
 #[pyclass(module = "goldpath", frozen, subclass)]
@@ -115,6 +116,37 @@ impl DirStore {
 
     fn __repr__(&self) -> String {
         format!("<goldpath.DirStore {}>", self.path.display())
+    }
+}
+
+/// A store in a PostgreSQL database (`postgres://USER@HOST:PORT/DATABASE`), its schema
+/// created on first use: for deployers on several hosts. The password comes from the URL,
+/// `PGPASSWORD` or `~/.pgpass`, and never shows; `sslmode=require` or `verify-full` turns
+/// on TLS.
+#[pyclass(module = "goldpath", frozen, extends = Store)]
+pub struct PgStore {
+    url: String,
+}
+
+#[pymethods]
+impl PgStore {
+    #[new]
+    fn new(py: Python<'_>, url: &str) -> PyResult<PyClassInitializer<Self>> {
+        let spec = to_py(py, guard(|| deploy::StoreSpec::postgres(url)))?;
+        let shown = spec.to_string();
+        let opened = py.detach(|| guard(|| spec.open()));
+        let inner: Arc<dyn deploy::Store> = Arc::from(to_py(py, opened)?);
+        Ok(PyClassInitializer::from(Store { inner }).add_subclass(Self { url: shown }))
+    }
+
+    /// The store's URL, without its password.
+    #[getter]
+    fn url(&self) -> String {
+        self.url.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<goldpath.PgStore {}>", self.url)
     }
 }
 

@@ -145,10 +145,7 @@ impl Deprovisioner<'_> {
 
     /// Deprovisions one resource; its error is scrubbed of the definition's secret inputs.
     fn one(&self, context: &Context, target: &Target) -> Result<()> {
-        let key: ResourceKey = target
-            .key
-            .parse()
-            .map_err(|e: String| Error::new(ErrorKind::Store, Location::default(), e))?;
+        let key: ResourceKey = target.key.parse()?;
         let registry = SecretRegistry::default();
         let definition = self
             .platform

@@ -32,4 +32,9 @@ pub use record::{
     RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource, RecordedWorkload,
     SECRET_DIGEST_PREFIX, check_timestamp, redact_secrets,
 };
-pub use store::{DirStore, Environment, History, HistoryEntry, MemoryStore, Store};
+#[cfg(feature = "postgres")]
+pub use store::PgStore;
+pub use store::{
+    DirStore, Environment, History, HistoryEntry, MemoryStore, Migrated, Store, StoreSpec,
+    migrate_store, open_store,
+};

@@ -383,6 +383,19 @@ impl Draft {
         &self.environment
     }
 
+    /// The draft that seals into `record` again when it follows `record`'s parent: how a
+    /// history is copied into another store ([`super::migrate_store`]).
+    pub(crate) fn from_record(environment: &Environment, record: &Deployment) -> Self {
+        Self {
+            environment: environment.clone(),
+            inputs: record.inputs.clone(),
+            manifests: record.manifests.clone(),
+            order: record.order.clone(),
+            resources: record.resources.clone(),
+            warnings: record.warnings.clone(),
+        }
+    }
+
     /// The record, following `parent`.
     #[must_use]
     pub fn seal(self, parent: Option<String>) -> Deployment {

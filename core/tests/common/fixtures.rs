@@ -52,11 +52,118 @@ pub fn shop_plan(engine: &Engine, env: &str, env_type: &str, options: &PlanOptio
         .unwrap()
 }
 
-/// Runs `check` on an empty memory store, then on an empty folder store.
+/// Runs `check` on an empty memory store, an empty folder store and, when
+/// `GOLDPATH_TEST_PG_URL` names a PostgreSQL server (feature `postgres`), an empty PostgreSQL
+/// store: the conformance suite every store passes unchanged.
 pub fn in_each_store(check: impl Fn(&dyn Store)) {
     check(&MemoryStore::new());
     let folder = tempfile::tempdir().unwrap();
     check(&DirStore::open(folder.path()).unwrap());
+    #[cfg(feature = "postgres")]
+    if let Some(url) = pg::fresh_url() {
+        check(&goldpath::deploy::PgStore::open(&url).unwrap());
+    }
+}
+
+/// The engine of the fixture platform, made once.
+pub fn shared_engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| Engine::new(platform()))
+}
+
+/// Deploys `fixtures/shop` to environment `env` (created on first deploy) at `at`, as
+/// [`admin`].
+pub fn deploy_shop(store: &dyn Store, env: &str, at: &str) -> goldpath::deploy::Deployment {
+    static SHOP: std::sync::OnceLock<Vec<WorkloadInput>> = std::sync::OnceLock::new();
+    goldpath::deploy::Deployer::new(shared_engine(), store)
+        .deploy("shop", env, SHOP.get_or_init(shop), &admin(at))
+        .unwrap()
+}
+
+/// The values of every Secret's `stringData`, and the decoded `data`, long enough to be
+/// recognised anywhere (generated passwords).
+pub fn secret_values(manifests: &[serde_json::Value]) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in manifests.iter().filter(|m| m["kind"] == "Secret") {
+        for field in ["stringData", "data"] {
+            if let Some(entries) = m[field].as_object() {
+                out.extend(
+                    entries
+                        .values()
+                        .filter_map(serde_json::Value::as_str)
+                        .map(str::to_owned),
+                );
+            }
+        }
+    }
+    out.retain(|v| v.len() >= 16);
+    assert!(!out.is_empty(), "the fixtures generate a database password");
+    out
+}
+
+/// The ids of `history` after asserting it is one line (each parent the entry before), every
+/// record readable and none listed twice.
+pub fn one_line(history: &goldpath::deploy::History) -> std::collections::BTreeSet<String> {
+    let mut parent = None;
+    for entry in &history.entries {
+        let record = entry.record.as_ref().expect("every stored record is whole");
+        assert_eq!(record.inputs.parent, parent, "the history forked");
+        parent = Some(record.id.clone());
+    }
+    let ids: std::collections::BTreeSet<String> =
+        history.ids().into_iter().map(str::to_owned).collect();
+    assert_eq!(ids.len(), history.entries.len(), "a record is listed twice");
+    ids
+}
+
+/// A PostgreSQL server for the tests: `GOLDPATH_TEST_PG_URL` (`.ci/postgres.sh start DIR`
+/// starts one and prints its URL). Each store gets a schema of its own.
+#[cfg(feature = "postgres")]
+pub mod pg {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// The server's URL, or `None` after saying why the PostgreSQL cases are skipped.
+    pub fn url() -> Option<String> {
+        match std::env::var("GOLDPATH_TEST_PG_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                eprintln!(
+                    "skipping the PostgreSQL store: GOLDPATH_TEST_PG_URL is not set (`.ci/postgres.sh start DIR` starts a server and prints it)"
+                );
+                None
+            }
+        }
+    }
+
+    /// A connection to the server as given, for checks the store has no method for.
+    pub fn client(url: &str) -> postgres::Client {
+        postgres::Client::connect(url, postgres::NoTls).unwrap()
+    }
+
+    /// The URL of a new, empty schema of the server (its `search_path`), or `None`.
+    pub fn fresh_url() -> Option<String> {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let base = url()?;
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let schema = format!(
+            "t_{}_{}_{nanos}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        client(&base)
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .unwrap();
+        Some(in_schema(&base, &schema))
+    }
+
+    /// `url` with its `search_path` set to `schema`.
+    pub fn in_schema(url: &str, schema: &str) -> String {
+        let join = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{join}options=-csearch_path%3D{schema}")
+    }
 }
 
 /// The file of record `id` in the folder store at `root`.

@@ -43,6 +43,7 @@ __all__ = [
     "Store",
     "MemoryStore",
     "DirStore",
+    "PgStore",
     "Environment",
     "History",
     "HistoryEntry",
@@ -392,6 +393,15 @@ class DirStore(Store):
     def __new__(cls, path: Union[str, "os.PathLike[str]"]) -> DirStore: ...
     @property
     def path(self) -> pathlib.Path: ...
+
+@final
+class PgStore(Store):
+    """A store in a PostgreSQL database (postgres://USER@HOST:PORT/DATABASE)."""
+
+    def __new__(cls, url: str) -> PgStore: ...
+    @property
+    def url(self) -> str:
+        """The store's URL, without its password."""
 
 @final
 class Environment:

@@ -330,6 +330,15 @@ impl Store for DirStore {
         Ok(record)
     }
 
+    fn import_record(&self, record: &Deployment) -> Result<()> {
+        record.verify()?;
+        let path = self.record_path(&record.id)?;
+        if path.exists() {
+            return Ok(());
+        }
+        write_json(&path, record)
+    }
+
     fn record_ids(&self) -> Result<Vec<String>> {
         let dir = self.root.join("records");
         let entries = fs::read_dir(&dir).map_err(|e| io_error(&dir, "cannot read", &e))?;

@@ -182,6 +182,15 @@ impl Store for MemoryStore {
         Ok(())
     }
 
+    fn import_record(&self, record: &Deployment) -> Result<()> {
+        record.verify()?;
+        self.state()
+            .records
+            .entry(record.id.clone())
+            .or_insert_with(|| record.clone());
+        Ok(())
+    }
+
     fn record_ids(&self) -> Result<Vec<String>> {
         let mut ids: Vec<String> = self.state().records.keys().cloned().collect();
         ids.sort();

@@ -7,11 +7,19 @@
 
 mod dir;
 mod memory;
+mod migrate;
+mod open;
+#[cfg(feature = "postgres")]
+mod pg;
 
 use serde::{Deserialize, Serialize};
 
 pub use dir::DirStore;
 pub use memory::MemoryStore;
+pub use migrate::{Migrated, migrate_store};
+pub use open::{StoreSpec, open_store};
+#[cfg(feature = "postgres")]
+pub use pg::PgStore;
 
 use super::deprovision::PendingDeprovision;
 use super::record::{Deployment, Draft};
@@ -217,22 +225,40 @@ pub trait Store: Send + Sync {
     /// # Errors
     /// [`crate::ErrorKind::Store`] when no record or several match.
     fn resolve_id(&self, prefix: &str) -> Result<String> {
-        if prefix.len() < 4 {
-            return Err(super::record::store_error(format!(
-                "record id `{prefix}` is too short: give at least 4 characters"
-            )));
-        }
-        let mut matches = self
-            .record_ids()?
-            .into_iter()
-            .filter(|id| id.starts_with(prefix));
-        match (matches.next(), matches.next()) {
-            (Some(id), None) => Ok(id),
-            (None, _) => Err(no_record(prefix)),
-            (Some(_), Some(_)) => Err(super::record::store_error(format!(
-                "record id `{prefix}` is ambiguous: give more characters"
-            ))),
-        }
+        resolve_in(prefix, self.record_ids()?)
+    }
+
+    /// Keeps `record` as it is, outside any history: what [`migrate_store`] uses for the records of
+    /// deleted environments, which stay readable by id. A record of that id already kept is
+    /// left as it is.
+    ///
+    /// # Errors
+    /// [`crate::ErrorKind::Store`] when the record does not verify ([`Deployment::verify`]) or
+    /// the store cannot import records; I/O errors.
+    fn import_record(&self, record: &Deployment) -> Result<()> {
+        record.verify()?;
+        Err(super::record::store_error(format!(
+            "this store cannot import record `{}`",
+            record.id
+        )))
+    }
+}
+
+/// The one id of `ids` that starts with `prefix` (at least 4 characters): what
+/// [`Store::resolve_id`] returns.
+pub(crate) fn resolve_in(prefix: &str, ids: Vec<String>) -> Result<String> {
+    if prefix.len() < 4 {
+        return Err(super::record::store_error(format!(
+            "record id `{prefix}` is too short: give at least 4 characters"
+        )));
+    }
+    let mut matches = ids.into_iter().filter(|id| id.starts_with(prefix));
+    match (matches.next(), matches.next()) {
+        (Some(id), None) => Ok(id),
+        (None, _) => Err(no_record(prefix)),
+        (Some(_), Some(_)) => Err(super::record::store_error(format!(
+            "record id `{prefix}` is ambiguous: give more characters"
+        ))),
     }
 }
 
