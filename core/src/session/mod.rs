@@ -35,20 +35,35 @@
 //! assert!(session.remove_workload("web").is_err());
 //! ```
 
+mod index;
+mod local;
+
+use crate::plan::segment::Kept;
 use crate::plan::{Engine, Plan, PlanOptions};
 use crate::platform::Context;
 use crate::resolve::WorkloadInput;
 use crate::{Error, ErrorKind, Location, Result};
+use index::Index;
 
 /// One application's workloads in one context, and their plan, kept up to date edit by edit.
 /// Made by [`Engine::session`].
-#[derive(Clone)]
 pub struct Session {
     engine: Engine,
     context: Context,
     options: PlanOptions,
-    workloads: Vec<WorkloadInput>,
     plan: Plan,
+    kept: Kept,
+    index: Segments,
+}
+
+/// The segment index of the session's plan, built when an edit first needs it.
+enum Segments {
+    /// Not built since the last full plan.
+    Unknown,
+    /// Built and up to date.
+    Known(Index),
+    /// The plan cannot be edited segment by segment (see [`Index::build`]).
+    Unusable,
 }
 
 impl Engine {
@@ -63,13 +78,14 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
     ) -> Result<Session> {
-        let plan = self.plan(&workloads, context, options)?;
+        let (plan, kept) = self.plan_kept(&workloads, context, options)?;
         Ok(Session {
             engine: self.clone(),
             context: context.clone(),
             options: options.clone(),
-            workloads,
             plan,
+            kept,
+            index: Segments::Unknown,
         })
     }
 }
@@ -85,7 +101,7 @@ impl Session {
     /// each added one at the end (a replaced workload keeps its place).
     #[must_use]
     pub fn workloads(&self) -> &[WorkloadInput] {
-        &self.workloads
+        self.plan.workloads()
     }
 
     /// The context the session plans in.
@@ -96,19 +112,27 @@ impl Session {
 
     /// Adds `workload`, or replaces the workload of the same name, and plans again.
     ///
+    /// An edit that changes only what the workload's own objects are made of (an image, a
+    /// variable's value, a command, a probe, ...) replans that workload alone; any other edit
+    /// replans in full.
+    ///
     /// # Errors
     /// As [`Engine::plan`] of the workloads with this one set; the session is then unchanged.
     pub fn set_workload(&mut self, workload: WorkloadInput) -> Result<&Plan> {
         let name = &workload.workload.metadata.name;
-        let mut workloads = self.workloads.clone();
-        match workloads
+        let at = self
+            .workloads()
             .iter()
-            .position(|w| &w.workload.metadata.name == name)
+            .position(|w| &w.workload.metadata.name == name);
+        if let Some(at) = at
+            && local::changes_own_segment_alone(&self.workloads()[at], &workload)
         {
-            Some(at) => workloads[at] = workload,
-            None => workloads.push(workload),
+            match self.replace_segment(at, workload) {
+                Ok(()) => return Ok(&self.plan),
+                Err(workload) => return self.set_in_full(Some(at), *workload),
+            }
         }
-        self.replan(workloads)
+        self.set_in_full(at, workload)
     }
 
     /// Removes the workload named `name` and plans again.
@@ -118,23 +142,68 @@ impl Session {
     /// the session is then unchanged.
     pub fn remove_workload(&mut self, name: &str) -> Result<&Plan> {
         let Some(at) = self
-            .workloads
+            .workloads()
             .iter()
             .position(|w| w.workload.metadata.name == name)
         else {
-            return Err(unknown(name, &self.workloads));
+            return Err(unknown(name, self.workloads()));
         };
-        let mut workloads = self.workloads.clone();
+        let mut workloads = self.workloads().to_vec();
         workloads.remove(at);
-        self.replan(workloads)
+        self.replan(&workloads)
     }
 
-    /// Plans `workloads` and keeps them and their plan, or keeps everything as it was.
-    fn replan(&mut self, workloads: Vec<WorkloadInput>) -> Result<&Plan> {
-        let plan = self.engine.plan(&workloads, &self.context, &self.options)?;
-        self.workloads = workloads;
+    /// Sets `workload` at `at` (or at the end) and plans in full.
+    fn set_in_full(&mut self, at: Option<usize>, workload: WorkloadInput) -> Result<&Plan> {
+        let mut workloads = self.workloads().to_vec();
+        match at {
+            Some(at) => workloads[at] = workload,
+            None => workloads.push(workload),
+        }
+        self.replan(&workloads)
+    }
+
+    /// Plans `workloads` in full and keeps them and their plan, or keeps everything as it was.
+    fn replan(&mut self, workloads: &[WorkloadInput]) -> Result<&Plan> {
+        let (plan, kept) = self
+            .engine
+            .plan_kept(workloads, &self.context, &self.options)?;
         self.plan = plan;
+        self.kept = kept;
+        self.index = Segments::Unknown;
         Ok(&self.plan)
+    }
+
+    /// Puts `workload`'s new segment in place of the segment of the workload at `at`, whose
+    /// edit changes nothing else; gives the workload back when that cannot be done (the
+    /// segment fails, or the index refuses it): a full plan then decides.
+    fn replace_segment(
+        &mut self,
+        at: usize,
+        workload: WorkloadInput,
+    ) -> std::result::Result<(), Box<WorkloadInput>> {
+        if matches!(self.index, Segments::Unknown) {
+            let built = Index::build(&self.engine, &self.plan, &self.kept, &self.options);
+            self.index = built.map_or(Segments::Unusable, Segments::Known);
+        }
+        let Segments::Known(index) = &mut self.index else {
+            return Err(Box::new(workload));
+        };
+        let name = workload.workload.metadata.name.clone();
+        let max = self.engine.limits().max_plan_bytes;
+        let replacement = self
+            .engine
+            .segment(&self.plan, &self.kept, &workload, &self.options)
+            .ok()
+            .and_then(|segment| Some((index.replacement(&name, &segment, max)?, segment)));
+        let Some((replacement, segment)) = replacement else {
+            return Err(Box::new(workload));
+        };
+        self.kept.produced = index.produced_with(&name, replacement.charged());
+        let range = replacement.range.clone();
+        index.apply(replacement);
+        self.plan.splice(at, workload, range, segment.objects);
+        Ok(())
     }
 }
 
@@ -160,3 +229,6 @@ fn unknown(name: &str, workloads: &[WorkloadInput]) -> Error {
         format!("no workload `{name}` in the session to remove; its workloads: {known}"),
     )
 }
+
+#[cfg(test)]
+mod tests;
