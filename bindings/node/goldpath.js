@@ -33,6 +33,7 @@ class GoldpathError extends Error {
 // Named one by one so that ESM `import { Platform } from 'goldpath'` sees them.
 module.exports.Platform = native.Platform
 module.exports.Plan = native.Plan
+module.exports.Session = native.Session
 module.exports.authorize = native.authorize
 module.exports.Store = native.Store
 module.exports.diff = native.diff

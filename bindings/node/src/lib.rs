@@ -12,6 +12,7 @@ mod failure;
 mod inputs;
 mod plan;
 mod platform;
+mod session;
 mod task;
 
 pub use access::{AccessTarget, Principal, authorize};
@@ -19,3 +20,4 @@ pub use deploy::{DeployOptions, RollbackOptions, Store, diff};
 pub use environments::{EnvironmentOptions, PromoteOptions};
 pub use plan::Plan;
 pub use platform::Platform;
+pub use session::Session;

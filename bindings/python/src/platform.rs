@@ -202,6 +202,30 @@ impl Platform {
         to_py(py, planned).map(Plan::new)
     }
 
+    /// A `Session` over `workloads` (as for `plan`, with the same keyword arguments): a plan
+    /// kept up to date with `session.update(workload)` and `session.remove(name)`.
+    #[pyo3(signature = (workloads, *, app, env, env_type, namespace = None, create_namespace = false, image = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn session(
+        &self,
+        py: Python<'_>,
+        workloads: &Bound<'_, PyAny>,
+        app: String,
+        env: String,
+        env_type: String,
+        namespace: Option<String>,
+        create_namespace: bool,
+        image: Option<String>,
+    ) -> PyResult<crate::session::Session> {
+        let context = Context::new(app, env, env_type);
+        let options = PlanOptions {
+            namespace,
+            create_namespace,
+            image,
+        };
+        crate::session::open(py, self.engine(), &self.loader, workloads, context, options)
+    }
+
     /// Plans `workloads` (as for `plan`) in environment `env` of `app` and records the
     /// deployment in `store`; returns the new `Deployment`. `at` is when (RFC 3339 text or an
     /// aware `datetime`; goldpath never reads the clock), `principal` who (a `Principal` or a
@@ -395,7 +419,8 @@ impl Platform {
     }
 }
 
-fn load_workloads(
+/// The workloads of `sources`: Score workloads only, at least one.
+pub fn load_workloads(
     loader: &Loader,
     sources: Vec<inputs::Source>,
 ) -> goldpath::Result<Vec<WorkloadInput>> {

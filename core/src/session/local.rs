@@ -4,16 +4,16 @@ use crate::resolve::WorkloadInput;
 use crate::spec::score::Workload;
 
 /// Whether replacing `old` by `new` changes nothing but what `new`'s own objects are made of:
-/// the same file and folder, and the same workload apart from its containers' contents, with
-/// the same containers and the same variable and file names in each.
+/// the same workload apart from its containers' contents, with the same containers and the
+/// same variable and file names in each (its file and folder may differ).
 ///
 /// The graph, the resources (their params, the services and workload context drivers see),
 /// the environment objects and the words the secret check treats as public are made of
-/// everything else, so such an edit leaves them as they were.
+/// everything else, so such an edit leaves them as they were. The workload's file names it
+/// in errors and policy violations only: a session replans in full on an error, and edits
+/// segment by segment only plans without violations.
 pub(super) fn changes_own_segment_alone(old: &WorkloadInput, new: &WorkloadInput) -> bool {
-    old.file == new.file
-        && old.folder == new.folder
-        && same_names(&old.workload, &new.workload)
+    same_names(&old.workload, &new.workload)
         && without_containers(&old.workload) == without_containers(&new.workload)
 }
 
@@ -58,7 +58,7 @@ mod tests {
     }
 
     #[test]
-    fn names_resources_and_files_change_more() {
+    fn names_and_resources_change_more_and_the_file_does_not() {
         let old = input(BASE);
         let renamed_variable = BASE.replace("A: x", "B: x");
         let other_resource = BASE.replace("redis", "postgres");
@@ -66,8 +66,8 @@ mod tests {
         for text in [renamed_variable, other_resource, other_container] {
             assert!(!changes_own_segment_alone(&old, &input(&text)), "{text}");
         }
-        let mut moved = input(BASE);
+        let mut moved = input(&BASE.replace("1.27", "1.28"));
         moved.file = Some("web.score.yaml".into());
-        assert!(!changes_own_segment_alone(&old, &moved));
+        assert!(changes_own_segment_alone(&old, &moved));
     }
 }

@@ -30,6 +30,7 @@ __all__ = [
     "Diagnostic",
     "Platform",
     "Plan",
+    "Session",
     "Resource",
     "Graph",
     "GraphNode",
@@ -223,6 +224,17 @@ class Plan:
     def env_type(self) -> str: ...
 
 @final
+class Session:
+    """A plan kept up to date as workloads are updated and removed (`Platform.session`)."""
+
+    def update(self, workload: _Document) -> Plan: ...
+    def remove(self, name: str) -> Plan: ...
+    @property
+    def plan(self) -> Plan: ...
+    @property
+    def workloads(self) -> List[str]: ...
+
+@final
 class Platform:
     """Environment types, resource definitions, drivers and the secret seed."""
 
@@ -248,6 +260,17 @@ class Platform:
         create_namespace: bool = False,
         image: Optional[str] = None,
     ) -> Plan: ...
+    def session(
+        self,
+        workloads: _Documents,
+        *,
+        app: str,
+        env: str,
+        env_type: str,
+        namespace: Optional[str] = None,
+        create_namespace: bool = False,
+        image: Optional[str] = None,
+    ) -> Session: ...
     def deploy(
         self,
         store: Store,

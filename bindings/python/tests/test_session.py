@@ -1,0 +1,70 @@
+"""Sessions: a plan kept up to date by update and remove, equal to a full plan each time."""
+
+from typing import Any, Dict, List
+
+import pytest
+
+import goldpath
+from conftest import PLATFORM, SEED, SHOP, workload
+
+
+def _app() -> List[Dict[str, Any]]:
+    cache = {"cache": {"type": "redis"}}
+    return [workload(f"w{i}", cache, variables={"CACHE": "${resources.cache.host}"}) for i in range(3)]
+
+
+def _same(got: goldpath.Plan, want: goldpath.Plan) -> None:
+    assert got.to_yaml() == want.to_yaml()
+    assert got.warnings == want.warnings
+    assert [r.key for r in got.resources] == [r.key for r in want.resources]
+    assert [v.message for v in got.violations] == [v.message for v in want.violations]
+
+
+def test_update_and_remove_return_the_plan_a_full_plan_makes() -> None:
+    platform = goldpath.Platform.default(secret_seed=SEED)
+    ctx = dict(app="shop", env="dev", env_type="development")
+    app = _app()
+    session = platform.session(app, **ctx)
+    _same(session.plan, platform.plan(app, **ctx))
+
+    app[1] = workload("w1", {"cache": {"type": "redis"}}, image="nginx:1.28", variables={"CACHE": "${resources.cache.host}"})
+    plan = session.update(app[1])
+    assert "nginx:1.28" in plan.to_yaml()
+    _same(plan, platform.plan(app, **ctx))
+    _same(session.plan, plan)
+
+    app.append(workload("w3"))
+    _same(session.update(app[3]), platform.plan(app, **ctx))
+    assert session.workloads == ["w0", "w1", "w2", "w3"]
+
+    _same(session.remove("w0"), platform.plan(app[1:], **ctx))
+    assert session.workloads == ["w1", "w2", "w3"]
+    assert "3 workloads of shop in dev (development)" in repr(session)
+
+
+def test_an_update_takes_yaml_text_and_paths_as_plan_does() -> None:
+    platform = goldpath.Platform.load(PLATFORM)
+    session = platform.session(SHOP, app="shop", env="qa-42", env_type="qa-light")
+    text = (SHOP / "backend.score.yaml").read_text().replace("backend:2.0.1", "backend:2.0.2")
+    plan = session.update(text)
+    assert "registry.example.com/shop/backend:2.0.2" in plan.to_yaml()
+    assert "backend:2.0.1\n" not in plan.to_yaml()
+    plan = session.update(SHOP / "backend.score.yaml")
+    _same(plan, platform.plan(SHOP, app="shop", env="qa-42", env_type="qa-light"))
+
+
+def test_a_failed_update_raises_and_keeps_the_last_good_plan() -> None:
+    platform = goldpath.Platform.default(secret_seed=SEED)
+    session = platform.session(_app(), app="shop", env="dev", env_type="development")
+    before = session.plan.to_yaml()
+    broken = workload("w1", {"cache": {"type": "redis"}}, variables={"CACHE": "${resources.cache.nothere}"})
+    with pytest.raises(goldpath.PlaceholderError) as raised:
+        session.update(broken)
+    assert "nothere" in str(raised.value)
+    assert session.plan.to_yaml() == before
+    with pytest.raises(goldpath.InvalidValueError, match="no workload `nope`"):
+        session.remove("nope")
+    assert session.plan.to_yaml() == before
+    with pytest.raises(goldpath.InvalidValueError, match="one Score workload; 2 were given"):
+        session.update([workload("a"), workload("b")])
+    assert session.workloads == ["w0", "w1", "w2"]
