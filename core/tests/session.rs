@@ -290,3 +290,19 @@ fn a_failed_update_keeps_the_last_good_plan_and_returns_the_full_plans_error() {
     assert_eq!(fingerprint(session.plan()), before);
     assert_eq!(session.workloads().len(), 2);
 }
+
+/// The first fenced block of `language` in `text`.
+fn block<'t>(text: &'t str, language: &str) -> &'t str {
+    let start = text.find(&format!("```{language}\n")).unwrap() + language.len() + 4;
+    &text[start..start + text[start..].find("```\n").unwrap()]
+}
+
+#[test]
+fn the_readme_rust_example_is_the_doc_tested_one() {
+    // docs/sessions.md is the documentation of `goldpath::session`: its example is a doctest.
+    let repo = fixtures::repo();
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    let section = readme.split("\n## Sessions").nth(1).unwrap();
+    let docs = std::fs::read_to_string(repo.join("docs/sessions.md")).unwrap();
+    assert_eq!(block(section, "rust"), block(&docs, "rust"));
+}

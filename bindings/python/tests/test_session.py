@@ -1,11 +1,16 @@
 """Sessions: a plan kept up to date by update and remove, equal to a full plan each time."""
 
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
 
 import goldpath
-from conftest import PLATFORM, SEED, SHOP, workload
+from conftest import PLATFORM, REPO, SEED, SHOP, workload
 
 
 def _app() -> List[Dict[str, Any]]:
@@ -68,3 +73,18 @@ def test_a_failed_update_raises_and_keeps_the_last_good_plan() -> None:
     with pytest.raises(goldpath.InvalidValueError, match="one Score workload; 2 were given"):
         session.update([workload("a"), workload("b")])
     assert session.workloads == ["w0", "w1", "w2"]
+
+
+def test_the_readme_session_example_runs_as_written(tmp_path: Path) -> None:
+    text = (REPO / "README.md").read_text()
+    section = text.split("\n## Sessions", 1)[1].split("\n## ", 1)[0]
+    (example,) = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    shutil.copytree(REPO / "fixtures", tmp_path / "fixtures")
+    result = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "True ['backend', 'frontend', 'migrate', 'nightly-report']",
+        "refused: `${resources.db.nothere}`: resource `db`",
+        "True",
+        "['backend', 'frontend', 'migrate']",
+    ]

@@ -1,39 +1,12 @@
 //! Sessions: a plan kept up to date as workloads are edited one at a time, for live previews.
 //!
-//! A [`Session`] holds one application's workloads, in one context, and the plan of them. An
-//! edit ([`Session::set_workload`], [`Session::remove_workload`]) changes the workloads and
-//! plans again; the session's plan is always the plan [`Engine::plan`] makes of
-//! [`Session::workloads`] in the same order, byte for byte (manifests, resources, graph,
-//! warnings, violations). A failed edit changes nothing: the session keeps its last good plan
-//! and workloads, and the error is returned.
+//! A [`Session`] holds one application's workloads, in one context, and the plan of them; its
+//! plan is always the plan [`Engine::plan`] makes of [`Session::workloads`], byte for byte. An
+//! edit of a workload's containers alone replans that workload alone (`plan::segment`,
+//! through the output step's checks); other edits replan in full. A failed edit changes
+//! nothing.
 //!
-//! Planning again goes through [`Engine::plan`], and so through every check of a plan (the
-//! secret guard, the locks, the budgets, the object checks of the output step): a session is
-//! never a way around them.
-//!
-//! ```
-//! use goldpath::load::Loader;
-//! use goldpath::plan::{Engine, PlanOptions};
-//! use goldpath::platform::{Context, Platform};
-//! use goldpath::resolve::WorkloadInput;
-//!
-//! let score = |name: &str, image: &str| {
-//!     let text = format!("apiVersion: score.dev/v1b1\nmetadata: {{name: {name}}}\ncontainers:\n  main: {{image: '{image}'}}\n");
-//!     WorkloadInput::new(Loader::default().score_str(&text, None).unwrap())
-//! };
-//! let engine = Engine::new(Platform::default());
-//! let context = Context::new("shop", "dev", "development");
-//! let mut session = engine
-//!     .session(vec![score("web", "nginx:1.27")], &context, &PlanOptions::default())
-//!     .unwrap();
-//! let plan = session.set_workload(score("web", "nginx:1.28")).unwrap();
-//! assert!(plan.to_yaml().contains("nginx:1.28"));
-//! session.set_workload(score("worker", "busybox:1.36")).unwrap();
-//! assert_eq!(session.workloads().len(), 2);
-//! session.remove_workload("web").unwrap();
-//! assert!(!session.plan().to_yaml().contains("nginx"));
-//! assert!(session.remove_workload("web").is_err());
-//! ```
+#![doc = include_str!("../../../docs/sessions.md")]
 
 mod index;
 mod local;
