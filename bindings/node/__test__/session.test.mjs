@@ -59,3 +59,13 @@ test('updateAsync runs off the JavaScript thread and resolves or rejects like up
   })
   assert.equal(session.plan.toYaml(), plan.toYaml())
 })
+
+test("the README's session example runs as written", async () => {
+  const { execFileSync } = await import('node:child_process')
+  const { repo } = await import('./helpers.mjs')
+  const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')
+  const section = readme.split('\n## Sessions')[1].split('\n## ')[0]
+  const script = section.split('cd bindings/node && node -e "\n')[1].split('\n"\n```')[0]
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(repo, 'bindings', 'node'), encoding: 'utf8' })
+  assert.match(out, /^true \d+ \[ 'backend', 'frontend', 'migrate' \]\n$/)
+})
