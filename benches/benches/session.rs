@@ -55,7 +55,9 @@ fn session(c: &mut Criterion) {
     group.bench_function("one workload added, then removed", |b| {
         b.iter(|| {
             session.set_workload(added.clone()).expect("plans");
-            session.remove_workload(&added.workload.metadata.name).expect("plans");
+            session
+                .remove_workload(&added.workload.metadata.name)
+                .expect("plans");
         });
     });
     group.finish();

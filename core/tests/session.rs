@@ -43,7 +43,13 @@ impl Spec {
     }
 
     fn input(&self) -> WorkloadInput {
-        let Self { name, image, level, host, .. } = self;
+        let Self {
+            name,
+            image,
+            level,
+            host,
+            ..
+        } = self;
         let mut text = format!(
             "apiVersion: score.dev/v1b1\nmetadata: {{name: {name}}}\ncontainers:\n  main:\n    image: registry.example.com/{name}:1.{image}\n    variables:\n      LEVEL: 'level-{level}'\n      HOST: '${{resources.web.host}}'\n"
         );
@@ -58,7 +64,9 @@ impl Spec {
             "  web:\n    type: route\n    params: {{host: '{name}-{host}.example.com', path: /, port: 80}}\n"
         ));
         if let Some(shared) = self.shared {
-            text.push_str(&format!("  db:\n    type: postgres\n    id: shared-{shared}\n"));
+            text.push_str(&format!(
+                "  db:\n    type: postgres\n    id: shared-{shared}\n"
+            ));
         }
         if let Some(link) = &self.link {
             text.push_str(&format!(
@@ -123,7 +131,13 @@ fn change(specs: &[Spec], edit: &Edit) -> Option<Change> {
         Edit::Remove(i) => pick(i).map(|s| Change::Remove(s.name)),
         Edit::Rename(i, n) => pick(i).map(|s| {
             let old = s.name.clone();
-            Change::Rename(old, Spec { name: format!("w{n}"), ..s })
+            Change::Rename(
+                old,
+                Spec {
+                    name: format!("w{n}"),
+                    ..s
+                },
+            )
         }),
         Edit::Share(i, v) => set(i, &|s| s.shared = Some(v)),
         Edit::Link(i, j) => {
@@ -165,7 +179,10 @@ fn same(got: &str, want: &str) -> Result<(), TestCaseError> {
         .zip(want.lines())
         .enumerate()
         .find(|(_, (a, b))| a != b)
-        .unwrap_or((got.lines().count().min(want.lines().count()), ("(end)", "(end)")));
+        .unwrap_or((
+            got.lines().count().min(want.lines().count()),
+            ("(end)", "(end)"),
+        ));
     Err(TestCaseError::fail(format!(
         "the session's plan differs from the full plan at line {line}: `{a}` instead of `{b}`"
     )))
@@ -221,7 +238,12 @@ fn apply(
             same(&fingerprint(session.plan()), &before)?;
         }
         (got, want) => {
-            prop_assert!(false, "session {:?} but full plan {:?}", got.err(), want.err());
+            prop_assert!(
+                false,
+                "session {:?} but full plan {:?}",
+                got.err(),
+                want.err()
+            );
         }
     }
     let names: Vec<&str> = session
@@ -260,7 +282,9 @@ fn removing_an_unknown_workload_fails_and_changes_nothing() {
     let engine = engine();
     let context = Context::new("shop", "development", "development");
     let inputs = vec![Spec::new("w0".into()).input()];
-    let mut session = engine.session(inputs, &context, &PlanOptions::default()).unwrap();
+    let mut session = engine
+        .session(inputs, &context, &PlanOptions::default())
+        .unwrap();
     let before = fingerprint(session.plan());
     let error = session.remove_workload("nope").err().unwrap();
     assert!(error.to_string().contains("no workload `nope`"), "{error}");
@@ -272,10 +296,18 @@ fn removing_an_unknown_workload_fails_and_changes_nothing() {
 fn a_failed_update_keeps_the_last_good_plan_and_returns_the_full_plans_error() {
     let engine = engine();
     let context = Context::new("shop", "production", "production");
-    let inputs = vec![Spec::new("w0".into()).input(), Spec::new("w1".into()).input()];
-    let mut session = engine.session(inputs, &context, &PlanOptions::default()).unwrap();
+    let inputs = vec![
+        Spec::new("w0".into()).input(),
+        Spec::new("w1".into()).input(),
+    ];
+    let mut session = engine
+        .session(inputs, &context, &PlanOptions::default())
+        .unwrap();
     let before = fingerprint(session.plan());
-    let broken = Spec { broken: true, ..Spec::new("w1".into()) };
+    let broken = Spec {
+        broken: true,
+        ..Spec::new("w1".into())
+    };
     let error = session.set_workload(broken.input()).err().unwrap();
     let full = engine
         .plan(

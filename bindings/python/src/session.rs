@@ -36,9 +36,8 @@ pub fn open(
     options: PlanOptions,
 ) -> PyResult<Session> {
     let sources = inputs::sources(workloads, loader, "workload")?;
-    let opened = py.detach(|| {
-        guard(|| engine.session(load_workloads(loader, sources)?, &context, &options))
-    });
+    let opened = py
+        .detach(|| guard(|| engine.session(load_workloads(loader, sources)?, &context, &options)));
     Ok(Session {
         inner: Mutex::new(to_py(py, opened)?),
         loader: loader.clone(),
@@ -110,7 +109,9 @@ fn one(mut workloads: Vec<WorkloadInput>) -> goldpath::Result<WorkloadInput> {
         n => Err(goldpath::Error::new(
             goldpath::ErrorKind::Invalid,
             goldpath::Location::default(),
-            format!("Session.update takes one Score workload; {n} were given: update them one at a time"),
+            format!(
+                "Session.update takes one Score workload; {n} were given: update them one at a time"
+            ),
         )),
     }
 }

@@ -12,9 +12,9 @@ use std::ops::Range;
 use serde_json::Value;
 
 use super::{Engine, Plan, PlanOptions, assemble};
+use crate::Result;
 use crate::policy::{self, Violation};
 use crate::resolve::{Meter, ResolveInput, Resources, WorkloadInput};
-use crate::Result;
 
 /// What a session keeps of a full plan besides the plan: the resources as the workloads
 /// resolve against them, and what the plan asked of its budget.
@@ -80,7 +80,14 @@ impl Engine {
             objects.push(object);
             Ok(())
         };
-        assemble::stream_workloads(&input, &kept.resources, &plan.secrets, env_type, options, sink)?;
+        assemble::stream_workloads(
+            &input,
+            &kept.resources,
+            &plan.secrets,
+            env_type,
+            options,
+            sink,
+        )?;
         Ok(Segment {
             objects,
             charged: meter.produced(),

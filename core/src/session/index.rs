@@ -86,7 +86,11 @@ impl Index {
         }
         for (name, entry) in &index.segments {
             for id in &entry.ids {
-                if index.owners.insert(id.clone(), Some(name.clone())).is_some() {
+                if index
+                    .owners
+                    .insert(id.clone(), Some(name.clone()))
+                    .is_some()
+                {
                     return None;
                 }
             }
@@ -97,7 +101,12 @@ impl Index {
     /// How `segment`, the new segment of workload `name`, replaces its old one; `None` when it
     /// cannot alone: an object of it is another's too, it adds a policy violation, or the plan
     /// would pass its budget.
-    pub fn replacement(&self, name: &str, segment: &Segment, max_plan_bytes: usize) -> Option<Replacement> {
+    pub fn replacement(
+        &self,
+        name: &str,
+        segment: &Segment,
+        max_plan_bytes: usize,
+    ) -> Option<Replacement> {
         if !segment.violations.is_empty() {
             return None;
         }

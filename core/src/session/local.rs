@@ -53,8 +53,14 @@ mod tests {
     #[test]
     fn an_image_or_a_variable_value_changes_the_segment_alone() {
         let old = input(BASE);
-        assert!(changes_own_segment_alone(&old, &input(&BASE.replace("1.27", "1.28"))));
-        assert!(changes_own_segment_alone(&old, &input(&BASE.replace("A: x", "A: y"))));
+        assert!(changes_own_segment_alone(
+            &old,
+            &input(&BASE.replace("1.27", "1.28"))
+        ));
+        assert!(changes_own_segment_alone(
+            &old,
+            &input(&BASE.replace("A: x", "A: y"))
+        ));
     }
 
     #[test]
