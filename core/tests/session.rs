@@ -338,3 +338,53 @@ fn the_readme_rust_example_is_the_doc_tested_one() {
     let docs = std::fs::read_to_string(repo.join("docs/sessions.md")).unwrap();
     assert_eq!(block(section, "rust"), block(&docs, "rust"));
 }
+
+/// The engine of the fixtures' platform with a plan budget of `max_plan_bytes`.
+fn engine_with_budget(max_plan_bytes: usize) -> Engine {
+    let limits = goldpath::load::Limits {
+        max_plan_bytes,
+        ..goldpath::load::Limits::default()
+    };
+    engine().with_limits(limits)
+}
+
+#[test]
+fn an_edit_is_held_to_the_plan_budget_as_a_full_plan_is() {
+    let context = Context::new("shop", "development", "development");
+    let options = PlanOptions::default();
+    let specs: Vec<Spec> = (0..3).map(|i| Spec::new(format!("w{i}"))).collect();
+    let inputs: Vec<WorkloadInput> = specs.iter().map(Spec::input).collect();
+    // The smallest budget the plan fits in.
+    let (mut low, mut high) = (0, goldpath::load::Limits::default().max_plan_bytes);
+    while low + 1 < high {
+        let mid = (low + high) / 2;
+        match engine_with_budget(mid).plan(&inputs, &context, &options) {
+            Ok(_) => high = mid,
+            Err(_) => low = mid,
+        }
+    }
+    let engine = engine_with_budget(high);
+    let mut session = engine.session(inputs, &context, &options).unwrap();
+    let before = fingerprint(session.plan());
+    // A longer image passes the budget: refused as a full plan refuses it.
+    let longer = Spec { image: 3, ..specs[1].clone() };
+    let mut grown = longer.input();
+    for container in grown.workload.containers.values_mut() {
+        container.image.push_str("-with-a-longer-tag");
+    }
+    let error = session.set_workload(grown.clone()).err().unwrap();
+    let full = engine
+        .plan(&[specs[0].input(), grown, specs[2].input()], &context, &options)
+        .err()
+        .unwrap();
+    assert_eq!(error.to_string(), full.to_string());
+    assert!(error.to_string().contains("max_plan_bytes"), "{error}");
+    same(&fingerprint(session.plan()), &before).unwrap();
+    // An image of the same length fits, and plans as a full plan does.
+    let edited = Spec { image: 2, ..specs[1].clone() };
+    let plan = fingerprint(session.set_workload(edited.input()).unwrap());
+    let full = engine
+        .plan(&[specs[0].input(), edited.input(), specs[2].input()], &context, &options)
+        .unwrap();
+    same(&plan, &fingerprint(&full)).unwrap();
+}
