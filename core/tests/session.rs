@@ -367,24 +367,38 @@ fn an_edit_is_held_to_the_plan_budget_as_a_full_plan_is() {
     let mut session = engine.session(inputs, &context, &options).unwrap();
     let before = fingerprint(session.plan());
     // A longer image passes the budget: refused as a full plan refuses it.
-    let longer = Spec { image: 3, ..specs[1].clone() };
+    let longer = Spec {
+        image: 3,
+        ..specs[1].clone()
+    };
     let mut grown = longer.input();
     for container in grown.workload.containers.values_mut() {
         container.image.push_str("-with-a-longer-tag");
     }
     let error = session.set_workload(grown.clone()).err().unwrap();
     let full = engine
-        .plan(&[specs[0].input(), grown, specs[2].input()], &context, &options)
+        .plan(
+            &[specs[0].input(), grown, specs[2].input()],
+            &context,
+            &options,
+        )
         .err()
         .unwrap();
     assert_eq!(error.to_string(), full.to_string());
     assert!(error.to_string().contains("max_plan_bytes"), "{error}");
     same(&fingerprint(session.plan()), &before).unwrap();
     // An image of the same length fits, and plans as a full plan does.
-    let edited = Spec { image: 2, ..specs[1].clone() };
+    let edited = Spec {
+        image: 2,
+        ..specs[1].clone()
+    };
     let plan = fingerprint(session.set_workload(edited.input()).unwrap());
     let full = engine
-        .plan(&[specs[0].input(), edited.input(), specs[2].input()], &context, &options)
+        .plan(
+            &[specs[0].input(), edited.input(), specs[2].input()],
+            &context,
+            &options,
+        )
         .unwrap();
     same(&plan, &fingerprint(&full)).unwrap();
 }

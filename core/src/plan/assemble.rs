@@ -326,7 +326,7 @@ struct Output<'a, 's> {
     meter: &'a crate::resolve::Meter,
     namespace: Option<&'a str>,
     /// A digest of each object put out, by identity, to drop exact duplicates.
-    seen: HashMap<(String, String, String, String), u64>,
+    seen: HashMap<Identity, u64>,
     /// The plan's secret check.
     guard: &'a SecretGuard,
     /// The environment type's locks, compared with every final object.
@@ -352,19 +352,7 @@ impl Output<'_, '_> {
         self.locks
             .check(&object, origin.lock_origin())
             .map_err(|e| origin.name_in(e))?;
-        let field = |p: &str| {
-            object
-                .pointer(p)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let id = (
-            field("/apiVersion"),
-            field("/kind"),
-            field("/metadata/namespace"),
-            field("/metadata/name"),
-        );
+        let id = identity(&object);
         let text = canonical_json(&object);
         self.meter.object(text.len(), &origin.budget_label(&id.1))?;
         let digest = fnv1a64(text.as_bytes());
@@ -381,6 +369,27 @@ impl Output<'_, '_> {
             }
         }
     }
+}
+
+/// An object's identity as the output step drops duplicates by it: apiVersion, kind,
+/// namespace, name.
+pub(crate) type Identity = (String, String, String, String);
+
+/// The identity of `object` (an absent field is empty).
+pub(crate) fn identity(object: &Value) -> Identity {
+    let field = |p: &str| {
+        object
+            .pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (
+        field("/apiVersion"),
+        field("/kind"),
+        field("/metadata/namespace"),
+        field("/metadata/name"),
+    )
 }
 
 /// `--namespace`, else the environment type's pattern with the context filled in.

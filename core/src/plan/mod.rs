@@ -21,6 +21,7 @@ mod export;
 pub(crate) mod segment;
 
 pub(crate) use assemble::namespace;
+pub(crate) use assemble::{Identity, identity};
 
 use std::io::{self, Write};
 use std::sync::Arc;

@@ -5,14 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::{Bound, Range};
 
-use serde_json::Value;
-
 use crate::plan::segment::{Kept, Segment};
-use crate::plan::{Engine, Plan, PlanOptions};
-
-/// An object's identity, as the output step drops duplicates by it: apiVersion, kind,
-/// namespace, name.
-type Id = (String, String, String, String);
+use crate::plan::{Engine, Identity as Id, Plan, PlanOptions, identity as id};
 
 /// One workload's segment, as the index keeps it.
 struct Entry {
@@ -186,20 +180,4 @@ fn entry(segment: &Segment) -> Entry {
         peak: segment.peak,
         ids: segment.objects.iter().map(id).collect(),
     }
-}
-
-fn id(object: &Value) -> Id {
-    let field = |p: &str| {
-        object
-            .pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    (
-        field("/apiVersion"),
-        field("/kind"),
-        field("/metadata/namespace"),
-        field("/metadata/name"),
-    )
 }
