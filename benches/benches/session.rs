@@ -4,6 +4,8 @@
 //! `cargo bench -p goldpath-benches --bench session` (release). `GOLDPATH_BENCH_N` sets the
 //! number of workloads (default 10,000).
 
+use std::time::Instant;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use goldpath::load::Loader;
 use goldpath::plan::{Engine, PlanOptions};
@@ -32,15 +34,25 @@ fn session(c: &mut Criterion) {
     let engine = Engine::new(Platform::default());
     let context = Context::new("bench", "development", "development");
     let app = goldpath_benches::application(n);
+    let started = Instant::now();
     let mut session = engine
         .session(app, &context, &PlanOptions::default())
         .expect("plans");
+    eprintln!(
+        "opening the session (a full plan): {:.2?}",
+        started.elapsed()
+    );
     let mut group = c.benchmark_group(format!("session of {n} workloads"));
     group.sample_size(10);
     let edited = n / 2;
     let mut tag = 0;
     // The first edit builds the session's segment index; the iterations measure edits after it.
+    let started = Instant::now();
     session.set_workload(with_tag(edited, tag)).expect("plans");
+    eprintln!(
+        "the first image edit (builds the segment index): {:.2?}",
+        started.elapsed()
+    );
     group.bench_function("one image changed", |b| {
         b.iter(|| {
             tag += 1;
