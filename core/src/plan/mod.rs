@@ -291,7 +291,8 @@ impl Engine {
     }
 }
 
-/// What streaming a plan leaves: the graph, the namespace, the resources and the violations.
+/// What streaming a plan leaves: the graph, the namespace, the resources, the violations, the
+/// secret check, and the resources as workloads resolve against them (kept by sessions).
 type Streamed = (
     ResourceGraph,
     Option<String>,
