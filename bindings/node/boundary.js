@@ -19,6 +19,10 @@ const ARGUMENT_NAMES = {
   deploy: ['store', 'workloads', 'options'],
   deployAsync: ['store', 'workloads', 'options'],
   fromDocuments: ['documents', 'options'],
+  session: ['workloads', 'options'],
+  update: ['workload'],
+  updateAsync: ['workload'],
+  remove: ['name'],
 }
 
 // Arguments that are lists of inputs: a single input stands for a list of one, as in Python.

@@ -33,14 +33,16 @@ class GoldpathError extends Error {
 
 // Every native method and function converts its arguments to plain data and throws or rejects
 // with GoldpathErrors only (boundary.js).
-const boundary = makeBoundary(GoldpathError, [native.Platform, native.Plan, native.Store])
+const boundary = makeBoundary(GoldpathError, [native.Platform, native.Plan, native.Store, native.Session])
 const Platform = boundary.guardClass(native.Platform)
 const Plan = boundary.guardClass(native.Plan)
 const Store = boundary.guardClass(native.Store)
+const Session = boundary.guardClass(native.Session)
 
 // Named one by one so that ESM `import { Platform } from 'goldpath'` sees them.
 module.exports.Platform = Platform
 module.exports.Plan = Plan
+module.exports.Session = Session
 module.exports.authorize = boundary.guard('authorize', native.authorize)
 module.exports.Store = Store
 module.exports.diff = boundary.guard('diff', native.diff)

@@ -300,6 +300,8 @@ export declare class Platform {
    * `GoldpathError`.
    */
   planAsync(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Promise<Plan>
+  /** A session over the workloads: their plan, kept up to date by `update` and `remove`. */
+  session(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Session
   /** Warnings every plan of this platform carries (the development seed, ...). */
   get warnings(): Array<string>
   /**
@@ -311,6 +313,32 @@ export declare class Platform {
   get environmentTypes(): Array<string>
   /** The names of the resource definitions, the built-ins (if any) last. */
   get definitions(): Array<string>
+}
+
+/**
+ * A live plan, as `Platform.session` returns it: `update(workload)` adds a workload or
+ * replaces the one of the same name, `remove(name)` removes one; each returns the new plan,
+ * equal to what `plan` makes of the same workloads. An update that fails throws and leaves
+ * the session at its last good plan. An edit of a workload's containers alone (image,
+ * variable values, ...) replans that workload alone.
+ */
+export declare class Session {
+  /**
+   * Adds the workload (Score YAML text or an object), or replaces the workload of the same
+   * name, and returns the new plan.
+   */
+  update(workload: string | Record<string, unknown>): Plan
+  /**
+   * `update` on a worker thread; the promise resolves to the plan or rejects with a
+   * `GoldpathError`. Updates run one at a time, in the order they were made.
+   */
+  updateAsync(workload: string | Record<string, unknown>): Promise<Plan>
+  /** Removes the workload named `name` and returns the new plan. */
+  remove(name: string): Plan
+  /** The plan of the current workloads. */
+  get plan(): Plan
+  /** The names of the current workloads, in the order they are planned. */
+  get workloads(): Array<string>
 }
 
 /** Where environments and deployment records are kept. */

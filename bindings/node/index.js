@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Plan = nativeBinding.Plan
 module.exports.Platform = nativeBinding.Platform
+module.exports.Session = nativeBinding.Session
 module.exports.Store = nativeBinding.Store
 module.exports.authorize = nativeBinding.authorize
 module.exports.diff = nativeBinding.diff

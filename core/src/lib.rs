@@ -70,6 +70,7 @@ pub mod resolve;
 mod resource_key;
 pub mod secrets;
 pub mod sensitive;
+pub mod session;
 pub mod spec;
 pub mod validate;
 

@@ -13,6 +13,7 @@ mod inputs;
 mod plan;
 mod platform;
 mod records;
+mod session;
 mod task;
 
 pub use access::{AccessTarget, Principal, authorize};
@@ -21,3 +22,4 @@ pub use environments::{EnvironmentOptions, PromoteOptions};
 pub use failure::error_kinds;
 pub use plan::Plan;
 pub use platform::Platform;
+pub use session::Session;

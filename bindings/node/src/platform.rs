@@ -152,6 +152,19 @@ impl Platform {
         AsyncTask::new(PlanTask::new(self.engine.clone(), workloads, options))
     }
 
+    /// A session over the workloads: their plan, kept up to date by `update` and `remove`.
+    #[napi(
+        ts_args_type = "workloads: Array<string | Record<string, unknown>>, options: PlanOptions"
+    )]
+    pub fn session(
+        &self,
+        env: Env,
+        workloads: Vec<Value>,
+        options: PlanOptions,
+    ) -> napi::Result<crate::session::Session> {
+        crate::session::open(&self.engine, workloads, &options).map_err(|f| f.into_js(&env))
+    }
+
     /// Warnings every plan of this platform carries (the development seed, ...).
     #[napi(getter)]
     pub fn warnings(&self) -> Vec<String> {

@@ -14,6 +14,7 @@ mod inputs;
 mod plan;
 mod platform;
 mod record;
+mod session;
 mod store;
 
 use pyo3::prelude::*;
@@ -35,6 +36,7 @@ fn _goldpath(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<errors::Diagnostic>()?;
     module.add_class::<platform::Platform>()?;
     module.add_class::<plan::Plan>()?;
+    module.add_class::<session::Session>()?;
     module.add_class::<plan::Resource>()?;
     module.add_class::<plan::Graph>()?;
     module.add_class::<plan::GraphNode>()?;

@@ -47,6 +47,26 @@ fn seed(secret_seed: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
 }
 
 impl Platform {
+    /// The engine of a preview in environment `env` of `app`: drivers that act on the world
+    /// are called only with `provision`; otherwise their results come from `store`.
+    fn preview_engine(
+        &self,
+        py: Python<'_>,
+        store: Option<PyRef<'_, Store>>,
+        app: &str,
+        env: &str,
+        provision: bool,
+    ) -> PyResult<Engine> {
+        let store = store.map(|s| s.core());
+        let engine = self.engine();
+        let engine = py.detach(|| {
+            guard(|| {
+                goldpath::deploy::preview_engine(&engine, store.as_deref(), app, env, provision)
+            })
+        });
+        to_py(py, engine)
+    }
+
     fn build(
         py: Python<'_>,
         sources: Vec<Source>,
@@ -163,14 +183,7 @@ impl Platform {
     ) -> PyResult<Plan> {
         let sources = inputs::sources(workloads, &self.loader, "workloads")?;
         let env = env.unwrap_or_else(|| env_type.to_owned());
-        let store = store.map(|s| s.core());
-        let engine = self.engine();
-        let engine = py.detach(|| {
-            guard(|| {
-                goldpath::deploy::preview_engine(&engine, store.as_deref(), &app, &env, provision)
-            })
-        });
-        let engine = to_py(py, engine)?;
+        let engine = self.preview_engine(py, store, &app, &env, provision)?;
         let context = Context::new(app, env, env_type);
         let options = PlanOptions {
             namespace,
@@ -185,6 +198,34 @@ impl Platform {
             })
         });
         to_py(py, planned).map(Plan::new)
+    }
+
+    /// A `Session` over `workloads` (as for `plan`, with the same keyword arguments): a plan
+    /// kept up to date with `session.update(workload)` and `session.remove(name)`.
+    #[pyo3(signature = (workloads, *, app, env = None, env_type = "development", namespace = None, create_namespace = false, image = None, store = None, provision = false))]
+    #[allow(clippy::too_many_arguments)]
+    fn session(
+        &self,
+        py: Python<'_>,
+        workloads: &Bound<'_, PyAny>,
+        app: String,
+        env: Option<String>,
+        env_type: &str,
+        namespace: Option<String>,
+        create_namespace: bool,
+        image: Option<String>,
+        store: Option<PyRef<'_, Store>>,
+        provision: bool,
+    ) -> PyResult<crate::session::Session> {
+        let env = env.unwrap_or_else(|| env_type.to_owned());
+        let engine = self.preview_engine(py, store, &app, &env, provision)?;
+        let context = Context::new(app, env, env_type);
+        let options = PlanOptions {
+            namespace,
+            create_namespace,
+            image,
+        };
+        crate::session::open(py, engine, &self.loader, workloads, context, options)
     }
 
     /// Plans `workloads` (as for `plan`) in environment `env` of `app` and records the

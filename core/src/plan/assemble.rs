@@ -115,14 +115,56 @@ fn stream_guarded(
             out.emit(object, &Origin::Resource(&key, index))?;
         }
     }
-    resolve_workloads(input, &resources, &mut |workload, secrets| {
+    emit_workloads(input, &resources, &target, &mut out)?;
+    out.locks.finish()?;
+    Ok((namespace, resources, guard))
+}
+
+/// Resolves and renders the workloads of `input` against `resources`, provisioned earlier by
+/// [`stream`] for the same plan, and hands their objects to `sink` through the checks of
+/// [`stream`] (`guard` is that plan's secret check, the locks are checked and finished over
+/// these objects): the seam of [`crate::session`], which plans one edited workload again. The
+/// caller decides what the objects replace.
+pub(super) fn stream_workloads(
+    input: &ResolveInput<'_>,
+    resources: &Resources,
+    guard: &SecretGuard,
+    env_type: Option<&EnvironmentTypeSpec>,
+    options: &PlanOptions,
+    sink: &mut Sink<'_>,
+) -> Result<()> {
+    let namespace = namespace(input.context, env_type, options)?;
+    let target = Target {
+        context: input.context,
+        namespace: namespace.as_deref(),
+        env_type,
+    };
+    let mut out = Output {
+        meter: input.meter,
+        namespace: namespace.as_deref(),
+        seen: HashMap::new(),
+        guard,
+        locks: Locks::new(input.context, env_type)?,
+        sink,
+    };
+    emit_workloads(input, resources, &target, &mut out)
+        .and_then(|()| out.locks.finish())
+        .map_err(|error| guard.scrub(error))
+}
+
+/// Each workload's Secrets and objects, by workload name.
+fn emit_workloads(
+    input: &ResolveInput<'_>,
+    resources: &Resources,
+    target: &Target<'_>,
+    out: &mut Output<'_, '_>,
+) -> Result<()> {
+    resolve_workloads(input, resources, &mut |workload, secrets| {
         for secret in secrets {
             out.emit(secret, &Origin::WorkloadSecret(&workload.workload))?;
         }
-        workload_out(input, &resources, &workload, &target, &mut out)
-    })?;
-    out.locks.finish()?;
-    Ok((namespace, resources, guard))
+        workload_out(input, resources, &workload, target, out)
+    })
 }
 
 /// The objects of one workload, its primary object patched by the definition of its
@@ -284,7 +326,7 @@ struct Output<'a, 's> {
     meter: &'a crate::resolve::Meter,
     namespace: Option<&'a str>,
     /// A digest of each object put out, by identity, to drop exact duplicates.
-    seen: HashMap<(String, String, String, String), u64>,
+    seen: HashMap<Identity, u64>,
     /// The plan's secret check.
     guard: &'a SecretGuard,
     /// The environment type's locks, compared with every final object.
@@ -310,19 +352,7 @@ impl Output<'_, '_> {
         self.locks
             .check(&object, origin.lock_origin())
             .map_err(|e| origin.name_in(e))?;
-        let field = |p: &str| {
-            object
-                .pointer(p)
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
-        let id = (
-            field("/apiVersion"),
-            field("/kind"),
-            field("/metadata/namespace"),
-            field("/metadata/name"),
-        );
+        let id = identity(&object);
         let text = canonical_json(&object);
         self.meter.object(text.len(), &origin.budget_label(&id.1))?;
         let digest = fnv1a64(text.as_bytes());
@@ -339,6 +369,27 @@ impl Output<'_, '_> {
             }
         }
     }
+}
+
+/// An object's identity as the output step drops duplicates by it: apiVersion, kind,
+/// namespace, name.
+pub(crate) type Identity = (String, String, String, String);
+
+/// The identity of `object` (an absent field is empty).
+pub(crate) fn identity(object: &Value) -> Identity {
+    let field = |p: &str| {
+        object
+            .pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (
+        field("/apiVersion"),
+        field("/kind"),
+        field("/metadata/namespace"),
+        field("/metadata/name"),
+    )
 }
 
 /// `--namespace`, else the environment type's pattern with the context filled in.

@@ -19,10 +19,12 @@
 mod assemble;
 mod builder;
 mod export;
+pub(crate) mod segment;
 
 pub use builder::EngineBuilder;
 
 pub(crate) use assemble::namespace;
+pub(crate) use assemble::{Identity, identity};
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -157,13 +159,27 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
     ) -> Result<Plan> {
+        self.plan_kept(workloads, context, options)
+            .map(|(plan, _)| plan)
+    }
+
+    /// [`Engine::plan`], keeping what a session needs to plan one workload again (see
+    /// [`segment`]).
+    pub(crate) fn plan_kept(
+        &self,
+        workloads: &[WorkloadInput],
+        context: &Context,
+        options: &PlanOptions,
+    ) -> Result<(Plan, segment::Kept)> {
         let mut manifests = Vec::new();
-        let (graph, namespace, resources, violations, secrets) =
-            self.stream(workloads, context, options, &mut |object| {
+        let meter = crate::resolve::Meter::new(self.limits.clone());
+        let (graph, namespace, resources, violations, secrets, kept) =
+            self.stream(workloads, context, options, &meter, &mut |object| {
                 manifests.push(object);
                 Ok(())
             })?;
-        Ok(Plan {
+        let kept = segment::Kept::new(kept, &meter);
+        let plan = Plan {
             platform: Arc::clone(&self.platform),
             context: context.clone(),
             namespace,
@@ -174,7 +190,8 @@ impl Engine {
             workloads: workloads.to_vec(),
             violations,
             secrets,
-        })
+        };
+        Ok((plan, kept))
     }
 
     /// Plans and writes the manifests as YAML documents to `out` one object at a time, without
@@ -192,7 +209,8 @@ impl Engine {
         options: &PlanOptions,
         out: &mut W,
     ) -> Result<Vec<Violation>> {
-        self.stream(workloads, context, options, &mut |object| {
+        let meter = crate::resolve::Meter::new(self.limits.clone());
+        self.stream(workloads, context, options, &meter, &mut |object| {
             crate::render::yaml::write_documents(out, [&object]).map_err(|e| {
                 Error::new(
                     ErrorKind::Io,
@@ -201,7 +219,7 @@ impl Engine {
                 )
             })
         })
-        .map(|(_, _, _, violations, _)| violations)
+        .map(|(_, _, _, violations, _, _)| violations)
     }
 
     /// Warnings every plan of this engine carries.
@@ -223,6 +241,7 @@ impl Engine {
         workloads: &[WorkloadInput],
         context: &Context,
         options: &PlanOptions,
+        meter: &crate::resolve::Meter,
         sink: &mut assemble::Sink<'_>,
     ) -> Result<Streamed> {
         let env_type = self.environment_type(context)?;
@@ -249,9 +268,8 @@ impl Engine {
         };
         let graph = crate::graph::build(&input)?;
         drop(specs);
-        let meter = crate::resolve::Meter::new(self.limits.clone());
         let input = ResolveInput {
-            meter: &meter,
+            meter,
             graph: &graph,
             platform: &self.platform,
             drivers: &self.drivers,
@@ -282,7 +300,8 @@ impl Engine {
                 driver: resolved.get(key).and_then(|s| s.driver.clone()),
             })
             .collect();
-        Ok((graph, namespace, resources, evaluator.finish(), secrets))
+        let violations = evaluator.finish();
+        Ok((graph, namespace, resources, violations, secrets, resolved))
     }
 
     fn environment_type(
@@ -308,13 +327,15 @@ impl Engine {
     }
 }
 
-/// What streaming a plan leaves: the graph, the namespace, the resources and the violations.
+/// What streaming a plan leaves: the graph, the namespace, the resources, the violations, the
+/// secret check, and the resources as workloads resolve against them (kept by sessions).
 type Streamed = (
     ResourceGraph,
     Option<String>,
     Vec<PlannedResource>,
     Vec<Violation>,
     Arc<crate::secrets::SecretGuard>,
+    crate::resolve::Resources,
 );
 
 /// A resource of a plan: its key, the definition chosen, and its non-secret outputs.

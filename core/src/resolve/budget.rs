@@ -28,6 +28,9 @@ use crate::{DocPath, Error, ErrorKind, Location, Result};
 pub(crate) struct Meter {
     limits: Limits,
     produced: Cell<usize>,
+    /// The most any check asked of the plan's budget: what was produced then, plus the bytes
+    /// checked.
+    peak: Cell<usize>,
 }
 
 impl Meter {
@@ -36,12 +39,24 @@ impl Meter {
         Self {
             limits,
             produced: Cell::new(0),
+            peak: Cell::new(0),
         }
     }
 
     /// The limits in force.
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// The bytes charged so far.
+    pub fn produced(&self) -> usize {
+        self.produced.get()
+    }
+
+    /// The most any check has asked of the plan's budget so far (what was produced then plus
+    /// the bytes checked): the plan fits its budget while this is at most `max_plan_bytes`.
+    pub fn peak(&self) -> usize {
+        self.peak.get()
     }
 
     /// Checks one value of `bytes` bytes (`what` names it in the error).
@@ -77,7 +92,9 @@ impl Meter {
     /// (a workload's values, which are charged again as the objects they become).
     pub fn room_for(&self, bytes: usize, what: &str) -> Result<()> {
         let max = self.limits.max_plan_bytes;
-        if self.produced.get().saturating_add(bytes) > max {
+        let asked = self.produced.get().saturating_add(bytes);
+        self.peak.set(self.peak.get().max(asked));
+        if asked > max {
             return Err(limit(format!(
                 "the plan's output passes the limit of {max} bytes (`Limits::max_plan_bytes`) at {what}: plan fewer workloads at once, or make their values smaller"
             )));

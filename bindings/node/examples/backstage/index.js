@@ -1,7 +1,9 @@
-// goldpath inside Backstage: a scaffolder action and a backend route handler.
+// goldpath inside Backstage: a scaffolder action, a backend route handler and a live-preview
+// route handler.
 'use strict'
 
 const { createGoldpathPlanAction } = require('./action.js')
 const { createGoldpathRouteHandler } = require('./route.js')
+const { createGoldpathPreviewHandler } = require('./preview.js')
 
-module.exports = { createGoldpathPlanAction, createGoldpathRouteHandler }
+module.exports = { createGoldpathPlanAction, createGoldpathRouteHandler, createGoldpathPreviewHandler }

@@ -7,6 +7,7 @@ import {
   GoldpathError,
   Plan,
   Platform,
+  Session,
   authorize,
   diff,
   DirStore,
@@ -49,6 +50,12 @@ const options: PlanOptions = { app: 'shop', env: 'dev', envType: 'development', 
 const score = 'apiVersion: score.dev/v1b1\nmetadata: {name: web}\ncontainers: {main: {image: nginx}}\n'
 const plan: Plan = platform.plan([score, { apiVersion: 'score.dev/v1b1', metadata: { name: 'api' }, containers: { main: { image: 'nginx' } } }], options)
 const manifests: Array<KubeObject> = plan.manifests
+const session: Session = platform.session([score], options)
+const edited: Plan = session.update(score.replace('image: nginx', 'image: nginx:1.28'))
+const removedAll: Plan = session.remove('web')
+const names: string[] = session.workloads
+const current: Plan = session.plan
+const updating: Promise<Plan> = session.updateAsync(score)
 const yaml: string = plan.toYaml()
 const json: string = plan.toJson()
 const graph: PlanGraph = plan.graph

@@ -31,6 +31,7 @@ __all__ = [
     "Diagnostic",
     "Platform",
     "Plan",
+    "Session",
     "Resource",
     "Graph",
     "GraphNode",
@@ -234,6 +235,17 @@ class Plan:
     def env_type(self) -> str: ...
 
 @final
+class Session:
+    """A plan kept up to date as workloads are updated and removed (`Platform.session`)."""
+
+    def update(self, workload: _Document) -> Plan: ...
+    def remove(self, name: str) -> Plan: ...
+    @property
+    def plan(self) -> Plan: ...
+    @property
+    def workloads(self) -> List[str]: ...
+
+@final
 class Platform:
     """Environment types, resource definitions, drivers and the secret seed."""
 
@@ -261,6 +273,19 @@ class Platform:
         store: Optional[Store] = None,
         provision: bool = False,
     ) -> Plan: ...
+    def session(
+        self,
+        workloads: _Documents,
+        *,
+        app: str,
+        env: Optional[str] = None,
+        env_type: str = "development",
+        namespace: Optional[str] = None,
+        create_namespace: bool = False,
+        image: Optional[str] = None,
+        store: Optional[Store] = None,
+        provision: bool = False,
+    ) -> Session: ...
     def deploy(
         self,
         store: Store,

@@ -1,5 +1,6 @@
 // The scaffolder action run with Backstage's own mock action context, its entities checked
-// with Backstage's own entity validators, and the route handler answering JSON.
+// with Backstage's own entity validators, the route handler answering JSON, and the live
+// preview keeping one session per application and environment.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import fs from 'node:fs'
@@ -12,7 +13,8 @@ import { fn } from 'jest-mock'
 globalThis.jest = { fn }
 const { createMockActionContext } = await import('@backstage/plugin-scaffolder-node-test-utils')
 const catalogModel = await import('@backstage/catalog-model')
-const { createGoldpathPlanAction, createGoldpathRouteHandler } = await import('../index.js')
+const { createGoldpathPlanAction, createGoldpathRouteHandler, createGoldpathPreviewHandler } = await import('../index.js')
+const { Platform } = await import('goldpath')
 
 const repo = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', '..')
 const platformDir = path.join(repo, 'fixtures', 'platform')
@@ -85,4 +87,39 @@ test('the route handler answers plan, graph and explain as JSON, and errors as 4
   assert.equal(bad.statusCode, 422)
   assert.equal(bad.body.code, 'GOLDPATH_INVALID')
   assert.equal((await ask({ view: 'nothing' })).statusCode, 400)
+})
+
+test('the preview keeps one session per app and environment, each equal to a full plan', async () => {
+  const handler = createGoldpathPreviewHandler({ platformDir })
+  const ask = async (body) => { const res = response(); await handler({ body }, res); return res }
+  const frontendScore = fs.readFileSync(path.join(repo, 'fixtures', 'shop', 'frontend.score.yaml'), 'utf8')
+  const platform = Platform.load(platformDir)
+  const full = (scores, envType) => platform.plan(scores, { app: 'shop', envType }).toYaml()
+
+  const first = await ask({ app: 'shop', envType: 'staging', score: backendScore })
+  assert.equal(first.statusCode, 200)
+  assert.deepEqual(first.body.workloads, ['backend'])
+  assert.equal(first.body.manifests, full([backendScore], 'staging'))
+  const both = await ask({ app: 'shop', envType: 'staging', score: frontendScore })
+  assert.deepEqual(both.body.workloads, ['backend', 'frontend'])
+  assert.equal(both.body.manifests, full([backendScore, frontendScore], 'staging'))
+  // An edit of the image replaces the workload of that name.
+  const edited = backendScore.replace('backend:2.0.1', 'backend:2.1.0')
+  const image = await ask({ app: 'shop', envType: 'staging', score: edited })
+  assert.equal(image.body.manifests, full([edited, frontendScore], 'staging'))
+
+  // Another environment has a session of its own.
+  const dev = await ask({ app: 'shop', envType: 'development', score: backendScore })
+  assert.deepEqual(dev.body.workloads, ['backend'])
+  assert.equal(dev.body.manifests, full([backendScore], 'development'))
+
+  // A failed edit answers 422 and the session keeps its last good plan.
+  const broken = await ask({ app: 'shop', envType: 'staging', score: edited.replace('${resources.db.host}', '${resources.db.nothere}') })
+  assert.equal(broken.statusCode, 422)
+  assert.equal(broken.body.code, 'GOLDPATH_PLACEHOLDER')
+  const removed = await ask({ app: 'shop', envType: 'staging', remove: 'frontend' })
+  assert.deepEqual(removed.body.workloads, ['backend'])
+  assert.equal(removed.body.manifests, full([edited], 'staging'))
+  assert.equal((await ask({ app: 'shop', envType: 'staging', remove: 'frontend' })).statusCode, 422)
+  assert.equal((await ask({ app: 'shop' })).statusCode, 400)
 })

@@ -1,0 +1,79 @@
+//! Session updates in the synthetic application of 10,000 workloads: one workload's image
+//! changed (replanned alone), one workload added and one removed.
+//!
+//! `cargo bench -p goldpath-benches --bench session` (release). `GOLDPATH_BENCH_N` sets the
+//! number of workloads (default 10,000).
+
+use std::time::Instant;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use goldpath::load::Loader;
+use goldpath::plan::{Engine, PlanOptions};
+use goldpath::platform::{Context, Platform};
+use goldpath::resolve::WorkloadInput;
+
+fn size() -> usize {
+    std::env::var("GOLDPATH_BENCH_N")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000)
+}
+
+/// Workload `i` of the synthetic application with the image tag `tag`.
+fn with_tag(i: usize, tag: usize) -> WorkloadInput {
+    let text = goldpath_benches::workload_text(i).replacen(
+        &format!("svc-{i}:1.0.{i}"),
+        &format!("svc-{i}:2.0.{tag}"),
+        1,
+    );
+    WorkloadInput::new(Loader::default().score_str(&text, None).expect("valid"))
+}
+
+fn session(c: &mut Criterion) {
+    let n = size();
+    let engine = Engine::new(Platform::default());
+    let context = Context::new("bench", "development", "development");
+    let app = goldpath_benches::application(n);
+    let started = Instant::now();
+    let mut session = engine
+        .session(app, &context, &PlanOptions::default())
+        .expect("plans");
+    eprintln!(
+        "opening the session (a full plan): {:.2?}",
+        started.elapsed()
+    );
+    let mut group = c.benchmark_group(format!("session of {n} workloads"));
+    group.sample_size(10);
+    let edited = n / 2;
+    let mut tag = 0;
+    // The first edit builds the session's segment index; the iterations measure edits after it.
+    let started = Instant::now();
+    session.set_workload(with_tag(edited, tag)).expect("plans");
+    eprintln!(
+        "the first image edit (builds the segment index): {:.2?}",
+        started.elapsed()
+    );
+    group.bench_function("one image changed", |b| {
+        b.iter(|| {
+            tag += 1;
+            session.set_workload(with_tag(edited, tag)).expect("plans");
+        });
+    });
+    let added = WorkloadInput::new(
+        Loader::default()
+            .score_str(&goldpath_benches::workload_text(n), None)
+            .expect("valid"),
+    );
+    group.bench_function("one workload added, then removed", |b| {
+        b.iter(|| {
+            session.set_workload(added.clone()).expect("plans");
+            session
+                .remove_workload(&added.workload.metadata.name)
+                .expect("plans");
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, session);
+criterion_main!(benches);

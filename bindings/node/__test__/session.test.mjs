@@ -1,0 +1,71 @@
+// Sessions: a plan kept up to date by update, updateAsync and remove, equal to a full plan.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import fs from 'node:fs'
+import path from 'node:path'
+
+import { Platform, GoldpathError } from '../goldpath.js'
+import { platformDir, shopDir, web } from './helpers.mjs'
+
+const shop = fs.readdirSync(shopDir).sort().map((f) => fs.readFileSync(path.join(shopDir, f), 'utf8'))
+const options = { app: 'shop', env: 'qa-42', envType: 'qa-light' }
+const backend = shop.findIndex((text) => text.includes('name: backend'))
+
+test('update and remove give the plan a full plan gives', () => {
+  const platform = Platform.load(platformDir)
+  const workloads = [...shop]
+  const session = platform.session(workloads, options)
+  assert.equal(session.plan.toYaml(), platform.plan(workloads, options).toYaml())
+
+  workloads[backend] = workloads[backend].replace('backend:2.0.1', 'backend:2.0.2')
+  const plan = session.update(workloads[backend])
+  assert.match(plan.toYaml(), /shop\/backend:2\.0\.2/)
+  assert.equal(plan.toYaml(), platform.plan(workloads, options).toYaml())
+  assert.deepEqual(plan.violations, platform.plan(workloads, options).violations)
+
+  workloads.push(web())
+  assert.equal(session.update(web()).toYaml(), platform.plan(workloads, options).toYaml())
+  assert.deepEqual(session.workloads, ['backend', 'frontend', 'migrate', 'nightly-report', 'web'])
+
+  const removed = session.remove('web')
+  assert.equal(removed.toYaml(), platform.plan(shop.map((t, i) => (i === backend ? workloads[backend] : t)), options).toYaml())
+  assert.equal(session.plan.toYaml(), removed.toYaml())
+})
+
+test('a failed update throws a GoldpathError and keeps the last good plan', () => {
+  const session = Platform.load(platformDir).session(shop, options)
+  const before = session.plan.toYaml()
+  const broken = shop[backend].replace('${resources.db.host}', '${resources.db.nothere}')
+  assert.throws(() => session.update(broken), (err) => {
+    assert.ok(err instanceof GoldpathError)
+    assert.equal(err.code, 'GOLDPATH_PLACEHOLDER')
+    assert.match(err.message, /nothere/)
+    return true
+  })
+  assert.equal(session.plan.toYaml(), before)
+  assert.throws(() => session.remove('nope'), /no workload `nope`/)
+  assert.equal(session.plan.toYaml(), before)
+})
+
+test('updateAsync runs off the JavaScript thread and resolves or rejects like update', async () => {
+  const platform = Platform.load(platformDir)
+  const session = platform.session(shop, options)
+  const edited = shop[backend].replace('backend:2.0.1', 'backend:2.0.9')
+  const plan = await session.updateAsync(edited)
+  assert.equal(plan.toYaml(), platform.plan(shop.map((t, i) => (i === backend ? edited : t)), options).toYaml())
+  await assert.rejects(session.updateAsync({ apiVersion: 'score.dev/v1b1' }), (err) => {
+    assert.ok(err instanceof GoldpathError)
+    return true
+  })
+  assert.equal(session.plan.toYaml(), plan.toYaml())
+})
+
+test("the README's session example runs as written", async () => {
+  const { execFileSync } = await import('node:child_process')
+  const { repo } = await import('./helpers.mjs')
+  const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')
+  const section = readme.split('\n## Sessions')[1].split('\n## ')[0]
+  const script = section.split('cd bindings/node && node -e "\n')[1].split('\n"\n```')[0]
+  const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(repo, 'bindings', 'node'), encoding: 'utf8' })
+  assert.match(out, /^true \d+ \[ 'backend', 'frontend', 'migrate' \]\n$/)
+})

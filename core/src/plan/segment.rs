@@ -1,0 +1,114 @@
+//! Planning one workload again against the rest of a plan: the seam of [`crate::session`].
+//!
+//! A plan puts out its objects in segments: the environment objects and the resources'
+//! manifests first, then each workload's Secrets and objects, by workload name. A workload's
+//! segment depends on the workload, the graph and the resources' outputs; when an edit leaves
+//! those as they were, [`Engine::segment`] makes the workload's new segment with the plan's
+//! resources, secret check, locks and budgets ([`super::assemble::stream_workloads`]), and
+//! [`Plan::splice`] puts it in place of the old one.
+
+use std::ops::Range;
+
+use serde_json::Value;
+
+use super::{Engine, Plan, PlanOptions, assemble};
+use crate::Result;
+use crate::policy::{self, Violation};
+use crate::resolve::{Meter, ResolveInput, Resources, WorkloadInput};
+
+/// What a session keeps of a full plan besides the plan: the resources as the workloads
+/// resolve against them, and what the plan asked of its budget.
+pub(crate) struct Kept {
+    resources: Resources,
+    /// The bytes the plan charged to its budget.
+    pub produced: usize,
+}
+
+impl Kept {
+    /// What is kept of a plan whose resources are `resources` and whose budget `meter` counted.
+    pub(super) fn new(resources: Resources, meter: &Meter) -> Self {
+        Self {
+            resources,
+            produced: meter.produced(),
+        }
+    }
+}
+
+/// The objects one workload puts out, as a full plan puts them out, and what they asked of
+/// the plan's budget, counted from the start of the segment.
+pub(crate) struct Segment {
+    /// The objects, in order.
+    pub objects: Vec<Value>,
+    /// The bytes charged to the plan's budget.
+    pub charged: usize,
+    /// The most any check of the segment asked of the budget.
+    pub peak: usize,
+    /// The policy violations of the workload and its objects.
+    pub violations: Vec<Violation>,
+}
+
+impl Engine {
+    /// The segment `workload` puts out in `plan` (made by this engine with `options`), its
+    /// resources and graph as `plan` has them.
+    ///
+    /// # Errors
+    /// What planning the workload in the full plan would refuse.
+    pub(crate) fn segment(
+        &self,
+        plan: &Plan,
+        kept: &Kept,
+        workload: &WorkloadInput,
+        options: &PlanOptions,
+    ) -> Result<Segment> {
+        let env_type = self.environment_type(&plan.context)?;
+        let meter = Meter::new(self.limits.clone());
+        let workloads = std::slice::from_ref(workload);
+        let mut evaluator = policy::Evaluator::new(&self.platform, &plan.context, workloads);
+        let input = ResolveInput {
+            meter: &meter,
+            graph: &plan.graph,
+            platform: &self.platform,
+            drivers: &self.drivers,
+            seed: &self.seed,
+            context: &plan.context,
+            workloads,
+            image: options.image.as_deref(),
+            effects: &self.effects,
+        };
+        let mut objects = Vec::new();
+        let sink = &mut |object: Value| {
+            evaluator.object(&object);
+            objects.push(object);
+            Ok(())
+        };
+        assemble::stream_workloads(
+            &input,
+            &kept.resources,
+            &plan.secrets,
+            env_type,
+            options,
+            sink,
+        )?;
+        Ok(Segment {
+            objects,
+            charged: meter.produced(),
+            peak: meter.peak(),
+            violations: evaluator.finish(),
+        })
+    }
+}
+
+impl Plan {
+    /// Puts `workload` at `at` of the workloads and `objects` in place of the manifests in
+    /// `range`: what a session makes of an edit that changed one workload's segment alone.
+    pub(crate) fn splice(
+        &mut self,
+        at: usize,
+        workload: WorkloadInput,
+        range: Range<usize>,
+        objects: Vec<Value>,
+    ) {
+        self.workloads[at] = workload;
+        self.manifests.splice(range, objects);
+    }
+}

@@ -1,0 +1,207 @@
+//! Sessions: a plan kept up to date as workloads are edited one at a time, for live previews.
+//!
+//! A [`Session`] holds one application's workloads, in one context, and the plan of them; its
+//! plan is always the plan [`Engine::plan`] makes of [`Session::workloads`], byte for byte. An
+//! edit of a workload's containers alone replans that workload alone (`plan::segment`,
+//! through the output step's checks); other edits replan in full. A failed edit changes
+//! nothing.
+//!
+#![doc = include_str!("../../../docs/sessions.md")]
+
+mod index;
+mod local;
+
+use crate::plan::segment::Kept;
+use crate::plan::{Engine, Plan, PlanOptions};
+use crate::platform::Context;
+use crate::resolve::WorkloadInput;
+use crate::{Error, ErrorKind, Location, Result};
+use index::Index;
+
+/// One application's workloads in one context, and their plan, kept up to date edit by edit.
+/// Made by [`Engine::session`].
+pub struct Session {
+    engine: Engine,
+    context: Context,
+    options: PlanOptions,
+    plan: Plan,
+    kept: Kept,
+    index: Segments,
+}
+
+/// The segment index of the session's plan, built when an edit first needs it.
+enum Segments {
+    /// Not built since the last full plan.
+    Unknown,
+    /// Built and up to date.
+    Known(Index),
+    /// The plan cannot be edited segment by segment (see [`Index::build`]).
+    Unusable,
+}
+
+impl Engine {
+    /// A session over `workloads` (the initial workloads, possibly none) in `context`: plans
+    /// them once, then keeps the plan up to date as workloads are set and removed.
+    ///
+    /// # Errors
+    /// As [`Engine::plan`] of `workloads`.
+    pub fn session(
+        &self,
+        workloads: Vec<WorkloadInput>,
+        context: &Context,
+        options: &PlanOptions,
+    ) -> Result<Session> {
+        let (plan, kept) = self.plan_kept(&workloads, context, options)?;
+        Ok(Session {
+            engine: self.clone(),
+            context: context.clone(),
+            options: options.clone(),
+            plan,
+            kept,
+            index: Segments::Unknown,
+        })
+    }
+}
+
+impl Session {
+    /// The plan of the current workloads.
+    #[must_use]
+    pub fn plan(&self) -> &Plan {
+        &self.plan
+    }
+
+    /// The current workloads, in the order a full plan of them takes: the initial ones, then
+    /// each added one at the end (a replaced workload keeps its place).
+    #[must_use]
+    pub fn workloads(&self) -> &[WorkloadInput] {
+        self.plan.workloads()
+    }
+
+    /// The context the session plans in.
+    #[must_use]
+    pub fn context(&self) -> &Context {
+        &self.context
+    }
+
+    /// Adds `workload`, or replaces the workload of the same name, and plans again.
+    ///
+    /// An edit that changes only what the workload's own objects are made of (an image, a
+    /// variable's value, a command, a probe, ...) replans that workload alone; any other edit
+    /// replans in full.
+    ///
+    /// # Errors
+    /// As [`Engine::plan`] of the workloads with this one set; the session is then unchanged.
+    pub fn set_workload(&mut self, workload: WorkloadInput) -> Result<&Plan> {
+        let name = &workload.workload.metadata.name;
+        let at = self
+            .workloads()
+            .iter()
+            .position(|w| &w.workload.metadata.name == name);
+        if let Some(at) = at
+            && local::changes_own_segment_alone(&self.workloads()[at], &workload)
+        {
+            match self.replace_segment(at, workload) {
+                Ok(()) => return Ok(&self.plan),
+                Err(workload) => return self.set_in_full(Some(at), *workload),
+            }
+        }
+        self.set_in_full(at, workload)
+    }
+
+    /// Removes the workload named `name` and plans again.
+    ///
+    /// # Errors
+    /// A name no workload of the session has, or as [`Engine::plan`] of the workloads left;
+    /// the session is then unchanged.
+    pub fn remove_workload(&mut self, name: &str) -> Result<&Plan> {
+        let Some(at) = self
+            .workloads()
+            .iter()
+            .position(|w| w.workload.metadata.name == name)
+        else {
+            return Err(unknown(name, self.workloads()));
+        };
+        let mut workloads = self.workloads().to_vec();
+        workloads.remove(at);
+        self.replan(&workloads)
+    }
+
+    /// Sets `workload` at `at` (or at the end) and plans in full.
+    fn set_in_full(&mut self, at: Option<usize>, workload: WorkloadInput) -> Result<&Plan> {
+        let mut workloads = self.workloads().to_vec();
+        match at {
+            Some(at) => workloads[at] = workload,
+            None => workloads.push(workload),
+        }
+        self.replan(&workloads)
+    }
+
+    /// Plans `workloads` in full and keeps them and their plan, or keeps everything as it was.
+    fn replan(&mut self, workloads: &[WorkloadInput]) -> Result<&Plan> {
+        let (plan, kept) = self
+            .engine
+            .plan_kept(workloads, &self.context, &self.options)?;
+        self.plan = plan;
+        self.kept = kept;
+        self.index = Segments::Unknown;
+        Ok(&self.plan)
+    }
+
+    /// Puts `workload`'s new segment in place of the segment of the workload at `at`, whose
+    /// edit changes nothing else; gives the workload back when that cannot be done (the
+    /// segment fails, or the index refuses it): a full plan then decides.
+    fn replace_segment(
+        &mut self,
+        at: usize,
+        workload: WorkloadInput,
+    ) -> std::result::Result<(), Box<WorkloadInput>> {
+        if matches!(self.index, Segments::Unknown) {
+            let built = Index::build(&self.engine, &self.plan, &self.kept, &self.options);
+            self.index = built.map_or(Segments::Unusable, Segments::Known);
+        }
+        let Segments::Known(index) = &mut self.index else {
+            return Err(Box::new(workload));
+        };
+        let name = workload.workload.metadata.name.clone();
+        let max = self.engine.limits().max_plan_bytes;
+        let replacement = self
+            .engine
+            .segment(&self.plan, &self.kept, &workload, &self.options)
+            .ok()
+            .and_then(|segment| Some((index.replacement(&name, &segment, max)?, segment)));
+        let Some((replacement, segment)) = replacement else {
+            return Err(Box::new(workload));
+        };
+        self.kept.produced = index.produced_with(&name, replacement.charged());
+        let range = replacement.range.clone();
+        index.apply(replacement);
+        self.plan.splice(at, workload, range, segment.objects);
+        Ok(())
+    }
+}
+
+/// How many workload names an error lists.
+const SHOWN: usize = 10;
+
+fn unknown(name: &str, workloads: &[WorkloadInput]) -> Error {
+    let mut known: Vec<&str> = workloads
+        .iter()
+        .map(|w| w.workload.metadata.name.as_str())
+        .take(SHOWN + 1)
+        .collect();
+    let more = known.len() > SHOWN;
+    known.truncate(SHOWN);
+    let known = match (known.is_empty(), more) {
+        (true, _) => "none".to_owned(),
+        (false, false) => known.join(", "),
+        (false, true) => format!("{}, ...", known.join(", ")),
+    };
+    Error::new(
+        ErrorKind::Invalid,
+        Location::default(),
+        format!("no workload `{name}` in the session to remove; its workloads: {known}"),
+    )
+}
+
+#[cfg(test)]
+mod tests;
