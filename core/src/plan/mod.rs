@@ -215,7 +215,7 @@ impl Engine {
         };
         let graph = crate::graph::build(&input)?;
         drop(specs);
-        let meter = crate::resolve::Meter::new(self.limits.clone());
+        let meter = crate::resolve::Meter::for_workloads(self.limits.clone(), workloads.len());
         let input = ResolveInput {
             meter: &meter,
             graph: &graph,
