@@ -25,7 +25,7 @@ const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
 /// Bits of the filter, as a power of two: 2^22 bits (512 KiB).
 const FILTER_BITS: u32 = 22;
 
-/// A hasher for packed runs: one multiplication (the keys are already well-mixed text bytes).
+/// A hasher for packed runs: one multiplication, its high half folded into the low one.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct RunHasher(u64);
 
@@ -36,12 +36,15 @@ impl Hasher for RunHasher {
 
     fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(MULTIPLIER);
+            self.write_u64(u64::from(b));
         }
     }
 
     fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(MULTIPLIER);
+        // The low bits of a product depend on the low bytes of the run only (its first
+        // characters), and the table picks buckets by the low bits: fold the high half in.
+        let product = (self.0 ^ n).wrapping_mul(MULTIPLIER);
+        self.0 = product ^ (product >> 32);
     }
 }
 
