@@ -17,6 +17,7 @@
 //! ```
 
 mod assemble;
+mod compact;
 mod export;
 
 pub(crate) use assemble::namespace;
@@ -123,10 +124,10 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
     ) -> Result<Plan> {
-        let mut manifests = Vec::new();
+        let mut manifests = compact::Manifests::default();
         let (graph, namespace, resources, violations, secrets) =
             self.stream(workloads, context, options, &mut |object| {
-                manifests.push(object);
+                manifests.push(&object);
                 Ok(())
             })?;
         Ok(Plan {
@@ -302,7 +303,8 @@ pub struct Plan {
     namespace: Option<String>,
     graph: ResourceGraph,
     resources: Vec<PlannedResource>,
-    manifests: Vec<Value>,
+    /// Compact JSON, decoded on the first call of [`Plan::manifests`].
+    manifests: compact::Manifests,
     warnings: Vec<String>,
     workloads: Vec<WorkloadInput>,
     violations: Vec<Violation>,
@@ -343,7 +345,13 @@ impl Plan {
     /// graph order, then workloads by name.
     #[must_use]
     pub fn manifests(&self) -> &[Value] {
-        &self.manifests
+        self.manifests.values()
+    }
+
+    /// How many manifests the plan has (without decoding them).
+    #[must_use]
+    pub fn manifest_count(&self) -> usize {
+        self.manifests.len()
     }
 
     /// Warnings about the plan (the development seed, ...).
@@ -398,13 +406,13 @@ impl Plan {
     /// # Errors
     /// The writer's errors.
     pub fn write_yaml<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
-        crate::render::yaml::write_documents(out, &self.manifests)
+        self.manifests.write_yaml(out)
     }
 
     /// The manifests as a JSON array.
     #[must_use]
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.manifests).unwrap_or_default()
+        serde_json::to_string_pretty(self.manifests()).unwrap_or_default()
     }
 
     /// Why the resource `key` got its definition: the winner, the criterion that fired and
