@@ -4,39 +4,17 @@
 //! so output that followed a hash map's order would differ), written through every path
 //! (`Plan::to_yaml` before and after the manifests are decoded, `Engine::write_yaml`).
 
-use goldpath::load::Loader;
 use goldpath::plan::{Engine, PlanOptions};
 use goldpath::platform::{Context, Platform};
 use goldpath::resolve::WorkloadInput;
 
 #[path = "common/fixtures.rs"]
 mod fixtures;
+/// The synthetic application of the benchmarks (`benches/lib.rs`, as `benches/gen_app.py`).
+#[path = "../../benches/lib.rs"]
+mod synthetic;
 
 use fixtures::{platform, shop};
-
-/// Workload `i` of the synthetic application of `benches/gen_app.py`: a postgres shared by
-/// every ten workloads, its own redis, a route and a link to workload `i - 1`.
-fn generated(i: usize) -> String {
-    let link = if i == 0 {
-        String::new()
-    } else {
-        format!(
-            "  prev:\n    type: service\n    params: {{workload: svc-{}, port: http}}\n",
-            i - 1
-        )
-    };
-    format!(
-        "apiVersion: score.dev/v1b1\nmetadata:\n  name: svc-{i}\ncontainers:\n  main:\n    image: registry.example.com/app/svc-{i}:1.0.{i}\n    variables:\n      DB_PASSWORD: ${{resources.db.password}}\n      CACHE: ${{resources.cache.host}}:${{resources.cache.port}}\nservice:\n  ports:\n    http: {{port: 80, targetPort: 8080}}\nresources:\n  db:\n    type: postgres\n    id: db-{shard}\n  cache:\n    type: redis\n  web:\n    type: route\n    params: {{host: svc-{i}.example.com, path: /, port: http}}\n{link}",
-        shard = i / 10
-    )
-}
-
-fn generated_app(n: usize) -> Vec<WorkloadInput> {
-    let loader = Loader::default();
-    (0..n)
-        .map(|i| WorkloadInput::new(loader.score_str(&generated(i), None).expect("valid Score")))
-        .collect()
-}
 
 /// The YAML of a plan, through the three ways out, which must agree.
 fn yaml(engine: &Engine, workloads: &[WorkloadInput], context: &Context) -> String {
@@ -44,7 +22,11 @@ fn yaml(engine: &Engine, workloads: &[WorkloadInput], context: &Context) -> Stri
     let plan = engine.plan(workloads, context, &options).expect("plans");
     let streamed_from_json = plan.to_yaml();
     assert!(!plan.manifests().is_empty());
-    assert_eq!(plan.to_yaml(), streamed_from_json, "decoded and compact agree");
+    assert_eq!(
+        plan.to_yaml(),
+        streamed_from_json,
+        "decoded and compact agree"
+    );
     let mut written = Vec::new();
     engine
         .write_yaml(workloads, context, &options, &mut written)
@@ -89,5 +71,5 @@ fn the_shop_plans_to_the_same_bytes_on_one_thread_and_on_four() {
 fn a_generated_application_plans_to_the_same_bytes_on_one_thread_and_on_four() {
     let engine = Engine::new(Platform::default());
     let context = Context::new("bench", "development", "development");
-    same_on_every_thread(&engine, &generated_app(120), &context);
+    same_on_every_thread(&engine, &synthetic::application(120), &context);
 }

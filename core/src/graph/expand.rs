@@ -136,7 +136,10 @@ impl<'a> Builder<'a> {
         let from = self.index[&NodeName::Workload(wname.clone())];
         self.edge(from, node, EdgeKind::Request);
         if LINK_TYPES.contains(&request.kind.as_str()) {
-            let known = |name: &str| self.index.contains_key(&NodeName::Workload(name.to_owned()));
+            let known = |name: &str| {
+                self.index
+                    .contains_key(&NodeName::Workload(name.to_owned()))
+            };
             let target = link_target(workload, local, request, self.input.workloads, known)?;
             let to = self.index[&NodeName::Workload(target)];
             self.edge(node, to, EdgeKind::ServiceLink);

@@ -48,7 +48,8 @@ impl Manifests {
 
     /// The objects as values, decoded on the first call.
     pub fn values(&self) -> &[Value] {
-        self.decoded.get_or_init(|| self.texts().map(decode).collect())
+        self.decoded
+            .get_or_init(|| self.texts().map(decode).collect())
     }
 
     /// Writes the objects as YAML documents, decoding one object at a time (or using the

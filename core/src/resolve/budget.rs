@@ -48,9 +48,7 @@ impl Meter {
     /// amplify to while an application of 100,000 workloads plans with the defaults.
     pub fn for_workloads(mut limits: Limits, workloads: usize) -> Self {
         let share = limits.max_plan_bytes / SCALED_FROM;
-        limits.max_plan_bytes = limits
-            .max_plan_bytes
-            .max(share.saturating_mul(workloads));
+        limits.max_plan_bytes = limits.max_plan_bytes.max(share.saturating_mul(workloads));
         Self::new(limits)
     }
 

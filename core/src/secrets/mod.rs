@@ -43,8 +43,8 @@
 
 mod guard;
 pub mod patterns;
-mod windows;
 mod registry;
+mod windows;
 
 pub use guard::{PublicWords, SecretGuard};
 pub use registry::SecretRegistry;

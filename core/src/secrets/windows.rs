@@ -167,14 +167,12 @@ impl<V: Copy> Runs<V> {
         starts
             .windows(WINDOW + 1)
             .filter_map(|w| {
-            let (start, end) = (w[0], w[WINDOW]);
-            let run = &text[start..end];
-            if run.is_ascii() {
-                return None;
-            }
-            self.other
-                .get(run)
-                .map(|&value| Hit { start, end, value })
+                let (start, end) = (w[0], w[WINDOW]);
+                let run = &text[start..end];
+                if run.is_ascii() {
+                    return None;
+                }
+                self.other.get(run).map(|&value| Hit { start, end, value })
             })
             .collect()
     }
