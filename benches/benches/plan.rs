@@ -1,7 +1,7 @@
 //! Planning and rendering the synthetic application at several sizes.
 //!
 //! `cargo bench -p goldpath-benches --bench plan` (release). The end-to-end timing of the CLI,
-//! file loading included, is `benches/render_many.sh`.
+//! file loading included, against the plain Node and Python pipelines is `benches/compare.py`.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use goldpath::plan::{Engine, PlanOptions};
@@ -27,6 +27,14 @@ fn plan(c: &mut Criterion) {
             .expect("plans");
         group.bench_with_input(BenchmarkId::new("write_yaml", n), &planned, |b, planned| {
             b.iter(|| planned.write_yaml(&mut std::io::sink()).expect("writes"));
+        });
+        // What `goldpath render` does once the files are loaded: plan and write, streaming.
+        group.bench_with_input(BenchmarkId::new("render_streaming", n), &app, |b, app| {
+            b.iter(|| {
+                engine
+                    .write_yaml(app, &context, &PlanOptions::default(), &mut std::io::sink())
+                    .expect("renders")
+            });
         });
     }
     group.finish();

@@ -164,7 +164,7 @@ impl Plan {
             c.env,
             c.env_type,
             self.plan.resources().len(),
-            self.plan.manifests().len()
+            self.plan.manifest_count()
         )
     }
 }

@@ -136,7 +136,11 @@ impl<'a> Builder<'a> {
         let from = self.index[&NodeName::Workload(wname.clone())];
         self.edge(from, node, EdgeKind::Request);
         if LINK_TYPES.contains(&request.kind.as_str()) {
-            let target = link_target(workload, local, request, self.input.workloads)?;
+            let known = |name: &str| {
+                self.index
+                    .contains_key(&NodeName::Workload(name.to_owned()))
+            };
+            let target = link_target(workload, local, request, self.input.workloads, known)?;
             let to = self.index[&NodeName::Workload(target)];
             self.edge(node, to, EdgeKind::ServiceLink);
             self.edge(from, to, EdgeKind::ServiceLink);
@@ -390,6 +394,7 @@ fn link_target(
     local: &str,
     request: &ResourceRequest,
     all: &[&Workload],
+    known: impl Fn(&str) -> bool,
 ) -> Result<String> {
     let param = request
         .params
@@ -407,7 +412,8 @@ fn link_target(
             ));
         }
     };
-    if all.iter().any(|w| w.metadata.name == target) {
+    // A lookup in the graph's index: a scan of every workload per link was quadratic.
+    if known(&target) {
         return Ok(target);
     }
     let mut known: Vec<&str> = all.iter().map(|w| w.metadata.name.as_str()).collect();

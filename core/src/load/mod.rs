@@ -68,7 +68,8 @@ pub struct Limits {
     /// requests over 3 MiB). Default 3 MiB.
     pub max_object_bytes: usize,
     /// The most bytes a whole plan may produce: its objects and its resources' outputs, as
-    /// compact JSON. Default 64 MiB.
+    /// compact JSON. Default 64 MiB. It is the budget of a plan of up to 4,096 workloads; a
+    /// larger plan gets `max_plan_bytes / 4096` per workload.
     pub max_plan_bytes: usize,
     /// The most containers one workload may have. Default 64.
     pub max_containers: usize,

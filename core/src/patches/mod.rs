@@ -55,16 +55,13 @@ pub fn does_nothing(definition: &crate::platform::Definition) -> bool {
 /// # Errors
 /// A workload whose `k8s.score.dev/kind` goldpath does not render.
 pub(crate) fn workload_context(
-    workloads: &[WorkloadInput],
+    workloads: &std::collections::HashMap<&str, &WorkloadInput>,
     key: &ResourceKey,
 ) -> Result<Option<Value>> {
     if key.kind() != WORKLOAD_TYPE {
         return Ok(None);
     }
-    let Some(input) = workloads
-        .iter()
-        .find(|w| Some(w.workload.metadata.name.as_str()) == key.id())
-    else {
+    let Some(input) = key.id().and_then(|id| workloads.get(id)) else {
         return Ok(None);
     };
     let workload = &input.workload;

@@ -338,9 +338,14 @@ impl Output<'_, '_> {
     fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
         // Before anything that names the object: its name, kind or namespace may hold a
         // secret. The namespace a manifest asked for is checked after, on the object as given.
-        let what = origin.describe(&self.guard.describe(&object));
-        self.guard.check_object(&object, &what)?;
-        check_text(&object, &what)?;
+        // What names the object in messages is only made when there is a message to make.
+        let what = || origin.describe(&self.guard.describe(&object));
+        if self.guard.check_object(&object, "").is_err() {
+            self.guard.check_object(&object, &what())?;
+        }
+        if !crate::validate::text::control_characters(&object).is_empty() {
+            check_text(&object, &what())?;
+        }
         if let Origin::Resource(key, _) = origin {
             crate::patches::check_manifest_namespace(key, &object, self.namespace)
                 .map_err(|e| origin.name_in(e))?;
@@ -354,7 +359,9 @@ impl Output<'_, '_> {
             .map_err(|e| origin.name_in(e))?;
         let id = identity(&object);
         let text = canonical_json(&object);
-        self.meter.object(text.len(), &origin.budget_label(&id.1))?;
+        if self.meter.object(text.len(), "").is_err() {
+            self.meter.object(text.len(), &origin.budget_label(&id.1))?;
+        }
         let digest = fnv1a64(text.as_bytes());
         match self.seen.get(&id) {
             // Shared infrastructure that several resources render alike appears once.

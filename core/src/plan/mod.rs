@@ -18,6 +18,7 @@
 
 mod assemble;
 mod builder;
+mod compact;
 mod export;
 pub(crate) mod segment;
 
@@ -171,11 +172,11 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
     ) -> Result<(Plan, segment::Kept)> {
-        let mut manifests = Vec::new();
-        let meter = crate::resolve::Meter::new(self.limits.clone());
+        let mut manifests = compact::Manifests::default();
+        let meter = crate::resolve::Meter::for_workloads(self.limits.clone(), workloads.len());
         let (graph, namespace, resources, violations, secrets, kept) =
             self.stream(workloads, context, options, &meter, &mut |object| {
-                manifests.push(object);
+                manifests.push(&object);
                 Ok(())
             })?;
         let kept = segment::Kept::new(kept, &meter);
@@ -209,7 +210,7 @@ impl Engine {
         options: &PlanOptions,
         out: &mut W,
     ) -> Result<Vec<Violation>> {
-        let meter = crate::resolve::Meter::new(self.limits.clone());
+        let meter = crate::resolve::Meter::for_workloads(self.limits.clone(), workloads.len());
         self.stream(workloads, context, options, &meter, &mut |object| {
             crate::render::yaml::write_documents(out, [&object]).map_err(|e| {
                 Error::new(
@@ -363,7 +364,8 @@ pub struct Plan {
     namespace: Option<String>,
     graph: ResourceGraph,
     resources: Vec<PlannedResource>,
-    manifests: Vec<Value>,
+    /// Compact JSON, decoded on the first call of [`Plan::manifests`].
+    manifests: compact::Manifests,
     warnings: Vec<String>,
     workloads: Vec<WorkloadInput>,
     violations: Vec<Violation>,
@@ -404,7 +406,13 @@ impl Plan {
     /// graph order, then workloads by name.
     #[must_use]
     pub fn manifests(&self) -> &[Value] {
-        &self.manifests
+        self.manifests.values()
+    }
+
+    /// How many manifests the plan has (without decoding them).
+    #[must_use]
+    pub fn manifest_count(&self) -> usize {
+        self.manifests.len()
     }
 
     /// Warnings about the plan (the development seed, ...).
@@ -459,13 +467,13 @@ impl Plan {
     /// # Errors
     /// The writer's errors.
     pub fn write_yaml<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
-        crate::render::yaml::write_documents(out, &self.manifests)
+        self.manifests.write_yaml(out)
     }
 
     /// The manifests as a JSON array.
     #[must_use]
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&self.manifests).unwrap_or_default()
+        serde_json::to_string_pretty(self.manifests()).unwrap_or_default()
     }
 
     /// Why the resource `key` got its definition: the winner, the criterion that fired and

@@ -24,6 +24,9 @@ use crate::sensitive::SecretValue;
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 
 /// What a plan has produced so far, against its limits.
+/// The number of workloads `max_plan_bytes` is the budget of ([`Meter::for_workloads`]).
+pub(crate) const SCALED_FROM: usize = 4096;
+
 #[derive(Debug)]
 pub(crate) struct Meter {
     limits: Limits,
@@ -31,6 +34,13 @@ pub(crate) struct Meter {
     /// The most any check asked of the plan's budget: what was produced then, plus the bytes
     /// checked.
     peak: Cell<usize>,
+}
+
+/// The `max_plan_bytes` in force for a plan of `workloads` workloads (see
+/// [`Meter::for_workloads`]).
+pub(crate) fn plan_budget(limits: &Limits, workloads: usize) -> usize {
+    let share = limits.max_plan_bytes / SCALED_FROM;
+    limits.max_plan_bytes.max(share.saturating_mul(workloads))
 }
 
 impl Meter {
@@ -41,6 +51,15 @@ impl Meter {
             produced: Cell::new(0),
             peak: Cell::new(0),
         }
+    }
+
+    /// A meter for a plan of `workloads` workloads: `max_plan_bytes` is the budget of a plan
+    /// of up to [`SCALED_FROM`] workloads; a larger plan gets the same share per workload
+    /// (`max_plan_bytes / SCALED_FROM` each), so the budget still bounds what one input can
+    /// amplify to while an application of 100,000 workloads plans with the defaults.
+    pub fn for_workloads(mut limits: Limits, workloads: usize) -> Self {
+        limits.max_plan_bytes = plan_budget(&limits, workloads);
+        Self::new(limits)
     }
 
     /// The limits in force.
@@ -160,6 +179,18 @@ mod tests {
             max_plan_bytes: plan,
             ..Limits::default()
         })
+    }
+
+    #[test]
+    fn the_plan_budget_grows_with_the_workloads_past_the_scaled_count() {
+        let limits = Limits {
+            max_plan_bytes: 4096 * 10,
+            ..Limits::default()
+        };
+        let small = Meter::for_workloads(limits.clone(), 3);
+        assert_eq!(small.limits().max_plan_bytes, 4096 * 10);
+        let large = Meter::for_workloads(limits, 3 * 4096);
+        assert_eq!(large.limits().max_plan_bytes, 3 * 4096 * 10);
     }
 
     #[test]

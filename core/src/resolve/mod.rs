@@ -8,11 +8,11 @@ mod scope;
 mod state;
 mod workload;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value, json};
 
-pub(crate) use budget::Meter;
+pub(crate) use budget::{Meter, plan_budget};
 pub use state::ResourceState;
 pub(crate) use workload::read_source;
 
@@ -77,10 +77,11 @@ pub(crate) fn provision_all(
         ..State::default()
     };
     let services = std::sync::Arc::new(services(input.workloads));
+    let by_name = by_name(input.workloads);
     let mut order = Vec::new();
     for node in input.graph.ordered() {
         if let Node::Resource(resource) = node {
-            provision(input, resource, &services, &mut state)?;
+            provision(input, &by_name, resource, &services, &mut state)?;
             let manifests = state
                 .resources
                 .get_mut(&resource.key)
@@ -135,8 +136,17 @@ pub(crate) fn workload_outlines(input: &ResolveInput<'_>) -> Vec<ResolvedWorkloa
     outlines
 }
 
+/// The workloads by name: resources look up the workload that requests them.
+fn by_name(workloads: &[WorkloadInput]) -> HashMap<&str, &WorkloadInput> {
+    workloads
+        .iter()
+        .map(|w| (w.workload.metadata.name.as_str(), w))
+        .collect()
+}
+
 fn provision(
     input: &ResolveInput<'_>,
+    by_name: &HashMap<&str, &WorkloadInput>,
     node: &ResourceNode,
     services: &std::sync::Arc<Value>,
     state: &mut State,
@@ -151,12 +161,12 @@ fn provision(
         );
         return Ok(());
     }
-    let params = resolve_params(input, node, state)?;
+    let params = resolve_params(input, by_name, node, state)?;
     let source = match &node.params_origin {
         ParamsOrigin::Workload(w) => Some(w.as_str()),
         _ => node.requested_by.iter().next().map(|(w, _)| w.as_str()),
     };
-    let workload = crate::patches::workload_context(input.workloads, &node.key)?;
+    let workload = crate::patches::workload_context(by_name, &node.key)?;
     let resolver = DefinitionResolver {
         key: &node.key,
         guid: &node.guid,
@@ -213,6 +223,7 @@ fn register_secret_inputs(request: &ProvisionRequest<'_>, registry: &SecretRegis
 /// co-provisioned resource's own.
 fn resolve_params(
     input: &ResolveInput<'_>,
+    by_name: &HashMap<&str, &WorkloadInput>,
     node: &ResourceNode,
     state: &State,
 ) -> Result<Map<String, Value>> {
@@ -220,11 +231,7 @@ fn resolve_params(
     let resolved = match &node.params_origin {
         ParamsOrigin::None => return Ok(node.params.clone()),
         ParamsOrigin::Workload(name) => {
-            let Some(w) = input
-                .workloads
-                .iter()
-                .find(|w| &w.workload.metadata.name == name)
-            else {
+            let Some(w) = by_name.get(name.as_str()) else {
                 return Ok(node.params.clone());
             };
             let local = node.requested_by.iter().find(|(by, _)| by == name);

@@ -1,11 +1,11 @@
-//! The check of a plan's output against its registered secrets: one automaton, built once.
+//! The check of a plan's output against its registered secrets: one set of runs, built once.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use aho_corasick::AhoCorasick;
 use serde_json::{Map, Value};
 
 use super::patterns::{Derived, derive};
+use super::windows::Runs;
 use super::{SECRET_DATA_FIELDS, is_secret_object};
 use crate::sensitive::REDACTED;
 use crate::{DocPath, Error, ErrorKind, Location, Result};
@@ -13,16 +13,16 @@ use crate::{DocPath, Error, ErrorKind, Location, Result};
 /// The most places one check reports; more are summed up in the last message.
 const MAX_REPORTED: usize = 10;
 
-/// Finds the secrets of a plan in text: an Aho-Corasick automaton over the lower-cased
-/// [`patterns`](super::patterns) of every registered secret, run over text whose ASCII letters
-/// are lowered (so every ASCII case matches), and the set of short secrets matched as whole
+/// Finds the secrets of a plan in text: the set of the lower-cased
+/// [`patterns`](super::patterns) of every registered secret (each a run of
+/// [`WINDOW`](super::WINDOW) characters, looked up at every position of text whose ASCII letters
+/// are lowered, so every ASCII case matches), and the set of short secrets matched as whole
 /// strings. Built by [`SecretRegistry::guard`].
 ///
 /// [`SecretRegistry::guard`]: super::SecretRegistry::guard
 pub struct SecretGuard {
-    automaton: Option<AhoCorasick>,
-    /// The owner (index into `owners`) of each pattern of the automaton.
-    pattern_owner: Vec<usize>,
+    /// The runs looked for, each with its owner (index into `owners`).
+    runs: Runs<usize>,
     /// Short secrets, matched whole, and their owner.
     whole: HashMap<String, usize>,
     /// What the secrets belong to (`resource `KEY``).
@@ -32,26 +32,34 @@ pub struct SecretGuard {
 /// The runs of [`WINDOW`](super::WINDOW) characters (lower-cased) of the public names of a plan:
 /// a secret's run that is one of them identifies nothing and is not looked for.
 #[derive(Debug, Clone, Default)]
-pub struct PublicWords(HashSet<String>);
+pub struct PublicWords(Runs<()>);
 
 impl PublicWords {
     /// The runs of `texts`, also with every character that is not a letter or a digit written
     /// as `-`, `_` and `.` (names derived from them, such as `postgres-<guid>-secrets` from
     /// `postgres.default#shop.db`, are public too).
     pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut runs = HashSet::new();
+        let mut runs = Runs::default();
+        let mut variant = String::new();
         for text in texts {
-            let lower: Vec<char> = text.to_ascii_lowercase().chars().collect();
+            let lower = text.to_ascii_lowercase();
             for separator in [None, Some('-'), Some('_'), Some('.')] {
-                let variant: Vec<char> = match separator {
-                    None => lower.clone(),
-                    Some(s) => lower
-                        .iter()
-                        .map(|&c| if c.is_alphanumeric() { c } else { s })
-                        .collect(),
-                };
-                for run in variant.windows(super::WINDOW) {
-                    runs.insert(run.iter().collect::<String>());
+                variant.clear();
+                match separator {
+                    None => variant.push_str(&lower),
+                    Some(s) => variant.extend(
+                        lower
+                            .chars()
+                            .map(|c| if c.is_alphanumeric() { c } else { s }),
+                    ),
+                }
+                let starts: Vec<usize> = variant
+                    .char_indices()
+                    .map(|(i, _)| i)
+                    .chain([variant.len()])
+                    .collect();
+                for w in starts.windows(super::WINDOW + 1) {
+                    runs.insert(&variant[w[0]..w[super::WINDOW]], ());
                 }
             }
         }
@@ -87,8 +95,8 @@ impl SecretGuard {
     /// messages name it.
     ///
     /// # Errors
-    /// An [`ErrorKind::Limit`] error when the automaton cannot be built (far more secrets than
-    /// a plan can hold).
+    /// None today (the set of runs takes any number of secrets); kept so that a limit on the
+    /// secrets of one plan can be added without changing callers.
     pub fn new<'a>(secrets: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self> {
         Self::with_public(secrets, &PublicWords::default())
     }
@@ -105,7 +113,7 @@ impl SecretGuard {
     ) -> Result<Self> {
         let mut owners = Vec::new();
         let mut owner_of: HashMap<&str, usize> = HashMap::new();
-        let mut patterns: HashMap<String, usize> = HashMap::new();
+        let mut runs = Runs::default();
         let mut whole = HashMap::new();
         for (owner, secret) in secrets {
             let next = owners.len();
@@ -122,33 +130,15 @@ impl SecretGuard {
                     for window in windows {
                         let window = window.to_ascii_lowercase();
                         if !public.0.contains(&window) {
-                            patterns.entry(window).or_insert(owner);
+                            runs.insert(&window, owner);
                         }
                     }
                 }
             }
         }
-        let (texts, pattern_owner): (Vec<String>, Vec<usize>) = patterns.into_iter().unzip();
-        let automaton = if texts.is_empty() {
-            None
-        } else {
-            // Measured on 290k patterns: a contiguous NFA over lower-cased patterns builds in a
-            // third of the time of the builder's case-insensitive default, and searches fast.
-            let built = AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                .build(&texts)
-                .map_err(|e| {
-                    Error::new(
-                        ErrorKind::Limit,
-                        Location::default(),
-                        format!("the plan has too many secret values to check ({e}): plan fewer workloads at once, or use fewer or shorter secret values"),
-                    )
-                })?;
-            Some(built)
-        };
+        runs.seal();
         Ok(Self {
-            automaton,
-            pattern_owner,
+            runs,
             whole,
             owners,
         })
@@ -157,7 +147,7 @@ impl SecretGuard {
     /// Whether the guard looks for nothing.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.automaton.is_none() && self.whole.is_empty()
+        self.runs.len() == 0 && self.whole.is_empty()
     }
 
     /// What the secret found in `text` belongs to (a run of it, or a short secret equal to the
@@ -171,24 +161,20 @@ impl SecretGuard {
         if let Some(&owner) = self.whole.get(text) {
             return Some(owner);
         }
-        let automaton = self.automaton.as_ref()?;
-        let found = automaton.find(folded(text).as_ref())?;
-        Some(self.pattern_owner[found.pattern().as_usize()])
+        self.runs.first(folded(text).as_ref()).map(|hit| hit.value)
     }
 
-    /// `text` with every run of a secret the automaton finds replaced by `***` (short secrets,
+    /// `text` with every run of a secret the guard finds replaced by `***` (short secrets,
     /// matched whole only, are replaced when they are the whole text).
     #[must_use]
     pub fn redact(&self, text: &str) -> String {
         if self.whole.contains_key(text) {
             return REDACTED.to_owned();
         }
-        let Some(automaton) = &self.automaton else {
-            return text.to_owned();
-        };
-        let mut spans: Vec<(usize, usize)> = automaton
-            .find_overlapping_iter(folded(text).as_ref())
-            .map(|m| (m.start(), m.end()))
+        let mut spans: Vec<(usize, usize)> = self
+            .runs
+            .hits(folded(text).as_ref())
+            .map(|hit| (hit.start, hit.end))
             .collect();
         if spans.is_empty() {
             return text.to_owned();
@@ -387,12 +373,9 @@ impl SecretGuard {
 impl std::fmt::Debug for SecretGuard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SecretGuard")
-            .field("patterns", &self.pattern_owner.len())
+            .field("patterns", &self.runs.len())
             .field("whole", &self.whole.len())
-            .field(
-                "bytes",
-                &self.automaton.as_ref().map(AhoCorasick::memory_usage),
-            )
+            .field("bytes", &self.runs.memory_usage())
             .finish()
     }
 }

@@ -6,7 +6,8 @@
 //! used without returning them (the template driver's `generated(name)`), all through
 //! [`SecretRegistry::register_provisioned`] and [`SecretRegistry::register_inputs`]. Once every
 //! resource is provisioned, the registry builds one [`SecretGuard`] for the plan: a single
-//! Aho-Corasick automaton over patterns derived from every secret. The guard then checks
+//! set of the patterns derived from every secret, each a run of [`WINDOW`] characters, looked
+//! up at every position of the text checked. The guard then checks
 //!
 //! - every non-secret output of every resource,
 //! - every object the plan puts out, except the `data` and `stringData` of a `v1` `Secret`
@@ -43,6 +44,7 @@
 mod guard;
 pub mod patterns;
 mod registry;
+mod windows;
 
 pub use guard::{PublicWords, SecretGuard};
 pub use registry::SecretRegistry;
@@ -56,7 +58,7 @@ pub const WINDOW: usize = 8;
 pub const MIN_SECRET_CHARS: usize = 4;
 
 /// The most windows taken from one form of one secret: a secret longer than
-/// `MAX_WINDOWS + WINDOW - 1` characters is sampled with a stride, so that the automaton of a
+/// `MAX_WINDOWS + WINDOW - 1` characters is sampled with a stride, so that the pattern set of a
 /// plan stays small; every run of `WINDOW + stride - 1` of its characters is still found.
 pub const MAX_WINDOWS: usize = 1024;
 

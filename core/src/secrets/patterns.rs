@@ -1,4 +1,4 @@
-//! The patterns derived from one secret: what the guard's automaton looks for.
+//! The patterns derived from one secret: what the guard looks for.
 //!
 //! ```
 //! use goldpath::secrets::patterns::{Derived, derive};

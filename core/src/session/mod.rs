@@ -155,6 +155,7 @@ impl Session {
         at: usize,
         workload: WorkloadInput,
     ) -> std::result::Result<(), Box<WorkloadInput>> {
+        let max = crate::resolve::plan_budget(self.engine.limits(), self.workloads().len());
         if matches!(self.index, Segments::Unknown) {
             let built = Index::build(&self.engine, &self.plan, &self.kept, &self.options);
             self.index = built.map_or(Segments::Unusable, Segments::Known);
@@ -163,7 +164,6 @@ impl Session {
             return Err(Box::new(workload));
         };
         let name = workload.workload.metadata.name.clone();
-        let max = self.engine.limits().max_plan_bytes;
         let replacement = self
             .engine
             .segment(&self.plan, &self.kept, &workload, &self.options)

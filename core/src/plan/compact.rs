@@ -1,0 +1,109 @@
+//! The manifests a [`Plan`](super::Plan) keeps: compact JSON, one buffer for all of them, turned
+//! into values only when asked for.
+//!
+//! A `serde_json::Value` tree takes about ten times the memory of its compact JSON (a map and
+//! a string allocation per key), so a plan of 10,000 workloads held as values took about a
+//! gigabyte. Held as text (one allocation per object, so a session can replace a workload's
+//! objects without moving the others) it takes what its JSON takes; [`Manifests::write_yaml`] writes YAML
+//! from it one object at a time, and [`Manifests::values`] decodes every object once, on the
+//! first call, for callers that walk the objects.
+
+use std::io::{self, Write};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// The manifests of a plan, in apply order.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Manifests {
+    /// Every object as compact JSON.
+    texts: Vec<Box<[u8]>>,
+    /// The objects as values, once asked for.
+    decoded: OnceLock<Vec<Value>>,
+}
+
+impl Manifests {
+    /// Appends `object` (the plan is being made: nothing has been decoded yet).
+    pub fn push(&mut self, object: &Value) {
+        self.texts.push(encode(object));
+        self.decoded = OnceLock::new();
+    }
+
+    /// Replaces the objects in `range` with `objects` (what a session does when an edit
+    /// changed one workload's objects alone); decoded values, if any, are replaced too.
+    pub fn splice(&mut self, range: std::ops::Range<usize>, objects: Vec<Value>) {
+        self.texts.splice(range.clone(), objects.iter().map(encode));
+        if let Some(values) = self.decoded.get_mut() {
+            values.splice(range, objects);
+        }
+    }
+
+    /// How many objects there are.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// The compact JSON of each object, in order.
+    fn texts(&self) -> impl Iterator<Item = &[u8]> {
+        self.texts.iter().map(AsRef::as_ref)
+    }
+
+    /// The objects as values, decoded on the first call.
+    pub fn values(&self) -> &[Value] {
+        self.decoded
+            .get_or_init(|| self.texts().map(decode).collect())
+    }
+
+    /// Writes the objects as YAML documents, decoding one object at a time (or using the
+    /// values when they have been decoded already).
+    pub fn write_yaml<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
+        if let Some(values) = self.decoded.get() {
+            return crate::render::yaml::write_documents(out, values);
+        }
+        for text in self.texts() {
+            crate::render::yaml::write_documents(out, [&decode(text)])?;
+        }
+        Ok(())
+    }
+}
+
+/// The compact JSON of `object`.
+fn encode(object: &Value) -> Box<[u8]> {
+    // Writing a value to a vector cannot fail: its keys are strings.
+    serde_json::to_vec(object)
+        .unwrap_or_default()
+        .into_boxed_slice()
+}
+
+/// An object back from the JSON [`Manifests::push`] wrote (which always parses).
+fn decode(text: &[u8]) -> Value {
+    serde_json::from_slice(text).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn objects_come_back_as_they_went_in_and_write_the_same_yaml() {
+        let objects = [
+            json!({"kind": "A", "n": 1.5, "big": u64::MAX, "neg": -3, "s": "yes", "l": [null, true]}),
+            json!({"kind": "B", "metadata": {"name": "b", "labels": {"x": "0x10"}}}),
+        ];
+        let mut manifests = Manifests::default();
+        for object in &objects {
+            manifests.push(object);
+        }
+        let mut streamed = Vec::new();
+        manifests.write_yaml(&mut streamed).unwrap();
+        assert_eq!(manifests.len(), 2);
+        assert_eq!(manifests.values(), objects);
+        let mut expected = Vec::new();
+        crate::render::yaml::write_documents(&mut expected, &objects).unwrap();
+        assert_eq!(streamed, expected);
+        let mut from_values = Vec::new();
+        manifests.write_yaml(&mut from_values).unwrap();
+        assert_eq!(from_values, expected);
+    }
+}

@@ -1,0 +1,254 @@
+//! Finding runs of exactly [`WINDOW`] characters in text: the guard's matcher.
+//!
+//! Every pattern the guard looks for is a run of [`WINDOW`] characters (see
+//! [`patterns`](super::patterns)), so a text holds a pattern exactly when one of its runs of
+//! [`WINDOW`] characters is one: a set lookup per character position finds what a multi-pattern
+//! automaton would, in the same order, and builds in a few milliseconds where an automaton over
+//! half a million patterns took seconds. Runs of ASCII characters (nearly all of them) are keyed
+//! by their eight bytes as one `u64`, behind a bit filter that answers most lookups from a
+//! table small enough for the cache; other runs are keyed by their text.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::WINDOW;
+
+/// Eight ASCII bytes fill a `u64`: the key of an ASCII run.
+const _: () = assert!(WINDOW == 8, "ASCII runs are packed into a u64");
+
+/// The bytes of a `u64` that have their high bit set in a word holding non-ASCII bytes.
+const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+
+/// The multiplier of the hash of a packed run (a 64-bit odd constant, as FxHash uses).
+const MULTIPLIER: u64 = 0x517c_c1b7_2722_0a95;
+
+/// Bits of the filter, as a power of two: 2^22 bits (512 KiB).
+const FILTER_BITS: u32 = 22;
+
+/// A hasher for packed runs: one multiplication, its high half folded into the low one.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct RunHasher(u64);
+
+impl Hasher for RunHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        // The low bits of a product depend on the low bytes of the run only (its first
+        // characters), and the table picks buckets by the low bits: fold the high half in.
+        let product = (self.0 ^ n).wrapping_mul(MULTIPLIER);
+        self.0 = product ^ (product >> 32);
+    }
+}
+
+/// A map keyed by packed runs.
+pub(super) type RunMap<V> = HashMap<u64, V, BuildHasherDefault<RunHasher>>;
+
+/// `text` as a packed ASCII run, if it is one run of [`WINDOW`] ASCII bytes.
+pub(super) fn packed(text: &str) -> Option<u64> {
+    let bytes: [u8; WINDOW] = text.as_bytes().try_into().ok()?;
+    let word = u64::from_le_bytes(bytes);
+    (word & HIGH_BITS == 0).then_some(word)
+}
+
+/// A set of runs, each with a value (the owner of the secret it comes from).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Runs<V> {
+    ascii: RunMap<V>,
+    other: HashMap<Box<str>, V>,
+    /// One bit per hash bucket of the ASCII runs: a clear bit means no run hashes there.
+    filter: Vec<u64>,
+}
+
+/// One run found in a text: its byte range and its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Hit<V> {
+    pub start: usize,
+    pub end: usize,
+    pub value: V,
+}
+
+impl<V: Copy> Runs<V> {
+    /// Adds `run` (of [`WINDOW`] characters) with `value`, unless it is there already (the
+    /// first value stays).
+    pub fn insert(&mut self, run: &str, value: V) {
+        match packed(run) {
+            Some(word) => {
+                self.ascii.entry(word).or_insert(value);
+            }
+            None => {
+                self.other.entry(run.into()).or_insert(value);
+            }
+        }
+    }
+
+    /// Whether `run` is in the set.
+    pub fn contains(&self, run: &str) -> bool {
+        match packed(run) {
+            Some(word) => self.ascii.contains_key(&word),
+            None => self.other.contains_key(run),
+        }
+    }
+
+    /// How many runs the set holds.
+    pub fn len(&self) -> usize {
+        self.ascii.len() + self.other.len()
+    }
+
+    /// Builds the filter: call once every run is inserted, before searching.
+    pub fn seal(&mut self) {
+        let mut filter = vec![0_u64; 1 << (FILTER_BITS - 6)];
+        for &word in self.ascii.keys() {
+            let bit = filter_bit(word);
+            filter[bit >> 6] |= 1 << (bit & 63);
+        }
+        self.filter = filter;
+    }
+
+    /// The bytes the set holds, roughly.
+    pub fn memory_usage(&self) -> usize {
+        self.ascii.capacity() * (8 + std::mem::size_of::<V>() + 1)
+            + self.other.keys().map(|k| k.len() + 24).sum::<usize>()
+            + self.filter.len() * 8
+    }
+
+    /// The first run of `text` (lowest start) that is in the set.
+    pub fn first(&self, text: &str) -> Option<Hit<V>> {
+        self.hits(text).next()
+    }
+
+    /// Every run of `text` that is in the set, by start (runs overlap).
+    pub fn hits<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Hit<V>> + 'a {
+        let bytes = text.as_bytes();
+        let ascii_runs = (bytes.len() >= WINDOW && !self.ascii.is_empty())
+            .then(|| {
+                (0..=bytes.len() - WINDOW).filter_map(move |start| {
+                    let word = u64::from_le_bytes(bytes[start..start + WINDOW].try_into().ok()?);
+                    if word & HIGH_BITS != 0 || !self.may_hold(word) {
+                        return None;
+                    }
+                    self.ascii.get(&word).map(|&value| Hit {
+                        start,
+                        end: start + WINDOW,
+                        value,
+                    })
+                })
+            })
+            .into_iter()
+            .flatten();
+        let other_runs = (!self.other.is_empty() && !text.is_ascii())
+            .then(|| self.other_hits(text))
+            .into_iter()
+            .flatten();
+        merge_by_start(ascii_runs, other_runs)
+    }
+
+    fn may_hold(&self, word: u64) -> bool {
+        let bit = filter_bit(word);
+        self.filter
+            .get(bit >> 6)
+            .is_none_or(|cell| cell & (1 << (bit & 63)) != 0)
+    }
+
+    /// The runs of `text` that hold a non-ASCII character and are in the set.
+    fn other_hits(&self, text: &str) -> Vec<Hit<V>> {
+        let starts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        starts
+            .windows(WINDOW + 1)
+            .filter_map(|w| {
+                let (start, end) = (w[0], w[WINDOW]);
+                let run = &text[start..end];
+                if run.is_ascii() {
+                    return None;
+                }
+                self.other.get(run).map(|&value| Hit { start, end, value })
+            })
+            .collect()
+    }
+}
+
+fn filter_bit(word: u64) -> usize {
+    // The top bits of the product mix every byte of the run.
+    (word.wrapping_mul(MULTIPLIER) >> (64 - FILTER_BITS)) as usize
+}
+
+/// Two iterators sorted by start, merged into one sorted by start.
+fn merge_by_start<V: Copy>(
+    a: impl Iterator<Item = Hit<V>>,
+    b: impl Iterator<Item = Hit<V>>,
+) -> impl Iterator<Item = Hit<V>> {
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) if y.start < x.start => b.next(),
+        (Some(_), _) => a.next(),
+        (None, _) => b.next(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn runs(patterns: &[&str]) -> Runs<usize> {
+        let mut runs = Runs::default();
+        for (i, p) in patterns.iter().enumerate() {
+            runs.insert(p, i);
+        }
+        runs.seal();
+        runs
+    }
+
+    #[test]
+    fn ascii_and_other_runs_are_found_in_order_of_start() {
+        let set = runs(&["abcdefgh", "öl-über-", "cdefghij"]);
+        let hits: Vec<(usize, usize, usize)> = set
+            .hits("xxabcdefghij öl-über-x")
+            .map(|h| (h.start, h.end, h.value))
+            .collect();
+        assert_eq!(hits, [(2, 10, 0), (4, 12, 2), (13, 23, 1)]);
+        assert_eq!(set.first("no run here at all"), None);
+        assert_eq!(set.first("short"), None);
+        assert!(set.contains("öl-über-") && !set.contains("abcdefgi"));
+    }
+
+    proptest! {
+        /// The set finds exactly what a naive search for every pattern finds.
+        #[test]
+        fn the_set_finds_what_a_naive_search_finds(
+            patterns in proptest::collection::vec("[a-dé]{8}", 1..6),
+            text in "[a-dé ]{0,40}",
+        ) {
+            let patterns: Vec<String> = patterns
+                .into_iter()
+                .map(|p| p.chars().take(WINDOW).collect())
+                .collect();
+            let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            let set = runs(&refs);
+            let mut expected = Vec::new();
+            for (start, _) in text.char_indices() {
+                let run: String = text[start..].chars().take(WINDOW).collect();
+                if run.chars().count() == WINDOW
+                    && let Some(i) = patterns.iter().position(|p| *p == run)
+                {
+                    expected.push((start, start + run.len(), i));
+                }
+            }
+            let found: Vec<(usize, usize, usize)> =
+                set.hits(&text).map(|h| (h.start, h.end, h.value)).collect();
+            prop_assert_eq!(found, expected);
+        }
+    }
+}
