@@ -14,7 +14,7 @@ const options = { app: 'shop', envType: 'development', env: 'dev' }
 
 test('the package exports the classes, the error class and its codes', () => {
   const exported = Object.keys(require('../goldpath.js')).sort()
-  assert.deepEqual(exported, ['DirStore', 'ERROR_CODES', 'ERROR_KINDS', 'GoldpathError', 'MemoryStore', 'Plan', 'Platform', 'Store', 'authorize', 'diff'])
+  assert.deepEqual(exported, ['DirStore', 'ERROR_CODES', 'ERROR_KINDS', 'GoldpathError', 'MemoryStore', 'PgStore', 'Plan', 'Platform', 'Store', 'authorize', 'diff'])
   assert.equal(typeof Platform.load, 'function')
   assert.ok(ERROR_CODES.includes('GOLDPATH_NO_MATCH'))
 })

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
-import { Platform, GoldpathError } from '../goldpath.js'
+import { Platform, GoldpathError, MemoryStore } from '../goldpath.js'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const { cases } = JSON.parse(readFileSync(path.join(repo, 'bindings/cases/inputs.json'), 'utf8'))
@@ -20,8 +20,9 @@ function input(item) {
 function run(c) {
   try {
     const platform = c.platform === null ? Platform.default() : Platform.fromDocuments(c.platform.map(input))
-    const { app, env, env_type: envType } = c.context
-    const plan = platform.plan(c.workloads.map(input), { app, env, envType })
+    const { app, env, env_type: envType, store, provision } = c.context
+    const options = { app, env, envType, provision, store: store === 'memory' ? new MemoryStore() : undefined }
+    const plan = platform.plan(c.workloads.map(input), options)
     const deployments = plan.manifests.filter((m) => m.kind === 'Deployment').map((m) => m.metadata.name).sort()
     return { deployments }
   } catch (err) {

@@ -35,6 +35,8 @@ def _run(case: Dict[str, Any]) -> Dict[str, Any]:
             app=context["app"],
             env=context["env"],
             env_type=context["env_type"],
+            store=goldpath.MemoryStore() if context.get("store") == "memory" else None,
+            provision=context.get("provision", False),
         )
         return {"deployments": sorted(m["metadata"]["name"] for m in plan.manifests if m["kind"] == "Deployment")}
     except goldpath.Error as err:
