@@ -182,3 +182,40 @@ pub mod snake_case {
         seq.end()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn web() -> ObjectId {
+        let manifest = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": "web", "namespace": "shop"}});
+        ObjectId::of(&manifest).unwrap()
+    }
+
+    #[test]
+    fn each_use_keeps_its_form() {
+        assert_eq!(web().to_string(), "Deployment.apps shop/web");
+        assert_eq!(web().versioned().to_string(), "apps/v1 Deployment shop/web");
+        assert_eq!(
+            serde_json::to_string(&web()).unwrap(),
+            r#"{"apiVersion":"apps/v1","kind":"Deployment","namespace":"shop","name":"web"}"#
+        );
+        let mut out = serde_json::Serializer::new(Vec::new());
+        snake_case::serialize(&web(), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out.into_inner()).unwrap(),
+            r#"{"api_version":"apps/v1","kind":"Deployment","namespace":"shop","name":"web"}"#
+        );
+    }
+
+    #[test]
+    fn a_manifest_without_a_name_has_an_identity_only_when_read_leniently() {
+        let manifest = json!({"apiVersion": "v1", "kind": "Secret"});
+        assert_eq!(ObjectId::of(&manifest), None);
+        assert_eq!(ObjectId::of_any(&manifest).name, "");
+        assert_eq!(ObjectId::partial(&manifest).name, "?");
+    }
+}
