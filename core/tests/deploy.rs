@@ -583,7 +583,7 @@ fn a_blocking_policy_violation_refuses_the_promotion_and_writes_nothing() {
 /// fail `verify`. Fixed inputs, every optional field set, give this one id.
 #[test]
 fn the_id_of_fixed_inputs_stays_the_same() {
-    use goldpath::deploy::{PlatformDigest, RecordInputs, RecordedOptions, RecordedWorkload};
+    use goldpath::deploy::{PlatformDigest, RecordInputs, RecordedWorkload};
     let score = serde_json::from_value(serde_json::json!({
         "apiVersion": "score.dev/v1b1",
         "metadata": {"name": "web"},
@@ -606,7 +606,7 @@ fn the_id_of_fixed_inputs_stays_the_same() {
             file: Some("score.yaml".into()),
             score,
         }],
-        options: RecordedOptions {
+        options: goldpath::plan::PlanOptions {
             namespace: Some("shop-qa".into()),
             create_namespace: true,
             image: Some("registry.example/web:1".into()),

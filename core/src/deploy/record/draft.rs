@@ -6,11 +6,10 @@ use super::platform::PlatformDigest;
 use super::redact::redact_secrets;
 use super::timestamp::check_timestamp;
 use super::types::{
-    Deployment, Operation, RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource,
-    RecordedWorkload,
+    Deployment, Operation, RECORD_FORMAT, RecordInputs, RecordedResource, RecordedWorkload,
 };
 use crate::deploy::store::Environment;
-use crate::plan::Plan;
+use crate::plan::{Plan, PlanOptions};
 use crate::platform::Context;
 use crate::{Error, ErrorKind, Location, Result};
 
@@ -156,7 +155,7 @@ pub struct DraftMeta {
     /// Who deploys.
     pub principal: Option<String>,
     /// The plan options used.
-    pub options: RecordedOptions,
+    pub options: PlanOptions,
     /// The platform used.
     pub platform: PlatformDigest,
     /// The environment the record is for, as read from the store when the write was

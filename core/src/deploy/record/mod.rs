@@ -6,9 +6,11 @@
 //!
 //! One module per concept: the record types ([`types`]), the platform digest
 //! ([`platform`]), timestamps ([`timestamp`]), the redaction of secrets ([`redact`]) and
-//! drafts, records before they join a history ([`draft`]).
+//! drafts, records before they join a history ([`draft`]); the recorded form of the plan
+//! options is [`crate::plan::PlanOptions`]'s serialized form ([`options`]).
 
 mod draft;
+mod options;
 mod platform;
 mod redact;
 mod timestamp;
@@ -20,8 +22,7 @@ pub(crate) use redact::is_secret;
 pub use redact::{SECRET_DIGEST_PREFIX, redact_secrets};
 pub use timestamp::check_timestamp;
 pub use types::{
-    Deployment, Operation, RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource,
-    RecordedWorkload,
+    Deployment, Operation, RECORD_FORMAT, RecordInputs, RecordedResource, RecordedWorkload,
 };
 
 use crate::{Error, ErrorKind, Location};

@@ -58,9 +58,9 @@ pub struct RecordInputs {
     /// The workloads as given (file `source`s inlined as `content`, so the record stands
     /// alone).
     pub workloads: Vec<RecordedWorkload>,
-    /// The plan options.
+    /// The plan options (their recorded form: [`super::options`]).
     #[serde(default)]
-    pub options: RecordedOptions,
+    pub options: PlanOptions,
     /// The digest of the platform documents used.
     pub platform: PlatformDigest,
 }
@@ -101,41 +101,6 @@ pub struct RecordedWorkload {
     pub file: Option<String>,
     /// The workload.
     pub score: Workload,
-}
-
-/// The plan options of a record.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct RecordedOptions {
-    /// The namespace override.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// Whether a Namespace object was asked for.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub create_namespace: bool,
-    /// The image of containers whose image is `.`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-}
-
-impl From<&PlanOptions> for RecordedOptions {
-    fn from(options: &PlanOptions) -> Self {
-        Self {
-            namespace: options.namespace.clone(),
-            create_namespace: options.create_namespace,
-            image: options.image.clone(),
-        }
-    }
-}
-
-impl From<&RecordedOptions> for PlanOptions {
-    fn from(options: &RecordedOptions) -> Self {
-        Self {
-            namespace: options.namespace.clone(),
-            create_namespace: options.create_namespace,
-            image: options.image.clone(),
-        }
-    }
 }
 
 /// A resource of a record and the definition that served it.
