@@ -79,6 +79,8 @@ function makeBoundary(GoldpathError, nativeClasses) {
         throw fail('GOLDPATH_SCHEMA', 'a BigInt has no YAML/JSON form: give a number or a string', source, path)
       case 'object':
         if (value === null) return null
+        // The one native value an argument may hold: the Store of a plan's options.
+        if (source === 'options' && path === 'store' && depth === 1 && isNative(value)) return value
         return copyObject(value, source, path, depth, state)
       default:
         throw fail('GOLDPATH_SCHEMA', `a ${typeof value} has no YAML/JSON form: give plain data`, source, path)

@@ -188,6 +188,8 @@ export declare class GoldpathError extends Error {
 export declare const MemoryStore: { new (): Store }
 /** A store in a directory: `new DirStore(path)` is `Store.dir(path)`. */
 export declare const DirStore: { new (path: string): Store }
+/** A store in a PostgreSQL database: `new PgStore(url)` is `Store.postgres(url)`. */
+export declare const PgStore: { new (url: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>

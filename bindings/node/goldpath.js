@@ -46,10 +46,11 @@ module.exports.Session = Session
 module.exports.authorize = boundary.guard('authorize', native.authorize)
 module.exports.Store = Store
 module.exports.diff = boundary.guard('diff', native.diff)
-// `new MemoryStore()` and `new DirStore(path)`: a constructor returning an object makes `new`
+// `new MemoryStore()`, `new DirStore(path)` and `new PgStore(url)`: a constructor returning an object makes `new`
 // return that object, a native Store.
 module.exports.MemoryStore = function MemoryStore() { return Store.memory() }
 module.exports.DirStore = function DirStore(path) { return Store.dir(path) }
+module.exports.PgStore = function PgStore(url) { return Store.postgres(url) }
 module.exports.GoldpathError = GoldpathError
 module.exports.ERROR_CODES = ERROR_CODES
 module.exports.ERROR_KINDS = ERROR_KINDS

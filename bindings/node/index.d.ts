@@ -188,6 +188,8 @@ export declare class GoldpathError extends Error {
 export declare const MemoryStore: { new (): Store }
 /** A store in a directory: `new DirStore(path)` is `Store.dir(path)`. */
 export declare const DirStore: { new (path: string): Store }
+/** A store in a PostgreSQL database: `new PgStore(url)` is `Store.postgres(url)`. */
+export declare const PgStore: { new (url: string): Store }
 
 /** Every `code` a GoldpathError can have. */
 export declare const ERROR_CODES: ReadonlyArray<string>
@@ -287,14 +289,13 @@ export declare class Platform {
    * awaits a Promise it returns (a rejection becomes `GOLDPATH_DRIVER`).
    */
   registerDriver(name: string, driver: (request: DriverRequest) => DriverAnswer | Promise<DriverAnswer>): void
-  /** Plans the workloads (Score YAML text or objects) on the calling thread. */
-  plan(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
   /**
-   * Plans a preview of environment `options.env` of `options.app` on the calling thread:
-   * the results and states of its `cmd` and `http` resources come from the environment's
-   * current record in `store` (no call), unless `options.provision` is set.
+   * Plans the workloads (Score YAML text or objects) on the calling thread: a preview,
+   * whose `cmd` and `http` resources take their results and states from the current record
+   * of environment `options.env` in `options.store` (no call), unless `options.provision`
+   * is set.
    */
-  planWithStore(store: Store, workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
+  plan(workloads: Array<string | Record<string, unknown>>, options: PlanOptions): Plan
   /**
    * Plans on a worker thread; the promise resolves to the plan or rejects with a
    * `GoldpathError`.
@@ -472,8 +473,13 @@ export interface PlanOptions {
   /** The image of containers whose image is `.`. */
   image?: string
   /**
+   * The store whose current record of environment `env` gives the results and states of
+   * the `cmd` and `http` resources of a plan (no call); `plan` and `planAsync` only.
+   */
+  store?: Store
+  /**
    * Call the `cmd` and `http` drivers (they act on real infrastructure); otherwise their
-   * results come from the environment's current record (`planWithStore`).
+   * results come from `store`'s current record.
    */
   provision?: boolean
 }

@@ -58,6 +58,7 @@ pub mod graph;
 mod hash;
 pub mod load;
 pub mod matching;
+pub mod object_id;
 pub mod patches;
 pub mod placeholder;
 pub mod plan;

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use goldpath::deploy::{
     Actor, Deployer, Deployment, DirStore, Draft, DraftMeta, Environment, History, MemoryStore,
-    NewEnvironment, Operation, PlatformDigest, RecordedOptions, Store,
+    NewEnvironment, Operation, PlatformDigest, Store,
 };
 use goldpath::load::Loader;
 use goldpath::plan::{Engine, PlanOptions};
@@ -128,9 +128,9 @@ fn record_with_namespace(store: &dyn Store, env: &str, ns: &str) -> String {
     let plan = fixtures::shop_plan(&engine, env, &environment.env_type, &PlanOptions::default());
     let meta = DraftMeta {
         principal: None,
-        options: RecordedOptions {
+        options: goldpath::plan::PlanOptions {
             namespace: Some(ns.to_owned()),
-            ..RecordedOptions::default()
+            ..goldpath::plan::PlanOptions::default()
         },
         platform: PlatformDigest::of(engine.platform()),
         environment,

@@ -802,7 +802,11 @@ async fn the_live_diff_shows_drift_only_and_never_a_secret_value() {
     fake.insert(live_secret);
 
     let drift = live_diff(&fake.client(), &plan).await.unwrap();
-    let changed: Vec<String> = drift.objects.iter().map(|o| o.object.to_string()).collect();
+    let changed: Vec<String> = drift
+        .objects
+        .iter()
+        .map(|o| o.object.versioned().to_string())
+        .collect();
     assert!(
         changed.contains(&format!("v1 Service shop/{service}")),
         "{changed:?}"

@@ -577,3 +577,52 @@ fn a_blocking_policy_violation_refuses_the_promotion_and_writes_nothing() {
         "the refused promotion left no record"
     );
 }
+
+/// Record ids are content addresses: the serialized form of a record's inputs (its options
+/// included) must stay the same from one version to the next, or every stored record would
+/// fail `verify`. Fixed inputs, every optional field set, give this one id.
+#[test]
+fn the_id_of_fixed_inputs_stays_the_same() {
+    use goldpath::deploy::{PlatformDigest, RecordInputs, RecordedWorkload};
+    let score = serde_json::from_value(serde_json::json!({
+        "apiVersion": "score.dev/v1b1",
+        "metadata": {"name": "web"},
+        "containers": {"main": {"image": "nginx:1.27", "variables": {"A": "b"}}},
+        "resources": {"db": {"type": "postgres"}}
+    }))
+    .unwrap();
+    let inputs = RecordInputs {
+        app: "shop".into(),
+        env: "qa".into(),
+        env_type: "development".into(),
+        parent: Some("0".repeat(64)),
+        at: T1.into(),
+        principal: Some("user:ada".into()),
+        operation: Operation::Promote {
+            from: "dev".into(),
+            record: "1".repeat(64),
+        },
+        workloads: vec![RecordedWorkload {
+            file: Some("score.yaml".into()),
+            score,
+        }],
+        options: goldpath::plan::PlanOptions {
+            namespace: Some("shop-qa".into()),
+            create_namespace: true,
+            image: Some("registry.example/web:1".into()),
+        },
+        platform: PlatformDigest {
+            digest: "2".repeat(64),
+            documents: [("ResourceDefinition/pg".to_owned(), "3".repeat(64))].into(),
+        },
+    };
+    let options = serde_json::to_string(&inputs.options).unwrap();
+    assert_eq!(
+        options,
+        r#"{"namespace":"shop-qa","createNamespace":true,"image":"registry.example/web:1"}"#
+    );
+    assert_eq!(
+        inputs.digest(),
+        "ce889731251f60f1067c85c74954360ade343576845b227eb88bed96f3fcc6d8"
+    );
+}

@@ -290,7 +290,7 @@ fn upstream_score_examples_render_with_the_built_in_platform() {
         let usable = spec
             .resources
             .values()
-            .all(|r| supported.contains(&r.kind.as_str()))
+            .all(|r| supported.contains(&r.resource_type.as_str()))
             && spec.containers.values().all(|c| {
                 c.image != "."
                     && c.volumes

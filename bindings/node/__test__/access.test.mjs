@@ -1,14 +1,12 @@
 // Access control and guardrails: authorize and Plan.violations.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
 
 import { Platform, GoldpathError, authorize } from '../goldpath.js'
-import { platformDir, shopDir } from './helpers.mjs'
+import { platformDir, shopTexts } from './helpers.mjs'
 
 const platform = Platform.load(platformDir)
-const shop = fs.readdirSync(shopDir).sort().map((f) => fs.readFileSync(path.join(shopDir, f), 'utf8'))
+const shop = shopTexts()
 const production = { app: 'shop', env: 'production', envType: 'production' }
 const api = (image) => `apiVersion: score.dev/v1b1
 metadata:

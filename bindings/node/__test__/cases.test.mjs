@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 
-import { Platform, GoldpathError } from '../goldpath.js'
+import { Platform, GoldpathError, MemoryStore } from '../goldpath.js'
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const { cases } = JSON.parse(readFileSync(path.join(repo, 'bindings/cases/inputs.json'), 'utf8'))
@@ -17,11 +17,13 @@ function input(item) {
   return item.value
 }
 
-function run(c) {
+function run(c, operation) {
   try {
     const platform = c.platform === null ? Platform.default() : Platform.fromDocuments(c.platform.map(input))
-    const { app, env, env_type: envType } = c.context
-    const plan = platform.plan(c.workloads.map(input), { app, env, envType })
+    const { app, env, env_type: envType, store, provision } = c.context
+    const options = { app, env, envType, provision, store: store === 'memory' ? new MemoryStore() : undefined }
+    const workloads = c.workloads.map(input)
+    const plan = operation === 'plan' ? platform.plan(workloads, options) : platform.session(workloads, options).plan
     const deployments = plan.manifests.filter((m) => m.kind === 'Deployment').map((m) => m.metadata.name).sort()
     return { deployments }
   } catch (err) {
@@ -36,8 +38,11 @@ function run(c) {
   }
 }
 
-for (const c of cases) {
-  test(c.name, () => {
-    assert.deepEqual(run(c), c.expect)
-  })
+// A session opens on the same inputs as a plan, with the same result.
+for (const operation of ['plan', 'session']) {
+  for (const c of cases) {
+    test(`${operation}: ${c.name}`, () => {
+      assert.deepEqual(run(c, operation), c.expect)
+    })
+  }
 }

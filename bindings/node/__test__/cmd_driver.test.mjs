@@ -27,7 +27,7 @@ const databases = (dir) => {
 }
 const applies = (dir) => Object.values(databases(dir)).map((d) => d.applies)
 
-test('deploy provisions and records; a plan with the store uses the recorded state', () => {
+test('deploy provisions and records; a plan with the store uses the recorded state', async () => {
   const dir = example()
   const platform = Platform.load(path.join(dir, 'platform'))
   const store = new MemoryStore()
@@ -44,9 +44,12 @@ test('deploy provisions and records; a plan with the store uses the recorded sta
   assert.equal(driver.state.applies, 1)
   assert.equal(driver.secrets.password.key, 'password')
 
-  const plan = platform.planWithStore(store, [app], where)
+  const plan = platform.plan([app], { ...where, store })
   assert.match(plan.toYaml(), /db\.example\.internal/)
   assert.deepEqual(applies(dir), [1], 'the plan made no call')
+  const later = await platform.planAsync([app], { ...where, store })
+  assert.equal(later.toYaml(), plan.toYaml())
+  assert.deepEqual(applies(dir), [1], 'planAsync with the store made no call')
 
   platform.plan([app], { ...where, provision: true })
   assert.deepEqual(applies(dir), [2])
@@ -54,7 +57,7 @@ test('deploy provisions and records; a plan with the store uses the recorded sta
   const again = platform.deploy(store, [app], { app: 'shop', env: 'dev', at: '2026-12-01T10:02:00Z' })
   assert.equal(again.resources.find((r) => r.driver).driver.state.applies, 2)
 
-  platform.deleteEnvironment(store, 'shop', 'dev', '2026-12-01T10:03:00Z')
+  platform.deleteEnvironment(store, { app: 'shop', env: 'dev' })
   assert.deepEqual(databases(dir), {})
   fs.rmSync(dir, { recursive: true, force: true })
 })

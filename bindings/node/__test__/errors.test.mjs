@@ -2,7 +2,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 
-import { Platform, GoldpathError, ERROR_CODES } from '../goldpath.js'
+import { Platform, GoldpathError, ERROR_CODES, MemoryStore } from '../goldpath.js'
 import { platformDir, web } from './helpers.mjs'
 
 function nested(depth) {
@@ -100,6 +100,7 @@ for (const [what, make, code] of [
   ['a throwing getter', throwing, 'GOLDPATH_SCHEMA'],
   ['a throwing proxy', proxied, 'GOLDPATH_SCHEMA'],
   ['a Date', () => ({ apiVersion: 'score.dev/v1b1', metadata: { name: 'web', at: new Date(0) } }), 'GOLDPATH_SCHEMA'],
+  ['a Store inside a workload (only a plan\'s options.store may hold one)', () => ({ apiVersion: 'score.dev/v1b1', metadata: { name: 'web', store: MemoryStore() } }), 'GOLDPATH_SCHEMA'],
 ]) {
   test(`${what} in an input is a GoldpathError (${code}) naming its place`, async () => {
     const check = (err) => {

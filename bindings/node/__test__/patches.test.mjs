@@ -7,9 +7,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 import { Platform, GoldpathError } from '../goldpath.js'
-import { platformDir, repo, shopDir } from './helpers.mjs'
+import { platformDir, repo, shopTexts } from './helpers.mjs'
 
-const shop = fs.readdirSync(shopDir).sort().map((f) => fs.readFileSync(path.join(shopDir, f), 'utf8'))
+const shop = shopTexts()
 const golden = fs.readFileSync(path.join(repo, 'fixtures', 'golden', 'shop-production.yaml'), 'utf8')
 const production = {
   apiVersion: 'goldpath.dev/v1alpha1',

@@ -170,6 +170,7 @@ impl DeployRequest {
             namespace: options.namespace,
             create_namespace: options.create_namespace,
             image: options.image,
+            store: None,
             provision: None,
         };
         Self {
@@ -272,6 +273,7 @@ impl Platform {
             namespace: None,
             create_namespace: None,
             image: None,
+            store: None,
             provision: None,
         };
         let actor = actor(options.at, options.principal);

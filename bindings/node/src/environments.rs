@@ -71,6 +71,7 @@ fn plan_options(app: &str, env: &str, env_type: Option<String>) -> PlanOptions {
         namespace: None,
         create_namespace: None,
         image: None,
+        store: None,
         provision: None,
     }
 }

@@ -12,7 +12,7 @@ use serde_json::Value;
 use crate::failure::Failure;
 
 /// Where and how to plan.
-#[napi(object)]
+#[napi(object, object_to_js = false)]
 #[derive(Clone, Default)]
 pub struct PlanOptions {
     /// The application id.
@@ -27,8 +27,12 @@ pub struct PlanOptions {
     pub create_namespace: Option<bool>,
     /// The image of containers whose image is `.`.
     pub image: Option<String>,
+    /// The store whose current record of environment `env` gives the results and states of
+    /// the `cmd` and `http` resources of a plan (no call); `plan` and `planAsync` only.
+    #[napi(ts_type = "Store")]
+    pub store: Option<&'static crate::deploy::Store>,
     /// Call the `cmd` and `http` drivers (they act on real infrastructure); otherwise their
-    /// results come from the environment's current record (`planWithStore`).
+    /// results come from `store`'s current record.
     pub provision: Option<bool>,
 }
 

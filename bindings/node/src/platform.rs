@@ -104,7 +104,10 @@ impl Platform {
         Ok(())
     }
 
-    /// Plans the workloads (Score YAML text or objects) on the calling thread.
+    /// Plans the workloads (Score YAML text or objects) on the calling thread: a preview,
+    /// whose `cmd` and `http` resources take their results and states from the current record
+    /// of environment `options.env` in `options.store` (no call), unless `options.provision`
+    /// is set.
     #[napi(
         ts_args_type = "workloads: Array<string | Record<string, unknown>>, options: PlanOptions"
     )]
@@ -114,32 +117,10 @@ impl Platform {
         workloads: Vec<Value>,
         options: PlanOptions,
     ) -> napi::Result<Plan> {
-        task::plan(&self.engine, workloads, &options, None)
+        let store = options.store.map(|s| s.inner.as_ref());
+        task::plan(&self.engine, workloads, &options, store)
             .map(Plan::from)
             .map_err(|f| f.into_js(&env))
-    }
-
-    /// Plans a preview of environment `options.env` of `options.app` on the calling thread:
-    /// the results and states of its `cmd` and `http` resources come from the environment's
-    /// current record in `store` (no call), unless `options.provision` is set.
-    #[napi(
-        ts_args_type = "store: Store, workloads: Array<string | Record<string, unknown>>, options: PlanOptions"
-    )]
-    pub fn plan_with_store(
-        &self,
-        env: Env,
-        store: &crate::deploy::Store,
-        workloads: Vec<Value>,
-        options: PlanOptions,
-    ) -> napi::Result<Plan> {
-        task::plan(
-            &self.engine,
-            workloads,
-            &options,
-            Some(store.inner.as_ref()),
-        )
-        .map(Plan::from)
-        .map_err(|f| f.into_js(&env))
     }
 
     /// Plans on a worker thread; the promise resolves to the plan or rejects with a
@@ -162,7 +143,8 @@ impl Platform {
         workloads: Vec<Value>,
         options: PlanOptions,
     ) -> napi::Result<crate::session::Session> {
-        crate::session::open(&self.engine, workloads, &options).map_err(|f| f.into_js(&env))
+        let store = options.store.map(|s| s.inner.as_ref());
+        crate::session::open(&self.engine, workloads, &options, store).map_err(|f| f.into_js(&env))
     }
 
     /// Warnings every plan of this platform carries (the development seed, ...).

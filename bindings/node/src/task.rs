@@ -18,18 +18,19 @@ pub struct PlanTask {
 }
 
 impl PlanTask {
-    /// A task planning `workloads` with `engine`.
-    pub fn new(engine: Engine, workloads: Vec<Value>, options: PlanOptions) -> Self {
+    /// A task planning `workloads` with `engine` (and `options.store`, held past the call).
+    pub fn new(engine: Engine, workloads: Vec<Value>, mut options: PlanOptions) -> Self {
+        let store = options.store.take().map(|s| s.inner.clone());
         Self {
             engine,
             workloads,
             options,
-            store: None,
+            store,
         }
     }
 }
 
-/// Loads and plans (the work of `plan`, `planWithStore` and `planAsync`): a preview, whose
+/// Loads and plans (the work of `plan` and `planAsync`): a preview, whose
 /// `cmd` and `http` results come from `store`'s record unless `options.provision` is set.
 pub fn plan(
     engine: &Engine,

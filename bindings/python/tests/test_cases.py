@@ -21,7 +21,7 @@ def _input(item: Dict[str, Any]) -> Any:
     return item["value"]
 
 
-def _run(case: Dict[str, Any]) -> Dict[str, Any]:
+def _run(case: Dict[str, Any], operation: str) -> Dict[str, Any]:
     try:
         documents: Optional[List[Dict[str, Any]]] = case["platform"]
         platform = (
@@ -30,12 +30,18 @@ def _run(case: Dict[str, Any]) -> Dict[str, Any]:
             else goldpath.Platform.from_documents([_input(d) for d in documents])
         )
         context = case["context"]
-        plan = platform.plan(
-            [_input(w) for w in case["workloads"]],
+        workloads = [_input(w) for w in case["workloads"]]
+        arguments: Dict[str, Any] = dict(
             app=context["app"],
             env=context["env"],
             env_type=context["env_type"],
+            store=goldpath.MemoryStore() if context.get("store") == "memory" else None,
+            provision=context.get("provision", False),
         )
+        if operation == "plan":
+            plan = platform.plan(workloads, **arguments)
+        else:
+            plan = platform.session(workloads, **arguments).plan
         return {"deployments": sorted(m["metadata"]["name"] for m in plan.manifests if m["kind"] == "Deployment")}
     except goldpath.Error as err:
         # One serialized form of a diagnostic in both bindings.
@@ -46,6 +52,8 @@ def _run(case: Dict[str, Any]) -> Dict[str, Any]:
         return {"error": err.kind}
 
 
+@pytest.mark.parametrize("operation", ["plan", "session"])
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_shared_case(case: Dict[str, Any]) -> None:
-    assert _run(case) == case["expect"]
+def test_shared_case(case: Dict[str, Any], operation: str) -> None:
+    """A session opens on the same inputs as a plan, with the same result."""
+    assert _run(case, operation) == case["expect"]

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::object::ObjectId;
 use super::rollout::Condition;
+use crate::object_id::snake_case;
 
 /// The outcome of [`apply`](super::apply): what was applied, pruned and kept, the conflicts,
 /// the object the run stopped at, and in a dry run what would change.
@@ -17,8 +18,10 @@ pub struct ApplyReport {
     /// Whether every request was a dry run (`dryRun=All`): nothing was changed.
     pub dry_run: bool,
     /// The planned objects applied (in a dry run: accepted by the server), in apply order.
+    #[serde(serialize_with = "snake_case::list")]
     pub applied: Vec<ObjectId>,
     /// The objects deleted (or, in a dry run, that would be) by pruning, in deletion order.
+    #[serde(serialize_with = "snake_case::list")]
     pub pruned: Vec<ObjectId>,
     /// Members of the set no longer planned that pruning leaves alone, with the reason.
     pub kept: Vec<Kept>,
@@ -85,6 +88,7 @@ impl fmt::Display for ApplyReport {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Kept {
     /// The object.
+    #[serde(with = "snake_case")]
     pub object: ObjectId,
     /// Why it was kept.
     pub reason: String,
@@ -94,6 +98,7 @@ pub struct Kept {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conflict {
     /// The object.
+    #[serde(with = "snake_case")]
     pub object: ObjectId,
     /// The field path, as the API server writes it (`.spec.replicas`).
     pub field: String,
@@ -116,6 +121,7 @@ impl fmt::Display for Conflict {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Change {
     /// The object.
+    #[serde(with = "snake_case")]
     pub object: ObjectId,
     /// What would happen to it.
     pub action: ChangeAction,
@@ -158,6 +164,7 @@ pub enum Step {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Failure {
     /// The object (or, for listing, a stand-in naming the group-kind and namespace).
+    #[serde(with = "snake_case")]
     pub object: ObjectId,
     /// What was being done.
     pub step: Step,

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::record::{ChangeKind, Deployment, DocumentChange, is_secret};
+pub use crate::object_id::ObjectId;
 
 /// The diff of two records.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -80,45 +81,6 @@ pub struct ObjectDiff {
     /// For a changed object, each change.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<Change>,
-}
-
-/// The identity of a Kubernetes object.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ObjectId {
-    /// `apiVersion`.
-    pub api_version: String,
-    /// `kind`.
-    pub kind: String,
-    /// `metadata.namespace`, when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    /// `metadata.name`.
-    pub name: String,
-}
-
-impl ObjectId {
-    /// The identity of `object`.
-    #[must_use]
-    pub fn of(object: &Value) -> Self {
-        let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
-        Self {
-            api_version: text(&object["apiVersion"]),
-            kind: text(&object["kind"]),
-            namespace: object["metadata"]["namespace"].as_str().map(str::to_owned),
-            name: text(&object["metadata"]["name"]),
-        }
-    }
-}
-
-impl fmt::Display for ObjectId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} ", self.api_version, self.kind)?;
-        if let Some(namespace) = &self.namespace {
-            write!(f, "{namespace}/")?;
-        }
-        f.write_str(&self.name)
-    }
 }
 
 /// One changed value.
@@ -198,7 +160,7 @@ fn diff_workloads(a: &Deployment, b: &Deployment) -> Vec<WorkloadDiff> {
 #[must_use]
 pub fn diff_objects(before: &[Value], after: &[Value]) -> Vec<ObjectDiff> {
     fn index(objects: &[Value]) -> BTreeMap<ObjectId, &Value> {
-        objects.iter().map(|o| (ObjectId::of(o), o)).collect()
+        objects.iter().map(|o| (ObjectId::of_any(o), o)).collect()
     }
     pair_up(
         &index(before),
@@ -343,7 +305,7 @@ impl fmt::Display for Diff {
         if !self.objects.is_empty() {
             writeln!(f, "manifests:")?;
             for o in &self.objects {
-                writeln!(f, "  {} {}", sign(o.change), o.object)?;
+                writeln!(f, "  {} {}", sign(o.change), o.object.versioned())?;
                 write_changes(f, &o.changes)?;
             }
         }

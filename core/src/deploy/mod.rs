@@ -29,8 +29,8 @@ pub use ops::{Actor, Deployer, NewEnvironment, Rollback};
 pub use preview::preview_engine;
 pub use record::{
     ChangeKind, Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest,
-    RECORD_FORMAT, RecordInputs, RecordedOptions, RecordedResource, RecordedWorkload,
-    SECRET_DIGEST_PREFIX, check_timestamp, redact_secrets,
+    RECORD_FORMAT, RecordInputs, RecordedResource, RecordedWorkload, SECRET_DIGEST_PREFIX,
+    check_timestamp, redact_secrets,
 };
 #[cfg(feature = "postgres")]
 pub use store::PgStore;

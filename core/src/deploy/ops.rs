@@ -6,8 +6,7 @@ use serde::Serialize;
 use super::diff::{ObjectDiff, diff_objects};
 use super::guard::{Admitted, Guard, Write};
 use super::record::{
-    Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest, RecordedOptions,
-    check_timestamp,
+    Deployment, DocumentChange, Draft, DraftMeta, Operation, PlatformDigest, check_timestamp,
 };
 use super::store::{Environment, History, Store};
 use crate::plan::{Engine, Plan, PlanOptions};
@@ -310,7 +309,7 @@ impl<'a> Deployer<'a> {
                 "record `{to}` is not in the history of environment `{env}` of app `{app}`: roll back to one of its own records (`history`), or use `promote` to move workloads between environments"
             )));
         }
-        let options = PlanOptions::from(&target.inputs.options);
+        let options = target.inputs.options.clone();
         let write = Write::planning(Action::Rollback, actor, &options);
         let admitted = self.guard().existing(app, env, write)?;
         let operation = Operation::Rollback { to: to.to_owned() };
@@ -518,7 +517,7 @@ impl<'a> Deployer<'a> {
         refuse_blocking(plan)?;
         let meta = DraftMeta {
             principal: actor.principal.as_ref().map(|p| p.user.clone()),
-            options: RecordedOptions::from(options),
+            options: options.clone(),
             platform: PlatformDigest::of(self.engine.platform()),
             environment: admitted.environment.clone(),
         };

@@ -116,7 +116,7 @@ impl<'a> Builder<'a> {
         request: &ResourceRequest,
     ) -> Result<()> {
         let wname = &workload.metadata.name;
-        if request.kind == WORKLOAD_TYPE {
+        if request.resource_type == WORKLOAD_TYPE {
             return Err(request_error(
                 wname,
                 local,
@@ -135,7 +135,7 @@ impl<'a> Builder<'a> {
         }
         let from = self.index[&NodeName::Workload(wname.clone())];
         self.edge(from, node, EdgeKind::Request);
-        if LINK_TYPES.contains(&request.kind.as_str()) {
+        if LINK_TYPES.contains(&request.resource_type.as_str()) {
             let known = |name: &str| {
                 self.index
                     .contains_key(&NodeName::Workload(name.to_owned()))
@@ -179,7 +179,7 @@ impl<'a> Builder<'a> {
             .id
             .clone()
             .unwrap_or_else(|| format!("{wname}.{local}"));
-        ResourceKey::new(&request.kind, Some(request.class()), Some(&id))
+        ResourceKey::new(&request.resource_type, Some(request.class()), Some(&id))
     }
 
     /// Matches pending nodes and follows their definitions until nothing new appears.
@@ -401,7 +401,7 @@ fn link_target(
         .as_ref()
         .and_then(|p| p.get("workload"))
         .and_then(Value::as_str);
-    let target = match (request.kind.as_str(), param) {
+    let target = match (request.resource_type.as_str(), param) {
         (_, Some(target)) => target.to_owned(),
         ("service", None) => local.to_owned(),
         _ => {

@@ -249,7 +249,7 @@ pub(super) fn resources(allowed: &AllowedResources, workload: &Workload) -> Vec<
     let mut out = Vec::new();
     for (name, request) in &workload.resources {
         let class = request.class.as_deref().unwrap_or(DEFAULT_CLASS);
-        if is_allowed(allowed, &request.kind, class) {
+        if is_allowed(allowed, &request.resource_type, class) {
             continue;
         }
         let path = DocPath::root()
@@ -259,7 +259,7 @@ pub(super) fn resources(allowed: &AllowedResources, workload: &Workload) -> Vec<
         out.push(finding(path, format!(
             "the resource {} asks for type `{}` class `{class}`, which this environment type does not allow: use one of {}",
             quoted(name),
-            request.kind,
+            request.resource_type,
             describe(allowed)
         )));
     }

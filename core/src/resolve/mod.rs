@@ -129,7 +129,11 @@ pub(crate) fn workload_outlines(input: &ResolveInput<'_>) -> Vec<ResolvedWorkloa
             workload: w.workload.clone(),
             containers: std::collections::BTreeMap::new(),
             linked_from: linked_from(input.graph, &w.workload.metadata.name),
-            routed: w.workload.resources.values().any(|r| r.kind == "route"),
+            routed: w
+                .workload
+                .resources
+                .values()
+                .any(|r| r.resource_type == "route"),
         })
         .collect();
     outlines.sort_by(|a, b| a.workload.metadata.name.cmp(&b.workload.metadata.name));

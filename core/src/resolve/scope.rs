@@ -33,7 +33,7 @@ impl<'a> WorkloadScope<'a> {
                 let id = r.id.clone().unwrap_or_else(|| format!("{name}.{local}"));
                 (
                     local.clone(),
-                    ResourceKey::new(&r.kind, Some(r.class()), Some(&id)),
+                    ResourceKey::new(&r.resource_type, Some(r.class()), Some(&id)),
                 )
             })
             .collect();

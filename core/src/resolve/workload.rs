@@ -76,7 +76,10 @@ pub(crate) fn resolve_workload(
         )?;
         containers.insert(name.clone(), resolved);
     }
-    let routed = workload.resources.values().any(|r| r.kind == "route");
+    let routed = workload
+        .resources
+        .values()
+        .any(|r| r.resource_type == "route");
     let resolved = ResolvedWorkload {
         workload: spec,
         containers,

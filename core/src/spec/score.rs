@@ -321,9 +321,10 @@ impl Protocol {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceRequest {
-    /// The resource type (`postgres`, `dns`, `route`, ...).
+    /// The resource type (`postgres`, `dns`, `route`, ...): `type` in Score, `resource_type`
+    /// in Rust as in [`ResourceDefinitionSpec`](crate::spec::platform::ResourceDefinitionSpec).
     #[serde(rename = "type")]
-    pub kind: String,
+    pub resource_type: String,
     /// The class that specialises the type; `default` when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,

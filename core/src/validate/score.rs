@@ -232,7 +232,7 @@ fn check_resources(workload: &Workload, out: &mut Findings) {
         out.check(
             ErrorKind::Name,
             &at.clone().key("type"),
-            names::resource_type(&request.kind),
+            names::resource_type(&request.resource_type),
         );
         let (class, id) = (request.class.as_deref(), request.id.as_deref());
         out.check_field(ErrorKind::Name, &at, "class", class, names::resource_class);

@@ -1,4 +1,5 @@
-"""Planning from several Python threads at once: the GIL is released, the results identical."""
+"""Planning from several Python threads at once: the GIL is released, the results identical
+(Node: __test__/concurrency.test.mjs, planAsync)."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path

@@ -1,13 +1,12 @@
-// planAsync: off the JavaScript thread, several at once, same results as plan.
+// planAsync: off the JavaScript thread, several at once, same results as plan (Python:
+// tests/test_concurrency.py, plans from several threads).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import fs from 'node:fs'
-import path from 'node:path'
 
 import { Platform, GoldpathError } from '../goldpath.js'
-import { platformDir, shopDir } from './helpers.mjs'
+import { platformDir, shopTexts } from './helpers.mjs'
 
-const shop = fs.readdirSync(shopDir).sort().map((f) => fs.readFileSync(path.join(shopDir, f), 'utf8'))
+const shop = shopTexts()
 
 test('several planAsync calls at once give what plan gives', async () => {
   const platform = Platform.load(platformDir)
