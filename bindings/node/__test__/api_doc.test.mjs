@@ -11,7 +11,7 @@ const require = createRequire(import.meta.url)
 const goldpath = require('../goldpath.js')
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..')
 const doc = readFileSync(path.join(repo, 'docs/api.md'), 'utf8')
-const classes = { Platform: goldpath.Platform, Plan: goldpath.Plan, Store: goldpath.Store }
+const classes = { Platform: goldpath.Platform, Plan: goldpath.Plan, Session: goldpath.Session, Store: goldpath.Store }
 
 // [top-level names, Class.member names] of the Node column of the doc's tables.
 function documented() {

@@ -1,5 +1,5 @@
 """docs/api.md matches what the package exports: every name documented exists, every public
-name of the package and of Platform, Plan and Store is documented."""
+name of the package and of Platform, Plan, Session and Store is documented."""
 
 import re
 from typing import Set, Tuple
@@ -7,7 +7,12 @@ from typing import Set, Tuple
 import goldpath
 from conftest import REPO
 
-CLASSES = {"Platform": goldpath.Platform, "Plan": goldpath.Plan, "Store": goldpath.Store}
+CLASSES = {
+    "Platform": goldpath.Platform,
+    "Plan": goldpath.Plan,
+    "Session": goldpath.Session,
+    "Store": goldpath.Store,
+}
 
 
 def documented(column: int) -> Tuple[Set[str], Set[str]]:
