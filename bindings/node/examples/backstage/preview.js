@@ -13,15 +13,16 @@ function createGoldpathPreviewHandler({ platformDir }) {
   /** @type {Map<string, import('goldpath').Session>} */
   const sessions = new Map()
 
+  // The session of the body's app and environment; the first Score file sent opens it (a
+  // session, like a plan, holds at least one workload).
   function sessionFor(body) {
     const options = { app: body.app, envType: body.envType, env: body.env }
     const id = JSON.stringify([options.app, options.env ?? null, options.envType ?? null])
-    let session = sessions.get(id)
-    if (!session) {
-      session = platform.session([], options)
-      sessions.set(id, session)
-    }
-    return session
+    const session = sessions.get(id)
+    if (session || typeof body.score !== 'string') return { session }
+    const opened = platform.session([body.score], options)
+    sessions.set(id, opened)
+    return { session: opened, plan: opened.plan }
   }
 
   return async function goldpathPreview(req, res) {
@@ -32,8 +33,12 @@ function createGoldpathPreviewHandler({ platformDir }) {
       return
     }
     try {
-      const session = sessionFor(body)
-      const plan = typeof body.score === 'string' ? await session.updateAsync(body.score) : session.remove(body.remove)
+      const { session, plan: opened } = sessionFor(body)
+      if (!session) {
+        res.status(404).json({ error: `no preview of app ${body.app} in this environment: send a Score file first` })
+        return
+      }
+      const plan = opened ?? (typeof body.score === 'string' ? await session.updateAsync(body.score) : session.remove(body.remove))
       res.status(200).json({ workloads: session.workloads, manifests: plan.toYaml(), violations: plan.violations, warnings: plan.warnings })
     } catch (err) {
       if (!(err instanceof GoldpathError)) throw err

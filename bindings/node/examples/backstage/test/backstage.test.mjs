@@ -122,4 +122,5 @@ test('the preview keeps one session per app and environment, each equal to a ful
   assert.equal(removed.body.manifests, full([edited], 'staging'))
   assert.equal((await ask({ app: 'shop', envType: 'staging', remove: 'frontend' })).statusCode, 422)
   assert.equal((await ask({ app: 'shop' })).statusCode, 400)
+  assert.equal((await ask({ app: 'bank', envType: 'staging', remove: 'frontend' })).statusCode, 404)
 })
