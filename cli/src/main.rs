@@ -26,6 +26,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The binary's allocator. Planning allocates and frees many small strings and maps; with
+/// glibc's allocator `malloc`/`free` (and its consolidation of freed chunks) took about a
+/// quarter of the CPU time of a large render (`docs/performance.md`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const EXAMPLES: &str = "\
 Examples:
   goldpath render fixtures/shop --platform fixtures/platform --app shop --env-type qa-light -o -
