@@ -4,7 +4,7 @@
 //! use goldpath::ResourceKey;
 //!
 //! let key: ResourceKey = "postgres#shop.db".parse().unwrap();
-//! assert_eq!((key.kind(), key.class(), key.id()), ("postgres", "default", Some("shop.db")));
+//! assert_eq!((key.resource_type(), key.class(), key.id()), ("postgres", "default", Some("shop.db")));
 //! assert_eq!(key.to_string(), "postgres.default#shop.db");
 //! assert!("Postgres".parse::<ResourceKey>().is_err());
 //! ```
@@ -23,7 +23,7 @@ use crate::validate::names;
 /// resource type and class.
 #[derive(Debug, Clone)]
 pub struct ResourceKey {
-    kind: String,
+    resource_type: String,
     class: Option<String>,
     id: Option<String>,
 }
@@ -32,9 +32,9 @@ impl ResourceKey {
     /// A key from its parts; `class` `None` means `default`. The parts are not checked: use
     /// [`str::parse`] for text from users.
     #[must_use]
-    pub fn new(kind: impl Into<String>, class: Option<&str>, id: Option<&str>) -> Self {
+    pub fn new(resource_type: impl Into<String>, class: Option<&str>, id: Option<&str>) -> Self {
         Self {
-            kind: kind.into(),
+            resource_type: resource_type.into(),
             class: class.map(str::to_owned),
             id: id.map(str::to_owned),
         }
@@ -42,8 +42,8 @@ impl ResourceKey {
 
     /// The resource type.
     #[must_use]
-    pub fn kind(&self) -> &str {
-        &self.kind
+    pub fn resource_type(&self) -> &str {
+        &self.resource_type
     }
 
     /// The class (`default` when none was given).
@@ -68,7 +68,7 @@ impl ResourceKey {
 
 impl ResourceKey {
     fn identity(&self) -> (&str, &str, Option<&str>) {
-        (&self.kind, self.class(), self.id.as_deref())
+        (&self.resource_type, self.class(), self.id.as_deref())
     }
 }
 
@@ -100,7 +100,7 @@ impl Ord for ResourceKey {
 
 impl fmt::Display for ResourceKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", self.kind, self.class())?;
+        write!(f, "{}.{}", self.resource_type, self.class())?;
         if let Some(id) = &self.id {
             write!(f, "#{id}")?;
         }
@@ -131,21 +131,21 @@ impl ResourceKey {
             Some((head, id)) => (head, Some(id)),
             None => (text, None),
         };
-        let (kind, class) = match head.split_once('.') {
-            Some((kind, class)) => (kind, Some(class)),
+        let (resource_type, class) = match head.split_once('.') {
+            Some((resource_type, class)) => (resource_type, Some(class)),
             None => (head, None),
         };
         let explain = |part: &str, reason: String| {
             format!("resource key `{text}`: {part} {reason}; write keys as `type[.class][#id]`")
         };
-        names::resource_type(kind).map_err(|r| explain("the type is invalid:", r))?;
+        names::resource_type(resource_type).map_err(|r| explain("the type is invalid:", r))?;
         if let Some(class) = class {
             names::resource_class(class).map_err(|r| explain("the class is invalid:", r))?;
         }
         if let Some(id) = id {
             names::resource_id(id).map_err(|r| explain("the id is invalid:", r))?;
         }
-        Ok(Self::new(kind, class, id))
+        Ok(Self::new(resource_type, class, id))
     }
 }
 

@@ -57,7 +57,7 @@ impl Fixture {
 
     /// The built-in definition of this resource's type.
     fn definition(&self) -> &'static Definition {
-        let kind = self.key.kind();
+        let kind = self.key.resource_type();
         builtins::definitions()
             .iter()
             .find(|d| d.spec.resource_type == kind)

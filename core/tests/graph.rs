@@ -48,7 +48,7 @@ fn graph(workloads: &[Workload], definitions: &[Definition]) -> goldpath::Result
     let matcher = |key: &ResourceKey| {
         definitions
             .iter()
-            .position(|d| d.spec.resource_type == key.kind())
+            .position(|d| d.spec.resource_type == key.resource_type())
             .ok_or_else(|| {
                 goldpath::Error::new(
                     ErrorKind::NoMatch,

@@ -215,7 +215,7 @@ impl Resource {
             key: resource.key.clone(),
             resource_type: key
                 .as_ref()
-                .map(|k| k.kind().to_owned())
+                .map(|k| k.resource_type().to_owned())
                 .unwrap_or_default(),
             class: key
                 .as_ref()

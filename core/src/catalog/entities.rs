@@ -53,7 +53,7 @@ pub fn entities(plan: &Plan, options: &CatalogOptions) -> Result<Vec<Value>> {
 /// Resources that are no Backstage Resource: the links between workloads, and the workload's
 /// own `workload#NAME` resource (the workload is its Component).
 fn is_link(key: &ResourceKey) -> bool {
-    LINK_TYPES.contains(&key.kind()) || key.kind() == crate::graph::WORKLOAD_TYPE
+    LINK_TYPES.contains(&key.resource_type()) || key.resource_type() == crate::graph::WORKLOAD_TYPE
 }
 
 fn invalid(location: Location, message: String) -> Error {
@@ -201,7 +201,7 @@ impl<'a> Catalog<'a> {
     /// The entity name of a resource: `TYPE-CLASS-ID`.
     fn resource_name(&self, key: &ResourceKey) -> String {
         let id = key.id().unwrap_or_default();
-        entity_name(&format!("{}-{}-{id}", key.kind(), key.class()))
+        entity_name(&format!("{}-{}-{id}", key.resource_type(), key.class()))
     }
 
     fn resource(&self, node: &ResourceNode) -> Result<Value> {
@@ -228,7 +228,7 @@ impl<'a> Catalog<'a> {
             })
             .collect();
         let mut spec = Map::new();
-        spec.insert("type".into(), node.key.kind().into());
+        spec.insert("type".into(), node.key.resource_type().into());
         spec.insert("class".into(), node.key.class().into());
         spec.insert("owner".into(), owner.to_string().into());
         spec.insert("system".into(), self.system.to_string().into());

@@ -191,7 +191,7 @@ fn secret_inputs(
         "context": {
             "app": {"id": context.app},
             "env": {"id": context.env, "type": context.env_type},
-            "res": {"id": key.id().unwrap_or_default(), "type": key.kind(), "class": key.class(),
+            "res": {"id": key.id().unwrap_or_default(), "type": key.resource_type(), "class": key.class(),
                     "key": key.to_string(), "guid": driver.guid},
         },
         "params": driver.params,

@@ -100,7 +100,7 @@ pub fn request_data(req: &ProvisionRequest<'_>, driver: &str) -> Result<Value> {
     }
     Ok(json!({
         "key": req.key.to_string(),
-        "type": req.key.kind(),
+        "type": req.key.resource_type(),
         "class": req.key.class(),
         "id": req.key.id(),
         "guid": req.guid,

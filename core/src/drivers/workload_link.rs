@@ -23,7 +23,7 @@ pub struct WorkloadLinkDriver;
 
 impl Driver for WorkloadLinkDriver {
     fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
-        let kind = req.key.kind();
+        let kind = req.key.resource_type();
         let fail = |message: String| {
             Error::new(
                 ErrorKind::Invalid,
@@ -133,9 +133,10 @@ mod tests {
             "worker": {"service": null},
         });
         let key: ResourceKey = key.parse().unwrap();
-        let spec =
-            serde_json::from_value(json!({"type": key.kind(), "driver": WORKLOAD_LINK_DRIVER}))
-                .unwrap();
+        let spec = serde_json::from_value(
+            json!({"type": key.resource_type(), "driver": WORKLOAD_LINK_DRIVER}),
+        )
+        .unwrap();
         let definition = Definition {
             name: "builtin".into(),
             spec,

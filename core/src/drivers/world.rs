@@ -75,7 +75,7 @@ impl Call<'_> {
         json!({
             "action": self.action.as_str(),
             "key": self.key.to_string(),
-            "type": self.key.kind(),
+            "type": self.key.resource_type(),
             "class": self.key.class(),
             "id": self.key.id(),
             "guid": self.guid,

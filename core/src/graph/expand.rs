@@ -355,7 +355,7 @@ pub const WORKLOAD_TYPE: &str = "workload";
 fn inherit(written: &ResourceKey, from: &ResourceKey) -> ResourceKey {
     let class = written.written_class().unwrap_or(from.class());
     let id = written.id().or(from.id());
-    ResourceKey::new(written.kind(), Some(class), id)
+    ResourceKey::new(written.resource_type(), Some(class), id)
 }
 
 fn merge_params(

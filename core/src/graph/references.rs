@@ -191,7 +191,7 @@ mod tests {
     fn reference_keys_join_the_segments_before_outputs() {
         let key = |t: &str| match target(t) {
             Target::Reference(k) => (
-                k.kind().to_owned(),
+                k.resource_type().to_owned(),
                 k.written_class().map(str::to_owned),
                 k.id().map(str::to_owned),
             ),
@@ -224,7 +224,7 @@ mod tests {
         let Target::Selector(s) = target("${resources.dns<route>backend.outputs.path}") else {
             panic!()
         };
-        assert_eq!(s.start.kind(), "dns");
+        assert_eq!(s.start.resource_type(), "dns");
         assert_eq!(
             s.steps,
             [

@@ -28,7 +28,7 @@ fn evaluate(
         let next: BTreeSet<(NodeName, NodeIndex)> = current
             .iter()
             .flat_map(|n| graph.neighbors_directed(*n, towards))
-            .filter(|n| matches!(&graph[*n], Node::Resource(r) if r.key.kind() == kind))
+            .filter(|n| matches!(&graph[*n], Node::Resource(r) if r.key.resource_type() == kind))
             .map(|n| (graph[n].name(), n))
             .collect();
         current = next.into_iter().map(|(_, n)| n).collect();
@@ -77,7 +77,7 @@ pub fn select(
         .unwrap_or(current.class())
         .to_owned();
     let id = selector.start.id().or(current.id()).map(str::to_owned);
-    selector.start = ResourceKey::new(selector.start.kind(), Some(&class), id.as_deref());
+    selector.start = ResourceKey::new(selector.start.resource_type(), Some(&class), id.as_deref());
     let selected = evaluate(&graph.graph, &graph.index, &selector);
     Ok(selected
         .into_iter()

@@ -58,7 +58,7 @@ pub(crate) fn workload_context(
     workloads: &std::collections::HashMap<&str, &WorkloadInput>,
     key: &ResourceKey,
 ) -> Result<Option<Value>> {
-    if key.kind() != WORKLOAD_TYPE {
+    if key.resource_type() != WORKLOAD_TYPE {
         return Ok(None);
     }
     let Some(input) = key.id().and_then(|id| workloads.get(id)) else {
@@ -156,7 +156,7 @@ pub(crate) fn check_manifest_namespace(
     object: &Value,
     namespace: Option<&str>,
 ) -> Result<()> {
-    if key.kind() != WORKLOAD_TYPE {
+    if key.resource_type() != WORKLOAD_TYPE {
         return Ok(());
     }
     let kind = object["kind"].as_str().unwrap_or_default();

@@ -86,7 +86,7 @@ pub(super) fn json(graph: &ResourceGraph, resources: &[PlannedResource]) -> Valu
                     .find(|p| p.key == r.key.to_string())
                     .map(|p| p.definition.clone());
                 json!({
-                    "name": r.key.to_string(), "kind": "resource", "type": r.key.kind(),
+                    "name": r.key.to_string(), "kind": "resource", "type": r.key.resource_type(),
                     "class": r.key.class(), "id": r.key.id(), "definition": definition,
                 })
             }

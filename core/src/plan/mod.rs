@@ -254,7 +254,7 @@ impl Engine {
         let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
         let matcher = |key: &ResourceKey| {
             let request = Request::new(
-                key.kind(),
+                key.resource_type(),
                 key.class(),
                 key.id().unwrap_or_default(),
                 context,
@@ -495,7 +495,7 @@ impl Plan {
             ));
         }
         let request = Request::new(
-            parsed.kind(),
+            parsed.resource_type(),
             parsed.class(),
             parsed.id().unwrap_or_default(),
             &self.context,

@@ -32,7 +32,7 @@ impl DefinitionResolver<'_> {
             "env": {"id": c.env, "type": c.env_type},
             "res": {
                 "id": self.key.id().unwrap_or_default(),
-                "type": self.key.kind(),
+                "type": self.key.resource_type(),
                 "class": self.key.class(),
                 "key": self.key.to_string(),
                 "guid": self.guid,
@@ -64,8 +64,11 @@ impl DefinitionResolver<'_> {
                     .written_class()
                     .unwrap_or(self.key.class())
                     .to_owned();
-                let key =
-                    ResourceKey::new(written.kind(), Some(&class), written.id().or(self.key.id()));
+                let key = ResourceKey::new(
+                    written.resource_type(),
+                    Some(&class),
+                    written.id().or(self.key.id()),
+                );
                 let outputs = self.outputs_of(&key)?;
                 lookup(&outputs, path)
                     .cloned()

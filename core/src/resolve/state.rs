@@ -67,7 +67,7 @@ impl State {
     /// resource's guid, and become references to it.
     pub fn record(&mut self, key: &ResourceKey, guid: &str, provisioned: Provisioned) {
         self.registry.register_provisioned(key, &provisioned);
-        let secret_name = format!("{}-{guid}-secrets", key.kind());
+        let secret_name = format!("{}-{guid}-secrets", key.resource_type());
         let secret_name = crate::validate::names::shorten_name(&secret_name, 253);
         let mut secrets = BTreeMap::new();
         let mut data = Map::new();

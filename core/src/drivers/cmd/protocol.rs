@@ -68,7 +68,7 @@ impl Protocol {
             Self::Goldpath => call.request(),
             Self::ScoreK8s => json!({
                 "resource_uid": call.key.to_string(),
-                "resource_type": call.key.kind(),
+                "resource_type": call.key.resource_type(),
                 "resource_class": call.key.class(),
                 "resource_id": call.key.id(),
                 "resource_params": call.params,

@@ -105,7 +105,7 @@ fn send(agent: &ureq::Agent, call: &Call<'_>, url: &str) -> std::result::Result<
     let response = match call.action {
         Action::Provision => {
             let body = json!({
-                "type": call.key.kind(),
+                "type": call.key.resource_type(),
                 "resource": call.params,
                 "driver": {"values": call.values, "secrets": call.secrets},
             });

@@ -70,7 +70,7 @@ fn context_tree(req: &ProvisionRequest<'_>) -> Value {
         "env": {"id": req.context.env, "type": req.context.env_type},
         "res": {
             "id": key.id().unwrap_or(""),
-            "type": key.kind(),
+            "type": key.resource_type(),
             "class": key.class(),
             "key": key.to_string(),
             "guid": req.guid,

@@ -60,7 +60,7 @@ fn check_criteria(criteria: &[Criterion], findings: &mut Findings) {
 /// Whether a co-provisioning key, inheriting class and id, names a resource of
 /// `resource_type` itself.
 fn names_itself(key: &ResourceKey, resource_type: &str) -> bool {
-    key.kind() == resource_type && key.written_class().is_none() && key.id().is_none()
+    key.resource_type() == resource_type && key.written_class().is_none() && key.id().is_none()
 }
 
 fn check_provision(spec: &ResourceDefinitionSpec, findings: &mut Findings) {
