@@ -33,11 +33,8 @@ pub fn open(
     store: Option<&dyn goldpath::deploy::Store>,
 ) -> Result<Session, Failure> {
     guarded(|| {
-        let workloads = inputs::workloads(workloads)?;
-        let provision = options.provision.unwrap_or(false);
-        let (context, options) = options.split();
-        let engine =
-            goldpath::deploy::preview_engine(engine, store, &context.app, &context.env, provision)?;
+        let (engine, workloads, context, options) =
+            crate::task::preview(engine, workloads, options, store)?;
         let session = engine.session(workloads, &context, &options)?;
         Ok(Session {
             inner: Arc::new(Mutex::new(session)),

@@ -39,13 +39,34 @@ pub fn plan(
     store: Option<&dyn goldpath::deploy::Store>,
 ) -> Result<goldpath::plan::Plan, Failure> {
     guarded(|| {
-        let workloads = inputs::workloads(workloads)?;
-        let provision = options.provision.unwrap_or(false);
-        let (context, options) = options.split();
-        let engine =
-            goldpath::deploy::preview_engine(engine, store, &context.app, &context.env, provision)?;
+        let (engine, workloads, context, options) = preview(engine, workloads, options, store)?;
         Ok(engine.plan(&workloads, &context, &options)?)
     })
+}
+
+/// The engine, workloads, context and options of a preview (`plan` and `session`): drivers
+/// that act on the world are called only with `provision`, otherwise their results come from
+/// `store`.
+pub fn preview(
+    engine: &Engine,
+    workloads: Vec<Value>,
+    options: &PlanOptions,
+    store: Option<&dyn goldpath::deploy::Store>,
+) -> Result<
+    (
+        Engine,
+        Vec<goldpath::WorkloadInput>,
+        goldpath::platform::Context,
+        goldpath::plan::PlanOptions,
+    ),
+    Failure,
+> {
+    let workloads = inputs::workloads(workloads)?;
+    let provision = options.provision.unwrap_or(false);
+    let (context, options) = options.split();
+    let engine =
+        goldpath::deploy::preview_engine(engine, store, &context.app, &context.env, provision)?;
+    Ok((engine, workloads, context, options))
 }
 
 impl Task for PlanTask {

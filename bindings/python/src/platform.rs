@@ -46,25 +46,43 @@ fn seed(secret_seed: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<u8>>> {
     Err(PyTypeError::new_err("secret_seed must be str or bytes"))
 }
 
+/// The keyword arguments `plan` and `session` share.
+struct Preview<'py, 'a> {
+    app: String,
+    env: Option<String>,
+    env_type: &'a str,
+    namespace: Option<String>,
+    create_namespace: bool,
+    image: Option<String>,
+    store: Option<PyRef<'py, Store>>,
+    provision: bool,
+}
+
 impl Platform {
-    /// The engine of a preview in environment `env` of `app`: drivers that act on the world
-    /// are called only with `provision`; otherwise their results come from `store`.
-    fn preview_engine(
+    /// The engine, context and options of a preview (`plan` and `session`): `env` defaults to
+    /// the environment type's name; drivers that act on the world are called only with
+    /// `provision`, otherwise their results come from `store`.
+    fn preview(
         &self,
         py: Python<'_>,
-        store: Option<PyRef<'_, Store>>,
-        app: &str,
-        env: &str,
-        provision: bool,
-    ) -> PyResult<Engine> {
-        let store = store.map(|s| s.core());
+        preview: Preview<'_, '_>,
+    ) -> PyResult<(Engine, Context, PlanOptions)> {
+        let env = preview.env.unwrap_or_else(|| preview.env_type.to_owned());
+        let store = preview.store.map(|s| s.core());
         let engine = self.engine();
+        let (app, provision) = (&preview.app, preview.provision);
         let engine = py.detach(|| {
             guard(|| {
-                goldpath::deploy::preview_engine(&engine, store.as_deref(), app, env, provision)
+                goldpath::deploy::preview_engine(&engine, store.as_deref(), app, &env, provision)
             })
         });
-        to_py(py, engine)
+        let context = Context::new(preview.app, env, preview.env_type);
+        let options = PlanOptions {
+            namespace: preview.namespace,
+            create_namespace: preview.create_namespace,
+            image: preview.image,
+        };
+        Ok((to_py(py, engine)?, context, options))
     }
 
     fn build(
@@ -182,14 +200,19 @@ impl Platform {
         provision: bool,
     ) -> PyResult<Plan> {
         let sources = inputs::sources(workloads, &self.loader, "workloads")?;
-        let env = env.unwrap_or_else(|| env_type.to_owned());
-        let engine = self.preview_engine(py, store, &app, &env, provision)?;
-        let context = Context::new(app, env, env_type);
-        let options = PlanOptions {
-            namespace,
-            create_namespace,
-            image,
-        };
+        let (engine, context, options) = self.preview(
+            py,
+            Preview {
+                app,
+                env,
+                env_type,
+                namespace,
+                create_namespace,
+                image,
+                store,
+                provision,
+            },
+        )?;
         let loader = &self.loader;
         let planned = py.detach(|| {
             guard(|| {
@@ -217,14 +240,19 @@ impl Platform {
         store: Option<PyRef<'_, Store>>,
         provision: bool,
     ) -> PyResult<crate::session::Session> {
-        let env = env.unwrap_or_else(|| env_type.to_owned());
-        let engine = self.preview_engine(py, store, &app, &env, provision)?;
-        let context = Context::new(app, env, env_type);
-        let options = PlanOptions {
-            namespace,
-            create_namespace,
-            image,
-        };
+        let (engine, context, options) = self.preview(
+            py,
+            Preview {
+                app,
+                env,
+                env_type,
+                namespace,
+                create_namespace,
+                image,
+                store,
+                provision,
+            },
+        )?;
         crate::session::open(py, engine, &self.loader, workloads, context, options)
     }
 
