@@ -65,7 +65,7 @@ test("the README's session example runs as written", async () => {
   const { repo } = await import('./helpers.mjs')
   const readme = fs.readFileSync(path.join(repo, 'README.md'), 'utf8')
   const section = readme.split('\n## Sessions')[1].split('\n## ')[0]
-  const script = section.split('cd bindings/node && node -e "\n')[1].split('\n"\n```')[0]
+  const script = section.split('cd bindings/node && npm install && node -e "\n')[1].split('\n"\n```')[0]
   const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(repo, 'bindings', 'node'), encoding: 'utf8' })
   assert.match(out, /^true \d+ \[ 'backend', 'frontend', 'migrate' \]\n$/)
 })
