@@ -1,7 +1,8 @@
 //! The PostgreSQL store (feature `postgres`) beyond the conformance suite: deployers in
 //! threads and processes, corrupt and edited rows, a newer schema, folder → database →
-//! folder migration, and no secret value or URL password in any row or message. Skipped, with
-//! the reason on stderr, when `GOLDPATH_TEST_PG_URL` is not set.
+//! folder migration, TLS against a server that requires it, and no secret value or URL password
+//! in any row or message. Skipped, with the reason on stderr, when `GOLDPATH_TEST_PG_URL` is
+//! not set.
 #![cfg(feature = "postgres")]
 
 #[path = "common/fixtures.rs"]
@@ -269,4 +270,88 @@ fn no_secret_value_or_url_password_reaches_a_row_or_a_message() {
         }
     }
     assert!(texts[0].contains("qa-42"), "the rows were read");
+}
+
+/// A throwaway cluster that requires TLS (`GOLDPATH_PG_TLS=1 .ci/postgres.sh start DIR`),
+/// stopped and removed when dropped.
+struct TlsServer {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl TlsServer {
+    fn script() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/postgres.sh")
+    }
+
+    /// `None` (saying why) without a PostgreSQL server for the tests or when it cannot start.
+    fn start() -> Option<Self> {
+        pg::url()?;
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("bash")
+            .arg(Self::script())
+            .args(["start"])
+            .arg(dir.path().join("cluster"))
+            .env("GOLDPATH_PG_TLS", "1")
+            .output()
+            .unwrap();
+        if !out.status.success() {
+            eprintln!(
+                "skipping the TLS case: no TLS cluster could be started: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return None;
+        }
+        let url = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+        Some(Self { dir, url })
+    }
+
+    fn certificate(&self) -> String {
+        self.dir.path().join("cluster/ca.crt").display().to_string()
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(Self::script())
+            .arg("stop")
+            .arg(self.dir.path().join("cluster"))
+            .status();
+    }
+}
+
+#[test]
+fn sslmode_turns_on_tls_and_the_certificate_is_checked() {
+    let Some(server) = TlsServer::start() else {
+        return;
+    };
+    let password = server
+        .url
+        .split(':')
+        .nth(2)
+        .unwrap()
+        .split('@')
+        .next()
+        .unwrap();
+    // The server refuses connections without TLS (its `hostssl`-only rule says so).
+    let plain = PgStore::open(&server.url).unwrap_err();
+    assert!(plain.to_string().contains("no encryption"), "{plain}");
+    assert!(!plain.to_string().contains(password), "{plain}");
+    // TLS with the test CA as the root: the store works.
+    let verified = format!(
+        "{}?sslmode=verify-full&sslrootcert={}",
+        server.url,
+        server.certificate()
+    );
+    let store = PgStore::open(&verified).unwrap();
+    let record = deploy_shop(&store, "qa-42", "2026-11-23T10:00:00Z");
+    assert_eq!(store.record(&record.id).unwrap(), record);
+    // TLS without that root: a certificate of an unknown CA is refused (even with `require`,
+    // stricter than libpq), and the message hides the password.
+    for mode in ["require", "verify-full"] {
+        let unknown = PgStore::open(&format!("{}?sslmode={mode}", server.url)).unwrap_err();
+        assert_eq!(unknown.kind(), ErrorKind::Io, "{unknown}");
+        assert!(!unknown.to_string().contains(password), "{unknown}");
+    }
 }
