@@ -23,6 +23,11 @@ const HINTS: &[(Option<ErrorKind>, &str, &str)] = &[
     ),
     (None, "needs an image at render time", "pass --image IMAGE"),
     (
+        Some(ErrorKind::Driver),
+        goldpath::drivers::NOT_PROVISIONED,
+        "pass --store DIR to show what the environment's deployment recorded, or --provision to call the driver (it acts on real infrastructure)",
+    ),
+    (
         None,
         "fixed development seed",
         "pass --secret-seed-file FILE or set GOLDPATH_SECRET_SEED",

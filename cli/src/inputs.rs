@@ -260,14 +260,6 @@ pub fn report(error: &Error) {
     for diagnostic in error.diagnostics() {
         // A diagnostic may span lines (a no-match lists the candidates): they stay.
         eprintln!("{}", escaped_lines(&diagnostic.to_string()));
-        if diagnostic
-            .message
-            .contains(goldpath::drivers::NOT_PROVISIONED)
-        {
-            eprintln!(
-                "hint: pass --store DIR to show what the environment's deployment recorded, or --provision to call the driver (it acts on real infrastructure)"
-            );
-        }
     }
     for hint in crate::hints::for_error(error) {
         eprintln!("hint: {hint}");

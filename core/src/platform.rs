@@ -99,16 +99,13 @@ impl Platform {
         &mut self,
         documents: impl IntoIterator<Item = crate::load::Loaded<PlatformDocument>>,
     ) {
-        let platform = self;
         for loaded in documents {
             if let (PlatformDocument::ResourceDefinition(d), Some(folder)) =
                 (&loaded.document, &loaded.origin.folder)
             {
-                platform
-                    .folders
-                    .insert(d.metadata.name.clone(), folder.clone());
+                self.folders.insert(d.metadata.name.clone(), folder.clone());
             }
-            platform.add(loaded.document);
+            self.add(loaded.document);
         }
     }
 

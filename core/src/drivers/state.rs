@@ -106,6 +106,10 @@ impl Effects {
     /// The state recorded for `key`, if any.
     #[must_use]
     pub fn state_of(&self, key: &ResourceKey) -> Option<&Value> {
+        // Every resource of every plan asks: without a record, no key text is made.
+        if self.recorded.is_empty() {
+            return None;
+        }
         self.recorded
             .get(&key.to_string())
             .and_then(|(_, r)| r.state.as_ref())
