@@ -10,7 +10,7 @@
 
 use std::io::{self, Write};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The YAML text of one value (no document marker).
 #[must_use]
@@ -51,24 +51,33 @@ pub fn write_value<W: Write + ?Sized>(out: &mut W, value: &Value) -> io::Result<
     }
 }
 
+/// Two spaces per level, written from one buffer.
 fn indent<W: Write + ?Sized>(out: &mut W, level: usize) -> io::Result<()> {
-    for _ in 0..level {
-        out.write_all(b"  ")?;
+    const SPACES: &[u8; 64] = &[b' '; 64];
+    let mut width = level * 2;
+    while width > 0 {
+        let step = width.min(SPACES.len());
+        out.write_all(&SPACES[..step])?;
+        width -= step;
     }
     Ok(())
 }
 
-fn sorted_entries(value: &Value) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = value
-        .as_object()
-        .map(|m| m.iter().collect())
-        .unwrap_or_default();
-    entries.sort_by(|a, b| a.0.cmp(b.0));
+/// The entries of a mapping in key order. `serde_json`'s map is already sorted unless a crate
+/// in the build turns on its `preserve_order` feature: then, and only then, this sorts.
+fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+    }
     entries
 }
 
 fn write_map<W: Write + ?Sized>(out: &mut W, value: &Value, level: usize) -> io::Result<()> {
-    for (n, (key, item)) in sorted_entries(value).into_iter().enumerate() {
+    let Value::Object(map) = value else {
+        return Ok(());
+    };
+    for (n, (key, item)) in sorted_entries(map).into_iter().enumerate() {
         if n > 0 {
             indent(out, level)?;
         }
@@ -141,7 +150,7 @@ fn write_string<W: Write + ?Sized>(out: &mut W, s: &str) -> io::Result<()> {
         out.write_all(s.as_bytes())
     } else {
         // JSON string escapes are valid YAML double-quoted escapes.
-        out.write_all(serde_json::Value::from(s).to_string().as_bytes())
+        serde_json::to_writer(&mut *out, s).map_err(io::Error::other)
     }
 }
 
@@ -154,38 +163,49 @@ const RESERVED: &[&str] = &[
 /// Whether a string can be written without quotes and read back as the same string by both
 /// YAML 1.1 and YAML 1.2 parsers. Conservative: when in doubt, quote.
 fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
+    let bytes = s.as_bytes();
+    let Some(&first) = bytes.first() else {
         return false;
     };
-    let allowed = |c: char| {
+    let allowed = |c: u8| {
         c.is_ascii_alphanumeric()
             || matches!(
                 c,
-                '-' | '_'
-                    | '.'
-                    | '/'
-                    | '@'
-                    | '='
-                    | '+'
-                    | ':'
-                    | ','
-                    | ' '
-                    | '('
-                    | ')'
-                    | '$'
-                    | '%'
-                    | '^'
-                    | ';'
-                    | '<'
-                    | '>'
+                b'-' | b'_'
+                    | b'.'
+                    | b'/'
+                    | b'@'
+                    | b'='
+                    | b'+'
+                    | b':'
+                    | b','
+                    | b' '
+                    | b'('
+                    | b')'
+                    | b'$'
+                    | b'%'
+                    | b'^'
+                    | b';'
+                    | b'<'
+                    | b'>'
             )
     };
-    (first.is_ascii_alphabetic() || matches!(first, '/' | '_' | '$' | '('))
-        && s.chars().all(allowed)
-        && !s.ends_with([' ', ':'])
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && !RESERVED.contains(&s.to_ascii_lowercase().as_str())
+    // One pass: every byte allowed (so the text is ASCII), and no `: ` or ` #`.
+    let mut previous = 0u8;
+    for &c in bytes {
+        if !allowed(c) || (previous == b':' && c == b' ') || (previous == b' ' && c == b'#') {
+            return false;
+        }
+        previous = c;
+    }
+    (first.is_ascii_alphabetic() || matches!(first, b'/' | b'_' | b'$' | b'('))
+        && !matches!(previous, b' ' | b':')
+        && !is_reserved(s)
+}
+
+/// Whether `s` is one of [`RESERVED`], in any case.
+fn is_reserved(s: &str) -> bool {
+    s.len() <= 5 && RESERVED.iter().any(|word| word.eq_ignore_ascii_case(s))
 }
 
 #[cfg(test)]
@@ -309,7 +329,27 @@ mod tests {
         })
     }
 
+    /// The rule of [`is_plain_safe`] written plainly (several passes, allocating), as the
+    /// oracle of the one-pass form.
+    fn plain_safe_by_the_rule(s: &str) -> bool {
+        let Some(first) = s.chars().next() else {
+            return false;
+        };
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "-_./@=+:, ()$%^;<>".contains(c);
+        (first.is_ascii_alphabetic() || "/_$(".contains(first))
+            && s.chars().all(allowed)
+            && !s.ends_with([' ', ':'])
+            && !s.contains(": ")
+            && !s.contains(" #")
+            && !RESERVED.contains(&s.to_ascii_lowercase().as_str())
+    }
+
     proptest! {
+        #[test]
+        fn the_one_pass_plain_check_follows_the_rule(s in "[a-zA-Z0-9 :#._/$(~<=+-]{0,8}|[ -~\n\té]{0,10}") {
+            prop_assert_eq!(is_plain_safe(&s), plain_safe_by_the_rule(&s), "{:?}", s);
+        }
+
         #[test]
         fn any_value_reads_back_unchanged(value in json_value()) {
             let text = to_string(&value);
