@@ -1,5 +1,7 @@
 //! Compact JSON with object keys sorted, whatever order the map keeps.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 /// The compact JSON text of `value` with the keys of every object sorted.
@@ -52,7 +54,10 @@ pub(crate) fn write_canonical_json(out: &mut String, value: &Value) {
                 out.push('{');
                 stack.push(Step::Raw("}"));
                 let mut entries: Vec<_> = map.iter().collect();
-                entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                // Already sorted unless serde_json's `preserve_order` is on in this build.
+                if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+                    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                }
                 for (n, (key, item)) in entries.into_iter().enumerate().rev() {
                     stack.push(Step::Value(item));
                     stack.push(Step::Key(key));
@@ -62,29 +67,42 @@ pub(crate) fn write_canonical_json(out: &mut String, value: &Value) {
                 }
             }
             Step::Value(Value::String(text)) => write_string(out, text),
-            Step::Value(Value::Number(number)) => out.push_str(&number.to_string()),
+            Step::Value(Value::Number(number)) => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "{number}");
+            }
             Step::Value(Value::Bool(flag)) => out.push_str(if *flag { "true" } else { "false" }),
             Step::Value(Value::Null) => out.push_str("null"),
         }
     }
 }
 
-/// Appends `text` as a JSON string, escaped as serde_json escapes it.
+/// Appends `text` as a JSON string, escaped as serde_json escapes it: runs of characters that
+/// need no escape are copied whole.
 fn write_string(out: &mut String, text: &str) {
     out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if c < ' ' => out.push_str(&format!("\\u{:04x}", u32::from(c))),
-            c => out.push(c),
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..0x20 => "",
+            _ => continue,
+        };
+        out.push_str(&text[start..at]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{:04x}", byte);
+        } else {
+            out.push_str(escape);
         }
+        start = at + 1;
     }
+    out.push_str(&text[start..]);
     out.push('"');
 }
 
