@@ -28,7 +28,9 @@ use clap::{Parser, Subcommand};
 
 /// The binary's allocator. Planning allocates and frees many small strings and maps; with
 /// glibc's allocator `malloc`/`free` (and its consolidation of freed chunks) took about a
-/// quarter of the CPU time of a large render (`docs/performance.md`).
+/// quarter of the CPU time of a large render (`docs/performance.md`). It is built without
+/// transparent huge pages (`no_thp`): with them, each page it gave back and used again was a
+/// 2 MiB page for the kernel to clear.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
