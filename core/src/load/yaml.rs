@@ -212,6 +212,10 @@ pub(crate) fn parse_stream(text: &str, limits: &Limits) -> Result<Vec<ParsedDocu
 /// Checks the byte size of every document of the stream before parsing. Document boundaries
 /// are lines starting with `---` or `...`, which YAML forbids inside any document content.
 pub(super) fn check_sizes(text: &str, limits: &Limits) -> Result<()> {
+    if text.len() <= limits.max_document_bytes {
+        // No document is larger than the whole text.
+        return Ok(());
+    }
     let mut start = 0usize;
     let mut start_line = 1u32;
     let mut offset = 0usize;
