@@ -164,7 +164,9 @@ fn set_diagnostic(origin: &Origin, kind: ErrorKind, path: DocPath, message: Stri
 pub(crate) fn build(text: &str, parsed: Vec<ParsedDocument>, origin: &Origin) -> Result<Documents> {
     let mut documents = Documents::default();
     let mut errors = Vec::new();
-    for doc in parsed {
+    for mut doc in parsed {
+        // The value is typed in place; the positions stay for messages.
+        let value = std::mem::take(&mut doc.value);
         let (line, _) = doc.position(&DocPath::root(), false);
         let origin = Origin {
             line,
@@ -175,9 +177,11 @@ pub(crate) fn build(text: &str, parsed: Vec<ParsedDocument>, origin: &Origin) ->
             doc: &doc,
             origin: &origin,
         };
-        let result = match doc.value.get("apiVersion").and_then(Value::as_str) {
-            Some(SCORE_API_VERSION) => context.workload().map(|w| documents.workloads.push(w)),
-            Some(PLATFORM_API_VERSION) => context.platform().map(|p| documents.platform.push(p)),
+        let result = match value.get("apiVersion").and_then(Value::as_str) {
+            Some(SCORE_API_VERSION) => context.workload(value).map(|w| documents.workloads.push(w)),
+            Some(PLATFORM_API_VERSION) => {
+                context.platform(value).map(|p| documents.platform.push(p))
+            }
             other => Err(context.unknown_api_version(other)),
         };
         errors.extend(result.err());
@@ -193,8 +197,7 @@ struct DocumentContext<'a> {
 }
 
 impl DocumentContext<'_> {
-    fn workload(&self) -> Result<Loaded<Workload>> {
-        let mut value = self.doc.value.clone();
+    fn workload(&self, mut value: Value) -> Result<Loaded<Workload>> {
         self.fail_on(upgrade_score(&mut value))?;
         let workload: Workload = self.typed(schema::score(), value)?;
         let context = WorkloadContext {
@@ -207,8 +210,8 @@ impl DocumentContext<'_> {
         })
     }
 
-    fn platform(&self) -> Result<Loaded<PlatformDocument>> {
-        let document: PlatformDocument = self.typed(schema::platform(), self.doc.value.clone())?;
+    fn platform(&self, value: Value) -> Result<Loaded<PlatformDocument>> {
+        let document: PlatformDocument = self.typed(schema::platform(), value)?;
         self.fail_on(platform::validate_document(&document))?;
         Ok(Loaded {
             document,

@@ -19,8 +19,10 @@
 
 mod budget;
 mod document;
+mod fast;
 mod input;
 mod overrides;
+mod parse;
 mod schema;
 mod set;
 mod source;
@@ -245,16 +247,7 @@ impl Loader {
     pub fn value_file(&self, file: &Path) -> Result<serde_json::Value> {
         let origin = Origin::new(Some(file.display().to_string()), None);
         let text = sources::read_text(file, &self.limits)?;
-        let mut parsed = yaml::parse_stream(&text, &self.limits).map_err(|e| origin.locate(e))?;
-        if parsed.len() != 1 {
-            let message = "expected exactly one YAML document";
-            return Err(origin.locate(crate::Error::new(
-                crate::ErrorKind::Yaml,
-                crate::Location::default(),
-                message,
-            )));
-        }
-        Ok(parsed.remove(0).value)
+        parse::single_value(&text, &self.limits, &origin)
     }
 
     /// Loads one file; `overrides` apply to its raw documents before validation.
@@ -264,23 +257,14 @@ impl Loader {
             Some(sources::folder_of(file)),
         );
         let text = sources::read_text(file, &self.limits)?;
-        let mut parsed = yaml::parse_stream(&text, &self.limits).map_err(|e| origin.locate(e))?;
-        if let Some(overrides) = overrides {
-            for doc in &mut parsed {
-                overrides
-                    .apply(&mut doc.value)
-                    .map_err(|e| origin.locate(e))?;
-            }
-        }
-        let docs = document::build(&text, parsed, &origin)?;
+        let docs = parse::documents(&text, &self.limits, &origin, overrides)?;
         budget::check_workloads(&docs, &self.limits)?;
         docs.check_single_workload_file(&origin)?;
         Ok(docs)
     }
 
     fn documents_from_text(&self, text: &str, origin: &Origin) -> Result<Documents> {
-        let parsed = yaml::parse_stream(text, &self.limits).map_err(|e| origin.locate(e))?;
-        let docs = document::build(text, parsed, origin)?;
+        let docs = parse::documents(text, &self.limits, origin, None)?;
         budget::check_workloads(&docs, &self.limits)?;
         Ok(docs)
     }

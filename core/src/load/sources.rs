@@ -63,7 +63,10 @@ fn is_document_file(path: &Path) -> bool {
 pub(crate) fn read_text(path: &Path, limits: &Limits) -> Result<String> {
     let file = fs::File::open(path).map_err(|e| io_error(path, &e, "open"))?;
     let cap = limits.max_file_bytes;
-    let mut bytes = Vec::new();
+    // Room for the whole file at once (reading through `take` loses std's own size hint).
+    let size = file.metadata().map_or(0, |m| m.len());
+    let mut bytes =
+        Vec::with_capacity(usize::try_from(size).map_or(0, |s| s.min(cap).saturating_add(1)));
     file.take(cap as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| io_error(path, &e, "read"))?;

@@ -76,8 +76,8 @@ impl<'de> Visitor<'de> for NodeVisitor {
 
 /// Stack kept free before descending one level (debug builds use ~35 KB a level in the
 /// deserializer chain), and the size of each new stack segment when it runs short.
-const STACK_RED_ZONE: usize = 128 * 1024;
-const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+pub(super) const STACK_RED_ZONE: usize = 128 * 1024;
+pub(super) const STACK_SEGMENT: usize = 2 * 1024 * 1024;
 
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
@@ -103,6 +103,19 @@ impl ParsedDocument {
         Self {
             value,
             tree: Spanned::new(Node::Null, unknown, unknown),
+        }
+    }
+
+    /// A document read without the positions of its nodes (the fast path): its root is where
+    /// the document starts, and every path inside it reports that place.
+    pub fn without_positions(
+        value: Value,
+        referenced: serde_saphyr::Location,
+        defined: serde_saphyr::Location,
+    ) -> Self {
+        Self {
+            value,
+            tree: Spanned::new(Node::Null, referenced, defined),
         }
     }
 
@@ -160,7 +173,7 @@ fn loc_of<T>(spanned: &Spanned<T>) -> (u32, u32) {
     )
 }
 
-fn options(limits: &Limits) -> serde_saphyr::Options {
+pub(super) fn options(limits: &Limits) -> serde_saphyr::Options {
     let mut alias_limits = serde_saphyr::options::AliasLimits::default();
     alias_limits.max_total_replayed_events = limits.max_alias_expansion;
     let mut options = serde_saphyr::options! {
@@ -198,7 +211,11 @@ pub(crate) fn parse_stream(text: &str, limits: &Limits) -> Result<Vec<ParsedDocu
 
 /// Checks the byte size of every document of the stream before parsing. Document boundaries
 /// are lines starting with `---` or `...`, which YAML forbids inside any document content.
-fn check_sizes(text: &str, limits: &Limits) -> Result<()> {
+pub(super) fn check_sizes(text: &str, limits: &Limits) -> Result<()> {
+    if text.len() <= limits.max_document_bytes {
+        // No document is larger than the whole text.
+        return Ok(());
+    }
     let mut start = 0usize;
     let mut start_line = 1u32;
     let mut offset = 0usize;
