@@ -41,10 +41,10 @@ impl Reader {
         }
     }
 
-    /// The value of a plain scalar that is one whole hole, in block context: a flow mapping,
-    /// sequence or quoted scalar on one line (`{{ x | tojson }}`), empty text (`null`), or a
-    /// plain scalar.
-    pub(super) fn whole(&mut self, text: &str) -> Option<Value> {
+    /// The value of a plain scalar that is one whole hole, in block context `depth`
+    /// collections deep: a flow mapping, sequence or quoted scalar on one line
+    /// (`{{ x | tojson }}`), empty text (`null`), or a plain scalar.
+    pub(super) fn whole(&mut self, text: &str, depth: usize) -> Option<Value> {
         if text.is_empty() {
             return Some(Value::Null);
         }
@@ -57,18 +57,29 @@ impl Reader {
         if let Some(inner) = simple_double_quoted(text) {
             return Some(Value::String(inner.to_owned()));
         }
-        if !is_one_flow_node(text) {
+        // The parser refuses documents nested deeper than 64: stay well inside.
+        let nesting = flow_nesting(text)?;
+        if depth + nesting > MAX_NESTING {
             return None;
         }
         self.parse(text)
     }
 }
 
+/// The deepest nesting of a filled flow value in its document (the parser's limit is 64).
+const MAX_NESTING: usize = 48;
+
 /// Whether `text` holds a character that never takes the fast path: control characters
-/// (line breaks, tabs), Unicode line separators, the byte order mark, reserved characters.
+/// (line breaks, tabs), Unicode line separators, the byte order mark, non-characters that
+/// YAML does not print, reserved characters.
 pub(super) fn has_forbidden(text: &str) -> bool {
     text.chars().any(|c| {
-        c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') || RESERVED.contains(&c)
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}' | '\u{2029}' | '\u{FEFF}' | '\u{FFFE}' | '\u{FFFF}'
+            )
+            || RESERVED.contains(&c)
     })
 }
 
@@ -137,13 +148,14 @@ fn simple_double_quoted(text: &str) -> Option<&str> {
     (!inner.contains(['"', '\\'])).then_some(inner)
 }
 
-/// Whether one-line `text` is a single flow collection or quoted scalar from its first to its
-/// last character (so that it cannot be, say, the key of a mapping). Conservative: a quote
-/// anywhere but at the start of a scalar answers `false`.
-fn is_one_flow_node(text: &str) -> bool {
+/// How deep the single flow collection or quoted scalar `text` nests, when it is one from its
+/// first to its last character (so that it cannot be, say, the key of a mapping).
+/// Conservative: a quote anywhere but at the start of a scalar answers `None`.
+fn flow_nesting(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
-    let last = bytes.len() - 1;
+    let last = bytes.len().checked_sub(1)?;
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut previous: Option<u8> = None;
     let mut at = 0;
     while at < bytes.len() {
@@ -151,24 +163,21 @@ fn is_one_flow_node(text: &str) -> bool {
         match byte {
             b'"' | b'\'' => {
                 if !previous.is_none_or(|p| b"{[,:".contains(&p)) {
-                    return false;
+                    return None;
                 }
-                let Some(close) = quote_end(bytes, at) else {
-                    return false;
-                };
-                at = close;
+                at = quote_end(bytes, at)?;
                 if depth == 0 {
-                    return at == last;
+                    return (at == last).then_some(deepest);
                 }
             }
-            b'{' | b'[' => depth += 1,
+            b'{' | b'[' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
             b'}' | b']' => {
-                let Some(outer) = depth.checked_sub(1) else {
-                    return false;
-                };
-                depth = outer;
+                depth = depth.checked_sub(1)?;
                 if depth == 0 {
-                    return at == last;
+                    return (at == last).then_some(deepest);
                 }
             }
             _ => {}
@@ -178,7 +187,7 @@ fn is_one_flow_node(text: &str) -> bool {
         }
         at += 1;
     }
-    false
+    None
 }
 
 /// The index of the quote that closes the YAML quoted scalar opening at `at`.
@@ -216,16 +225,102 @@ mod tests {
     }
 
     const EDGE_CASES: &[&str] = &[
-        "yes", "no", "on", "off", "y", "n", "Yes", "NO", "true", "True", "TRUE", "tRue", "false",
-        "False", "FALSE", "0755", "-0755", "+0755", "0", "-0", "+1", "+0", "1", "-1", "42",
-        "123456789012345678", "1234567890123456789", "99999999999999999999", "1e3", "1E3",
-        "-1e3", "1.5", ".5", "-.5", "5.", "0.5", "1_000", "0x1F", "0o17", "0b101", "0X1f", "~",
-        "null", "Null", "NULL", "nULL", "-", "--", "-a", "a-", ".inf", "-.inf", ".nan", ".NaN",
-        "inf", "nan", "Infinity", "2024-01-01", "2001-12-14t21:59:43.10-05:00", "12:30",
-        "1:30:00", "1Gi", "100m", "10.0.0.1", "v1.2.3", "/path/to/x", "$$HOME", "$${a}",
-        "a b", "a  b", "a:b", "http://x:80/y", "a#b", "a,b", "é", "日本", "_1", "_a", "=",
-        "<<", "a'b", "a\"b", "1.0.0", "0.0", "-0.0", "1e400", "0e0", "00", "08", "09.5",
-        "12e", "0x", "0xZZ", "+", "+.5", "1__0",
+        "yes",
+        "no",
+        "on",
+        "off",
+        "y",
+        "n",
+        "Yes",
+        "NO",
+        "true",
+        "True",
+        "TRUE",
+        "tRue",
+        "false",
+        "False",
+        "FALSE",
+        "0755",
+        "-0755",
+        "+0755",
+        "0",
+        "-0",
+        "+1",
+        "+0",
+        "1",
+        "-1",
+        "42",
+        "123456789012345678",
+        "1234567890123456789",
+        "99999999999999999999",
+        "1e3",
+        "1E3",
+        "-1e3",
+        "1.5",
+        ".5",
+        "-.5",
+        "5.",
+        "0.5",
+        "1_000",
+        "0x1F",
+        "0o17",
+        "0b101",
+        "0X1f",
+        "~",
+        "null",
+        "Null",
+        "NULL",
+        "nULL",
+        "-",
+        "--",
+        "-a",
+        "a-",
+        ".inf",
+        "-.inf",
+        ".nan",
+        ".NaN",
+        "inf",
+        "nan",
+        "Infinity",
+        "2024-01-01",
+        "2001-12-14t21:59:43.10-05:00",
+        "12:30",
+        "1:30:00",
+        "1Gi",
+        "100m",
+        "10.0.0.1",
+        "v1.2.3",
+        "/path/to/x",
+        "$$HOME",
+        "$${a}",
+        "a b",
+        "a  b",
+        "a:b",
+        "http://x:80/y",
+        "a#b",
+        "a,b",
+        "é",
+        "日本",
+        "_1",
+        "_a",
+        "=",
+        "<<",
+        "a'b",
+        "a\"b",
+        "1.0.0",
+        "0.0",
+        "-0.0",
+        "1e400",
+        "0e0",
+        "00",
+        "08",
+        "09.5",
+        "12e",
+        "0x",
+        "0xZZ",
+        "+",
+        "+.5",
+        "1__0",
     ];
 
     #[test]
@@ -261,15 +356,46 @@ mod tests {
         assert_eq!(reader.plain("1e3", false), Some(Value::from(1000.0)));
         assert_eq!(reader.plain("~", false), Some(Value::Null));
         assert_eq!(reader.plain("0x1F", false), Some(Value::from(31)));
-        assert_eq!(reader.plain("2024-01-01", false), Some(Value::from("2024-01-01")));
+        assert_eq!(
+            reader.plain("2024-01-01", false),
+            Some(Value::from("2024-01-01"))
+        );
     }
 
     #[test]
     fn texts_that_would_change_the_document_are_refused() {
         for text in [
-            "", " a", "a ", "a: b", "a:", "a #b", "- a", "-", "? a", ": a", "&a", "*a", "!a",
-            "|", ">", "'a'", "\"a\"", "%a", "@a", "`a", "#a", "[a]", "{a}", "---", "...", "a\nb",
-            "a\tb", "a\u{2028}b", "\u{FEFF}a", "a\u{E000}",
+            "",
+            " a",
+            "a ",
+            "a: b",
+            "a:",
+            "a #b",
+            "- a",
+            "-",
+            "? a",
+            ": a",
+            "&a",
+            "*a",
+            "!a",
+            "|",
+            ">",
+            "'a'",
+            "\"a\"",
+            "%a",
+            "@a",
+            "`a",
+            "#a",
+            "[a]",
+            "{a}",
+            "---",
+            "...",
+            "a\nb",
+            "a\tb",
+            "a\u{2028}b",
+            "\u{FEFF}a",
+            "a\u{E000}",
+            "a\u{FFFE}",
         ] {
             assert!(!plain_is_safe(text, false), "`{text:?}`");
         }
@@ -300,7 +426,7 @@ mod tests {
             "",
         ] {
             let mut reader = Reader::default();
-            if let Some(value) = reader.whole(text) {
+            if let Some(value) = reader.whole(text, 1) {
                 let expected = if text.is_empty() {
                     Some(Value::Null)
                 } else {
@@ -311,12 +437,22 @@ mod tests {
         }
         let mut reader = Reader::default();
         assert_eq!(
-            reader.whole(r#"{"a":"b"}"#),
+            reader.whole(r#"{"a":"b"}"#, 1),
             Some(serde_json::json!({"a": "b"}))
         );
-        assert_eq!(reader.whole(r#"{"a":1,"a":2}"#), None);
-        for text in [r#""a": "b""#, "{a: 1}: b", "[a] # c", "{a: b\"c}", "[a], [b]"] {
-            assert!(!is_one_flow_node(text), "`{text}`");
+        assert_eq!(reader.whole(r#"{"a":1,"a":2}"#, 1), None);
+        for text in [
+            r#""a": "b""#,
+            "{a: 1}: b",
+            "[a] # c",
+            "{a: b\"c}",
+            "[a], [b]",
+        ] {
+            assert_eq!(flow_nesting(text), None, "`{text}`");
         }
+        assert_eq!(flow_nesting(r#"[{"a":[1]},"]"]"#), Some(3));
+        let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
+        assert_eq!(reader.whole(&deep, 1), None);
+        assert!(yaml_value(&format!("key: {deep}")).is_err());
     }
 }

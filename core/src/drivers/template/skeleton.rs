@@ -28,12 +28,21 @@ const CLOSE: char = RESERVED[1];
 /// Fuel units per byte written (minijinja charges one unit per byte, 64 units per fuel).
 const BYTES_PER_FUEL: u64 = 64;
 
+/// The longest rendered text filled in: far below the parser's budgets (250,000 nodes,
+/// a million events), which a longer text might exceed in full but not in pieces.
+const MAX_TEXT: usize = 200_000;
+
 /// A compiled template: the skeleton value, its holes' places and the fast template's source.
 #[derive(Debug)]
 pub(super) struct Skeleton {
     value: Value,
     sites: Vec<Site>,
     holes: usize,
+    /// The bytes of the body outside the holes.
+    static_bytes: usize,
+    /// Whether the body outside the holes is blank: the document is `null` when the holes
+    /// are blank too.
+    static_blank: bool,
     /// The fuel the full render needs beyond the fast one (its static text, one instruction
     /// per text segment), with a margin.
     extra_fuel: u64,
@@ -48,6 +57,8 @@ struct Site {
     kind: Kind,
     /// The scalar's parsed text, placeholders included.
     text: String,
+    /// How many collections hold the scalar.
+    depth: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +83,7 @@ enum Kind {
 struct Found {
     kind: Kind,
     text: String,
+    depth: usize,
 }
 
 impl Skeleton {
@@ -84,7 +96,9 @@ impl Skeleton {
         let mut fast_source = split.prelude.clone();
         let mut static_bytes = split.body.len();
         let mut last = 0;
+        let mut static_blank = true;
         for (index, hole) in split.holes.iter().enumerate() {
+            static_blank &= split.body[last..hole.start].trim().is_empty();
             text.push_str(&split.body[last..hole.start]);
             text.push(OPEN);
             text.push_str(&index.to_string());
@@ -97,6 +111,7 @@ impl Skeleton {
             fast_source.push_str("}}");
         }
         text.push_str(&split.body[last..]);
+        static_blank &= split.body[last..].trim().is_empty();
         let (value, sites) = if text.trim().is_empty() {
             (Value::Null, Vec::new())
         } else {
@@ -109,6 +124,8 @@ impl Skeleton {
             value,
             sites,
             holes: split.holes.len(),
+            static_bytes,
+            static_blank,
             extra_fuel: (static_bytes as u64).div_ceil(BYTES_PER_FUEL) + segments + 4,
             fast_source,
         })
@@ -123,10 +140,18 @@ impl Skeleton {
         {
             return None;
         }
-        let pieces: Vec<&str> = captured.output().split(DELIMITER).collect();
+        let output = captured.output();
+        if output.len() + self.static_bytes > MAX_TEXT {
+            return None;
+        }
+        let pieces: Vec<&str> = output.split(DELIMITER).collect();
         let (prelude, texts) = pieces.split_first()?;
         if texts.len() != self.holes || !blank_lines(prelude) {
             return None;
+        }
+        // The full text would be blank: `null` (as `parse_yaml` has it).
+        if self.static_blank && texts.iter().all(|text| text.trim().is_empty()) {
+            return Some(Value::Null);
         }
         let mut value = self.value.clone();
         let mut reader = Reader::default();
@@ -153,7 +178,7 @@ impl Site {
             }
         }
         if let (Kind::Plain { in_flow: false }, true) = (self.kind, whole) {
-            return reader.whole(texts[holes[0].2]);
+            return reader.whole(texts[holes[0].2], self.depth);
         }
         let mut filled = String::with_capacity(self.text.len() + 32);
         let mut last = 0;
@@ -272,7 +297,8 @@ fn found(text: &str) -> Option<Vec<Found>> {
                     Cow::Borrowed(text) => text.to_owned(),
                     Cow::Owned(text) => text,
                 };
-                found.push(Found { kind, text });
+                let depth = stack.len();
+                found.push(Found { kind, text, depth });
             }
             Event::SequenceStart(style, anchor, tag) => {
                 open(&mut stack, style, anchor != 0 || tag.is_some(), false)?;
@@ -299,7 +325,7 @@ fn sites(value: &Value, found: Vec<Found>, holes: usize) -> Option<Vec<Site>> {
     }
     let mut seen = vec![false; holes];
     let mut sites = Vec::with_capacity(found.len());
-    for Found { kind, text } in found {
+    for Found { kind, text, depth } in found {
         let marks = placeholders(&text);
         for &(_, _, index) in &marks {
             if std::mem::replace(seen.get_mut(index)?, true) {
@@ -311,12 +337,14 @@ fn sites(value: &Value, found: Vec<Found>, holes: usize) -> Option<Vec<Site>> {
             path: path.clone(),
             kind,
             text,
+            depth,
         });
     }
     seen.iter().all(|&seen| seen).then_some(sites)
 }
 
-/// Every string of `value` with a placeholder, and its path; `None` when a key has one.
+/// Every string of `value` with a placeholder, and its path; `None` when a key has one, or is
+/// `<<` (a merge key would merge a filled-in mapping).
 fn strings_with_placeholders<'v>(
     value: &'v Value,
     path: &mut Vec<Step>,
@@ -333,7 +361,7 @@ fn strings_with_placeholders<'v>(
         }
         Value::Object(map) => {
             for (key, item) in map {
-                if key.contains(OPEN) {
+                if key.contains(OPEN) || key == "<<" {
                     return None;
                 }
                 path.push(Step::Key(key.clone()));

@@ -77,7 +77,10 @@ pub(super) fn split(source: &str) -> Option<Split> {
     // loop): only blank text may stand there.
     let mut gap_start = 0;
     for &(_, start, end) in tags.iter().filter(|(_, start, _)| *start < body_start) {
-        if !source[gap_start..start].bytes().all(|b| b == b' ' || b == b'\n') {
+        if !source[gap_start..start]
+            .bytes()
+            .all(|b| b == b' ' || b == b'\n')
+        {
             return None;
         }
         gap_start = end;
@@ -204,7 +207,10 @@ mod tests {
         assert_eq!(split.body, "x: {{ a }}\ny: b-{{ \"}}\" }}");
         let exprs: Vec<_> = split.holes.iter().map(|h| h.expression.as_str()).collect();
         assert_eq!(exprs, [" a ", " \"}}\" "]);
-        assert_eq!(&split.body[split.holes[0].start..split.holes[0].end], "{{ a }}");
+        assert_eq!(
+            &split.body[split.holes[0].start..split.holes[0].end],
+            "{{ a }}"
+        );
     }
 
     #[test]

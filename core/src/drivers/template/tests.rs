@@ -9,8 +9,8 @@ use serde_json::{Map, Value, json};
 
 use super::TemplateDriver;
 use super::rendered::Which;
-use crate::drivers::static_driver::resolve_inputs;
 use super::variables::{Recorder, variables};
+use crate::drivers::static_driver::resolve_inputs;
 use crate::drivers::{ProvisionRequest, SecretSeed};
 use crate::load::Loader;
 use crate::placeholder::{Reference, lookup};
@@ -40,18 +40,80 @@ const SHAPES: &[&str] = &[
     "a: [{{ params.x | tojson }}]\n",
     "a: {{ generated('pw') }}\nb: {{ generated('pw') | tojson }}\n",
     "x: {{ 1 / 0 }}\n",
+    "# c\n{{ params.x }}\n",
+    "{{ params.x }}  {{ params.y }}\n",
+    "a:\n  b:\n    - {{ params.x | tojson }}\n",
+    "<<: {{ params.x | tojson }}\nb: 1\n",
     "{}",
     "",
 ];
 
 /// Texts that trouble YAML: indicators, comments, quotes, line breaks, numbers, booleans.
 const TRICKY: &[&str] = &[
-    "", " ", "a: b", "a #b", "#c", "- x", "-", "'q'", "\"d\"", "x\"y", "it's", "a\nb", "a\tb",
-    "yes", "no", "on", "true", "False", "null", "~", "0755", "1e3", ".5", "0x1F", "+1", "-0",
-    "-5", "12", "2024-01-01", "12:30", "{a: 1}", "[1, 2]", "{", "]", "*x", "&y", "!t", "|",
-    ">", "%p", "@", "`", "---", "...", "$$", "${context.app.id}", "$${x}", "é", "\\", "a,b",
-    "a:b", "http://x:80/y", " lead", "trail ", "\u{2028}", "\u{FEFF}", "\u{E000}", "1Gi",
-    "v1.2", "NaN", ".inf",
+    "",
+    " ",
+    "a: b",
+    "a #b",
+    "#c",
+    "- x",
+    "-",
+    "'q'",
+    "\"d\"",
+    "x\"y",
+    "it's",
+    "a\nb",
+    "a\tb",
+    "yes",
+    "no",
+    "on",
+    "true",
+    "False",
+    "null",
+    "~",
+    "0755",
+    "1e3",
+    ".5",
+    "0x1F",
+    "+1",
+    "-0",
+    "-5",
+    "12",
+    "2024-01-01",
+    "12:30",
+    "{a: 1}",
+    "[1, 2]",
+    "{",
+    "]",
+    "*x",
+    "&y",
+    "!t",
+    "|",
+    ">",
+    "%p",
+    "@",
+    "`",
+    "---",
+    "...",
+    "$$",
+    "${context.app.id}",
+    "$${x}",
+    "é",
+    "\\",
+    "a,b",
+    "a:b",
+    "http://x:80/y",
+    " lead",
+    "trail ",
+    "\u{2028}",
+    "\u{FEFF}",
+    "\u{E000}",
+    "1Gi",
+    "v1.2",
+    "NaN",
+    ".inf",
+    "\u{FFFE}",
+    "\u{3000}",
+    "[[[[1]]]]",
 ];
 
 fn scalar() -> impl Strategy<Value = Value> {
@@ -168,10 +230,7 @@ fn case() -> impl Strategy<Value = Case> {
         prop::sample::select(&["postgres#shop.db", "route#web", "redis#a.b.c"][..]),
     )
         .prop_map(|(params, leaves, app, env, guid, key)| Case {
-            params: params
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect(),
+            params: params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
             leaves,
             app,
             env,
@@ -203,7 +262,8 @@ fn with_request<T>(
             "http": {"port": 80, "targetPort": 8080, "protocol": "TCP"},
         }}},
     }));
-    let workload = json!({"name": "web", "kind": "Deployment", "podSpecPath": "/spec/template/spec"});
+    let workload =
+        json!({"name": "web", "kind": "Deployment", "podSpecPath": "/spec/template/spec"});
     f(&ProvisionRequest {
         key: &key,
         guid: &case.guid,
@@ -266,7 +326,12 @@ fn built_ins_take_the_skeleton_path() {
             ] {
                 let Some(source) = source else { continue };
                 let compiled = driver.cache.get(which, source).unwrap();
-                assert!(compiled.has_skeleton(), "{} {}", definition.name, which.name());
+                assert!(
+                    compiled.has_skeleton(),
+                    "{} {}",
+                    definition.name,
+                    which.name()
+                );
                 let value = compiled.fill(&vars);
                 assert!(value.is_some(), "{} {}", definition.name, which.name());
                 let text = compiled.render(&vars).unwrap();
