@@ -47,7 +47,7 @@ pub const DEFAULT_FUEL: u64 = 1_000_000;
 ///   scalars, statements only at the top) is parsed once into a skeleton; each resource then
 ///   renders only the holes' expressions and fills them in, with the value the full text
 ///   would have parsed to. Anything else, or any doubt, renders the full text and parses it:
-///   the results and errors are the same either way (`docs/definitions.md`).
+///   the results and errors are the same either way (`docs/performance.md`).
 /// - After rendering, `${...}` in the keys and strings of the parsed YAML are substituted once
 ///   through the request's resolver. Every key and string of `context`, `inputs` and `params`
 ///   reaches the template with its `$` doubled, so that this substitution gives their text

@@ -343,6 +343,32 @@ fn built_ins_take_the_skeleton_path() {
     assert!(filled >= 20, "{filled}");
 }
 
+/// Every template of the fixtures has a skeleton but the one whose `{% for %}` makes list
+/// items.
+#[test]
+fn fixture_templates_have_skeletons_but_the_loop() {
+    let driver = TemplateDriver::new();
+    let mut without = Vec::new();
+    let mut with = 0;
+    for definition in definitions().iter().filter(|d| !d.name.starts_with("shape-")) {
+        let templates = definition.spec.templates.as_ref().unwrap();
+        for (which, source) in [
+            (Which::Outputs, &templates.outputs),
+            (Which::Secrets, &templates.secrets),
+            (Which::Manifests, &templates.manifests),
+        ] {
+            let Some(source) = source else { continue };
+            if driver.cache.get(which, source).unwrap().has_skeleton() {
+                with += 1;
+            } else {
+                without.push(format!("{} {}", definition.name, which.name()));
+            }
+        }
+    }
+    assert_eq!(without, ["production-workload templates.outputs"]);
+    assert!(with > 25, "{with}");
+}
+
 /// A template with a loop keeps the full render; so does one with a statement in its body.
 #[test]
 fn structural_templates_keep_the_full_render() {
