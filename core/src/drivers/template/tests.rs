@@ -154,26 +154,18 @@ fn definitions() -> Vec<Definition> {
         .cloned()
         .collect();
     let folder = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/platform");
-    let mut files: Vec<_> = std::fs::read_dir(folder)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap();
-        let Ok(loaded) = Loader::default().str(&text, Some("fixture")) else {
-            continue;
-        };
-        for document in loaded.platform {
-            if let PlatformDocument::ResourceDefinition(d) = document.document
-                && d.spec.driver == "template"
-            {
-                all.push(Definition {
-                    name: d.metadata.name,
-                    spec: d.spec,
-                    builtin: false,
-                });
-            }
+    let loaded = Loader::default()
+        .path(std::path::Path::new(folder))
+        .unwrap();
+    for document in loaded.platform {
+        if let PlatformDocument::ResourceDefinition(d) = document.document
+            && d.spec.driver == "template"
+        {
+            all.push(Definition {
+                name: d.metadata.name,
+                spec: d.spec,
+                builtin: false,
+            });
         }
     }
     let base = &builtins::definitions()[0];
@@ -350,7 +342,10 @@ fn fixture_templates_have_skeletons_but_the_loop() {
     let driver = TemplateDriver::new();
     let mut without = Vec::new();
     let mut with = 0;
-    for definition in definitions().iter().filter(|d| !d.name.starts_with("shape-")) {
+    for definition in definitions()
+        .iter()
+        .filter(|d| !d.name.starts_with("shape-"))
+    {
         let templates = definition.spec.templates.as_ref().unwrap();
         for (which, source) in [
             (Which::Outputs, &templates.outputs),
