@@ -4,6 +4,7 @@
 //! render on several threads at once.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use minijinja::syntax::SyntaxConfig;
@@ -21,11 +22,18 @@ pub(super) struct Cache {
     entries: RwLock<HashMap<String, Arc<Compiled>>>,
 }
 
+/// After this many fills that fell back to the full render, a skeleton that falls back four
+/// times as often as it fills is no longer tried (the data of its definition does not suit
+/// it, and trying costs a second render).
+pub(super) const GIVE_UP_AFTER: u32 = 64;
+
 /// One compiled source, in an environment of its own.
 pub(super) struct Compiled {
     environment: Environment<'static>,
     name: String,
     skeleton: Option<Skeleton>,
+    pub(super) filled: AtomicU32,
+    pub(super) fell_back: AtomicU32,
 }
 
 impl Cache {
@@ -68,6 +76,8 @@ impl Cache {
             environment,
             name,
             skeleton,
+            filled: AtomicU32::new(0),
+            fell_back: AtomicU32::new(0),
         });
         entries.insert(source.to_owned(), Arc::clone(&compiled));
         Ok(compiled)
@@ -85,12 +95,23 @@ impl Compiled {
             .render(vars.clone())
     }
 
-    /// The template rendered and parsed through its skeleton; `None` when it has none, or on
-    /// any error or doubt.
+    /// The template rendered and parsed through its skeleton; `None` when it has none, on
+    /// any error or doubt, or when its fills mostly fall back.
     pub(super) fn fill(&self, vars: &minijinja::Value) -> Option<Value> {
         let skeleton = self.skeleton.as_ref()?;
+        let fell_back = self.fell_back.load(Ordering::Relaxed);
+        if fell_back >= GIVE_UP_AFTER && fell_back / 4 > self.filled.load(Ordering::Relaxed) {
+            return None;
+        }
         let fast = self.environment.get_template(FAST).ok()?;
-        skeleton.fill(&fast, vars)
+        let value = skeleton.fill(&fast, vars);
+        let counter = if value.is_some() {
+            &self.filled
+        } else {
+            &self.fell_back
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        value
     }
 
     /// Whether the source has a skeleton.

@@ -287,6 +287,21 @@ proptest! {
     }
 }
 
+/// The templates `definition` has.
+fn templates_of(definition: &Definition) -> Vec<(Which, &str)> {
+    let Some(templates) = definition.spec.templates.as_ref() else {
+        return Vec::new();
+    };
+    [
+        (Which::Outputs, &templates.outputs),
+        (Which::Secrets, &templates.secrets),
+        (Which::Manifests, &templates.manifests),
+    ]
+    .into_iter()
+    .filter_map(|(which, source)| Some((which, source.as_deref()?)))
+    .collect()
+}
+
 /// The usual request of every built-in renders through its skeletons, never the full text.
 #[test]
 fn built_ins_take_the_skeleton_path() {
@@ -310,13 +325,7 @@ fn built_ins_take_the_skeleton_path() {
         with_request(definition, &case, |req| {
             let inputs = resolve_inputs(req).unwrap();
             let vars = variables(req, &inputs, &Recorder::default());
-            let templates = definition.spec.templates.as_ref().unwrap();
-            for (which, source) in [
-                (Which::Outputs, &templates.outputs),
-                (Which::Secrets, &templates.secrets),
-                (Which::Manifests, &templates.manifests),
-            ] {
-                let Some(source) = source else { continue };
+            for (which, source) in templates_of(definition) {
                 let compiled = driver.cache.get(which, source).unwrap();
                 assert!(
                     compiled.has_skeleton(),
@@ -346,13 +355,7 @@ fn fixture_templates_have_skeletons_but_the_loop() {
         .iter()
         .filter(|d| !d.name.starts_with("shape-"))
     {
-        let templates = definition.spec.templates.as_ref().unwrap();
-        for (which, source) in [
-            (Which::Outputs, &templates.outputs),
-            (Which::Secrets, &templates.secrets),
-            (Which::Manifests, &templates.manifests),
-        ] {
-            let Some(source) = source else { continue };
+        for (which, source) in templates_of(definition) {
             if driver.cache.get(which, source).unwrap().has_skeleton() {
                 with += 1;
             } else {
@@ -372,6 +375,29 @@ fn structural_templates_keep_the_full_render() {
         let compiled = driver.cache.get(Which::Outputs, source).unwrap();
         assert!(!compiled.has_skeleton(), "{source}");
     }
+}
+
+/// A skeleton whose fills mostly fall back is no longer tried; the results stay the same.
+#[test]
+fn skeletons_that_mostly_fall_back_are_given_up() {
+    let driver = TemplateDriver::new();
+    let source = "a: {{ params.x }}\n";
+    let compiled = driver.cache.get(Which::Outputs, source).unwrap();
+    let vars =
+        |x: &str| minijinja::Value::from(minijinja::value::Serde(json!({"params": {"x": x}})));
+    for _ in 0..100 {
+        assert_eq!(compiled.fill(&vars("b: c")), None);
+    }
+    assert_eq!(
+        compiled
+            .fell_back
+            .load(std::sync::atomic::Ordering::Relaxed),
+        super::compiled::GIVE_UP_AFTER
+    );
+    assert_eq!(compiled.fill(&vars("plain")), None);
+    let fresh = TemplateDriver::new();
+    let compiled = fresh.cache.get(Which::Outputs, source).unwrap();
+    assert_eq!(compiled.fill(&vars("plain")), Some(json!({"a": "plain"})));
 }
 
 /// The driver is shared between threads, and renders without a lock.
