@@ -1,16 +1,19 @@
 //! The `template` driver: minijinja templates rendered to YAML.
 
+mod compiled;
 mod rendered;
+mod scalar;
+mod skeleton;
+mod source;
+#[cfg(test)]
+mod tests;
 mod variables;
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Mutex, PoisonError};
 
-use minijinja::syntax::SyntaxConfig;
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde_json::Value;
 
+use self::compiled::Cache;
 use self::rendered::Which;
 use self::variables::{Recorder, variables};
 use super::static_driver::resolve_inputs;
@@ -40,6 +43,11 @@ pub const DEFAULT_FUEL: u64 = 1_000_000;
 ///   (`trim_blocks`, `lstrip_blocks`); nothing is HTML-escaped; `| tojson` quotes a value.
 /// - Every render has a fuel budget ([`DEFAULT_FUEL`]): a template that loops too long is an
 ///   error, not a hang.
+/// - A template whose YAML structure does not depend on the data (`{{ }}` only inside
+///   scalars, statements only at the top) is parsed once into a skeleton; each resource then
+///   renders only the holes' expressions and fills them in, with the value the full text
+///   would have parsed to. Anything else, or any doubt, renders the full text and parses it:
+///   the results and errors are the same either way (`docs/performance.md`).
 /// - After rendering, `${...}` in the keys and strings of the parsed YAML are substituted once
 ///   through the request's resolver. Every key and string of `context`, `inputs` and `params`
 ///   reaches the template with its `$` doubled, so that this substitution gives their text
@@ -52,15 +60,9 @@ pub const DEFAULT_FUEL: u64 = 1_000_000;
 ///
 /// [`SecretSeed::generate`]: super::SecretSeed::generate
 pub struct TemplateDriver {
-    /// The environment, with every template source seen so far compiled once, by source text.
-    compiled: Mutex<Compiled>,
+    /// Every template source seen so far, compiled once.
+    cache: Cache,
     fuel: u64,
-}
-
-/// The environment and the names its templates got.
-struct Compiled {
-    environment: Environment<'static>,
-    names: HashMap<String, String>,
 }
 
 /// A rendered definition and the sensitive values that went into it.
@@ -83,21 +85,17 @@ impl TemplateDriver {
     /// A template driver whose renders may each use `fuel` units of work and memory.
     #[must_use]
     pub fn with_fuel(fuel: u64) -> Self {
-        let mut environment = Environment::new();
-        environment.set_undefined_behavior(UndefinedBehavior::Strict);
-        environment.set_fuel(Some(fuel));
-        // Debug mode would copy the variables (secrets included) into every error.
-        environment.set_debug(false);
-        environment.set_auto_escape_callback(|_| AutoEscape::None);
-        let mut syntax = SyntaxConfig::builder();
-        syntax.trim_blocks(true).lstrip_blocks(true);
-        environment.set_syntax(syntax.build().unwrap_or_default());
-        let compiled = Compiled {
-            environment,
-            names: HashMap::new(),
-        };
         Self {
-            compiled: Mutex::new(compiled),
+            cache: Cache::new(fuel, true),
+            fuel,
+        }
+    }
+
+    /// A driver that always renders the full text and parses it (to compare both paths).
+    #[cfg(test)]
+    fn without_skeletons(fuel: u64) -> Self {
+        Self {
+            cache: Cache::new(fuel, false),
             fuel,
         }
     }
@@ -167,35 +165,13 @@ impl TemplateDriver {
         let Some(source) = source else {
             return Ok(Value::Null);
         };
-        let text = self
-            .render_compiled(which, source, vars)
-            .map_err(|e| rendered::template_error(which, source, &e, self.fuel))?;
-        let parsed = rendered::parse_yaml(which, &text)?;
-        substitute_tree_and_keys(&parsed, req.resolver, &which.path())
-    }
-}
-
-impl TemplateDriver {
-    /// Renders `source`, compiling it on first use only: a definition's templates are parsed
-    /// once however many resources it provisions.
-    fn render_compiled(
-        &self,
-        which: Which,
-        source: &str,
-        vars: &minijinja::Value,
-    ) -> std::result::Result<String, minijinja::Error> {
-        let mut compiled = self.compiled.lock().unwrap_or_else(PoisonError::into_inner);
-        let Compiled { environment, names } = &mut *compiled;
-        let name = match names.get(source) {
-            Some(name) => name.clone(),
-            None => {
-                let name = format!("{}#{}", which.name(), names.len());
-                environment.add_template_owned(name.clone(), source.to_owned())?;
-                names.insert(source.to_owned(), name.clone());
-                name
-            }
+        let error = |e: minijinja::Error| rendered::template_error(which, source, &e, self.fuel);
+        let compiled = self.cache.get(which, source).map_err(error)?;
+        let parsed = match compiled.fill(vars) {
+            Some(parsed) => parsed,
+            None => rendered::parse_yaml(which, &compiled.render(vars).map_err(error)?)?,
         };
-        environment.get_template(&name)?.render(vars.clone())
+        substitute_tree_and_keys(&parsed, req.resolver, &which.path())
     }
 }
 

@@ -97,13 +97,19 @@ pub(super) fn parse_yaml(which: Which, text: &str) -> Result<Value> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
+    yaml_value(text).map_err(|err| yaml_error(which, &err))
+}
+
+/// `text` parsed as YAML with the options of every rendered template (YAML 1.2 booleans,
+/// numbers with leading zeros kept as strings, duplicate keys refused).
+pub(super) fn yaml_value(text: &str) -> std::result::Result<Value, serde_saphyr::Error> {
     let options = serde_saphyr::options! {
         strict_booleans: true,
         leading_zero_numbers_as_strings: true,
         duplicate_keys: serde_saphyr::DuplicateKeyPolicy::Error,
         with_snippet: false,
     };
-    serde_saphyr::from_str_with_options(text, options).map_err(|err| yaml_error(which, &err))
+    serde_saphyr::from_str_with_options(text, options)
 }
 
 fn yaml_error(which: Which, err: &serde_saphyr::Error) -> Error {
