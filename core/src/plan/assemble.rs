@@ -93,7 +93,7 @@ fn stream_guarded(
     // provisioned first (their manifests wait, as compact JSON: a tenth of the memory of
     // values), then the guard is built, once.
     let mut provisioned = Vec::new();
-    let resources = provision_all(input, registry, &mut |key, manifests| {
+    let mut resources = provision_all(input, registry, &mut |key, manifests| {
         provisioned.push((key.clone(), Waiting::hold(&manifests)?));
         Ok(())
     })?;
@@ -106,14 +106,24 @@ fn stream_guarded(
         guard: &guard,
         locks: Locks::new(input.context, env_type)?,
         sink,
+        emitted: 0,
     };
+    let mut spent = out.spending();
     for object in environment {
+        spent.rendered += 1;
         out.emit(object, &Origin::Environment)?;
     }
-    for (key, manifests) in provisioned {
+    resources.environment = out.spent(spent);
+    for ((key, manifests), spent) in provisioned.into_iter().zip(&mut resources.spent) {
+        let mut part = out.spending();
         for (index, object) in manifests.release()?.into_iter().enumerate() {
+            part.rendered += 1;
             out.emit(object, &Origin::Resource(&key, index))?;
         }
+        let part = out.spent(part);
+        spent.rendered = part.rendered;
+        spent.objects = part.objects;
+        spent.charged += part.charged;
     }
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
@@ -146,10 +156,50 @@ pub(super) fn stream_workloads(
         guard,
         locks: Locks::new(input.context, env_type)?,
         sink,
+        emitted: 0,
     };
     emit_workloads(input, resources, &target, &mut out)
         .and_then(|()| out.locks.finish())
         .map_err(|error| guard.scrub(error))
+}
+
+/// Hands the manifests of resources provisioned for a plan (`parts`, each a resource's key
+/// and manifests, in graph order) to `sink` through the checks of [`stream`] (`guard` is that
+/// plan's secret check, the locks are checked and finished over these objects), and gives
+/// what each part cost: the seam of [`crate::session`], which adds the resources an added
+/// workload brings. The caller decides where the objects go.
+pub(super) fn stream_resources(
+    input: &ResolveInput<'_>,
+    parts: Vec<(ResourceKey, Vec<Value>)>,
+    guard: &SecretGuard,
+    env_type: Option<&EnvironmentTypeSpec>,
+    options: &PlanOptions,
+    sink: &mut Sink<'_>,
+) -> Result<Vec<crate::plan::ledger::Spent>> {
+    let namespace = namespace(input.context, env_type, options)?;
+    let mut out = Output {
+        meter: input.meter,
+        namespace: namespace.as_deref(),
+        seen: HashMap::new(),
+        guard,
+        locks: Locks::new(input.context, env_type)?,
+        sink,
+        emitted: 0,
+    };
+    let mut spent = Vec::with_capacity(parts.len());
+    let emit = || {
+        for (key, manifests) in parts {
+            let mut part = out.spending();
+            for (index, object) in manifests.into_iter().enumerate() {
+                part.rendered += 1;
+                out.emit(object, &Origin::Resource(&key, index))?;
+            }
+            spent.push(out.spent(part));
+        }
+        out.locks.finish()
+    };
+    emit().map_err(|error| guard.scrub(error))?;
+    Ok(spent)
 }
 
 /// Each workload's Secrets and objects, by workload name.
@@ -204,7 +254,7 @@ fn workload_out(
 /// The names every plan of these inputs shows anyway: the context, the resource keys and
 /// workload names of the graph, the definition names, and the names of containers, variables
 /// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
-fn public_words(input: &ResolveInput<'_>) -> PublicWords {
+pub(super) fn public_words(input: &ResolveInput<'_>) -> PublicWords {
     let context = input.context;
     let mut texts = vec![
         context.app.clone(),
@@ -227,7 +277,16 @@ fn public_words(input: &ResolveInput<'_>) -> PublicWords {
 /// Refuses non-secret outputs that show a secret or hold a control character: they reach
 /// workloads, summaries, exports and terminals.
 fn check_outputs(guard: &SecretGuard, resources: &Resources) -> Result<()> {
-    let errors = resources.order.iter().filter_map(|key| {
+    check_outputs_of(guard, resources, &resources.order)
+}
+
+/// [`check_outputs`] of the resources `keys` alone.
+pub(super) fn check_outputs_of(
+    guard: &SecretGuard,
+    resources: &Resources,
+    keys: &[ResourceKey],
+) -> Result<()> {
+    let errors = keys.iter().filter_map(|key| {
         let outputs = &resources.get(key)?.outputs;
         let what = format!("the outputs of resource `{key}` (outputs are not secret)");
         guard.check_outputs(outputs, &what).err().or_else(|| {
@@ -332,9 +391,30 @@ struct Output<'a, 's> {
     /// The environment type's locks, compared with every final object.
     locks: Locks<'a>,
     sink: &'a mut Sink<'s>,
+    /// How many objects went to the sink.
+    emitted: usize,
 }
 
 impl Output<'_, '_> {
+    /// Where counting what a part of the plan costs starts: the objects put out and the
+    /// bytes charged so far (`rendered` is counted by the caller).
+    fn spending(&self) -> crate::plan::ledger::Spent {
+        crate::plan::ledger::Spent {
+            rendered: 0,
+            objects: self.emitted,
+            charged: self.meter.produced(),
+        }
+    }
+
+    /// What the part started at `start` cost.
+    fn spent(&self, start: crate::plan::ledger::Spent) -> crate::plan::ledger::Spent {
+        crate::plan::ledger::Spent {
+            rendered: start.rendered,
+            objects: self.emitted - start.objects,
+            charged: self.meter.produced() - start.charged,
+        }
+    }
+
     fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
         // Before anything that names the object: its name, kind or namespace may hold a
         // secret. The namespace a manifest asked for is checked after, on the object as given.
@@ -372,6 +452,7 @@ impl Output<'_, '_> {
             ))),
             None => {
                 self.seen.insert(id, digest);
+                self.emitted += 1;
                 (self.sink)(object)
             }
         }

@@ -19,7 +19,9 @@
 mod assemble;
 mod builder;
 mod compact;
+pub(crate) mod delta;
 mod export;
+pub(crate) mod ledger;
 pub(crate) mod segment;
 
 pub use builder::EngineBuilder;
@@ -184,11 +186,11 @@ impl Engine {
             platform: Arc::clone(&self.platform),
             context: context.clone(),
             namespace,
-            graph,
-            resources,
+            graph: Arc::new(graph),
+            resources: Arc::new(resources),
             manifests,
             warnings: self.warnings(),
-            workloads: workloads.to_vec(),
+            workloads: Arc::new(workloads.to_vec()),
             violations,
             secrets,
         };
@@ -251,6 +253,52 @@ impl Engine {
             evaluator.object(&object);
             sink(object)
         };
+        let graph = self.graph(workloads, context)?;
+        let input = ResolveInput {
+            meter,
+            graph: &graph,
+            platform: &self.platform,
+            drivers: &self.drivers,
+            seed: &self.seed,
+            context,
+            workloads,
+            image: options.image.as_deref(),
+            effects: &self.effects,
+        };
+        let (namespace, resolved, secrets) = assemble::stream(&input, env_type, options, sink)?;
+        let resources = resolved
+            .order
+            .iter()
+            .map(|key| self.planned_resource(&graph, &resolved, key))
+            .collect();
+        let violations = evaluator.finish();
+        Ok((graph, namespace, resources, violations, secrets, resolved))
+    }
+
+    /// The resource `key` of a plan, as [`Plan::resources`] shows it.
+    fn planned_resource(
+        &self,
+        graph: &ResourceGraph,
+        resolved: &crate::resolve::Resources,
+        key: &ResourceKey,
+    ) -> PlannedResource {
+        let state = resolved.get(key);
+        PlannedResource {
+            key: key.to_string(),
+            definition: graph
+                .resource(key)
+                .map(|r| self.platform.definitions()[r.definition].name.clone())
+                .unwrap_or_default(),
+            outputs: state.map(|s| s.outputs.clone()).unwrap_or_default(),
+            secrets: state
+                .map(|s| s.secrets.keys().cloned().collect())
+                .unwrap_or_default(),
+            driver: state.and_then(|s| s.driver.clone()),
+        }
+    }
+
+    /// The resource graph of `workloads` in `context`.
+    fn graph(&self, workloads: &[WorkloadInput], context: &Context) -> Result<ResourceGraph> {
         let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
         let matcher = |key: &ResourceKey| {
             let request = Request::new(
@@ -267,42 +315,7 @@ impl Engine {
             definitions: self.platform.definitions(),
             matcher: &matcher,
         };
-        let graph = crate::graph::build(&input)?;
-        drop(specs);
-        let input = ResolveInput {
-            meter,
-            graph: &graph,
-            platform: &self.platform,
-            drivers: &self.drivers,
-            seed: &self.seed,
-            context,
-            workloads,
-            image: options.image.as_deref(),
-            effects: &self.effects,
-        };
-        let (namespace, resolved, secrets) = assemble::stream(&input, env_type, options, sink)?;
-        let resources = resolved
-            .order
-            .iter()
-            .map(|key| PlannedResource {
-                key: key.to_string(),
-                definition: graph
-                    .resource(key)
-                    .map(|r| self.platform.definitions()[r.definition].name.clone())
-                    .unwrap_or_default(),
-                outputs: resolved
-                    .get(key)
-                    .map(|s| s.outputs.clone())
-                    .unwrap_or_default(),
-                secrets: resolved
-                    .get(key)
-                    .map(|s| s.secrets.keys().cloned().collect())
-                    .unwrap_or_default(),
-                driver: resolved.get(key).and_then(|s| s.driver.clone()),
-            })
-            .collect();
-        let violations = evaluator.finish();
-        Ok((graph, namespace, resources, violations, secrets, resolved))
+        crate::graph::build(&input)
     }
 
     fn environment_type(
@@ -357,17 +370,20 @@ pub struct PlannedResource {
 }
 
 /// A plan: the graph, the resources and the manifests of one application in one context.
+/// Cloning it shares what it is made of (the graph, the resources, the workloads and each
+/// manifest are held behind `Arc`s), so a session can hand its plan out and change its own
+/// copy without copying the rest.
 #[derive(Clone)]
 pub struct Plan {
     platform: Arc<Platform>,
     context: Context,
     namespace: Option<String>,
-    graph: ResourceGraph,
-    resources: Vec<PlannedResource>,
+    graph: Arc<ResourceGraph>,
+    resources: Arc<Vec<PlannedResource>>,
     /// Compact JSON, decoded on the first call of [`Plan::manifests`].
     manifests: compact::Manifests,
     warnings: Vec<String>,
-    workloads: Vec<WorkloadInput>,
+    workloads: Arc<Vec<WorkloadInput>>,
     violations: Vec<Violation>,
     secrets: Arc<crate::secrets::SecretGuard>,
 }

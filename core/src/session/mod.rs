@@ -8,8 +8,13 @@
 //!
 #![doc = include_str!("../../../docs/sessions.md")]
 
+mod grow;
 mod index;
 mod local;
+
+use std::sync::Arc;
+
+use std::collections::BTreeSet;
 
 use crate::plan::segment::Kept;
 use crate::plan::{Engine, Plan, PlanOptions};
@@ -24,9 +29,11 @@ pub struct Session {
     engine: Engine,
     context: Context,
     options: PlanOptions,
-    plan: Plan,
+    plan: Arc<Plan>,
     kept: Kept,
     index: Segments,
+    /// How many edits were made by [`Session::regrow`] (tests check the fast path is taken).
+    regrown: usize,
 }
 
 /// The segment index of the session's plan, built when an edit first needs it.
@@ -56,9 +63,10 @@ impl Engine {
             engine: self.clone(),
             context: context.clone(),
             options: options.clone(),
-            plan,
+            plan: Arc::new(plan),
             kept,
             index: Segments::Unknown,
+            regrown: 0,
         })
     }
 }
@@ -68,6 +76,14 @@ impl Session {
     #[must_use]
     pub fn plan(&self) -> &Plan {
         &self.plan
+    }
+
+    /// The plan of the current workloads, shared: a clone of the `Arc`, nothing copied. The
+    /// session's later edits make a new plan (sharing what did not change with this one), so
+    /// the plan given here never changes.
+    #[must_use]
+    pub fn shared_plan(&self) -> Arc<Plan> {
+        Arc::clone(&self.plan)
     }
 
     /// The current workloads, in the order a full plan of them takes: the initial ones, then
@@ -105,7 +121,21 @@ impl Session {
                 Err(workload) => return self.set_in_full(Some(at), *workload),
             }
         }
-        self.set_in_full(at, workload)
+        let keeps_what_others_see =
+            at.is_none_or(|at| local::others_see_the_same(&self.workloads()[at], &workload));
+        let edited = BTreeSet::from([name.clone()]);
+        let mut workloads = self.workloads().to_vec();
+        match at {
+            Some(at) => workloads[at] = workload,
+            None => workloads.push(workload),
+        }
+        if !keeps_what_others_see {
+            return self.replan(&workloads);
+        }
+        match self.regrow(workloads, &edited) {
+            Ok(()) => Ok(&self.plan),
+            Err(workloads) => self.replan(&workloads),
+        }
     }
 
     /// Removes the workload named `name` and plans again.
@@ -123,7 +153,10 @@ impl Session {
         };
         let mut workloads = self.workloads().to_vec();
         workloads.remove(at);
-        self.replan(&workloads)
+        match self.regrow(workloads, &BTreeSet::from([name.to_owned()])) {
+            Ok(()) => Ok(&self.plan),
+            Err(workloads) => self.replan(&workloads),
+        }
     }
 
     /// Sets `workload` at `at` (or at the end) and plans in full.
@@ -141,10 +174,23 @@ impl Session {
         let (plan, kept) = self
             .engine
             .plan_kept(workloads, &self.context, &self.options)?;
-        self.plan = plan;
+        self.plan = Arc::new(plan);
         self.kept = kept;
         self.index = Segments::Unknown;
         Ok(&self.plan)
+    }
+
+    /// The segment index, built when it is not known yet; `None` when the plan cannot be
+    /// edited segment by segment.
+    fn index(&mut self) -> Option<&mut Index> {
+        if matches!(self.index, Segments::Unknown) {
+            let built = Index::build(&self.engine, &self.plan, &self.kept, &self.options);
+            self.index = built.map_or(Segments::Unusable, Segments::Known);
+        }
+        match &mut self.index {
+            Segments::Known(index) => Some(index),
+            _ => None,
+        }
     }
 
     /// Puts `workload`'s new segment in place of the segment of the workload at `at`, whose
@@ -156,9 +202,8 @@ impl Session {
         workload: WorkloadInput,
     ) -> std::result::Result<(), Box<WorkloadInput>> {
         let max = crate::resolve::plan_budget(self.engine.limits(), self.workloads().len());
-        if matches!(self.index, Segments::Unknown) {
-            let built = Index::build(&self.engine, &self.plan, &self.kept, &self.options);
-            self.index = built.map_or(Segments::Unusable, Segments::Known);
+        if self.index().is_none() {
+            return Err(Box::new(workload));
         }
         let Segments::Known(index) = &mut self.index else {
             return Err(Box::new(workload));
@@ -175,7 +220,7 @@ impl Session {
         self.kept.produced = index.produced_with(&name, replacement.charged());
         let range = replacement.range.clone();
         index.apply(replacement);
-        self.plan.splice(at, workload, range, segment.objects);
+        Arc::make_mut(&mut self.plan).splice(at, workload, range, segment.objects);
         Ok(())
     }
 }
