@@ -94,12 +94,15 @@ impl Engine {
             return Err(workloads);
         };
         // The environment objects of a type with network policies are made of the workloads.
-        if env_type.is_some_and(|t| t.network_policy) || !self.blind_to_workloads() {
+        if env_type.is_some_and(|t| t.network_policy) {
             return Err(workloads);
         }
         let Ok(graph) = self.graph(&workloads, &plan.context) else {
             return Err(workloads);
         };
+        if !self.blind_to_workloads(&graph) {
+            return Err(workloads);
+        }
         let Some(diff) = Diff::of(&plan.graph, &graph, edited) else {
             return Err(workloads);
         };
@@ -121,32 +124,48 @@ impl Engine {
         }
     }
 
-    /// Whether no resource of this engine's plans can depend on the workloads it is not
-    /// requested by: every definition's driver is a built-in one that reads one workload at
-    /// most (`static`, `workload-link`, and `template` whose templates do not name
-    /// `workloads`), or the definition does nothing.
-    fn blind_to_workloads(&self) -> bool {
-        self.platform.definitions().iter().all(|definition| {
-            let driver = definition.spec.driver.as_str();
-            if crate::patches::does_nothing(definition) {
-                return true;
+    /// Whether no resource of `graph` can depend on the workloads that do not request it:
+    /// the driver of each one's definition is a built-in one that reads one workload at most
+    /// (`static`; `workload-link`, which reads the workload it links to; `template` whose
+    /// templates name `workloads` only as `workloads[source]`, the requesting workload, and
+    /// never set `source`), or the definition does nothing.
+    fn blind_to_workloads(&self, graph: &ResourceGraph) -> bool {
+        let definitions = self.platform.definitions();
+        let mut used = vec![false; definitions.len()];
+        for node in graph.ordered() {
+            if let Node::Resource(r) = node
+                && let Some(u) = used.get_mut(r.definition)
+            {
+                *u = true;
             }
-            if !self.drivers.is_builtin(driver) {
-                return false;
-            }
-            match driver {
-                crate::spec::platform::STATIC_DRIVER | crate::drivers::WORKLOAD_LINK_DRIVER => true,
-                crate::spec::platform::TEMPLATE_DRIVER => {
-                    definition.spec.templates.as_ref().is_none_or(|t| {
-                        [&t.outputs, &t.secrets, &t.manifests]
-                            .into_iter()
-                            .flatten()
-                            .all(|text| !text.contains("workloads"))
-                    })
-                }
-                _ => false,
-            }
-        })
+        }
+        definitions
+            .iter()
+            .zip(used)
+            .filter(|(_, used)| *used)
+            .all(|(definition, _)| self.reads_one_workload(definition))
+    }
+
+    /// See [`Engine::blind_to_workloads`].
+    fn reads_one_workload(&self, definition: &crate::platform::Definition) -> bool {
+        use crate::spec::platform::{STATIC_DRIVER, TEMPLATE_DRIVER};
+        let driver = definition.spec.driver.as_str();
+        if crate::patches::does_nothing(definition) {
+            return true;
+        }
+        if !self.drivers.is_builtin(driver) {
+            return false;
+        }
+        match driver {
+            STATIC_DRIVER | crate::drivers::WORKLOAD_LINK_DRIVER => true,
+            TEMPLATE_DRIVER => definition.spec.templates.as_ref().is_none_or(|t| {
+                [&t.outputs, &t.secrets, &t.manifests]
+                    .into_iter()
+                    .flatten()
+                    .all(|text| reads_source_alone(text))
+            }),
+            _ => false,
+        }
     }
 
     fn regrow_into(
@@ -398,6 +417,14 @@ fn by_owner(registry: &SecretRegistry) -> HashMap<ResourceKey, Vec<Sensitive<Str
         owners.entry(key).or_default().push(value);
     }
     owners
+}
+
+/// Whether a template reads the workloads only as `workloads[source]` and never sets
+/// `source` (or takes it as an argument).
+fn reads_source_alone(template: &str) -> bool {
+    let rest = template.replace("workloads[source]", "");
+    let sets = ["set source", "for source", ", source", "(source", "source =", "source="];
+    !rest.contains("workloads") && !sets.iter().any(|s| rest.contains(s))
 }
 
 /// The resource keys of `graph`, in its order.
