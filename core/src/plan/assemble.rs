@@ -19,6 +19,7 @@ use crate::resolve::{
 use crate::secrets::{PublicWords, SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
+use crate::load::WorkloadInput;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 
@@ -254,7 +255,15 @@ fn workload_out(
 /// The names every plan of these inputs shows anyway: the context, the resource keys and
 /// workload names of the graph, the definition names, and the names of containers, variables
 /// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
-pub(super) fn public_words(input: &ResolveInput<'_>) -> PublicWords {
+fn public_words(input: &ResolveInput<'_>) -> PublicWords {
+    public_words_of(input, input.workloads.iter())
+}
+
+/// [`public_words`] with the workloads `workloads` (instead of `input.workloads`).
+pub(super) fn public_words_of<'w>(
+    input: &ResolveInput<'_>,
+    workloads: impl Iterator<Item = &'w WorkloadInput>,
+) -> PublicWords {
     let context = input.context;
     let mut texts = vec![
         context.app.clone(),
@@ -263,7 +272,7 @@ pub(super) fn public_words(input: &ResolveInput<'_>) -> PublicWords {
     ];
     texts.extend(input.graph.ordered().map(|node| node.name().to_string()));
     texts.extend(input.platform.definitions().iter().map(|d| d.name.clone()));
-    for w in input.workloads {
+    for w in workloads {
         texts.extend(w.workload.resources.keys().cloned());
         for (name, container) in &w.workload.containers {
             texts.push(name.clone());

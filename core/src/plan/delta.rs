@@ -29,7 +29,7 @@ use crate::sensitive::Sensitive;
 /// What an edit of the workloads makes of a plan, not yet put in place.
 pub(crate) struct Regrown {
     /// The new workloads, in the session's order.
-    pub workloads: Vec<WorkloadInput>,
+    pub workloads: Vec<Arc<WorkloadInput>>,
     /// The new graph.
     pub graph: ResourceGraph,
     /// The new plan's secret check and the registry it is made from.
@@ -52,7 +52,7 @@ pub(crate) struct Regrown {
 impl Regrown {
     /// Puts the kept resources back as they were (the edit is not made) and gives the
     /// workloads back.
-    pub fn undo(mut self, kept: &mut Kept) -> Vec<WorkloadInput> {
+    pub fn undo(mut self, kept: &mut Kept) -> Vec<Arc<WorkloadInput>> {
         self.undo_states(kept);
         self.workloads
     }
@@ -86,10 +86,10 @@ impl Engine {
         &self,
         plan: &Plan,
         kept: &mut Kept,
-        workloads: Vec<WorkloadInput>,
+        workloads: Vec<Arc<WorkloadInput>>,
         edited: &BTreeSet<String>,
         options: &PlanOptions,
-    ) -> Result<Regrown, Vec<WorkloadInput>> {
+    ) -> Result<Regrown, Vec<Arc<WorkloadInput>>> {
         let Ok(env_type) = self.environment_type(&plan.context) else {
             return Err(workloads);
         };
@@ -97,7 +97,11 @@ impl Engine {
         if env_type.is_some_and(|t| t.network_policy) {
             return Err(workloads);
         }
-        let Ok(graph) = self.graph(&workloads, &plan.context) else {
+        let specs: Vec<&crate::spec::score::Workload> =
+            workloads.iter().map(|w| &w.workload).collect();
+        let graph = self.graph(&specs, &plan.context);
+        drop(specs);
+        let Ok(graph) = graph else {
             return Err(workloads);
         };
         if !self.blind_to_workloads(&graph) {
@@ -179,6 +183,8 @@ impl Engine {
         let context = &plan.context;
         let env_type = self.environment_type(context).ok()?;
         let meter = Meter::for_workloads(self.limits.clone(), regrown.workloads.len());
+        let workloads: Vec<&WorkloadInput> = regrown.workloads.iter().map(|w| &**w).collect();
+        // The workloads are handed to each step that reads them (`workloads`), not as a list.
         let input = ResolveInput {
             meter: &meter,
             graph: &regrown.graph,
@@ -186,7 +192,7 @@ impl Engine {
             drivers: &self.drivers,
             seed: &self.seed,
             context,
-            workloads: &regrown.workloads,
+            workloads: &[],
             image: options.image.as_deref(),
             effects: &self.effects,
         };
@@ -216,7 +222,7 @@ impl Engine {
         let fresh = Arc::new(SecretRegistry::default());
         let mut parts = Vec::new();
         let mut outputs_charged = HashMap::new();
-        provision_some(&input, &fresh, &mut kept.resources, &nodes, &mut |key, manifests, charged| {
+        provision_some(&input, &workloads, &fresh, &mut kept.resources, &nodes, &mut |key, manifests, charged| {
             outputs_charged.insert(key.clone(), charged);
             parts.push((key.clone(), manifests));
             Ok(())
@@ -245,7 +251,7 @@ impl Engine {
         }
         let guard = Arc::new(
             registry
-                .guard_with_public(&assemble::public_words(&input))
+                .guard_with_public(&assemble::public_words_of(&input, workloads.iter().copied()))
                 .ok()?,
         );
         let added: Vec<ResourceKey> = order
@@ -375,7 +381,7 @@ impl Engine {
             resources: Arc::new(resources),
             manifests: compact::Manifests::from_shared(texts),
             warnings: plan.warnings.clone(),
-            workloads: Arc::new(regrown.workloads),
+            workloads: Arc::new(super::workloads::Workloads::from_shared(regrown.workloads)),
             violations: Vec::new(),
             secrets: regrown.guard,
         }

@@ -23,6 +23,7 @@ pub(crate) mod delta;
 mod export;
 pub(crate) mod ledger;
 pub(crate) mod segment;
+mod workloads;
 
 pub use builder::EngineBuilder;
 
@@ -190,7 +191,7 @@ impl Engine {
             resources: Arc::new(resources),
             manifests,
             warnings: self.warnings(),
-            workloads: Arc::new(workloads.to_vec()),
+            workloads: Arc::new(workloads::Workloads::from_flat(workloads.to_vec())),
             violations,
             secrets,
         };
@@ -253,7 +254,9 @@ impl Engine {
             evaluator.object(&object);
             sink(object)
         };
-        let graph = self.graph(workloads, context)?;
+        let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
+        let graph = self.graph(&specs, context)?;
+        drop(specs);
         let input = ResolveInput {
             meter,
             graph: &graph,
@@ -297,9 +300,8 @@ impl Engine {
         }
     }
 
-    /// The resource graph of `workloads` in `context`.
-    fn graph(&self, workloads: &[WorkloadInput], context: &Context) -> Result<ResourceGraph> {
-        let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
+    /// The resource graph of the workloads `specs` in `context`.
+    fn graph(&self, specs: &[&Workload], context: &Context) -> Result<ResourceGraph> {
         let matcher = |key: &ResourceKey| {
             let request = Request::new(
                 key.resource_type(),
@@ -310,7 +312,7 @@ impl Engine {
             matching::find(&self.platform, &request).map(|m| m.definition)
         };
         let input = GraphInput {
-            workloads: &specs,
+            workloads: specs,
             context,
             definitions: self.platform.definitions(),
             matcher: &matcher,
@@ -383,7 +385,7 @@ pub struct Plan {
     /// Compact JSON, decoded on the first call of [`Plan::manifests`].
     manifests: compact::Manifests,
     warnings: Vec<String>,
-    workloads: Arc<Vec<WorkloadInput>>,
+    workloads: Arc<workloads::Workloads>,
     violations: Vec<Violation>,
     secrets: Arc<crate::secrets::SecretGuard>,
 }
@@ -467,7 +469,19 @@ impl Plan {
     /// The workloads the plan was made from.
     #[must_use]
     pub fn workloads(&self) -> &[WorkloadInput] {
-        &self.workloads
+        self.workloads.flat()
+    }
+
+    /// The workloads the plan was made from, each behind an `Arc` (what sessions share
+    /// between their plans).
+    pub(crate) fn shared_workloads(&self) -> &[Arc<WorkloadInput>] {
+        self.workloads.shared()
+    }
+
+    /// How many workloads the plan was made from.
+    #[must_use]
+    pub fn workload_count(&self) -> usize {
+        self.workloads.len()
     }
 
     /// The manifests as a stream of YAML documents.

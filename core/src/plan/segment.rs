@@ -150,7 +150,9 @@ impl Plan {
         range: Range<usize>,
         objects: Vec<Value>,
     ) {
-        Arc::make_mut(&mut self.workloads)[at] = workload;
+        let mut workloads = self.shared_workloads().to_vec();
+        workloads[at] = Arc::new(workload);
+        self.workloads = Arc::new(super::workloads::Workloads::from_shared(workloads));
         self.manifests.splice(range, objects);
     }
 }

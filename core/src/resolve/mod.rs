@@ -82,7 +82,7 @@ pub(crate) fn provision_all(
         ..State::default()
     };
     let services = std::sync::Arc::new(services(input.workloads));
-    let by_name = by_name(input.workloads);
+    let by_name = by_name(input.workloads.iter());
     let mut order = Vec::new();
     let mut spent = Vec::new();
     for node in input.graph.ordered() {
@@ -109,18 +109,20 @@ pub(crate) fn provision_all(
 /// Provisions the resources `keys` of `input.graph` (in graph order) into `resources`, which
 /// hold every other resource they may need, as [`provision_all`] does, handing each one's
 /// manifests and output charge to `emit`: the seam of [`crate::session`], which provisions
-/// the resources an added workload brings. Secrets are registered in `registry`. The caller
+/// the resources an added workload brings. The drivers see `workloads` (`input.workloads`
+/// is not read). Secrets are registered in `registry`. The caller
 /// puts the keys in `resources.order`, or takes their states out again.
-pub(crate) fn provision_some(
+pub(crate) fn provision_some<'w>(
     input: &ResolveInput<'_>,
+    workloads: &[&'w WorkloadInput],
     registry: &std::sync::Arc<SecretRegistry>,
     resources: &mut Resources,
     keys: &[&ResourceNode],
     emit: &mut dyn FnMut(&ResourceKey, Vec<Value>, usize) -> Result<()>,
 ) -> Result<()> {
     let kept = std::mem::replace(&mut resources.state.registry, std::sync::Arc::clone(registry));
-    let services = std::sync::Arc::new(services(input.workloads));
-    let by_name = by_name(input.workloads);
+    let services = std::sync::Arc::new(services(workloads.iter().copied()));
+    let by_name = by_name(workloads.iter().copied());
     let mut provisioned = || {
         for resource in keys {
             let before = input.meter.produced();
@@ -209,9 +211,8 @@ pub(crate) fn workload_outlines(input: &ResolveInput<'_>) -> Vec<ResolvedWorkloa
 }
 
 /// The workloads by name: resources look up the workload that requests them.
-fn by_name(workloads: &[WorkloadInput]) -> HashMap<&str, &WorkloadInput> {
+fn by_name<'w>(workloads: impl Iterator<Item = &'w WorkloadInput>) -> HashMap<&'w str, &'w WorkloadInput> {
     workloads
-        .iter()
         .map(|w| (w.workload.metadata.name.as_str(), w))
         .collect()
 }
@@ -349,7 +350,7 @@ fn in_resource(error: Error, node: &ResourceNode, definition: &str) -> Error {
 }
 
 /// The services of the workloads, as drivers see them (`workloads` in templates).
-fn services(workloads: &[WorkloadInput]) -> Value {
+fn services<'w>(workloads: impl IntoIterator<Item = &'w WorkloadInput>) -> Value {
     let mut all = Map::new();
     for w in workloads {
         let workload = &w.workload;

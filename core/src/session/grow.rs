@@ -14,9 +14,9 @@ impl Session {
     /// when that cannot be done for certain (the caller then plans in full).
     pub(super) fn regrow(
         &mut self,
-        workloads: Vec<WorkloadInput>,
+        workloads: Vec<Arc<WorkloadInput>>,
         edited: &BTreeSet<String>,
-    ) -> Result<(), Vec<WorkloadInput>> {
+    ) -> Result<(), Vec<Arc<WorkloadInput>>> {
         if self.index().is_none() {
             return Err(workloads);
         }

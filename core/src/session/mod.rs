@@ -93,6 +93,22 @@ impl Session {
         self.plan.workloads()
     }
 
+    /// How many workloads the session has (without making [`Session::workloads`]).
+    #[must_use]
+    pub fn workload_count(&self) -> usize {
+        self.plan.workload_count()
+    }
+
+    /// The names of the current workloads, in the order of [`Session::workloads`].
+    #[must_use]
+    pub fn workload_names(&self) -> Vec<&str> {
+        self.plan
+            .shared_workloads()
+            .iter()
+            .map(|w| w.workload.metadata.name.as_str())
+            .collect()
+    }
+
     /// The context the session plans in.
     #[must_use]
     pub fn context(&self) -> &Context {
@@ -108,31 +124,27 @@ impl Session {
     /// # Errors
     /// As [`Engine::plan`] of the workloads with this one set; the session is then unchanged.
     pub fn set_workload(&mut self, workload: WorkloadInput) -> Result<&Plan> {
-        let name = &workload.workload.metadata.name;
-        let at = self
-            .workloads()
-            .iter()
-            .position(|w| &w.workload.metadata.name == name);
-        if let Some(at) = at
-            && local::changes_own_segment_alone(&self.workloads()[at], &workload)
-        {
+        let name = workload.workload.metadata.name.clone();
+        let at = self.position(&name);
+        let shared = self.plan.shared_workloads();
+        let alone = at.is_some_and(|at| local::changes_own_segment_alone(&shared[at], &workload));
+        let keeps_what_others_see =
+            at.is_none_or(|at| local::others_see_the_same(&shared[at], &workload));
+        if let (Some(at), true) = (at, alone) {
             match self.replace_segment(at, workload) {
                 Ok(()) => return Ok(&self.plan),
                 Err(workload) => return self.set_in_full(Some(at), *workload),
             }
         }
-        let keeps_what_others_see =
-            at.is_none_or(|at| local::others_see_the_same(&self.workloads()[at], &workload));
-        let edited = BTreeSet::from([name.clone()]);
-        let mut workloads = self.workloads().to_vec();
+        let mut workloads = self.plan.shared_workloads().to_vec();
         match at {
-            Some(at) => workloads[at] = workload,
-            None => workloads.push(workload),
+            Some(at) => workloads[at] = Arc::new(workload),
+            None => workloads.push(Arc::new(workload)),
         }
         if !keeps_what_others_see {
             return self.replan(&workloads);
         }
-        match self.regrow(workloads, &edited) {
+        match self.regrow(workloads, &BTreeSet::from([name])) {
             Ok(()) => Ok(&self.plan),
             Err(workloads) => self.replan(&workloads),
         }
@@ -144,14 +156,10 @@ impl Session {
     /// A name no workload of the session has, or as [`Engine::plan`] of the workloads left;
     /// the session is then unchanged.
     pub fn remove_workload(&mut self, name: &str) -> Result<&Plan> {
-        let Some(at) = self
-            .workloads()
-            .iter()
-            .position(|w| w.workload.metadata.name == name)
-        else {
-            return Err(unknown(name, self.workloads()));
+        let Some(at) = self.position(name) else {
+            return Err(unknown(name, self.plan.shared_workloads()));
         };
-        let mut workloads = self.workloads().to_vec();
+        let mut workloads = self.plan.shared_workloads().to_vec();
         workloads.remove(at);
         match self.regrow(workloads, &BTreeSet::from([name.to_owned()])) {
             Ok(()) => Ok(&self.plan),
@@ -159,21 +167,30 @@ impl Session {
         }
     }
 
+    /// Where the workload named `name` is in the session's order.
+    fn position(&self, name: &str) -> Option<usize> {
+        self.plan
+            .shared_workloads()
+            .iter()
+            .position(|w| w.workload.metadata.name == name)
+    }
+
     /// Sets `workload` at `at` (or at the end) and plans in full.
     fn set_in_full(&mut self, at: Option<usize>, workload: WorkloadInput) -> Result<&Plan> {
-        let mut workloads = self.workloads().to_vec();
+        let mut workloads = self.plan.shared_workloads().to_vec();
         match at {
-            Some(at) => workloads[at] = workload,
-            None => workloads.push(workload),
+            Some(at) => workloads[at] = Arc::new(workload),
+            None => workloads.push(Arc::new(workload)),
         }
         self.replan(&workloads)
     }
 
     /// Plans `workloads` in full and keeps them and their plan, or keeps everything as it was.
-    fn replan(&mut self, workloads: &[WorkloadInput]) -> Result<&Plan> {
+    fn replan(&mut self, workloads: &[Arc<WorkloadInput>]) -> Result<&Plan> {
+        let workloads: Vec<WorkloadInput> = workloads.iter().map(|w| (**w).clone()).collect();
         let (plan, kept) = self
             .engine
-            .plan_kept(workloads, &self.context, &self.options)?;
+            .plan_kept(&workloads, &self.context, &self.options)?;
         self.plan = Arc::new(plan);
         self.kept = kept;
         self.index = Segments::Unknown;
@@ -201,7 +218,7 @@ impl Session {
         at: usize,
         workload: WorkloadInput,
     ) -> std::result::Result<(), Box<WorkloadInput>> {
-        let max = crate::resolve::plan_budget(self.engine.limits(), self.workloads().len());
+        let max = crate::resolve::plan_budget(self.engine.limits(), self.plan.workload_count());
         if self.index().is_none() {
             return Err(Box::new(workload));
         }
@@ -228,7 +245,7 @@ impl Session {
 /// How many workload names an error lists.
 const SHOWN: usize = 10;
 
-fn unknown(name: &str, workloads: &[WorkloadInput]) -> Error {
+fn unknown(name: &str, workloads: &[Arc<WorkloadInput>]) -> Error {
     let mut known: Vec<&str> = workloads
         .iter()
         .map(|w| w.workload.metadata.name.as_str())
