@@ -90,8 +90,8 @@ impl Session {
             session.remove_workload(&name)?;
             Ok(session.shared_plan())
         })
-            .map(Plan::from)
-            .map_err(|f| f.into_js(&env))
+        .map(Plan::from)
+        .map_err(|f| f.into_js(&env))
     }
 
     /// The plan of the current workloads.

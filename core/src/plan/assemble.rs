@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::PlanOptions;
 use crate::baseline::{Locks, Origin as LockOrigin};
+use crate::load::WorkloadInput;
 use crate::placeholder::canonical_json;
 use crate::platform::Context;
 use crate::render::input::Target;
@@ -19,7 +20,6 @@ use crate::resolve::{
 use crate::secrets::{PublicWords, SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
-use crate::load::WorkloadInput;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 
@@ -100,15 +100,7 @@ fn stream_guarded(
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);
     check_outputs(&guard, &resources)?;
-    let mut out = Output {
-        meter: input.meter,
-        namespace: namespace.as_deref(),
-        seen: HashMap::new(),
-        guard: &guard,
-        locks: Locks::new(input.context, env_type)?,
-        sink,
-        emitted: 0,
-    };
+    let mut out = Output::new(input, namespace.as_deref(), &guard, env_type, sink)?;
     let mut spent = out.spending();
     for object in environment {
         spent.rendered += 1;
@@ -116,12 +108,7 @@ fn stream_guarded(
     }
     resources.environment = out.spent(spent);
     for ((key, manifests), spent) in provisioned.into_iter().zip(&mut resources.spent) {
-        let mut part = out.spending();
-        for (index, object) in manifests.release()?.into_iter().enumerate() {
-            part.rendered += 1;
-            out.emit(object, &Origin::Resource(&key, index))?;
-        }
-        let part = out.spent(part);
+        let part = out.emit_resource(&key, manifests.release()?)?;
         spent.rendered = part.rendered;
         spent.objects = part.objects;
         spent.charged += part.charged;
@@ -150,15 +137,7 @@ pub(super) fn stream_workloads(
         namespace: namespace.as_deref(),
         env_type,
     };
-    let mut out = Output {
-        meter: input.meter,
-        namespace: namespace.as_deref(),
-        seen: HashMap::new(),
-        guard,
-        locks: Locks::new(input.context, env_type)?,
-        sink,
-        emitted: 0,
-    };
+    let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
     emit_workloads(input, resources, &target, &mut out)
         .and_then(|()| out.locks.finish())
         .map_err(|error| guard.scrub(error))
@@ -178,24 +157,11 @@ pub(super) fn stream_resources(
     sink: &mut Sink<'_>,
 ) -> Result<Vec<crate::plan::ledger::Spent>> {
     let namespace = namespace(input.context, env_type, options)?;
-    let mut out = Output {
-        meter: input.meter,
-        namespace: namespace.as_deref(),
-        seen: HashMap::new(),
-        guard,
-        locks: Locks::new(input.context, env_type)?,
-        sink,
-        emitted: 0,
-    };
+    let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
     let mut spent = Vec::with_capacity(parts.len());
     let emit = || {
         for (key, manifests) in parts {
-            let mut part = out.spending();
-            for (index, object) in manifests.into_iter().enumerate() {
-                part.rendered += 1;
-                out.emit(object, &Origin::Resource(&key, index))?;
-            }
-            spent.push(out.spent(part));
+            spent.push(out.emit_resource(&key, manifests)?);
         }
         out.locks.finish()
     };
@@ -404,7 +370,41 @@ struct Output<'a, 's> {
     emitted: usize,
 }
 
-impl Output<'_, '_> {
+impl<'a, 's> Output<'a, 's> {
+    /// The output step of a plan of `input`, in `namespace`, checked by `guard` and the
+    /// environment type's locks, into `sink`.
+    fn new(
+        input: &ResolveInput<'a>,
+        namespace: Option<&'a str>,
+        guard: &'a SecretGuard,
+        env_type: Option<&'a EnvironmentTypeSpec>,
+        sink: &'a mut Sink<'s>,
+    ) -> Result<Self> {
+        Ok(Self {
+            meter: input.meter,
+            namespace,
+            seen: HashMap::new(),
+            guard,
+            locks: Locks::new(input.context, env_type)?,
+            sink,
+            emitted: 0,
+        })
+    }
+
+    /// Puts out the manifests of the resource `key`; gives what they cost.
+    fn emit_resource(
+        &mut self,
+        key: &ResourceKey,
+        manifests: Vec<Value>,
+    ) -> Result<crate::plan::ledger::Spent> {
+        let mut part = self.spending();
+        for (index, object) in manifests.into_iter().enumerate() {
+            part.rendered += 1;
+            self.emit(object, &Origin::Resource(key, index))?;
+        }
+        Ok(self.spent(part))
+    }
+
     /// Where counting what a part of the plan costs starts: the objects put out and the
     /// bytes charged so far (`rendered` is counted by the caller).
     fn spending(&self) -> crate::plan::ledger::Spent {

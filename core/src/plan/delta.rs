@@ -205,7 +205,9 @@ impl Engine {
             .graph
             .ordered()
             .filter_map(|node| match node {
-                Node::Resource(r) if diff.added.contains(&r.key) || diff.changed.contains(&r.key) => {
+                Node::Resource(r)
+                    if diff.added.contains(&r.key) || diff.changed.contains(&r.key) =>
+                {
                     Some(r)
                 }
                 _ => None,
@@ -222,11 +224,18 @@ impl Engine {
         let fresh = Arc::new(SecretRegistry::default());
         let mut parts = Vec::new();
         let mut outputs_charged = HashMap::new();
-        provision_some(&input, &workloads, &fresh, &mut kept.resources, &nodes, &mut |key, manifests, charged| {
-            outputs_charged.insert(key.clone(), charged);
-            parts.push((key.clone(), manifests));
-            Ok(())
-        })
+        provision_some(
+            &input,
+            &workloads,
+            &fresh,
+            &mut kept.resources,
+            &nodes,
+            &mut |key, manifests, charged| {
+                outputs_charged.insert(key.clone(), charged);
+                parts.push((key.clone(), manifests));
+                Ok(())
+            },
+        )
         .ok()?;
         for (key, old) in &before {
             if kept.resources.get(key) != Some(old) {
@@ -251,7 +260,10 @@ impl Engine {
         }
         let guard = Arc::new(
             registry
-                .guard_with_public(&assemble::public_words_of(&input, workloads.iter().copied()))
+                .guard_with_public(&assemble::public_words_of(
+                    &input,
+                    workloads.iter().copied(),
+                ))
                 .ok()?,
         );
         let added: Vec<ResourceKey> = order
@@ -277,12 +289,13 @@ impl Engine {
         // The new resources' manifests through the output step.
         let mut evaluator = crate::policy::Evaluator::new(&self.platform, context, &[]);
         let mut objects = Vec::new();
-        let spent = assemble::stream_resources(&input, parts, &guard, env_type, options, &mut |object| {
-            evaluator.object(&object);
-            objects.push(object);
-            Ok(())
-        })
-        .ok()?;
+        let spent =
+            assemble::stream_resources(&input, parts, &guard, env_type, options, &mut |object| {
+                evaluator.object(&object);
+                objects.push(object);
+                Ok(())
+            })
+            .ok()?;
         if !evaluator.finish().is_empty() {
             return None;
         }
@@ -353,11 +366,8 @@ impl Engine {
         regrown: Regrown,
         texts: Vec<Arc<[u8]>>,
     ) -> Plan {
-        let old: HashMap<&str, &PlannedResource> = plan
-            .resources
-            .iter()
-            .map(|r| (r.key.as_str(), r))
-            .collect();
+        let old: HashMap<&str, &PlannedResource> =
+            plan.resources.iter().map(|r| (r.key.as_str(), r)).collect();
         let resources = regrown
             .order
             .iter()
@@ -429,7 +439,14 @@ fn by_owner(registry: &SecretRegistry) -> HashMap<ResourceKey, Vec<Sensitive<Str
 /// `source` (or takes it as an argument).
 fn reads_source_alone(template: &str) -> bool {
     let rest = template.replace("workloads[source]", "");
-    let sets = ["set source", "for source", ", source", "(source", "source =", "source="];
+    let sets = [
+        "set source",
+        "for source",
+        ", source",
+        "(source",
+        "source =",
+        "source=",
+    ];
     !rest.contains("workloads") && !sets.iter().any(|s| rest.contains(s))
 }
 

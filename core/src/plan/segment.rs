@@ -38,7 +38,11 @@ impl Kept {
     /// resources' objects as duplicates of others.
     pub fn none_dropped(&self) -> bool {
         self.resources.environment.none_dropped()
-            && self.resources.spent.iter().all(super::ledger::Spent::none_dropped)
+            && self
+                .resources
+                .spent
+                .iter()
+                .all(super::ledger::Spent::none_dropped)
     }
 
     /// What is kept of a plan whose resources are `resources` and whose budget `meter` counted.

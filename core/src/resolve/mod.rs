@@ -89,7 +89,9 @@ pub(crate) fn provision_all(
         if let Node::Resource(resource) = node {
             let before = input.meter.produced();
             provision(input, &by_name, resource, &services, &mut state)?;
-            spent.push(crate::plan::ledger::Spent::outputs(input.meter.produced() - before));
+            spent.push(crate::plan::ledger::Spent::outputs(
+                input.meter.produced() - before,
+            ));
             let manifests = state
                 .resources
                 .get_mut(&resource.key)
@@ -106,21 +108,27 @@ pub(crate) fn provision_all(
     })
 }
 
+/// Receives the key, the manifests and the bytes the outputs charged of one resource.
+pub(crate) type ChargedSink<'s> = dyn FnMut(&ResourceKey, Vec<Value>, usize) -> Result<()> + 's;
+
 /// Provisions the resources `keys` of `input.graph` (in graph order) into `resources`, which
 /// hold every other resource they may need, as [`provision_all`] does, handing each one's
 /// manifests and output charge to `emit`: the seam of [`crate::session`], which provisions
 /// the resources an added workload brings. The drivers see `workloads` (`input.workloads`
 /// is not read). Secrets are registered in `registry`. The caller
 /// puts the keys in `resources.order`, or takes their states out again.
-pub(crate) fn provision_some<'w>(
+pub(crate) fn provision_some(
     input: &ResolveInput<'_>,
-    workloads: &[&'w WorkloadInput],
+    workloads: &[&WorkloadInput],
     registry: &std::sync::Arc<SecretRegistry>,
     resources: &mut Resources,
     keys: &[&ResourceNode],
-    emit: &mut dyn FnMut(&ResourceKey, Vec<Value>, usize) -> Result<()>,
+    emit: &mut ChargedSink<'_>,
 ) -> Result<()> {
-    let kept = std::mem::replace(&mut resources.state.registry, std::sync::Arc::clone(registry));
+    let kept = std::mem::replace(
+        &mut resources.state.registry,
+        std::sync::Arc::clone(registry),
+    );
     let services = std::sync::Arc::new(services(workloads.iter().copied()));
     let by_name = by_name(workloads.iter().copied());
     let mut provisioned = || {
@@ -145,7 +153,11 @@ pub(crate) fn provision_some<'w>(
 impl Resources {
     /// Puts `state` as the state of `key` (or takes it out with `None`), giving back what was
     /// there: how a session edits the resources of its plan.
-    pub fn swap(&mut self, key: &ResourceKey, state: Option<ResourceState>) -> Option<ResourceState> {
+    pub fn swap(
+        &mut self,
+        key: &ResourceKey,
+        state: Option<ResourceState>,
+    ) -> Option<ResourceState> {
         match state {
             Some(state) => self.state.resources.insert(key.clone(), state),
             None => self.state.resources.remove(key),
@@ -211,7 +223,9 @@ pub(crate) fn workload_outlines(input: &ResolveInput<'_>) -> Vec<ResolvedWorkloa
 }
 
 /// The workloads by name: resources look up the workload that requests them.
-fn by_name<'w>(workloads: impl Iterator<Item = &'w WorkloadInput>) -> HashMap<&'w str, &'w WorkloadInput> {
+fn by_name<'w>(
+    workloads: impl Iterator<Item = &'w WorkloadInput>,
+) -> HashMap<&'w str, &'w WorkloadInput> {
     workloads
         .map(|w| (w.workload.metadata.name.as_str(), w))
         .collect()

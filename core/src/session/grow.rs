@@ -17,7 +17,9 @@ impl Session {
         workloads: Vec<Arc<WorkloadInput>>,
         edited: &BTreeSet<String>,
     ) -> Result<(), Vec<Arc<WorkloadInput>>> {
-        if self.index().is_none() {
+        // Where the output step dropped an object as a duplicate of another part's, taking
+        // a part away could bring the other copy back: the session does not regrow such plans.
+        if !self.kept.none_dropped() || self.index().is_none() {
             return Err(workloads);
         }
         let regrown =

@@ -72,7 +72,7 @@ impl Index {
     /// policy violation (so no segment adds one). `None` when any of this does not hold:
     /// the session then plans every edit in full.
     pub fn build(engine: &Engine, plan: &Plan, kept: &Kept, options: &PlanOptions) -> Option<Self> {
-        if !plan.violations().is_empty() || !kept.none_dropped() {
+        if !plan.violations().is_empty() {
             return None;
         }
         let mut by_name: Vec<_> = plan.workloads().iter().collect();
@@ -154,7 +154,9 @@ impl Index {
                     growth.owned.extend(objects.iter().map(|o| (id(o), None)));
                     growth.texts.extend(objects.iter().map(encoded));
                 }
-                None => growth.texts.extend_from_slice(&old[ledger.get(key)?.1.clone()]),
+                None => growth
+                    .texts
+                    .extend_from_slice(&old[ledger.get(key)?.1.clone()]),
             }
         }
         growth.base = growth.texts.len();
@@ -212,7 +214,9 @@ impl Index {
                 }
                 None => {
                     charged += old_entry?.charged;
-                    growth.texts.extend_from_slice(&old[positions.get(name)?.clone()]);
+                    growth
+                        .texts
+                        .extend_from_slice(&old[positions.get(name)?.clone()]);
                 }
             }
         }

@@ -235,6 +235,7 @@ impl Session {
             return Err(Box::new(workload));
         };
         self.kept.produced = index.produced_with(&name, replacement.charged());
+        self.kept.asked = self.kept.asked.max(segment.peak);
         let range = replacement.range.clone();
         index.apply(replacement);
         Arc::make_mut(&mut self.plan).splice(at, workload, range, segment.objects);

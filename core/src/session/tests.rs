@@ -135,7 +135,9 @@ fn adding_and_removing_workloads_of_the_generated_application_regrows_the_plan()
     assert_eq!(session.regrown, 5);
     assert_eq!(session.plan().to_yaml(), full(&session));
     // The image edits after it still replace one segment, against the regrown index.
-    session.set_workload(generated(3, 0).with_image("nginx:1.29")).unwrap();
+    session
+        .set_workload(generated(3, 0).with_image("nginx:1.29"))
+        .unwrap();
     assert!(matches!(session.index, Segments::Known(_)));
     assert_eq!(session.plan().to_yaml(), full(&session));
 }
