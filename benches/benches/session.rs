@@ -1,5 +1,6 @@
 //! Session updates in the synthetic application of 10,000 workloads: one workload's image
-//! changed (replanned alone), one workload added and one removed.
+//! changed (replanned alone), one workload added and one removed (the plan regrown), each
+//! also with the previous plan still held, as the bindings hold it.
 //!
 //! `cargo bench -p goldpath-benches --bench session` (release). `GOLDPATH_BENCH_N` sets the
 //! number of workloads (default 10,000).
@@ -59,17 +60,60 @@ fn session(c: &mut Criterion) {
             session.set_workload(with_tag(edited, tag)).expect("plans");
         });
     });
+    // What the bindings do: the plan handed out after the last edit is still held while the
+    // next edit is made, so the session's plan is shared and copied on write.
+    group.bench_function("one image changed, the last plan held", |b| {
+        b.iter(|| {
+            let held = session.shared_plan();
+            tag += 1;
+            session.set_workload(with_tag(edited, tag)).expect("plans");
+            drop(held);
+        });
+    });
     let added = WorkloadInput::new(
         Loader::default()
             .score_str(&goldpath_benches::workload_text(n), None)
             .expect("valid"),
     );
-    group.bench_function("one workload added, then removed", |b| {
-        b.iter(|| {
-            session.set_workload(added.clone()).expect("plans");
-            session
-                .remove_workload(&added.workload.metadata.name)
-                .expect("plans");
+    let name = added.workload.metadata.name.clone();
+    // Adding and removing are timed apart: each iteration adds the workload (timed) and
+    // removes it again (not timed), or the other way round.
+    group.bench_function("one workload added", |b| {
+        b.iter_custom(|iterations| {
+            let mut spent = std::time::Duration::ZERO;
+            for _ in 0..iterations {
+                let started = Instant::now();
+                session.set_workload(added.clone()).expect("plans");
+                spent += started.elapsed();
+                session.remove_workload(&name).expect("plans");
+            }
+            spent
+        });
+    });
+    group.bench_function("one workload removed", |b| {
+        b.iter_custom(|iterations| {
+            let mut spent = std::time::Duration::ZERO;
+            for _ in 0..iterations {
+                session.set_workload(added.clone()).expect("plans");
+                let started = Instant::now();
+                session.remove_workload(&name).expect("plans");
+                spent += started.elapsed();
+            }
+            spent
+        });
+    });
+    group.bench_function("one workload added, the last plan held", |b| {
+        b.iter_custom(|iterations| {
+            let mut spent = std::time::Duration::ZERO;
+            for _ in 0..iterations {
+                let held = session.shared_plan();
+                let started = Instant::now();
+                session.set_workload(added.clone()).expect("plans");
+                spent += started.elapsed();
+                drop(held);
+                session.remove_workload(&name).expect("plans");
+            }
+            spent
         });
     });
     group.finish();

@@ -321,7 +321,9 @@ export declare class Platform {
  * replaces the one of the same name, `remove(name)` removes one; each returns the new plan,
  * equal to what `plan` makes of the same workloads. An update that fails throws and leaves
  * the session at its last good plan. An edit of a workload's containers alone (image,
- * variable values, ...) replans that workload alone.
+ * variable values, ...) replans that workload alone; adding, removing or replacing one
+ * recomputes what it touches. The plans returned share what did not change with the session
+ * (nothing is copied).
  */
 export declare class Session {
   /**

@@ -1,5 +1,6 @@
 //! Sessions: after any sequence of edits (an image, a variable, a resource's params; a workload
-//! added, removed or renamed; a shared resource added; a broken reference), the session's plan
+//! added, removed or renamed; a shared resource added; a workload added that links to another
+//! or joins a shared database; a broken reference), the session's plan
 //! is the plan a fresh full plan makes of the same workloads, byte for byte, and an edit that
 //! fails leaves the session at its last good plan with the error a full plan gives.
 
@@ -85,6 +86,8 @@ enum Edit {
     Variable(usize, u8),
     Params(usize, u8),
     Add(u8),
+    /// A new workload that links to another and may share a database.
+    AddLinked(u8, usize, Option<u8>),
     Remove(usize),
     Rename(usize, u8),
     Share(usize, u8),
@@ -99,6 +102,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         (any::<usize>(), 0..4u8).prop_map(|(i, v)| Edit::Variable(i, v)),
         (any::<usize>(), 0..4u8).prop_map(|(i, v)| Edit::Params(i, v)),
         (0..12u8).prop_map(Edit::Add),
+        (0..12u8, any::<usize>(), proptest::option::of(0..3u8))
+            .prop_map(|(n, j, shared)| Edit::AddLinked(n, j, shared)),
         any::<usize>().prop_map(Edit::Remove),
         (any::<usize>(), 0..12u8).prop_map(|(i, v)| Edit::Rename(i, v)),
         (any::<usize>(), 0..2u8).prop_map(|(i, v)| Edit::Share(i, v)),
@@ -128,6 +133,11 @@ fn change(specs: &[Spec], edit: &Edit) -> Option<Change> {
         Edit::Variable(i, v) => set(i, &|s| s.level = v),
         Edit::Params(i, v) => set(i, &|s| s.host = v),
         Edit::Add(n) => Some(Change::Set(Spec::new(format!("w{n}")))),
+        Edit::AddLinked(n, j, shared) => Some(Change::Set(Spec {
+            link: pick(j).map(|s| s.name),
+            shared,
+            ..Spec::new(format!("w{n}"))
+        })),
         Edit::Remove(i) => pick(i).map(|s| Change::Remove(s.name)),
         Edit::Rename(i, n) => pick(i).map(|s| {
             let old = s.name.clone();
@@ -257,7 +267,7 @@ fn apply(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
     #[test]
     fn a_session_plans_as_a_full_plan_after_every_edit(

@@ -69,3 +69,45 @@ test("the README's session example runs as written", async () => {
   const out = execFileSync(process.execPath, ['-e', script], { cwd: path.join(repo, 'bindings', 'node'), encoding: 'utf8' })
   assert.match(out, /^true \d+ \[ 'backend', 'frontend', 'migrate' \]\n$/)
 })
+
+// Workload `i` of `benches/gen_app.py`: a postgres shared by ten, its own redis, a route, a link.
+function generated(i) {
+  const resources = {
+    db: { type: 'postgres', id: `db-${Math.floor(i / 10)}` },
+    cache: { type: 'redis' },
+    web: { type: 'route', params: { host: `svc-${i}.example.com`, path: '/', port: 'http' } },
+  }
+  const variables = { DB: '${resources.db.host}', CACHE: '${resources.cache.host}' }
+  if (i > 0) {
+    resources.prev = { type: 'service', params: { workload: `svc-${i - 1}`, port: 'http' } }
+    variables.PREVIOUS = 'http://${resources.prev.host}:${resources.prev.port}'
+  }
+  return {
+    apiVersion: 'score.dev/v1b1',
+    metadata: { name: `svc-${i}` },
+    containers: { main: { image: `registry.example.com/app/svc-${i}:1.0.${i}`, variables } },
+    service: { ports: { http: { port: 80, targetPort: 8080 } } },
+    resources,
+  }
+}
+
+test('adding and removing linked workloads gives the full plan, and plans handed out stay', () => {
+  const platform = Platform.default()
+  const opts = { app: 'shop', env: 'dev', envType: 'development' }
+  const app = Array.from({ length: 15 }, (_, i) => generated(i))
+  const session = platform.session(app, opts)
+  const full = (workloads) => platform.plan(workloads, opts).toYaml()
+  const held = session.plan
+  const heldYaml = held.toYaml()
+  app.push(generated(15))
+  const added = session.update(app[15])
+  assert.equal(added.toYaml(), full(app))
+  assert.equal(session.plan.toYaml(), full(app))
+  assert.equal(held.toYaml(), heldYaml)
+  app.push(generated(16))
+  session.update(app[16])
+  assert.equal(session.remove('svc-16').toYaml(), full(app.slice(0, 16)))
+  assert.equal(session.remove('svc-15').toYaml(), full(app.slice(0, 15)))
+  assert.equal(session.plan.toYaml(), heldYaml)
+  assert.equal(added.toYaml(), full(app.slice(0, 16)))
+})

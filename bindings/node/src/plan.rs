@@ -11,11 +11,18 @@ use crate::inputs::{CatalogOptions, catalog_options};
 /// A plan, as `Platform.plan` returns it.
 #[napi]
 pub struct Plan {
-    inner: goldpath::plan::Plan,
+    inner: std::sync::Arc<goldpath::plan::Plan>,
 }
 
 impl From<goldpath::plan::Plan> for Plan {
     fn from(inner: goldpath::plan::Plan) -> Self {
+        Self::from(std::sync::Arc::new(inner))
+    }
+}
+
+/// A plan shared with a session (nothing is copied).
+impl From<std::sync::Arc<goldpath::plan::Plan>> for Plan {
+    fn from(inner: std::sync::Arc<goldpath::plan::Plan>) -> Self {
         Self { inner }
     }
 }

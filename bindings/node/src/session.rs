@@ -19,7 +19,9 @@ type Shared = Arc<Mutex<goldpath::session::Session>>;
 /// replaces the one of the same name, `remove(name)` removes one; each returns the new plan,
 /// equal to what `plan` makes of the same workloads. An update that fails throws and leaves
 /// the session at its last good plan. An edit of a workload's containers alone (image,
-/// variable values, ...) replans that workload alone.
+/// variable values, ...) replans that workload alone; adding, removing or replacing one
+/// recomputes what it touches. The plans returned share what did not change with the session
+/// (nothing is copied).
 #[napi]
 pub struct Session {
     inner: Shared,
@@ -47,10 +49,12 @@ fn lock(shared: &Shared) -> MutexGuard<'_, goldpath::session::Session> {
 }
 
 /// Sets one workload (the work of `update` and `updateAsync`).
-fn update(shared: &Shared, workload: Value) -> Result<goldpath::plan::Plan, Failure> {
+fn update(shared: &Shared, workload: Value) -> Result<Arc<goldpath::plan::Plan>, Failure> {
     guarded(|| {
         let workload = inputs::workloads(vec![workload])?.remove(0);
-        Ok(lock(shared).set_workload(workload)?.clone())
+        let mut session = lock(shared);
+        session.set_workload(workload)?;
+        Ok(session.shared_plan())
     })
 }
 
@@ -81,24 +85,28 @@ impl Session {
     /// Removes the workload named `name` and returns the new plan.
     #[napi]
     pub fn remove(&self, env: Env, name: String) -> napi::Result<Plan> {
-        guarded(|| Ok(lock(&self.inner).remove_workload(&name)?.clone()))
-            .map(Plan::from)
-            .map_err(|f| f.into_js(&env))
+        guarded(|| {
+            let mut session = lock(&self.inner);
+            session.remove_workload(&name)?;
+            Ok(session.shared_plan())
+        })
+        .map(Plan::from)
+        .map_err(|f| f.into_js(&env))
     }
 
     /// The plan of the current workloads.
     #[napi(getter)]
     pub fn plan(&self) -> Plan {
-        Plan::from(lock(&self.inner).plan().clone())
+        Plan::from(lock(&self.inner).shared_plan())
     }
 
     /// The names of the current workloads, in the order they are planned.
     #[napi(getter)]
     pub fn workloads(&self) -> Vec<String> {
         lock(&self.inner)
-            .workloads()
-            .iter()
-            .map(|w| w.workload.metadata.name.clone())
+            .workload_names()
+            .into_iter()
+            .map(str::to_owned)
             .collect()
     }
 }
@@ -110,7 +118,7 @@ pub struct UpdateTask {
 }
 
 impl Task for UpdateTask {
-    type Output = Result<goldpath::plan::Plan, Failure>;
+    type Output = Result<Arc<goldpath::plan::Plan>, Failure>;
     type JsValue = Plan;
 
     fn compute(&mut self) -> napi::Result<Self::Output> {

@@ -1,5 +1,7 @@
 //! `goldpath.Plan` and what it exposes: manifests, resources, the graph and explanations.
 
+use std::sync::Arc;
+
 use goldpath::ResourceKey;
 use goldpath::catalog::CatalogOptions;
 use goldpath::matching::Explanation as CoreExplanation;
@@ -11,15 +13,21 @@ use crate::convert::{list_to_python, to_python};
 use crate::errors::{guard, to_py};
 
 /// A plan: the manifests, resources and graph of one application in one context. Every
-/// property builds fresh Python objects from the plan, which never changes.
+/// property builds fresh Python objects from the plan, which never changes (a session's plan
+/// is shared with the session, which makes a new one on its next edit).
 #[pyclass(module = "goldpath", frozen)]
 pub struct Plan {
-    plan: goldpath::plan::Plan,
+    plan: Arc<goldpath::plan::Plan>,
 }
 
 impl Plan {
     /// Wraps a plan of the engine.
     pub fn new(plan: goldpath::plan::Plan) -> Self {
+        Self::shared(Arc::new(plan))
+    }
+
+    /// Wraps a plan shared with a session (nothing is copied).
+    pub fn shared(plan: Arc<goldpath::plan::Plan>) -> Self {
         Self { plan }
     }
 }

@@ -18,7 +18,9 @@ use crate::plan::Plan;
 /// removes one; each returns the new plan, equal to what `Platform.plan` makes of the same
 /// workloads. An update that fails raises and leaves the session at its last good plan. An
 /// edit of a workload's containers alone (image, variable values, ...) replans that workload
-/// alone. Sessions may be shared by threads: edits are made one at a time, without the GIL.
+/// alone; adding, removing or replacing one recomputes what it touches. The plans returned
+/// share what did not change with the session (nothing is copied). Sessions may be shared by
+/// threads: edits are made one at a time, without the GIL.
 #[pyclass(module = "goldpath", frozen)]
 pub struct Session {
     inner: Mutex<goldpath::session::Session>,
@@ -59,32 +61,41 @@ impl Session {
         let planned = py.detach(|| {
             guard(|| {
                 let workload = one(self.loader.workloads(sources)?)?;
-                self.lock().set_workload(workload).cloned()
+                let mut session = self.lock();
+                session.set_workload(workload)?;
+                Ok(session.shared_plan())
             })
         });
-        to_py(py, planned).map(Plan::new)
+        to_py(py, planned).map(Plan::shared)
     }
 
     /// Removes the workload named `name` and returns the new plan. Raises
     /// `goldpath.InvalidValueError` for a name the session does not have.
     fn remove(&self, py: Python<'_>, name: &str) -> PyResult<Plan> {
-        let planned = py.detach(|| guard(|| self.lock().remove_workload(name).cloned()));
-        to_py(py, planned).map(Plan::new)
+        let planned = py.detach(|| {
+            guard(|| {
+                let mut session = self.lock();
+                session.remove_workload(name)?;
+                Ok(session.shared_plan())
+            })
+        });
+        to_py(py, planned).map(Plan::shared)
     }
 
     /// The plan of the current workloads.
     #[getter]
     fn plan(&self) -> Plan {
-        Plan::new(self.lock().plan().clone())
+        Plan::shared(self.lock().shared_plan())
     }
 
     /// The names of the current workloads, in the order they are planned.
     #[getter]
     fn workloads(&self) -> Vec<String> {
-        self.lock()
-            .workloads()
-            .iter()
-            .map(|w| w.workload.metadata.name.clone())
+        let session = self.lock();
+        session
+            .workload_names()
+            .into_iter()
+            .map(str::to_owned)
             .collect()
     }
 
@@ -93,7 +104,7 @@ impl Session {
         let context = session.context();
         format!(
             "<goldpath.Session: {} workloads of {} in {} ({})>",
-            session.workloads().len(),
+            session.workload_count(),
             context.app,
             context.env,
             context.env_type

@@ -90,3 +90,42 @@ def test_the_readme_session_example_runs_as_written(tmp_path: Path) -> None:
         "True",
         "['backend', 'frontend', 'migrate']",
     ]
+
+
+def _generated(i: int) -> Dict[str, Any]:
+    """Workload `i` of `benches/gen_app.py`: a postgres shared by ten, its own redis, a route, a link."""
+    resources: Dict[str, Any] = {
+        "db": {"type": "postgres", "id": f"db-{i // 10}"},
+        "cache": {"type": "redis"},
+        "web": {"type": "route", "params": {"host": f"svc-{i}.example.com", "path": "/", "port": "http"}},
+    }
+    variables = {"DB": "${resources.db.host}", "CACHE": "${resources.cache.host}"}
+    if i > 0:
+        resources["prev"] = {"type": "service", "params": {"workload": f"svc-{i - 1}", "port": "http"}}
+        variables["PREVIOUS"] = "http://${resources.prev.host}:${resources.prev.port}"
+    spec = workload(f"svc-{i}", resources, variables=variables)
+    spec["service"] = {"ports": {"http": {"port": 80, "targetPort": 8080}}}
+    return spec
+
+
+def test_adding_and_removing_linked_workloads_gives_the_full_plan_and_held_plans_stay() -> None:
+    platform = goldpath.Platform.default(secret_seed=SEED)
+    app = [_generated(i) for i in range(15)]
+    session = platform.session(app, app="shop", env="dev", env_type="development")
+
+    def full(workloads: List[Dict[str, Any]]) -> str:
+        return platform.plan(workloads, app="shop", env="dev", env_type="development").to_yaml()
+
+    held = session.plan
+    held_yaml = held.to_yaml()
+    app.append(_generated(15))
+    added = session.update(app[-1])
+    assert added.to_yaml() == full(app)
+    assert session.plan.to_yaml() == full(app)
+    assert held.to_yaml() == held_yaml
+    app.append(_generated(16))
+    session.update(app[-1])
+    assert session.remove("svc-16").to_yaml() == full(app[:-1])
+    assert session.remove("svc-15").to_yaml() == full(app[:-2])
+    assert session.plan.to_yaml() == held_yaml
+    assert added.to_yaml() == full(app[:-1])

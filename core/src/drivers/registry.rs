@@ -34,6 +34,8 @@ use crate::{DocPath, Error, ErrorKind, Location, Result};
 #[derive(Clone, Default)]
 pub struct DriverRegistry {
     drivers: BTreeMap<String, Arc<dyn Driver>>,
+    /// The names whose driver is still the built-in one.
+    builtin: std::collections::BTreeSet<String>,
 }
 
 impl DriverRegistry {
@@ -54,13 +56,21 @@ impl DriverRegistry {
         registry.register(super::cmd::CMD_DRIVER, Arc::new(super::cmd::CmdDriver));
         #[cfg(feature = "http-driver")]
         registry.register(super::http::HTTP_DRIVER, Arc::new(super::http::HttpDriver));
+        registry.builtin = registry.drivers.keys().cloned().collect();
         registry
+    }
+
+    /// Whether the driver named `name` is goldpath's built-in one (no host replaced it).
+    pub(crate) fn is_builtin(&self, name: &str) -> bool {
+        self.builtin.contains(name)
     }
 
     /// Registers `driver` under `name`, replacing any driver of that name (a host may replace
     /// a built-in).
     pub fn register(&mut self, name: impl Into<String>, driver: Arc<dyn Driver>) {
-        self.drivers.insert(name.into(), driver);
+        let name = name.into();
+        self.builtin.remove(&name);
+        self.drivers.insert(name, driver);
     }
 
     /// The driver named `name`.

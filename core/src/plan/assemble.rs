@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::PlanOptions;
 use crate::baseline::{Locks, Origin as LockOrigin};
+use crate::load::WorkloadInput;
 use crate::placeholder::canonical_json;
 use crate::platform::Context;
 use crate::render::input::Target;
@@ -93,27 +94,24 @@ fn stream_guarded(
     // provisioned first (their manifests wait, as compact JSON: a tenth of the memory of
     // values), then the guard is built, once.
     let mut provisioned = Vec::new();
-    let resources = provision_all(input, registry, &mut |key, manifests| {
+    let mut resources = provision_all(input, registry, &mut |key, manifests| {
         provisioned.push((key.clone(), Waiting::hold(&manifests)?));
         Ok(())
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);
     check_outputs(&guard, &resources)?;
-    let mut out = Output {
-        meter: input.meter,
-        namespace: namespace.as_deref(),
-        seen: HashMap::new(),
-        guard: &guard,
-        locks: Locks::new(input.context, env_type)?,
-        sink,
-    };
+    let mut out = Output::new(input, namespace.as_deref(), &guard, env_type, sink)?;
+    let mut spent = out.spending();
     for object in environment {
+        spent.rendered += 1;
         out.emit(object, &Origin::Environment)?;
     }
-    for (key, manifests) in provisioned {
-        for (index, object) in manifests.release()?.into_iter().enumerate() {
-            out.emit(object, &Origin::Resource(&key, index))?;
-        }
+    resources.environment = out.spent(spent);
+    for ((key, manifests), spent) in provisioned.into_iter().zip(&mut resources.spent) {
+        let part = out.emit_resource(&key, manifests.release()?)?;
+        spent.rendered = part.rendered;
+        spent.objects = part.objects;
+        spent.charged += part.charged;
     }
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
@@ -139,17 +137,36 @@ pub(super) fn stream_workloads(
         namespace: namespace.as_deref(),
         env_type,
     };
-    let mut out = Output {
-        meter: input.meter,
-        namespace: namespace.as_deref(),
-        seen: HashMap::new(),
-        guard,
-        locks: Locks::new(input.context, env_type)?,
-        sink,
-    };
+    let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
     emit_workloads(input, resources, &target, &mut out)
         .and_then(|()| out.locks.finish())
         .map_err(|error| guard.scrub(error))
+}
+
+/// Hands the manifests of resources provisioned for a plan (`parts`, each a resource's key
+/// and manifests, in graph order) to `sink` through the checks of [`stream`] (`guard` is that
+/// plan's secret check, the locks are checked and finished over these objects), and gives
+/// what each part cost: the seam of [`crate::session`], which adds the resources an added
+/// workload brings. The caller decides where the objects go.
+pub(super) fn stream_resources(
+    input: &ResolveInput<'_>,
+    parts: Vec<(ResourceKey, Vec<Value>)>,
+    guard: &SecretGuard,
+    env_type: Option<&EnvironmentTypeSpec>,
+    options: &PlanOptions,
+    sink: &mut Sink<'_>,
+) -> Result<Vec<crate::plan::ledger::Spent>> {
+    let namespace = namespace(input.context, env_type, options)?;
+    let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
+    let mut spent = Vec::with_capacity(parts.len());
+    let emit = || {
+        for (key, manifests) in parts {
+            spent.push(out.emit_resource(&key, manifests)?);
+        }
+        out.locks.finish()
+    };
+    emit().map_err(|error| guard.scrub(error))?;
+    Ok(spent)
 }
 
 /// Each workload's Secrets and objects, by workload name.
@@ -205,6 +222,14 @@ fn workload_out(
 /// workload names of the graph, the definition names, and the names of containers, variables
 /// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
 fn public_words(input: &ResolveInput<'_>) -> PublicWords {
+    public_words_of(input, input.workloads.iter())
+}
+
+/// [`public_words`] with the workloads `workloads` (instead of `input.workloads`).
+pub(super) fn public_words_of<'w>(
+    input: &ResolveInput<'_>,
+    workloads: impl Iterator<Item = &'w WorkloadInput>,
+) -> PublicWords {
     let context = input.context;
     let mut texts = vec![
         context.app.clone(),
@@ -213,7 +238,7 @@ fn public_words(input: &ResolveInput<'_>) -> PublicWords {
     ];
     texts.extend(input.graph.ordered().map(|node| node.name().to_string()));
     texts.extend(input.platform.definitions().iter().map(|d| d.name.clone()));
-    for w in input.workloads {
+    for w in workloads {
         texts.extend(w.workload.resources.keys().cloned());
         for (name, container) in &w.workload.containers {
             texts.push(name.clone());
@@ -227,7 +252,16 @@ fn public_words(input: &ResolveInput<'_>) -> PublicWords {
 /// Refuses non-secret outputs that show a secret or hold a control character: they reach
 /// workloads, summaries, exports and terminals.
 fn check_outputs(guard: &SecretGuard, resources: &Resources) -> Result<()> {
-    let errors = resources.order.iter().filter_map(|key| {
+    check_outputs_of(guard, resources, &resources.order)
+}
+
+/// [`check_outputs`] of the resources `keys` alone.
+pub(super) fn check_outputs_of(
+    guard: &SecretGuard,
+    resources: &Resources,
+    keys: &[ResourceKey],
+) -> Result<()> {
+    let errors = keys.iter().filter_map(|key| {
         let outputs = &resources.get(key)?.outputs;
         let what = format!("the outputs of resource `{key}` (outputs are not secret)");
         guard.check_outputs(outputs, &what).err().or_else(|| {
@@ -332,9 +366,64 @@ struct Output<'a, 's> {
     /// The environment type's locks, compared with every final object.
     locks: Locks<'a>,
     sink: &'a mut Sink<'s>,
+    /// How many objects went to the sink.
+    emitted: usize,
 }
 
-impl Output<'_, '_> {
+impl<'a, 's> Output<'a, 's> {
+    /// The output step of a plan of `input`, in `namespace`, checked by `guard` and the
+    /// environment type's locks, into `sink`.
+    fn new(
+        input: &ResolveInput<'a>,
+        namespace: Option<&'a str>,
+        guard: &'a SecretGuard,
+        env_type: Option<&'a EnvironmentTypeSpec>,
+        sink: &'a mut Sink<'s>,
+    ) -> Result<Self> {
+        Ok(Self {
+            meter: input.meter,
+            namespace,
+            seen: HashMap::new(),
+            guard,
+            locks: Locks::new(input.context, env_type)?,
+            sink,
+            emitted: 0,
+        })
+    }
+
+    /// Puts out the manifests of the resource `key`; gives what they cost.
+    fn emit_resource(
+        &mut self,
+        key: &ResourceKey,
+        manifests: Vec<Value>,
+    ) -> Result<crate::plan::ledger::Spent> {
+        let mut part = self.spending();
+        for (index, object) in manifests.into_iter().enumerate() {
+            part.rendered += 1;
+            self.emit(object, &Origin::Resource(key, index))?;
+        }
+        Ok(self.spent(part))
+    }
+
+    /// Where counting what a part of the plan costs starts: the objects put out and the
+    /// bytes charged so far (`rendered` is counted by the caller).
+    fn spending(&self) -> crate::plan::ledger::Spent {
+        crate::plan::ledger::Spent {
+            rendered: 0,
+            objects: self.emitted,
+            charged: self.meter.produced(),
+        }
+    }
+
+    /// What the part started at `start` cost.
+    fn spent(&self, start: crate::plan::ledger::Spent) -> crate::plan::ledger::Spent {
+        crate::plan::ledger::Spent {
+            rendered: start.rendered,
+            objects: self.emitted - start.objects,
+            charged: self.meter.produced() - start.charged,
+        }
+    }
+
     fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
         // Before anything that names the object: its name, kind or namespace may hold a
         // secret. The namespace a manifest asked for is checked after, on the object as given.
@@ -372,6 +461,7 @@ impl Output<'_, '_> {
             ))),
             None => {
                 self.seen.insert(id, digest);
+                self.emitted += 1;
                 (self.sink)(object)
             }
         }

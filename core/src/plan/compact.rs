@@ -9,32 +9,36 @@
 //! first call, for callers that walk the objects.
 
 use std::io::{self, Write};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
 /// The manifests of a plan, in apply order.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Manifests {
-    /// Every object as compact JSON.
-    texts: Vec<Box<[u8]>>,
-    /// The objects as values, once asked for.
-    decoded: OnceLock<Vec<Value>>,
+    /// Every object as compact JSON (shared by the clones of a plan).
+    texts: Vec<Arc<[u8]>>,
+    /// The objects as values, once asked for (shared by the clones of a plan).
+    decoded: Arc<OnceLock<Vec<Value>>>,
 }
 
 impl Manifests {
     /// Appends `object` (the plan is being made: nothing has been decoded yet).
     pub fn push(&mut self, object: &Value) {
         self.texts.push(encode(object));
-        self.decoded = OnceLock::new();
+        self.decoded = Arc::default();
     }
 
     /// Replaces the objects in `range` with `objects` (what a session does when an edit
-    /// changed one workload's objects alone); decoded values, if any, are replaced too.
+    /// changed one workload's objects alone); decoded values, if any and not shared with
+    /// another clone, are replaced too (shared ones are decoded again when asked for).
     pub fn splice(&mut self, range: std::ops::Range<usize>, objects: Vec<Value>) {
         self.texts.splice(range.clone(), objects.iter().map(encode));
-        if let Some(values) = self.decoded.get_mut() {
-            values.splice(range, objects);
+        match Arc::get_mut(&mut self.decoded).and_then(OnceLock::get_mut) {
+            Some(values) => {
+                values.splice(range, objects);
+            }
+            None => self.decoded = Arc::default(),
         }
     }
 
@@ -46,6 +50,19 @@ impl Manifests {
     /// The compact JSON of each object, in order.
     fn texts(&self) -> impl Iterator<Item = &[u8]> {
         self.texts.iter().map(AsRef::as_ref)
+    }
+
+    /// The objects as they are held, to share with another plan.
+    pub fn shared(&self) -> &[Arc<[u8]>] {
+        &self.texts
+    }
+
+    /// Manifests made of `texts` (compact JSON [`Manifests::push`] wrote, or `encode`s).
+    pub fn from_shared(texts: Vec<Arc<[u8]>>) -> Self {
+        Self {
+            texts,
+            decoded: Arc::default(),
+        }
     }
 
     /// The objects as values, decoded on the first call.
@@ -68,11 +85,9 @@ impl Manifests {
 }
 
 /// The compact JSON of `object`.
-fn encode(object: &Value) -> Box<[u8]> {
+pub(super) fn encode(object: &Value) -> Arc<[u8]> {
     // Writing a value to a vector cannot fail: its keys are strings.
-    serde_json::to_vec(object)
-        .unwrap_or_default()
-        .into_boxed_slice()
+    serde_json::to_vec(object).unwrap_or_default().into()
 }
 
 /// An object back from the JSON [`Manifests::push`] wrote (which always parses).

@@ -19,8 +19,11 @@
 mod assemble;
 mod builder;
 mod compact;
+pub(crate) mod delta;
 mod export;
+pub(crate) mod ledger;
 pub(crate) mod segment;
+mod workloads;
 
 pub use builder::EngineBuilder;
 
@@ -184,11 +187,11 @@ impl Engine {
             platform: Arc::clone(&self.platform),
             context: context.clone(),
             namespace,
-            graph,
-            resources,
+            graph: Arc::new(graph),
+            resources: Arc::new(resources),
             manifests,
             warnings: self.warnings(),
-            workloads: workloads.to_vec(),
+            workloads: Arc::new(workloads::Workloads::from_flat(workloads.to_vec())),
             violations,
             secrets,
         };
@@ -252,22 +255,7 @@ impl Engine {
             sink(object)
         };
         let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
-        let matcher = |key: &ResourceKey| {
-            let request = Request::new(
-                key.resource_type(),
-                key.class(),
-                key.id().unwrap_or_default(),
-                context,
-            );
-            matching::find(&self.platform, &request).map(|m| m.definition)
-        };
-        let input = GraphInput {
-            workloads: &specs,
-            context,
-            definitions: self.platform.definitions(),
-            matcher: &matcher,
-        };
-        let graph = crate::graph::build(&input)?;
+        let graph = self.graph(&specs, context)?;
         drop(specs);
         let input = ResolveInput {
             meter,
@@ -284,25 +272,52 @@ impl Engine {
         let resources = resolved
             .order
             .iter()
-            .map(|key| PlannedResource {
-                key: key.to_string(),
-                definition: graph
-                    .resource(key)
-                    .map(|r| self.platform.definitions()[r.definition].name.clone())
-                    .unwrap_or_default(),
-                outputs: resolved
-                    .get(key)
-                    .map(|s| s.outputs.clone())
-                    .unwrap_or_default(),
-                secrets: resolved
-                    .get(key)
-                    .map(|s| s.secrets.keys().cloned().collect())
-                    .unwrap_or_default(),
-                driver: resolved.get(key).and_then(|s| s.driver.clone()),
-            })
+            .map(|key| self.planned_resource(&graph, &resolved, key))
             .collect();
         let violations = evaluator.finish();
         Ok((graph, namespace, resources, violations, secrets, resolved))
+    }
+
+    /// The resource `key` of a plan, as [`Plan::resources`] shows it.
+    fn planned_resource(
+        &self,
+        graph: &ResourceGraph,
+        resolved: &crate::resolve::Resources,
+        key: &ResourceKey,
+    ) -> PlannedResource {
+        let state = resolved.get(key);
+        PlannedResource {
+            key: key.to_string(),
+            definition: graph
+                .resource(key)
+                .map(|r| self.platform.definitions()[r.definition].name.clone())
+                .unwrap_or_default(),
+            outputs: state.map(|s| s.outputs.clone()).unwrap_or_default(),
+            secrets: state
+                .map(|s| s.secrets.keys().cloned().collect())
+                .unwrap_or_default(),
+            driver: state.and_then(|s| s.driver.clone()),
+        }
+    }
+
+    /// The resource graph of the workloads `specs` in `context`.
+    fn graph(&self, specs: &[&Workload], context: &Context) -> Result<ResourceGraph> {
+        let matcher = |key: &ResourceKey| {
+            let request = Request::new(
+                key.resource_type(),
+                key.class(),
+                key.id().unwrap_or_default(),
+                context,
+            );
+            matching::find(&self.platform, &request).map(|m| m.definition)
+        };
+        let input = GraphInput {
+            workloads: specs,
+            context,
+            definitions: self.platform.definitions(),
+            matcher: &matcher,
+        };
+        crate::graph::build(&input)
     }
 
     fn environment_type(
@@ -357,17 +372,20 @@ pub struct PlannedResource {
 }
 
 /// A plan: the graph, the resources and the manifests of one application in one context.
+/// Cloning it shares what it is made of (the graph, the resources, the workloads and each
+/// manifest are held behind `Arc`s), so a session can hand its plan out and change its own
+/// copy without copying the rest.
 #[derive(Clone)]
 pub struct Plan {
     platform: Arc<Platform>,
     context: Context,
     namespace: Option<String>,
-    graph: ResourceGraph,
-    resources: Vec<PlannedResource>,
+    graph: Arc<ResourceGraph>,
+    resources: Arc<Vec<PlannedResource>>,
     /// Compact JSON, decoded on the first call of [`Plan::manifests`].
     manifests: compact::Manifests,
     warnings: Vec<String>,
-    workloads: Vec<WorkloadInput>,
+    workloads: Arc<workloads::Workloads>,
     violations: Vec<Violation>,
     secrets: Arc<crate::secrets::SecretGuard>,
 }
@@ -451,7 +469,19 @@ impl Plan {
     /// The workloads the plan was made from.
     #[must_use]
     pub fn workloads(&self) -> &[WorkloadInput] {
-        &self.workloads
+        self.workloads.flat()
+    }
+
+    /// The workloads the plan was made from, each behind an `Arc` (what sessions share
+    /// between their plans).
+    pub(crate) fn shared_workloads(&self) -> &[Arc<WorkloadInput>] {
+        self.workloads.shared()
+    }
+
+    /// How many workloads the plan was made from.
+    #[must_use]
+    pub fn workload_count(&self) -> usize {
+        self.workloads.len()
     }
 
     /// The manifests as a stream of YAML documents.

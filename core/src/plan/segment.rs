@@ -8,6 +8,7 @@
 //! [`Plan::splice`] puts it in place of the old one.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -19,17 +20,37 @@ use crate::resolve::{Meter, ResolveInput, Resources, WorkloadInput};
 /// What a session keeps of a full plan besides the plan: the resources as the workloads
 /// resolve against them, and what the plan asked of its budget.
 pub(crate) struct Kept {
-    resources: Resources,
+    pub(super) resources: Resources,
     /// The bytes the plan charged to its budget.
     pub produced: usize,
+    /// At least the most any one check of the plan asked of its budget beyond what was
+    /// produced before it (the plan's peak, then the local peaks of what sessions added).
+    pub asked: usize,
 }
 
 impl Kept {
+    /// What the plan's environment objects cost it.
+    pub fn environment(&self) -> super::ledger::Spent {
+        self.resources.environment
+    }
+
+    /// Whether the output step of the plan dropped none of the environment's and the
+    /// resources' objects as duplicates of others.
+    pub fn none_dropped(&self) -> bool {
+        self.resources.environment.none_dropped()
+            && self
+                .resources
+                .spent
+                .iter()
+                .all(super::ledger::Spent::none_dropped)
+    }
+
     /// What is kept of a plan whose resources are `resources` and whose budget `meter` counted.
     pub(super) fn new(resources: Resources, meter: &Meter) -> Self {
         Self {
             resources,
             produced: meter.produced(),
+            asked: meter.peak(),
         }
     }
 }
@@ -60,17 +81,33 @@ impl Engine {
         workload: &WorkloadInput,
         options: &PlanOptions,
     ) -> Result<Segment> {
-        let env_type = self.environment_type(&plan.context)?;
+        let within = Within {
+            context: &plan.context,
+            graph: &plan.graph,
+            guard: &plan.secrets,
+            resources: &kept.resources,
+        };
+        self.segment_within(&within, workload, options)
+    }
+
+    /// The segment `workload` puts out in a plan of `within`.
+    pub(super) fn segment_within(
+        &self,
+        within: &Within<'_>,
+        workload: &WorkloadInput,
+        options: &PlanOptions,
+    ) -> Result<Segment> {
+        let env_type = self.environment_type(within.context)?;
         let meter = Meter::new(self.limits.clone());
         let workloads = std::slice::from_ref(workload);
-        let mut evaluator = policy::Evaluator::new(&self.platform, &plan.context, workloads);
+        let mut evaluator = policy::Evaluator::new(&self.platform, within.context, workloads);
         let input = ResolveInput {
             meter: &meter,
-            graph: &plan.graph,
+            graph: within.graph,
             platform: &self.platform,
             drivers: &self.drivers,
             seed: &self.seed,
-            context: &plan.context,
+            context: within.context,
             workloads,
             image: options.image.as_deref(),
             effects: &self.effects,
@@ -83,8 +120,8 @@ impl Engine {
         };
         assemble::stream_workloads(
             &input,
-            &kept.resources,
-            &plan.secrets,
+            within.resources,
+            within.guard,
             env_type,
             options,
             sink,
@@ -98,6 +135,15 @@ impl Engine {
     }
 }
 
+/// What a workload's segment is planned against: the plan's context, graph, secret check
+/// and resources.
+pub(super) struct Within<'a> {
+    pub context: &'a crate::platform::Context,
+    pub graph: &'a crate::graph::ResourceGraph,
+    pub guard: &'a crate::secrets::SecretGuard,
+    pub resources: &'a Resources,
+}
+
 impl Plan {
     /// Puts `workload` at `at` of the workloads and `objects` in place of the manifests in
     /// `range`: what a session makes of an edit that changed one workload's segment alone.
@@ -108,7 +154,9 @@ impl Plan {
         range: Range<usize>,
         objects: Vec<Value>,
     ) {
-        self.workloads[at] = workload;
+        let mut workloads = self.shared_workloads().to_vec();
+        workloads[at] = Arc::new(workload);
+        self.workloads = Arc::new(super::workloads::Workloads::from_shared(workloads));
         self.manifests.splice(range, objects);
     }
 }

@@ -52,6 +52,11 @@ pub(crate) struct ResolveInput<'a> {
 pub(crate) struct Resources {
     pub order: Vec<ResourceKey>,
     state: State,
+    /// What each resource of `order` cost the plan, as far as provisioning knows (its
+    /// outputs' bytes); the output step adds what its manifests cost (kept by sessions).
+    pub spent: Vec<crate::plan::ledger::Spent>,
+    /// What the environment objects cost the plan (set by the output step).
+    pub environment: crate::plan::ledger::Spent,
 }
 
 impl Resources {
@@ -77,11 +82,16 @@ pub(crate) fn provision_all(
         ..State::default()
     };
     let services = std::sync::Arc::new(services(input.workloads));
-    let by_name = by_name(input.workloads);
+    let by_name = by_name(input.workloads.iter());
     let mut order = Vec::new();
+    let mut spent = Vec::new();
     for node in input.graph.ordered() {
         if let Node::Resource(resource) = node {
+            let before = input.meter.produced();
             provision(input, &by_name, resource, &services, &mut state)?;
+            spent.push(crate::plan::ledger::Spent::outputs(
+                input.meter.produced() - before,
+            ));
             let manifests = state
                 .resources
                 .get_mut(&resource.key)
@@ -90,7 +100,79 @@ pub(crate) fn provision_all(
             order.push(resource.key.clone());
         }
     }
-    Ok(Resources { order, state })
+    Ok(Resources {
+        order,
+        state,
+        spent,
+        environment: crate::plan::ledger::Spent::default(),
+    })
+}
+
+/// Receives the key, the manifests and the bytes the outputs charged of one resource.
+pub(crate) type ChargedSink<'s> = dyn FnMut(&ResourceKey, Vec<Value>, usize) -> Result<()> + 's;
+
+/// Provisions the resources `keys` of `input.graph` (in graph order) into `resources`, which
+/// hold every other resource they may need, as [`provision_all`] does, handing each one's
+/// manifests and output charge to `emit`: the seam of [`crate::session`], which provisions
+/// the resources an added workload brings. The drivers see `workloads` (`input.workloads`
+/// is not read). Secrets are registered in `registry`. The caller
+/// puts the keys in `resources.order`, or takes their states out again.
+pub(crate) fn provision_some(
+    input: &ResolveInput<'_>,
+    workloads: &[&WorkloadInput],
+    registry: &std::sync::Arc<SecretRegistry>,
+    resources: &mut Resources,
+    keys: &[&ResourceNode],
+    emit: &mut ChargedSink<'_>,
+) -> Result<()> {
+    let kept = std::mem::replace(
+        &mut resources.state.registry,
+        std::sync::Arc::clone(registry),
+    );
+    let services = std::sync::Arc::new(services(workloads.iter().copied()));
+    let by_name = by_name(workloads.iter().copied());
+    let mut provisioned = || {
+        for resource in keys {
+            let before = input.meter.produced();
+            provision(input, &by_name, resource, &services, &mut resources.state)?;
+            let manifests = resources
+                .state
+                .resources
+                .get_mut(&resource.key)
+                .map(|r| std::mem::take(&mut r.manifests));
+            let charged = input.meter.produced() - before;
+            emit(&resource.key, manifests.unwrap_or_default(), charged)?;
+        }
+        Ok(())
+    };
+    let result = provisioned();
+    resources.state.registry = kept;
+    result
+}
+
+impl Resources {
+    /// Puts `state` as the state of `key` (or takes it out with `None`), giving back what was
+    /// there: how a session edits the resources of its plan.
+    pub fn swap(
+        &mut self,
+        key: &ResourceKey,
+        state: Option<ResourceState>,
+    ) -> Option<ResourceState> {
+        match state {
+            Some(state) => self.state.resources.insert(key.clone(), state),
+            None => self.state.resources.remove(key),
+        }
+    }
+
+    /// The plan's secret registry (every value registered while it was provisioned).
+    pub fn registry(&self) -> &std::sync::Arc<SecretRegistry> {
+        &self.state.registry
+    }
+
+    /// Replaces the plan's secret registry.
+    pub fn set_registry(&mut self, registry: std::sync::Arc<SecretRegistry>) {
+        self.state.registry = registry;
+    }
 }
 
 /// Resolves the workloads in name order, handing each to `emit` with the Secrets its files
@@ -141,9 +223,10 @@ pub(crate) fn workload_outlines(input: &ResolveInput<'_>) -> Vec<ResolvedWorkloa
 }
 
 /// The workloads by name: resources look up the workload that requests them.
-fn by_name(workloads: &[WorkloadInput]) -> HashMap<&str, &WorkloadInput> {
+fn by_name<'w>(
+    workloads: impl Iterator<Item = &'w WorkloadInput>,
+) -> HashMap<&'w str, &'w WorkloadInput> {
     workloads
-        .iter()
         .map(|w| (w.workload.metadata.name.as_str(), w))
         .collect()
 }
@@ -281,7 +364,7 @@ fn in_resource(error: Error, node: &ResourceNode, definition: &str) -> Error {
 }
 
 /// The services of the workloads, as drivers see them (`workloads` in templates).
-fn services(workloads: &[WorkloadInput]) -> Value {
+fn services<'w>(workloads: impl IntoIterator<Item = &'w WorkloadInput>) -> Value {
     let mut all = Map::new();
     for w in workloads {
         let workload = &w.workload;

@@ -144,6 +144,43 @@ impl SecretGuard {
         })
     }
 
+    /// The runs and short secrets `self` looks for that `other` does not (with their owners):
+    /// what a plan's new guard may find in objects its old guard let through.
+    pub(crate) fn beyond(&self, other: &Self) -> Self {
+        let owners = self.owners.clone();
+        let mut runs = self.runs.without(&other.runs);
+        runs.seal();
+        let whole = self
+            .whole
+            .iter()
+            .filter(|(text, _)| !other.whole.contains_key(*text))
+            .map(|(text, &owner)| (text.clone(), owner))
+            .collect();
+        Self {
+            runs,
+            whole,
+            owners,
+        }
+    }
+
+    /// Whether the guard may find a secret in an object whose compact JSON (as
+    /// `serde_json::to_vec` writes it) is `json`: `false` only when it finds none for sure.
+    /// A string's text is in its JSON as it is unless it holds a character JSON escapes, so
+    /// runs and short secrets without one are looked for in the JSON itself (short secrets
+    /// between quotes); anything else may be there.
+    pub(crate) fn may_find_in_json(&self, json: &str) -> bool {
+        let escaped = |text: &str| text.chars().any(|c| c == '"' || c == '\\' || c < ' ');
+        if self.runs.any_run(escaped) {
+            return true;
+        }
+        for text in self.whole.keys() {
+            if escaped(text) || json.contains(&format!("\"{text}\"")) {
+                return true;
+            }
+        }
+        self.runs.first(folded(json).as_ref()).is_some()
+    }
+
     /// Whether the guard looks for nothing.
     #[must_use]
     pub fn is_empty(&self) -> bool {

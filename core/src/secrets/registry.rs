@@ -23,6 +23,8 @@ pub struct SecretRegistry {
 struct Entries {
     seen: HashSet<Sensitive<String>>,
     values: Vec<(String, Sensitive<String>)>,
+    /// Every registration, in order (a value registered twice is here twice).
+    every: Vec<(ResourceKey, Sensitive<String>)>,
 }
 
 impl SecretRegistry {
@@ -30,6 +32,7 @@ impl SecretRegistry {
     /// its first owner).
     pub fn register(&self, owner: &ResourceKey, value: &Sensitive<String>) {
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
+        entries.every.push((owner.clone(), value.clone()));
         if entries.seen.insert(value.clone()) {
             entries
                 .values
@@ -62,6 +65,17 @@ impl SecretRegistry {
                 self.register(owner, value);
             }
         }
+    }
+
+    /// Every registration so far, in order, with the resource that made it (a value
+    /// registered twice is given twice): registering them again in another order makes the
+    /// registry of a plan whose resources come in that order (what a session does).
+    pub(crate) fn registrations(&self) -> Vec<(ResourceKey, Sensitive<String>)> {
+        self.entries
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .every
+            .clone()
     }
 
     /// How many distinct values are registered.

@@ -97,6 +97,33 @@ impl<V: Copy> Runs<V> {
         }
     }
 
+    /// The runs of `self` that `other` does not hold (not sealed).
+    pub fn without<W>(&self, other: &Runs<W>) -> Self {
+        Self {
+            ascii: self
+                .ascii
+                .iter()
+                .filter(|(word, _)| !other.ascii.contains_key(*word))
+                .map(|(&word, &value)| (word, value))
+                .collect(),
+            other: self
+                .other
+                .iter()
+                .filter(|(run, _)| !other.other.contains_key(*run))
+                .map(|(run, &value)| (run.clone(), value))
+                .collect(),
+            filter: Vec::new(),
+        }
+    }
+
+    /// Whether some run of the set is one `test` holds for.
+    pub fn any_run(&self, test: impl Fn(&str) -> bool) -> bool {
+        self.ascii.keys().any(|word| {
+            let bytes = word.to_le_bytes();
+            std::str::from_utf8(&bytes).is_ok_and(&test)
+        }) || self.other.keys().any(|run| test(run))
+    }
+
     /// How many runs the set holds.
     pub fn len(&self) -> usize {
         self.ascii.len() + self.other.len()

@@ -2,9 +2,13 @@
 //! budget: built once from a full plan (and checked against it), kept up to date as segments
 //! are replaced.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::{Bound, Range};
+use std::sync::Arc;
 
+use serde_json::Value;
+
+use crate::plan::delta::{self, Regrown, encoded};
 use crate::plan::segment::{Kept, Segment};
 use crate::plan::{Engine, Identity as Id, Plan, PlanOptions, identity as id};
 
@@ -32,6 +36,27 @@ pub(super) struct Index {
     owners: HashMap<Id, Option<String>>,
 }
 
+/// What adding, removing or replacing workloads changes in the index, checked, ready to be
+/// recorded.
+pub(super) struct Regrowth {
+    /// The new plan's manifests.
+    texts: Vec<Arc<[u8]>>,
+    /// The identities of the objects taken away.
+    gone: HashSet<Id>,
+    /// The identities of the objects brought, with their owner.
+    owned: Vec<(Id, Option<String>)>,
+    /// The segments replaced or added (`Some`) and removed (`None`).
+    entries: Vec<(String, Option<Entry>)>,
+    /// How many objects come before the first workload's.
+    base: usize,
+    /// The bytes the environment objects and the resources charged.
+    base_charged: usize,
+    /// The bytes the new plan charges.
+    pub produced: usize,
+    /// At least the most any check of the new plan asks beyond what came before it.
+    pub asked: usize,
+}
+
 /// What a new segment changes, ready to be put in place.
 pub(super) struct Replacement {
     /// Where the old segment is in the plan's manifests.
@@ -53,19 +78,19 @@ impl Index {
         let mut by_name: Vec<_> = plan.workloads().iter().collect();
         by_name.sort_by(|a, b| a.workload.metadata.name.cmp(&b.workload.metadata.name));
         let mut segments = BTreeMap::new();
-        let mut objects = Vec::new();
+        let mut texts = Vec::new();
         for workload in by_name {
             let segment = engine.segment(plan, kept, workload, options).ok()?;
             if !segment.violations.is_empty() {
                 return None;
             }
             let entry = entry(&segment);
-            objects.extend(segment.objects);
+            texts.extend(segment.objects.iter().map(encoded));
             segments.insert(workload.workload.metadata.name.clone(), entry);
         }
-        let manifests = plan.manifests();
-        let base = manifests.len().checked_sub(objects.len())?;
-        if manifests[base..] != objects[..] {
+        let manifests = plan.manifest_texts();
+        let base = manifests.len().checked_sub(texts.len())?;
+        if manifests[base..] != texts[..] {
             return None;
         }
         let charged: usize = segments.values().map(|e| e.charged).sum();
@@ -75,8 +100,8 @@ impl Index {
             segments,
             owners: HashMap::new(),
         };
-        for object in &manifests[..base] {
-            index.owners.insert(id(object), None);
+        for text in &manifests[..base] {
+            index.owners.insert(id(&decoded(text)), None);
         }
         for (name, entry) in &index.segments {
             for id in &entry.ids {
@@ -90,6 +115,136 @@ impl Index {
             }
         }
         Some(index)
+    }
+
+    /// How `regrown`, made from `plan` (whose resources are in `kept`), changes the index and
+    /// the plan's manifests; `None` when it cannot alone: an object it brings is another's
+    /// too (the output step would drop or refuse it), or the plan would pass
+    /// `max_plan_bytes`, the budget of the new plan.
+    pub fn regrowth(
+        &self,
+        plan: &Plan,
+        kept: &Kept,
+        regrown: &Regrown,
+        max_plan_bytes: usize,
+    ) -> Option<Regrowth> {
+        let old = plan.manifest_texts();
+        let ledger = delta::ledger(kept);
+        let environment = kept.environment();
+        let mut growth = Regrowth {
+            texts: old[..environment.objects].to_vec(),
+            gone: HashSet::new(),
+            owned: Vec::new(),
+            entries: Vec::new(),
+            base: 0,
+            base_charged: environment.charged,
+            produced: 0,
+            asked: kept.asked.max(regrown.asked),
+        };
+        for key in &regrown.removed {
+            let (_, range) = ledger.get(key)?;
+            growth
+                .gone
+                .extend(old[range.clone()].iter().map(|t| id(&decoded(t))));
+        }
+        for (key, spent) in &regrown.order {
+            growth.base_charged += spent.charged;
+            match regrown.brought.get(key) {
+                Some(objects) => {
+                    growth.owned.extend(objects.iter().map(|o| (id(o), None)));
+                    growth.texts.extend(objects.iter().map(encoded));
+                }
+                None => growth
+                    .texts
+                    .extend_from_slice(&old[ledger.get(key)?.1.clone()]),
+            }
+        }
+        growth.base = growth.texts.len();
+        self.regrow_segments(old, regrown, &mut growth)?;
+        let mut new = HashSet::new();
+        for (id, _) in &growth.owned {
+            let taken = self.owners.contains_key(id) && !growth.gone.contains(id);
+            if taken || !new.insert(id) {
+                return None;
+            }
+        }
+        (growth.produced.saturating_add(growth.asked) <= max_plan_bytes).then_some(growth)
+    }
+
+    /// The workloads' part of [`Index::regrowth`]: every segment, old or new, by name.
+    fn regrow_segments(
+        &self,
+        old: &[Arc<[u8]>],
+        regrown: &Regrown,
+        growth: &mut Regrowth,
+    ) -> Option<()> {
+        let mut at = self.base;
+        let mut positions = HashMap::new();
+        for (name, entry) in &self.segments {
+            positions.insert(name.as_str(), at..at + entry.len);
+            at += entry.len;
+        }
+        let names: BTreeSet<&str> = regrown
+            .workloads
+            .iter()
+            .map(|w| w.workload.metadata.name.as_str())
+            .collect();
+        let new: HashMap<&str, &Segment> = regrown
+            .segments
+            .iter()
+            .map(|(name, segment)| (name.as_str(), segment))
+            .collect();
+        let mut charged = 0;
+        for &name in &names {
+            let old_entry = self.segments.get(name);
+            match new.get(name) {
+                Some(segment) => {
+                    if let Some(e) = old_entry {
+                        growth.gone.extend(e.ids.iter().cloned());
+                    }
+                    let entry = entry(segment);
+                    charged += entry.charged;
+                    growth.asked = growth.asked.max(entry.peak);
+                    let owner = Some(name.to_owned());
+                    growth
+                        .owned
+                        .extend(entry.ids.iter().map(|id| (id.clone(), owner.clone())));
+                    growth.texts.extend(segment.objects.iter().map(encoded));
+                    growth.entries.push((name.to_owned(), Some(entry)));
+                }
+                None => {
+                    charged += old_entry?.charged;
+                    growth
+                        .texts
+                        .extend_from_slice(&old[positions.get(name)?.clone()]);
+                }
+            }
+        }
+        for (name, entry) in &self.segments {
+            if !names.contains(name.as_str()) {
+                growth.gone.extend(entry.ids.iter().cloned());
+                growth.entries.push((name.clone(), None));
+            }
+        }
+        growth.produced = growth.base_charged + charged;
+        Some(())
+    }
+
+    /// Records `growth` as done; gives the new plan's manifests.
+    pub fn regrow(&mut self, growth: Regrowth) -> Vec<Arc<[u8]>> {
+        for id in &growth.gone {
+            self.owners.remove(id);
+        }
+        self.owners.extend(growth.owned);
+        for (name, entry) in growth.entries {
+            match entry {
+                Some(entry) => self.segments.insert(name, entry),
+                None => self.segments.remove(&name),
+            };
+        }
+        self.base = growth.base;
+        self.base_charged = growth.base_charged;
+        growth.texts
     }
 
     /// How `segment`, the new segment of workload `name`, replaces its old one; `None` when it
@@ -171,6 +326,11 @@ impl Replacement {
     pub fn charged(&self) -> usize {
         self.entry.charged
     }
+}
+
+/// An object back from the compact JSON a plan holds (which always parses).
+fn decoded(text: &[u8]) -> Value {
+    serde_json::from_slice(text).unwrap_or(Value::Null)
 }
 
 fn entry(segment: &Segment) -> Entry {

@@ -17,6 +17,14 @@ pub(super) fn changes_own_segment_alone(old: &WorkloadInput, new: &WorkloadInput
         && without_containers(&old.workload) == without_containers(&new.workload)
 }
 
+/// Whether what other parts of a plan see of a workload is the same in `old` and `new`: its
+/// metadata (the `workload` resource's context, the Service name drivers see) and its
+/// service (the ports `service` links read). Replacing it by another that keeps them leaves
+/// the resources that do not belong to it as they were, so the session can regrow the plan.
+pub(super) fn others_see_the_same(old: &WorkloadInput, new: &WorkloadInput) -> bool {
+    old.workload.metadata == new.workload.metadata && old.workload.service == new.workload.service
+}
+
 /// The same containers, with the same variable and file names.
 fn same_names(old: &Workload, new: &Workload) -> bool {
     old.containers.len() == new.containers.len()

@@ -8,8 +8,13 @@
 //!
 #![doc = include_str!("../../../docs/sessions.md")]
 
+mod grow;
 mod index;
 mod local;
+
+use std::sync::Arc;
+
+use std::collections::BTreeSet;
 
 use crate::plan::segment::Kept;
 use crate::plan::{Engine, Plan, PlanOptions};
@@ -24,9 +29,11 @@ pub struct Session {
     engine: Engine,
     context: Context,
     options: PlanOptions,
-    plan: Plan,
+    plan: Arc<Plan>,
     kept: Kept,
     index: Segments,
+    /// How many edits were made by [`Session::regrow`] (tests check the fast path is taken).
+    regrown: usize,
 }
 
 /// The segment index of the session's plan, built when an edit first needs it.
@@ -56,9 +63,10 @@ impl Engine {
             engine: self.clone(),
             context: context.clone(),
             options: options.clone(),
-            plan,
+            plan: Arc::new(plan),
             kept,
             index: Segments::Unknown,
+            regrown: 0,
         })
     }
 }
@@ -70,11 +78,35 @@ impl Session {
         &self.plan
     }
 
+    /// The plan of the current workloads, shared: a clone of the `Arc`, nothing copied. The
+    /// session's later edits make a new plan (sharing what did not change with this one), so
+    /// the plan given here never changes.
+    #[must_use]
+    pub fn shared_plan(&self) -> Arc<Plan> {
+        Arc::clone(&self.plan)
+    }
+
     /// The current workloads, in the order a full plan of them takes: the initial ones, then
     /// each added one at the end (a replaced workload keeps its place).
     #[must_use]
     pub fn workloads(&self) -> &[WorkloadInput] {
         self.plan.workloads()
+    }
+
+    /// How many workloads the session has (without making [`Session::workloads`]).
+    #[must_use]
+    pub fn workload_count(&self) -> usize {
+        self.plan.workload_count()
+    }
+
+    /// The names of the current workloads, in the order of [`Session::workloads`].
+    #[must_use]
+    pub fn workload_names(&self) -> Vec<&str> {
+        self.plan
+            .shared_workloads()
+            .iter()
+            .map(|w| w.workload.metadata.name.as_str())
+            .collect()
     }
 
     /// The context the session plans in.
@@ -92,20 +124,30 @@ impl Session {
     /// # Errors
     /// As [`Engine::plan`] of the workloads with this one set; the session is then unchanged.
     pub fn set_workload(&mut self, workload: WorkloadInput) -> Result<&Plan> {
-        let name = &workload.workload.metadata.name;
-        let at = self
-            .workloads()
-            .iter()
-            .position(|w| &w.workload.metadata.name == name);
-        if let Some(at) = at
-            && local::changes_own_segment_alone(&self.workloads()[at], &workload)
-        {
+        let name = workload.workload.metadata.name.clone();
+        let at = self.position(&name);
+        let shared = self.plan.shared_workloads();
+        let alone = at.is_some_and(|at| local::changes_own_segment_alone(&shared[at], &workload));
+        let keeps_what_others_see =
+            at.is_none_or(|at| local::others_see_the_same(&shared[at], &workload));
+        if let (Some(at), true) = (at, alone) {
             match self.replace_segment(at, workload) {
                 Ok(()) => return Ok(&self.plan),
                 Err(workload) => return self.set_in_full(Some(at), *workload),
             }
         }
-        self.set_in_full(at, workload)
+        let mut workloads = self.plan.shared_workloads().to_vec();
+        match at {
+            Some(at) => workloads[at] = Arc::new(workload),
+            None => workloads.push(Arc::new(workload)),
+        }
+        if !keeps_what_others_see {
+            return self.replan(&workloads);
+        }
+        match self.regrow(workloads, &BTreeSet::from([name])) {
+            Ok(()) => Ok(&self.plan),
+            Err(workloads) => self.replan(&workloads),
+        }
     }
 
     /// Removes the workload named `name` and plans again.
@@ -114,37 +156,58 @@ impl Session {
     /// A name no workload of the session has, or as [`Engine::plan`] of the workloads left;
     /// the session is then unchanged.
     pub fn remove_workload(&mut self, name: &str) -> Result<&Plan> {
-        let Some(at) = self
-            .workloads()
+        let Some(at) = self.position(name) else {
+            return Err(unknown(name, self.plan.shared_workloads()));
+        };
+        let mut workloads = self.plan.shared_workloads().to_vec();
+        workloads.remove(at);
+        match self.regrow(workloads, &BTreeSet::from([name.to_owned()])) {
+            Ok(()) => Ok(&self.plan),
+            Err(workloads) => self.replan(&workloads),
+        }
+    }
+
+    /// Where the workload named `name` is in the session's order.
+    fn position(&self, name: &str) -> Option<usize> {
+        self.plan
+            .shared_workloads()
             .iter()
             .position(|w| w.workload.metadata.name == name)
-        else {
-            return Err(unknown(name, self.workloads()));
-        };
-        let mut workloads = self.workloads().to_vec();
-        workloads.remove(at);
-        self.replan(&workloads)
     }
 
     /// Sets `workload` at `at` (or at the end) and plans in full.
     fn set_in_full(&mut self, at: Option<usize>, workload: WorkloadInput) -> Result<&Plan> {
-        let mut workloads = self.workloads().to_vec();
+        let mut workloads = self.plan.shared_workloads().to_vec();
         match at {
-            Some(at) => workloads[at] = workload,
-            None => workloads.push(workload),
+            Some(at) => workloads[at] = Arc::new(workload),
+            None => workloads.push(Arc::new(workload)),
         }
         self.replan(&workloads)
     }
 
     /// Plans `workloads` in full and keeps them and their plan, or keeps everything as it was.
-    fn replan(&mut self, workloads: &[WorkloadInput]) -> Result<&Plan> {
+    fn replan(&mut self, workloads: &[Arc<WorkloadInput>]) -> Result<&Plan> {
+        let workloads: Vec<WorkloadInput> = workloads.iter().map(|w| (**w).clone()).collect();
         let (plan, kept) = self
             .engine
-            .plan_kept(workloads, &self.context, &self.options)?;
-        self.plan = plan;
+            .plan_kept(&workloads, &self.context, &self.options)?;
+        self.plan = Arc::new(plan);
         self.kept = kept;
         self.index = Segments::Unknown;
         Ok(&self.plan)
+    }
+
+    /// The segment index, built when it is not known yet; `None` when the plan cannot be
+    /// edited segment by segment.
+    fn index(&mut self) -> Option<&mut Index> {
+        if matches!(self.index, Segments::Unknown) {
+            let built = Index::build(&self.engine, &self.plan, &self.kept, &self.options);
+            self.index = built.map_or(Segments::Unusable, Segments::Known);
+        }
+        match &mut self.index {
+            Segments::Known(index) => Some(index),
+            _ => None,
+        }
     }
 
     /// Puts `workload`'s new segment in place of the segment of the workload at `at`, whose
@@ -155,10 +218,9 @@ impl Session {
         at: usize,
         workload: WorkloadInput,
     ) -> std::result::Result<(), Box<WorkloadInput>> {
-        let max = crate::resolve::plan_budget(self.engine.limits(), self.workloads().len());
-        if matches!(self.index, Segments::Unknown) {
-            let built = Index::build(&self.engine, &self.plan, &self.kept, &self.options);
-            self.index = built.map_or(Segments::Unusable, Segments::Known);
+        let max = crate::resolve::plan_budget(self.engine.limits(), self.plan.workload_count());
+        if self.index().is_none() {
+            return Err(Box::new(workload));
         }
         let Segments::Known(index) = &mut self.index else {
             return Err(Box::new(workload));
@@ -173,9 +235,10 @@ impl Session {
             return Err(Box::new(workload));
         };
         self.kept.produced = index.produced_with(&name, replacement.charged());
+        self.kept.asked = self.kept.asked.max(segment.peak);
         let range = replacement.range.clone();
         index.apply(replacement);
-        self.plan.splice(at, workload, range, segment.objects);
+        Arc::make_mut(&mut self.plan).splice(at, workload, range, segment.objects);
         Ok(())
     }
 }
@@ -183,7 +246,7 @@ impl Session {
 /// How many workload names an error lists.
 const SHOWN: usize = 10;
 
-fn unknown(name: &str, workloads: &[WorkloadInput]) -> Error {
+fn unknown(name: &str, workloads: &[Arc<WorkloadInput>]) -> Error {
     let mut known: Vec<&str> = workloads
         .iter()
         .map(|w| w.workload.metadata.name.as_str())

@@ -50,20 +50,22 @@ fn an_image_edit_replaces_one_segment_and_plans_as_a_full_plan() {
 }
 
 #[test]
-fn a_renamed_variable_or_a_new_workload_plans_in_full() {
+fn a_renamed_variable_or_a_new_workload_regrows_the_plan() {
     let mut session = session();
     session
         .set_workload(workload("w1", "nginx:1.28", "CACHE"))
         .unwrap();
+    // Another variable name: the workload's segment and the plan's public words change.
     session
         .set_workload(workload("w1", "nginx:1.28", "REDIS"))
         .unwrap();
-    assert!(matches!(session.index, Segments::Unknown));
+    assert_eq!(session.regrown, 1);
     assert_eq!(session.plan().to_yaml(), full(&session));
     session
         .set_workload(workload("w3", "nginx:1.28", "CACHE"))
         .unwrap();
-    assert!(matches!(session.index, Segments::Unknown));
+    assert_eq!(session.regrown, 2);
+    assert!(matches!(session.index, Segments::Known(_)));
     assert_eq!(session.plan().to_yaml(), full(&session));
 }
 
@@ -87,4 +89,85 @@ impl WorkloadInput {
         }
         self
     }
+}
+
+/// Workload `i` of the application `benches/gen_app.py` writes: a postgres shared by every
+/// ten workloads, its own redis, a route, and a `service` link to workload `i - 1`.
+fn generated(i: usize, shard: usize) -> WorkloadInput {
+    let mut text = format!(
+        "apiVersion: score.dev/v1b1\nmetadata: {{name: svc-{i}}}\ncontainers:\n  main:\n    image: registry.example.com/app/svc-{i}:1.0.{i}\n    variables:\n      DB_HOST: ${{resources.db.host}}\n      DB_PASSWORD: ${{resources.db.password}}\n      CACHE: ${{resources.cache.host}}:${{resources.cache.port}}\nservice:\n  ports:\n    http: {{port: 80, targetPort: 8080}}\nresources:\n  db:\n    type: postgres\n    id: db-{shard}\n  cache:\n    type: redis\n  web:\n    type: route\n    params: {{host: svc-{i}.example.com, path: /, port: http}}\n"
+    );
+    if i > 0 {
+        text.push_str(&format!(
+            "  prev:\n    type: service\n    params: {{workload: svc-{}, port: http}}\n",
+            i - 1
+        ));
+    }
+    WorkloadInput::new(Loader::default().score_str(&text, None).unwrap())
+}
+
+fn generated_session(count: usize) -> Session {
+    let engine = Engine::new(Platform::default());
+    let context = Context::new("shop", "dev", "development");
+    let workloads = (0..count).map(|i| generated(i, i / 10)).collect();
+    engine
+        .session(workloads, &context, &PlanOptions::default())
+        .unwrap()
+}
+
+#[test]
+fn adding_and_removing_workloads_of_the_generated_application_regrows_the_plan() {
+    let mut session = generated_session(25);
+    // A new workload with a new shared database, linked to the last one.
+    session.set_workload(generated(25, 2)).unwrap();
+    assert_eq!(session.regrown, 1);
+    assert_eq!(session.plan().to_yaml(), full(&session));
+    // One that joins a database others use already.
+    session.set_workload(generated(26, 2)).unwrap();
+    assert_eq!(session.regrown, 2);
+    assert_eq!(session.plan().to_yaml(), full(&session));
+    // Removed again: the last one, then one whose database others keep.
+    session.remove_workload("svc-26").unwrap();
+    assert_eq!(session.regrown, 3);
+    assert_eq!(session.plan().to_yaml(), full(&session));
+    session.remove_workload("svc-25").unwrap();
+    session.remove_workload("svc-24").unwrap();
+    assert_eq!(session.regrown, 5);
+    assert_eq!(session.plan().to_yaml(), full(&session));
+    // The image edits after it still replace one segment, against the regrown index.
+    session
+        .set_workload(generated(3, 0).with_image("nginx:1.29"))
+        .unwrap();
+    assert!(matches!(session.index, Segments::Known(_)));
+    assert_eq!(session.plan().to_yaml(), full(&session));
+}
+
+#[test]
+fn removing_a_workload_another_links_to_fails_as_a_full_plan_does() {
+    let mut session = generated_session(12);
+    let before = session.plan().to_yaml();
+    let error = session.remove_workload("svc-5").err().unwrap();
+    let mut workloads = session.workloads().to_vec();
+    workloads.retain(|w| w.workload.metadata.name != "svc-5");
+    let want = session
+        .engine
+        .plan(&workloads, &session.context, &session.options)
+        .err()
+        .unwrap();
+    assert_eq!(error.to_string(), want.to_string());
+    assert_eq!(session.plan().to_yaml(), before);
+    assert_eq!(session.regrown, 0);
+}
+
+#[test]
+fn a_plan_handed_out_never_changes() {
+    let mut session = generated_session(12);
+    let shared = session.shared_plan();
+    let yaml = shared.to_yaml();
+    session.set_workload(generated(12, 1)).unwrap();
+    session
+        .set_workload(generated(4, 0).with_image("nginx:1.29"))
+        .unwrap();
+    assert_eq!(shared.to_yaml(), yaml);
+    assert_ne!(session.plan().to_yaml(), yaml);
 }
