@@ -12,15 +12,16 @@ use crate::baseline::{Locks, Origin as LockOrigin};
 use crate::placeholder::canonical_json;
 use crate::platform::Context;
 use crate::render::input::Target;
-use crate::render::k8s::{environment_objects, workload_objects};
-use crate::resolve::{
-    ResolveInput, Resources, provision_all, resolve_workloads, workload_outlines,
-};
+use crate::render::k8s::environment_objects;
+use crate::resolve::{ResolveInput, Resources, provision_all, workload_outlines};
 use crate::secrets::{PublicWords, SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
+use workloads::emit_workloads;
+
+mod workloads;
 
 /// Where the objects go.
 pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
@@ -150,55 +151,6 @@ pub(super) fn stream_workloads(
     emit_workloads(input, resources, &target, &mut out)
         .and_then(|()| out.locks.finish())
         .map_err(|error| guard.scrub(error))
-}
-
-/// Each workload's Secrets and objects, by workload name.
-fn emit_workloads(
-    input: &ResolveInput<'_>,
-    resources: &Resources,
-    target: &Target<'_>,
-    out: &mut Output<'_, '_>,
-) -> Result<()> {
-    resolve_workloads(input, resources, &mut |workload, secrets| {
-        for secret in secrets {
-            out.emit(secret, &Origin::WorkloadSecret(&workload.workload))?;
-        }
-        workload_out(input, resources, &workload, target, out)
-    })
-}
-
-/// The objects of one workload, its primary object patched by the definition of its
-/// `workload#NAME` resource ([`crate::patches`]) before they go out: a patched object passes
-/// every check of [`Output::emit`], and its errors name the patching definition.
-fn workload_out(
-    input: &ResolveInput<'_>,
-    resources: &Resources,
-    workload: &crate::render::input::ResolvedWorkload,
-    target: &Target<'_>,
-    out: &mut Output<'_, '_>,
-) -> Result<()> {
-    let mut objects = workload_objects(workload, target)?;
-    let updates = |key: &ResourceKey| {
-        let outputs = &resources.get(key)?.outputs;
-        outputs.get(crate::patches::UPDATE_OUTPUT).cloned()
-    };
-    let patch = crate::patches::patch_of(input.graph, input.platform, updates, &workload.workload);
-    if let Some(patch) = &patch {
-        patch.apply(&workload.workload, &mut objects)?;
-        // The patched object passes the renderer's object checks again (labels, annotations,
-        // pod names and mounts), as a definition's rendering would.
-        let origin = Origin::Patched(&workload.workload, &patch.definition);
-        crate::render::k8s::check_objects(&objects[..1.min(objects.len())])
-            .map_err(|e| origin.name_in(e))?;
-    }
-    for (index, object) in objects.into_iter().enumerate() {
-        let origin = match &patch {
-            Some(p) if index == 0 => Origin::Patched(&workload.workload, &p.definition),
-            _ => Origin::Workload(&workload.workload),
-        };
-        out.emit(object, &origin)?;
-    }
-    Ok(())
 }
 
 /// The names every plan of these inputs shows anyway: the context, the resource keys and
@@ -335,34 +287,26 @@ struct Output<'a, 's> {
 }
 
 impl Output<'_, '_> {
-    fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
-        // Before anything that names the object: its name, kind or namespace may hold a
-        // secret. The namespace a manifest asked for is checked after, on the object as given.
-        // What names the object in messages is only made when there is a message to make.
-        let what = || origin.describe(&self.guard.describe(&object));
-        if self.guard.check_object(&object, "").is_err() {
-            self.guard.check_object(&object, &what())?;
-        }
-        if !crate::validate::text::control_characters(&object).is_empty() {
-            check_text(&object, &what())?;
-        }
-        if let Origin::Resource(key, _) = origin {
-            crate::patches::check_manifest_namespace(key, &object, self.namespace)
-                .map_err(|e| origin.name_in(e))?;
-        }
-        if let Some(ns) = self.namespace {
-            set_namespace(&mut object, ns);
-        }
-        check_name(&object)?;
+    fn emit(&mut self, object: Value, origin: &Origin<'_>) -> Result<()> {
+        let checked = check(self.guard, self.namespace, object, origin)?;
+        self.commit(checked, origin)
+    }
+
+    /// The checks of an object that depend on what went out before it (locks, the plan's
+    /// budget, duplicates), then the sink: in plan order, on the plan's thread.
+    fn commit(&mut self, checked: Checked, origin: &Origin<'_>) -> Result<()> {
+        let Checked {
+            object,
+            id,
+            bytes,
+            digest,
+        } = checked;
         self.locks
             .check(&object, origin.lock_origin())
             .map_err(|e| origin.name_in(e))?;
-        let id = identity(&object);
-        let text = canonical_json(&object);
-        if self.meter.object(text.len(), "").is_err() {
-            self.meter.object(text.len(), &origin.budget_label(&id.1))?;
+        if self.meter.object(bytes, "").is_err() {
+            self.meter.object(bytes, &origin.budget_label(&id.1))?;
         }
-        let digest = fnv1a64(text.as_bytes());
         match self.seen.get(&id) {
             // Shared infrastructure that several resources render alike appears once.
             Some(&previous) if previous == digest => Ok(()),
@@ -376,6 +320,52 @@ impl Output<'_, '_> {
             }
         }
     }
+}
+
+/// An object that passed the checks of the output step that depend on it alone, with what the
+/// other checks need: its identity, its size as canonical JSON and the digest of that JSON.
+struct Checked {
+    object: Value,
+    id: Identity,
+    bytes: usize,
+    digest: u64,
+}
+
+/// The checks of the output step that depend on the object alone (any thread may make them):
+/// no secret value, no control character, a resource manifest's namespace, the plan's
+/// namespace filled in, a valid name.
+fn check(
+    guard: &SecretGuard,
+    namespace: Option<&str>,
+    mut object: Value,
+    origin: &Origin<'_>,
+) -> Result<Checked> {
+    // Before anything that names the object: its name, kind or namespace may hold a
+    // secret. The namespace a manifest asked for is checked after, on the object as given.
+    // What names the object in messages is only made when there is a message to make.
+    let what = || origin.describe(&guard.describe(&object));
+    if guard.check_object(&object, "").is_err() {
+        guard.check_object(&object, &what())?;
+    }
+    if !crate::validate::text::control_characters(&object).is_empty() {
+        check_text(&object, &what())?;
+    }
+    if let Origin::Resource(key, _) = origin {
+        crate::patches::check_manifest_namespace(key, &object, namespace)
+            .map_err(|e| origin.name_in(e))?;
+    }
+    if let Some(ns) = namespace {
+        set_namespace(&mut object, ns);
+    }
+    check_name(&object)?;
+    let id = identity(&object);
+    let text = canonical_json(&object);
+    Ok(Checked {
+        bytes: text.len(),
+        digest: fnv1a64(text.as_bytes()),
+        id,
+        object,
+    })
 }
 
 /// An object's identity as the output step drops duplicates by it: apiVersion, kind,

@@ -20,6 +20,7 @@ mod assemble;
 mod builder;
 mod compact;
 mod export;
+pub(crate) mod parallel;
 pub(crate) mod segment;
 
 pub use builder::EngineBuilder;
