@@ -230,6 +230,24 @@ mod tests {
     }
 
     #[test]
+    fn a_workloads_meter_folds_in_as_if_it_had_asked_the_plans() {
+        let plan = meter(10, 100, 250);
+        plan.object(100, "a").unwrap();
+        let task = meter(10, 100, 250);
+        task.room_for(50, "v").unwrap();
+        task.room_for(120, "v").unwrap();
+        assert!(plan.absorb(&task));
+        assert_eq!((plan.produced(), plan.peak()), (100, 220));
+        plan.object(100, "b").unwrap();
+        // 200 produced: an ask of 120 would not fit, so nothing changes.
+        assert!(!plan.absorb(&task));
+        assert_eq!((plan.produced(), plan.peak()), (200, 220));
+        let idle = meter(10, 100, 250);
+        assert!(plan.absorb(&idle));
+        assert_eq!(plan.peak(), 220);
+    }
+
+    #[test]
     fn driver_results_are_checked_by_output_and_manifest() {
         let m = meter(10, 40, 1000);
         let mut provisioned = Provisioned::default();
