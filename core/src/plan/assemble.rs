@@ -95,7 +95,9 @@ fn stream_guarded(
     // values), then the guard is built, once.
     let mut provisioned = Vec::new();
     let resources = provision_all(input, registry, &mut |key, manifests| {
-        provisioned.push((key.clone(), Waiting::hold(&manifests)?));
+        if !manifests.is_empty() {
+            provisioned.push((key.clone(), Waiting::hold(&manifests)?));
+        }
         Ok(())
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);
@@ -196,7 +198,10 @@ struct Waiting(Vec<u8>);
 
 impl Waiting {
     fn hold(manifests: &[Value]) -> Result<Self> {
-        serde_json::to_vec(manifests).map(Self).map_err(held)
+        let mut json = serde_json::to_vec(manifests).map_err(held)?;
+        // Tens of thousands wait at once: no room left over from growing.
+        json.shrink_to_fit();
+        Ok(Self(json))
     }
 
     fn release(self) -> Result<Vec<Value>> {
