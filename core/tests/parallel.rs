@@ -43,12 +43,19 @@ fn on_pool(threads: usize, plan: impl FnOnce() -> Outcome + Send) -> Outcome {
 }
 
 /// The outcome on a one-thread pool, after checking that a four-thread pool gives the same.
-fn same_on_one_and_four(engine: &Engine, workloads: &[WorkloadInput], context: &Context) -> Outcome {
+fn same_on_one_and_four(
+    engine: &Engine,
+    workloads: &[WorkloadInput],
+    context: &Context,
+) -> Outcome {
     let one = on_pool(1, || outcome(engine, workloads, context));
     let four = on_pool(4, || outcome(engine, workloads, context));
     assert_eq!(one, four, "{} on one thread and on four", context.env_type);
     if let Ok((planned, streamed, _, _)) = &one {
-        assert_eq!(planned, streamed, "Plan::to_yaml and Engine::write_yaml agree");
+        assert_eq!(
+            planned, streamed,
+            "Plan::to_yaml and Engine::write_yaml agree"
+        );
     }
     one
 }

@@ -194,10 +194,14 @@ mod tests {
     fn a_run_from_outside_any_pool_uses_the_global_one() {
         let items: Vec<u32> = (0..100).collect();
         let mut sum = 0;
-        ordered(&items, |n| n + 1, |_, n| {
-            sum += n;
-            Ok::<(), ()>(())
-        })
+        ordered(
+            &items,
+            |n| n + 1,
+            |_, n| {
+                sum += n;
+                Ok::<(), ()>(())
+            },
+        )
         .unwrap();
         assert_eq!(sum, (1..=100).sum::<u32>());
     }

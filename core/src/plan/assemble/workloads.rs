@@ -9,10 +9,10 @@
 use serde_json::Value;
 
 use super::{Checked, Origin, Output, check};
-use crate::secrets::SecretGuard;
 use crate::render::input::{ResolvedWorkload, Target};
 use crate::render::k8s::workload_objects;
 use crate::resolve::{Meter, ResolveInput, Resources, WorkloadInput, by_name_order, in_file};
+use crate::secrets::SecretGuard;
 use crate::spec::score::Workload;
 use crate::{ResourceKey, Result};
 
