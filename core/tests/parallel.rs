@@ -125,7 +125,13 @@ fn a_duplicate_object_between_workloads_is_refused_alike_on_any_pool() {
 /// at the same object (or at the same workload's values) on any pool.
 #[test]
 fn a_plan_budget_cuts_the_plan_at_the_same_place_on_any_pool() {
-    let inputs = synthetic::application(40);
+    // A long variable makes each workload's values a good part of what it puts out, so that
+    // budgets fall between a workload's values and its objects as well as on its objects.
+    let filler = format!("    variables:\n      FILLER: {}\n", "x".repeat(3000));
+    let texts: Vec<String> = (0..20)
+        .map(|i| synthetic::workload_text(i).replace("    variables:\n", &filler))
+        .collect();
+    let inputs = workloads(&texts);
     let full = Engine::new(Platform::default())
         .plan(&inputs, &bench_context(), &PlanOptions::default())
         .expect("plans");
@@ -135,9 +141,7 @@ fn a_plan_budget_cuts_the_plan_at_the_same_place_on_any_pool() {
         .map(|m| serde_json::to_string(m).expect("json").len())
         .sum();
     let (mut at_values, mut at_objects) = (0, 0);
-    // From where the workloads' objects start to the whole plan, in steps that fall both
-    // between a workload's values and its first object and on its objects.
-    for budget in (total / 2..total).step_by(997) {
+    for budget in (total / 2..total).step_by(total / 40) {
         let limits = Limits {
             max_plan_bytes: budget,
             ..Limits::default()

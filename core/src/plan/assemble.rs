@@ -19,8 +19,10 @@ use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
+use resources::emit_resources;
 use workloads::emit_workloads;
 
+mod resources;
 mod workloads;
 
 /// Where the objects go.
@@ -113,11 +115,7 @@ fn stream_guarded(
     for object in environment {
         out.emit(object, &Origin::Environment)?;
     }
-    for (key, manifests) in provisioned {
-        for (index, object) in manifests.release()?.into_iter().enumerate() {
-            out.emit(object, &Origin::Resource(&key, index))?;
-        }
-    }
+    emit_resources(provisioned, &mut out)?;
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
     Ok((namespace, resources, guard))
@@ -204,7 +202,7 @@ impl Waiting {
         Ok(Self(json))
     }
 
-    fn release(self) -> Result<Vec<Value>> {
+    fn release(&self) -> Result<Vec<Value>> {
         serde_json::from_slice(&self.0).map_err(held)
     }
 }

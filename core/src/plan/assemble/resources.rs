@@ -1,0 +1,40 @@
+//! The resources' manifests, once every resource is provisioned and the plan's secret check is
+//! built: each resource's manifests are decoded and put through the checks of the output step
+//! that depend on them alone on any thread ([`crate::plan::parallel`]), then through the rest
+//! of the output step on the plan's thread, in graph order ([`Output::commit`]). On a pool of
+//! one thread, one resource after the other.
+
+use super::{Checked, Origin, Output, Waiting, check};
+use crate::{ResourceKey, Result};
+
+/// Puts out the manifests of `provisioned` (in graph order) through `out`.
+pub(super) fn emit_resources(
+    provisioned: Vec<(ResourceKey, Waiting)>,
+    out: &mut Output<'_, '_>,
+) -> Result<()> {
+    if !crate::plan::parallel::is_parallel() {
+        for (key, waiting) in provisioned {
+            for (index, object) in waiting.release()?.into_iter().enumerate() {
+                out.emit(object, &Origin::Resource(&key, index))?;
+            }
+        }
+        return Ok(());
+    }
+    let (guard, namespace) = (out.guard, out.namespace);
+    crate::plan::parallel::ordered(
+        &provisioned,
+        |(key, waiting)| -> Result<Vec<Result<Checked>>> {
+            let objects = waiting.release()?.into_iter().enumerate();
+            let checked = objects.map(|(index, object)| {
+                check(guard, namespace, object, &Origin::Resource(key, index))
+            });
+            Ok(checked.collect())
+        },
+        |(key, _), checked| {
+            for (index, object) in checked?.into_iter().enumerate() {
+                out.commit(object?, &Origin::Resource(key, index))?;
+            }
+            Ok(())
+        },
+    )
+}
