@@ -192,6 +192,7 @@ fn check_outputs(guard: &SecretGuard, resources: &Resources) -> Result<()> {
 }
 
 /// The manifests of a resource while the plan's other resources are provisioned.
+#[derive(Default)]
 struct Waiting(Vec<u8>);
 
 impl Waiting {

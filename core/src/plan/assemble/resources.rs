@@ -4,6 +4,8 @@
 //! of the output step on the plan's thread, in graph order ([`Output::commit`]). On a pool of
 //! one thread, one resource after the other.
 
+use std::sync::{Mutex, PoisonError};
+
 use super::{Checked, Origin, Output, Waiting, check};
 use crate::{ResourceKey, Result};
 
@@ -20,10 +22,17 @@ pub(super) fn emit_resources(
         }
         return Ok(());
     }
+    // Each resource's JSON is let go as soon as it is decoded, as one after the other would.
+    let provisioned: Vec<(ResourceKey, Mutex<Waiting>)> = provisioned
+        .into_iter()
+        .map(|(key, waiting)| (key, Mutex::new(waiting)))
+        .collect();
     let (guard, namespace) = (out.guard, out.namespace);
     crate::plan::parallel::ordered(
         &provisioned,
         |(key, waiting)| -> Result<Vec<Result<Checked>>> {
+            let waiting =
+                std::mem::take(&mut *waiting.lock().unwrap_or_else(PoisonError::into_inner));
             let objects = waiting.release()?.into_iter().enumerate();
             let checked = objects.map(|(index, object)| {
                 check(guard, namespace, object, &Origin::Resource(key, index))
