@@ -97,9 +97,7 @@ fn stream_guarded(
     // values), then the guard is built, once.
     let mut provisioned = Vec::new();
     let resources = provision_all(input, registry, &mut |key, manifests| {
-        if !manifests.is_empty() {
-            provisioned.push((key.clone(), Waiting::hold(&manifests)?));
-        }
+        provisioned.push((key.clone(), Waiting::hold(&manifests)?));
         Ok(())
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);
