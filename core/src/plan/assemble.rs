@@ -13,15 +13,18 @@ use crate::load::WorkloadInput;
 use crate::placeholder::canonical_json;
 use crate::platform::Context;
 use crate::render::input::Target;
-use crate::render::k8s::{environment_objects, workload_objects};
-use crate::resolve::{
-    ResolveInput, Resources, provision_all, resolve_workloads, workload_outlines,
-};
+use crate::render::k8s::environment_objects;
+use crate::resolve::{ResolveInput, Resources, provision_all, workload_outlines};
 use crate::secrets::{PublicWords, SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
+use resources::emit_resources;
+use workloads::emit_workloads;
+
+mod resources;
+mod workloads;
 
 /// Where the objects go.
 pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
@@ -107,12 +110,7 @@ fn stream_guarded(
         out.emit(object, &Origin::Environment)?;
     }
     resources.environment = out.spent(spent);
-    for ((key, manifests), spent) in provisioned.into_iter().zip(&mut resources.spent) {
-        let part = out.emit_resource(&key, manifests.release()?)?;
-        spent.rendered = part.rendered;
-        spent.objects = part.objects;
-        spent.charged += part.charged;
-    }
+    emit_resources(provisioned, &mut resources.spent, &mut out)?;
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
     Ok((namespace, resources, guard))
@@ -167,55 +165,6 @@ pub(super) fn stream_resources(
     };
     emit().map_err(|error| guard.scrub(error))?;
     Ok(spent)
-}
-
-/// Each workload's Secrets and objects, by workload name.
-fn emit_workloads(
-    input: &ResolveInput<'_>,
-    resources: &Resources,
-    target: &Target<'_>,
-    out: &mut Output<'_, '_>,
-) -> Result<()> {
-    resolve_workloads(input, resources, &mut |workload, secrets| {
-        for secret in secrets {
-            out.emit(secret, &Origin::WorkloadSecret(&workload.workload))?;
-        }
-        workload_out(input, resources, &workload, target, out)
-    })
-}
-
-/// The objects of one workload, its primary object patched by the definition of its
-/// `workload#NAME` resource ([`crate::patches`]) before they go out: a patched object passes
-/// every check of [`Output::emit`], and its errors name the patching definition.
-fn workload_out(
-    input: &ResolveInput<'_>,
-    resources: &Resources,
-    workload: &crate::render::input::ResolvedWorkload,
-    target: &Target<'_>,
-    out: &mut Output<'_, '_>,
-) -> Result<()> {
-    let mut objects = workload_objects(workload, target)?;
-    let updates = |key: &ResourceKey| {
-        let outputs = &resources.get(key)?.outputs;
-        outputs.get(crate::patches::UPDATE_OUTPUT).cloned()
-    };
-    let patch = crate::patches::patch_of(input.graph, input.platform, updates, &workload.workload);
-    if let Some(patch) = &patch {
-        patch.apply(&workload.workload, &mut objects)?;
-        // The patched object passes the renderer's object checks again (labels, annotations,
-        // pod names and mounts), as a definition's rendering would.
-        let origin = Origin::Patched(&workload.workload, &patch.definition);
-        crate::render::k8s::check_objects(&objects[..1.min(objects.len())])
-            .map_err(|e| origin.name_in(e))?;
-    }
-    for (index, object) in objects.into_iter().enumerate() {
-        let origin = match &patch {
-            Some(p) if index == 0 => Origin::Patched(&workload.workload, &p.definition),
-            _ => Origin::Workload(&workload.workload),
-        };
-        out.emit(object, &origin)?;
-    }
-    Ok(())
 }
 
 /// The names every plan of these inputs shows anyway: the context, the resource keys and
@@ -274,14 +223,18 @@ pub(super) fn check_outputs_of(
 }
 
 /// The manifests of a resource while the plan's other resources are provisioned.
+#[derive(Default)]
 struct Waiting(Vec<u8>);
 
 impl Waiting {
     fn hold(manifests: &[Value]) -> Result<Self> {
-        serde_json::to_vec(manifests).map(Self).map_err(held)
+        let mut json = serde_json::to_vec(manifests).map_err(held)?;
+        // Tens of thousands wait at once: no room left over from growing.
+        json.shrink_to_fit();
+        Ok(Self(json))
     }
 
-    fn release(self) -> Result<Vec<Value>> {
+    fn release(&self) -> Result<Vec<Value>> {
         serde_json::from_slice(&self.0).map_err(held)
     }
 }
@@ -424,34 +377,26 @@ impl<'a, 's> Output<'a, 's> {
         }
     }
 
-    fn emit(&mut self, mut object: Value, origin: &Origin<'_>) -> Result<()> {
-        // Before anything that names the object: its name, kind or namespace may hold a
-        // secret. The namespace a manifest asked for is checked after, on the object as given.
-        // What names the object in messages is only made when there is a message to make.
-        let what = || origin.describe(&self.guard.describe(&object));
-        if self.guard.check_object(&object, "").is_err() {
-            self.guard.check_object(&object, &what())?;
-        }
-        if !crate::validate::text::control_characters(&object).is_empty() {
-            check_text(&object, &what())?;
-        }
-        if let Origin::Resource(key, _) = origin {
-            crate::patches::check_manifest_namespace(key, &object, self.namespace)
-                .map_err(|e| origin.name_in(e))?;
-        }
-        if let Some(ns) = self.namespace {
-            set_namespace(&mut object, ns);
-        }
-        check_name(&object)?;
+    fn emit(&mut self, object: Value, origin: &Origin<'_>) -> Result<()> {
+        let checked = check(self.guard, self.namespace, object, origin)?;
+        self.commit(checked, origin)
+    }
+
+    /// The checks of an object that depend on what went out before it (locks, the plan's
+    /// budget, duplicates), then the sink: in plan order, on the plan's thread.
+    fn commit(&mut self, checked: Checked, origin: &Origin<'_>) -> Result<()> {
+        let Checked {
+            object,
+            id,
+            bytes,
+            digest,
+        } = checked;
         self.locks
             .check(&object, origin.lock_origin())
             .map_err(|e| origin.name_in(e))?;
-        let id = identity(&object);
-        let text = canonical_json(&object);
-        if self.meter.object(text.len(), "").is_err() {
-            self.meter.object(text.len(), &origin.budget_label(&id.1))?;
+        if self.meter.object(bytes, "").is_err() {
+            self.meter.object(bytes, &origin.budget_label(&id.1))?;
         }
-        let digest = fnv1a64(text.as_bytes());
         match self.seen.get(&id) {
             // Shared infrastructure that several resources render alike appears once.
             Some(&previous) if previous == digest => Ok(()),
@@ -466,6 +411,52 @@ impl<'a, 's> Output<'a, 's> {
             }
         }
     }
+}
+
+/// An object that passed the checks of the output step that depend on it alone, with what the
+/// other checks need: its identity, its size as canonical JSON and the digest of that JSON.
+struct Checked {
+    object: Value,
+    id: Identity,
+    bytes: usize,
+    digest: u64,
+}
+
+/// The checks of the output step that depend on the object alone (any thread may make them):
+/// no secret value, no control character, a resource manifest's namespace, the plan's
+/// namespace filled in, a valid name.
+fn check(
+    guard: &SecretGuard,
+    namespace: Option<&str>,
+    mut object: Value,
+    origin: &Origin<'_>,
+) -> Result<Checked> {
+    // Before anything that names the object: its name, kind or namespace may hold a
+    // secret. The namespace a manifest asked for is checked after, on the object as given.
+    // What names the object in messages is only made when there is a message to make.
+    let what = || origin.describe(&guard.describe(&object));
+    if guard.check_object(&object, "").is_err() {
+        guard.check_object(&object, &what())?;
+    }
+    if !crate::validate::text::control_characters(&object).is_empty() {
+        check_text(&object, &what())?;
+    }
+    if let Origin::Resource(key, _) = origin {
+        crate::patches::check_manifest_namespace(key, &object, namespace)
+            .map_err(|e| origin.name_in(e))?;
+    }
+    if let Some(ns) = namespace {
+        set_namespace(&mut object, ns);
+    }
+    check_name(&object)?;
+    let id = identity(&object);
+    let text = canonical_json(&object);
+    Ok(Checked {
+        bytes: text.len(),
+        digest: fnv1a64(text.as_bytes()),
+        id,
+        object,
+    })
 }
 
 /// An object's identity as the output step drops duplicates by it: apiVersion, kind,

@@ -22,6 +22,7 @@ mod compact;
 pub(crate) mod delta;
 mod export;
 pub(crate) mod ledger;
+pub(crate) mod parallel;
 pub(crate) mod segment;
 mod workloads;
 

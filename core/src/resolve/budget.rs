@@ -12,8 +12,12 @@
 //!   ([`Meter::provisioned`], called for every driver);
 //! - one object and the whole plan: on the way out of the plan (the sink every object passes),
 //!   plus each workload's resolved values against what is left of the plan's budget.
+//!
+//! A meter is shared by reference with the threads that resolve workloads in parallel
+//! ([`crate::plan`]): each workload is resolved on a meter of its own and folded into the
+//! plan's, in plan order, with [`Meter::absorb`].
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use serde_json::Value;
 
@@ -30,10 +34,10 @@ pub(crate) const SCALED_FROM: usize = 4096;
 #[derive(Debug)]
 pub(crate) struct Meter {
     limits: Limits,
-    produced: Cell<usize>,
+    produced: AtomicUsize,
     /// The most any check asked of the plan's budget: what was produced then, plus the bytes
     /// checked.
-    peak: Cell<usize>,
+    peak: AtomicUsize,
 }
 
 /// The `max_plan_bytes` in force for a plan of `workloads` workloads (see
@@ -48,8 +52,8 @@ impl Meter {
     pub fn new(limits: Limits) -> Self {
         Self {
             limits,
-            produced: Cell::new(0),
-            peak: Cell::new(0),
+            produced: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
         }
     }
 
@@ -69,13 +73,13 @@ impl Meter {
 
     /// The bytes charged so far.
     pub fn produced(&self) -> usize {
-        self.produced.get()
+        self.produced.load(Relaxed)
     }
 
     /// The most any check has asked of the plan's budget so far (what was produced then plus
     /// the bytes checked): the plan fits its budget while this is at most `max_plan_bytes`.
     pub fn peak(&self) -> usize {
-        self.peak.get()
+        self.peak.load(Relaxed)
     }
 
     /// Checks one value of `bytes` bytes (`what` names it in the error).
@@ -103,16 +107,34 @@ impl Meter {
     /// Charges `bytes` the plan keeps (objects, resource outputs).
     pub fn charge(&self, bytes: usize, what: &str) -> Result<()> {
         self.room_for(bytes, what)?;
-        self.produced.set(self.produced.get() + bytes);
+        self.produced.fetch_add(bytes, Relaxed);
         Ok(())
+    }
+
+    /// Folds in what a workload resolved on a meter of its own (`task`, new, with this
+    /// meter's limits, charged nothing) asked of the plan's budget, as if it had asked this
+    /// meter at this point of the plan: `false`, changing nothing, when one of its asks would
+    /// not have fit here (resolve the workload again on this meter, for the error the plan
+    /// gives at this point).
+    ///
+    /// A workload's asks ([`Meter::room_for`]) grow with what it has resolved and charge
+    /// nothing, so they fit here exactly when the largest of them does.
+    pub fn absorb(&self, task: &Meter) -> bool {
+        debug_assert_eq!(task.produced(), 0, "a workload's meter charges nothing");
+        let asked = self.produced().saturating_add(task.peak());
+        if asked > self.limits.max_plan_bytes {
+            return false;
+        }
+        self.peak.fetch_max(asked, Relaxed);
+        true
     }
 
     /// Checks that `bytes` more would still fit in the plan's budget, without charging them
     /// (a workload's values, which are charged again as the objects they become).
     pub fn room_for(&self, bytes: usize, what: &str) -> Result<()> {
         let max = self.limits.max_plan_bytes;
-        let asked = self.produced.get().saturating_add(bytes);
-        self.peak.set(self.peak.get().max(asked));
+        let asked = self.produced().saturating_add(bytes);
+        self.peak.fetch_max(asked, Relaxed);
         if asked > max {
             return Err(limit(format!(
                 "the plan's output passes the limit of {max} bytes (`Limits::max_plan_bytes`) at {what}: plan fewer workloads at once, or make their values smaller"
@@ -205,6 +227,24 @@ mod tests {
         assert!(err.message().contains("max_plan_bytes"), "{err}");
         let err = m.object(101, "big").unwrap_err();
         assert!(err.message().contains("max_object_bytes"), "{err}");
+    }
+
+    #[test]
+    fn a_workloads_meter_folds_in_as_if_it_had_asked_the_plans() {
+        let plan = meter(10, 100, 250);
+        plan.object(100, "a").unwrap();
+        let task = meter(10, 100, 250);
+        task.room_for(50, "v").unwrap();
+        task.room_for(120, "v").unwrap();
+        assert!(plan.absorb(&task));
+        assert_eq!((plan.produced(), plan.peak()), (100, 220));
+        plan.object(100, "b").unwrap();
+        // 200 produced: an ask of 120 would not fit, so nothing changes.
+        assert!(!plan.absorb(&task));
+        assert_eq!((plan.produced(), plan.peak()), (200, 220));
+        let idle = meter(10, 100, 250);
+        assert!(plan.absorb(&idle));
+        assert_eq!(plan.peak(), 220);
     }
 
     #[test]

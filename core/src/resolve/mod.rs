@@ -175,30 +175,35 @@ impl Resources {
     }
 }
 
-/// Resolves the workloads in name order, handing each to `emit` with the Secrets its files
-/// need.
-pub(crate) fn resolve_workloads(
+/// The workloads in the order a plan resolves them: by name.
+pub(crate) fn by_name_order(workloads: &[WorkloadInput]) -> Vec<&WorkloadInput> {
+    let mut workloads: Vec<&WorkloadInput> = workloads.iter().collect();
+    workloads.sort_by(|a, b| a.workload.metadata.name.cmp(&b.workload.metadata.name));
+    workloads
+}
+
+/// Resolves one workload of `input` against `resources`, its values asked of `meter`'s
+/// budget: the workload resolved and the Secrets its files need. Errors are not yet placed in
+/// the workload's file ([`in_file`]).
+pub(crate) fn resolve_one(
     input: &ResolveInput<'_>,
     resources: &Resources,
-    emit: &mut dyn FnMut(ResolvedWorkload, Vec<Value>) -> Result<()>,
-) -> Result<()> {
-    let mut workloads: Vec<&WorkloadInput> = input.workloads.iter().collect();
-    workloads.sort_by(|a, b| a.workload.metadata.name.cmp(&b.workload.metadata.name));
-    for w in workloads {
-        let name = &w.workload.metadata.name;
-        let scope = WorkloadScope::new(&w.workload, &resources.state, input.meter);
-        let linked = linked_from(input.graph, name);
-        let in_file = |e: Error| match &w.file {
-            Some(file) => e.in_file(file),
-            None => e,
-        };
-        let resolution =
-            workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked)
-                .map_err(in_file)?;
-        // What rendering finds wrong (sizes, names) is located in the workload's file too.
-        emit(resolution.resolved, resolution.secrets).map_err(in_file)?;
+    w: &WorkloadInput,
+    meter: &Meter,
+) -> Result<(ResolvedWorkload, Vec<Value>)> {
+    let scope = WorkloadScope::new(&w.workload, &resources.state, meter);
+    let linked = linked_from(input.graph, &w.workload.metadata.name);
+    let resolution = workload::resolve_workload(&scope, w.folder.as_deref(), input.image, linked)?;
+    Ok((resolution.resolved, resolution.secrets))
+}
+
+/// `error` about workload `w`, placed in its Score file (if it has one): what resolving or
+/// rendering it finds wrong.
+pub(crate) fn in_file(w: &WorkloadInput, error: Error) -> Error {
+    match &w.file {
+        Some(file) => error.in_file(file),
+        None => error,
     }
-    Ok(())
 }
 
 /// The workloads as the environment objects need them (names, ports, links, routes), before

@@ -1,0 +1,62 @@
+//! The resources' manifests, once every resource is provisioned and the plan's secret check is
+//! built: each resource's manifests are decoded and put through the checks of the output step
+//! that depend on them alone on any thread ([`crate::plan::parallel`]), then through the rest
+//! of the output step on the plan's thread, in graph order ([`Output::commit`]). On a pool of
+//! one thread, one resource after the other.
+
+use std::sync::{Mutex, PoisonError};
+
+use super::{Checked, Origin, Output, Waiting, check};
+use crate::plan::ledger::Spent;
+use crate::{ResourceKey, Result};
+
+/// Puts out the manifests of `provisioned` (in graph order) through `out`, adding what each
+/// resource's objects cost to its entry of `spent` (one per resource, in the same order: what
+/// its provisioning charged is there already).
+pub(super) fn emit_resources(
+    provisioned: Vec<(ResourceKey, Waiting)>,
+    spent: &mut [Spent],
+    out: &mut Output<'_, '_>,
+) -> Result<()> {
+    let mut spent = spent.iter_mut();
+    let mut record = |part: Spent| {
+        if let Some(entry) = spent.next() {
+            entry.rendered = part.rendered;
+            entry.objects = part.objects;
+            entry.charged += part.charged;
+        }
+    };
+    if !crate::plan::parallel::is_parallel() {
+        for (key, waiting) in provisioned {
+            record(out.emit_resource(&key, waiting.release()?)?);
+        }
+        return Ok(());
+    }
+    // Each resource's JSON is let go as soon as it is decoded, as one after the other would.
+    let provisioned: Vec<(ResourceKey, Mutex<Waiting>)> = provisioned
+        .into_iter()
+        .map(|(key, waiting)| (key, Mutex::new(waiting)))
+        .collect();
+    let (guard, namespace) = (out.guard, out.namespace);
+    crate::plan::parallel::ordered(
+        &provisioned,
+        |(key, waiting)| -> Result<Vec<Result<Checked>>> {
+            let waiting =
+                std::mem::take(&mut *waiting.lock().unwrap_or_else(PoisonError::into_inner));
+            let objects = waiting.release()?.into_iter().enumerate();
+            let checked = objects.map(|(index, object)| {
+                check(guard, namespace, object, &Origin::Resource(key, index))
+            });
+            Ok(checked.collect())
+        },
+        |(key, _), checked| {
+            let mut part = out.spending();
+            for (index, object) in checked?.into_iter().enumerate() {
+                part.rendered += 1;
+                out.commit(object?, &Origin::Resource(key, index))?;
+            }
+            record(out.spent(part));
+            Ok(())
+        },
+    )
+}

@@ -1,0 +1,159 @@
+//! A plan made on rayon's threads is the plan made on one: the same inputs planned inside a
+//! one-thread pool (the workloads one after the other) and inside a four-thread pool (the
+//! workloads resolved and rendered in parallel, put out in order) give the same bytes, the same
+//! resources and violations, and, when the plan fails, the same error: the first in plan order,
+//! also for the budget, whose peak depends on the order objects are charged in.
+
+use goldpath::load::{Limits, Loader};
+use goldpath::plan::{Engine, PlanOptions};
+use goldpath::platform::{Context, Platform};
+use goldpath::resolve::WorkloadInput;
+use goldpath::{Error, ErrorKind};
+
+#[path = "common/fixtures.rs"]
+mod fixtures;
+/// The synthetic application of the benchmarks (`benches/lib.rs`, as `benches/gen_app.py`).
+#[path = "../../benches/lib.rs"]
+#[allow(dead_code)] // the benches' other helpers
+mod synthetic;
+
+/// What a plan gives that can be compared: the YAML of the plan, the YAML `write_yaml`
+/// streams, the resources and the violations; or the error.
+type Outcome = Result<(String, String, String, String), Error>;
+
+fn outcome(engine: &Engine, workloads: &[WorkloadInput], context: &Context) -> Outcome {
+    let options = PlanOptions::default();
+    let plan = engine.plan(workloads, context, &options)?;
+    let mut streamed = Vec::new();
+    let violations = engine.write_yaml(workloads, context, &options, &mut streamed)?;
+    Ok((
+        plan.to_yaml(),
+        String::from_utf8(streamed).expect("utf-8"),
+        format!("{:?}", plan.resources()),
+        format!("{violations:?}"),
+    ))
+}
+
+fn on_pool(threads: usize, plan: impl FnOnce() -> Outcome + Send) -> Outcome {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a pool")
+        .install(plan)
+}
+
+/// The outcome on a one-thread pool, after checking that a four-thread pool gives the same.
+fn same_on_one_and_four(
+    engine: &Engine,
+    workloads: &[WorkloadInput],
+    context: &Context,
+) -> Outcome {
+    let one = on_pool(1, || outcome(engine, workloads, context));
+    let four = on_pool(4, || outcome(engine, workloads, context));
+    assert_eq!(one, four, "{} on one thread and on four", context.env_type);
+    if let Ok((planned, streamed, _, _)) = &one {
+        assert_eq!(
+            planned, streamed,
+            "Plan::to_yaml and Engine::write_yaml agree"
+        );
+    }
+    one
+}
+
+fn workloads(texts: &[String]) -> Vec<WorkloadInput> {
+    let loader = Loader::default();
+    texts
+        .iter()
+        .map(|t| WorkloadInput::new(loader.score_str(t, None).expect("valid Score")))
+        .collect()
+}
+
+fn bench_context() -> Context {
+    Context::new("bench", "development", "development")
+}
+
+#[test]
+fn a_generated_application_plans_to_the_same_bytes_on_one_thread_and_on_four() {
+    let engine = Engine::new(Platform::default());
+    let planned = same_on_one_and_four(&engine, &synthetic::application(300), &bench_context());
+    let (yaml, ..) = planned.expect("plans");
+    assert_eq!(yaml.matches("\nkind: Deployment\n").count(), 300);
+}
+
+#[test]
+fn the_shop_plans_to_the_same_bytes_on_one_thread_and_on_four_in_every_environment_type() {
+    let engine = Engine::new(fixtures::platform());
+    for env_type in ["development", "qa-light", "staging", "production"] {
+        let context = Context::new("shop", env_type, env_type);
+        same_on_one_and_four(&engine, &fixtures::shop(), &context).expect("plans");
+    }
+}
+
+#[test]
+fn of_several_failing_workloads_the_first_by_name_is_reported_on_any_pool() {
+    let mut texts: Vec<String> = (0..60).map(synthetic::workload_text).collect();
+    // svc-7 sorts after svc-50 and svc-59; each refers to an output its redis does not have.
+    for i in [59, 7, 50] {
+        texts[i] = texts[i].replace(
+            "${resources.cache.host}",
+            &format!("${{resources.cache.missing{i}}}"),
+        );
+    }
+    let engine = Engine::new(Platform::default());
+    let error = same_on_one_and_four(&engine, &workloads(&texts), &bench_context()).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Placeholder, "{error}");
+    assert!(error.to_string().contains("missing50"), "{error}");
+    assert!(!error.to_string().contains("missing59"), "{error}");
+}
+
+#[test]
+fn a_duplicate_object_between_workloads_is_refused_alike_on_any_pool() {
+    let mut texts: Vec<String> = (0..40).map(synthetic::workload_text).collect();
+    // Two workloads ask for the same Service name: the later by name clashes with the earlier.
+    for i in [31, 12] {
+        texts[i] = texts[i].replace(
+            &format!("  name: svc-{i}\n"),
+            &format!("  name: svc-{i}\n  annotations: {{k8s.score.dev/service-name: shared}}\n"),
+        );
+    }
+    let engine = Engine::new(Platform::default());
+    let error = same_on_one_and_four(&engine, &workloads(&texts), &bench_context()).unwrap_err();
+    assert!(error.to_string().contains("named `shared`"), "{error}");
+}
+
+/// The plan's budget is charged in plan order: whatever budget cuts a plan short, it cuts it
+/// at the same object (or at the same workload's values) on any pool.
+#[test]
+fn a_plan_budget_cuts_the_plan_at_the_same_place_on_any_pool() {
+    // A long variable makes each workload's values a good part of what it puts out, so that
+    // budgets fall between a workload's values and its objects as well as on its objects.
+    let filler = format!("    variables:\n      FILLER: {}\n", "x".repeat(3000));
+    let texts: Vec<String> = (0..20)
+        .map(|i| synthetic::workload_text(i).replace("    variables:\n", &filler))
+        .collect();
+    let inputs = workloads(&texts);
+    let full = Engine::new(Platform::default())
+        .plan(&inputs, &bench_context(), &PlanOptions::default())
+        .expect("plans");
+    let total: usize = full
+        .manifests()
+        .iter()
+        .map(|m| serde_json::to_string(m).expect("json").len())
+        .sum();
+    let (mut at_values, mut at_objects) = (0, 0);
+    for budget in (total / 2..total).step_by(total / 40) {
+        let limits = Limits {
+            max_plan_bytes: budget,
+            ..Limits::default()
+        };
+        let engine = Engine::new(Platform::default()).with_limits(limits);
+        let error = same_on_one_and_four(&engine, &inputs, &bench_context()).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::Limit, "{error}");
+        if error.to_string().contains("at the values of workload") {
+            at_values += 1;
+        } else {
+            at_objects += 1;
+        }
+    }
+    assert!(at_values > 0 && at_objects > 0, "{at_values} {at_objects}");
+}
