@@ -157,3 +157,43 @@ fn a_plan_budget_cuts_the_plan_at_the_same_place_on_any_pool() {
     }
     assert!(at_values > 0 && at_objects > 0, "{at_values} {at_objects}");
 }
+
+/// `Loader::load` of a list of sources (as the bindings pass Score files) reads them on the
+/// pool's threads and joins them in order: the same workloads, and of several broken sources
+/// the same errors in the same order, on one thread and on four.
+#[test]
+fn a_list_of_sources_loads_alike_on_one_thread_and_on_four() {
+    use goldpath::load::Source;
+    let mut texts: Vec<String> = (0..64).map(synthetic::workload_text).collect();
+    texts[7] = "apiVersion: score.dev/v1b1\nmetadata: [1\n".to_owned();
+    texts[41] = texts[41].replace("containers:", "containerz:");
+    let load = |texts: &[String]| {
+        let sources = texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| Source::text(format!("w{i}.yaml"), text.clone()))
+            .collect();
+        Loader::new(Limits::default())
+            .load(sources)
+            .map(|d| format!("{d:?}"))
+    };
+    let pool = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a pool")
+    };
+    let one = pool(1).install(|| load(&texts));
+    let four = pool(4).install(|| load(&texts));
+    assert_eq!(one, four);
+    let error = one.expect_err("two broken sources");
+    let message = error.to_string();
+    let (first, second) = (message.find("w7.yaml"), message.find("w41.yaml"));
+    assert!(first.is_some() && second.is_some(), "{message}");
+    assert!(first < second, "errors in source order: {message}");
+    texts.remove(41);
+    texts.remove(7);
+    let one = pool(1).install(|| load(&texts));
+    assert!(one.is_ok(), "{one:?}");
+    assert_eq!(one, pool(4).install(|| load(&texts)));
+}

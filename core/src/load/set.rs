@@ -1,6 +1,8 @@
 //! One loader call for a list of [`Source`]s: each is read alone, the rules across documents
 //! run once over the whole set, and every problem of every source is reported.
 
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
+
 use super::budget;
 use super::document::{self, Documents, Origin};
 use super::{Loader, Source, WorkloadInput, yaml};
@@ -12,14 +14,16 @@ impl Loader {
     /// Each source is read and checked alone; the rules across documents (unique names,
     /// identical criteria, environment types named by criteria, one workload per name) run
     /// once at the end over all of them. Every problem is reported, each naming its source.
+    /// Sources are read on rayon's threads (the pool the call runs in, else the global one)
+    /// and joined in their order, so the result does not depend on scheduling.
     ///
     /// # Errors
     /// Every problem of every source, and of the set.
     pub fn load(&self, sources: Vec<Source>) -> Result<Documents> {
         let mut all = Documents::default();
         let mut errors = Vec::new();
-        for source in sources {
-            match self.load_one(source) {
+        for loaded in self.load_each(sources) {
+            match loaded {
                 Ok(docs) => all.extend(docs),
                 Err(e) => errors.push(e),
             }
@@ -49,6 +53,19 @@ impl Loader {
     }
 
     /// One source, without the rules across documents.
+    /// Each source loaded alone, in order: on rayon's threads when there are enough of them
+    /// to be worth it (a list of Score files from a binding, for instance).
+    fn load_each(&self, sources: Vec<Source>) -> Vec<Result<Documents>> {
+        const PARALLEL_FROM: usize = 16;
+        if sources.len() < PARALLEL_FROM || rayon::current_num_threads() < 2 {
+            return sources.into_iter().map(|s| self.load_one(s)).collect();
+        }
+        sources
+            .into_par_iter()
+            .map(|source| self.load_one(source))
+            .collect()
+    }
+
     fn load_one(&self, source: Source) -> Result<Documents> {
         match source {
             Source::Path(path) => self.paths_unchecked(std::slice::from_ref(&path)),
