@@ -4,6 +4,11 @@
 //! JavaScript objects, and goldpath's errors to `GoldpathError`s (see [`failure`]). A panic is
 //! caught at the boundary and becomes an error too.
 
+/// The addon's own allocations (planning) go to mimalloc, as the CLI's do; JavaScript values
+/// keep V8's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod access;
 mod deploy;
 mod driver;

@@ -4,6 +4,11 @@
 //! planning and rendering are the core crate's. The engine runs without the GIL, and a Rust
 //! panic reaches Python as `goldpath.Error`.
 
+/// The extension's own allocations (planning) go to mimalloc, as the CLI's do; Python's
+/// objects keep Python's allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod access;
 mod convert;
 mod deploy;
