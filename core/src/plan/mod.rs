@@ -178,12 +178,18 @@ impl Engine {
     ) -> Result<(Plan, segment::Kept)> {
         let mut manifests = compact::Manifests::default();
         let meter = crate::resolve::Meter::for_workloads(self.limits.clone(), workloads.len());
-        let (graph, namespace, resources, violations, secrets, kept) =
-            self.stream(workloads, context, options, &meter, &mut |object| {
-                manifests.push(&object);
-                Ok(())
-            })?;
-        let kept = segment::Kept::new(kept, &meter);
+        let Streamed {
+            graph,
+            namespace,
+            resources,
+            violations,
+            secrets,
+            resolved,
+        } = self.stream(workloads, context, options, &meter, &mut |object| {
+            manifests.push(&object);
+            Ok(())
+        })?;
+        let kept = segment::Kept::new(resolved, &meter);
         let plan = Plan {
             platform: Arc::clone(&self.platform),
             context: context.clone(),
@@ -224,7 +230,7 @@ impl Engine {
                 )
             })
         })
-        .map(|(_, _, _, violations, _, _)| violations)
+        .map(|streamed| streamed.violations)
     }
 
     /// Warnings every plan of this engine carries.
@@ -276,7 +282,14 @@ impl Engine {
             .map(|key| self.planned_resource(&graph, &resolved, key))
             .collect();
         let violations = evaluator.finish();
-        Ok((graph, namespace, resources, violations, secrets, resolved))
+        Ok(Streamed {
+            graph,
+            namespace,
+            resources,
+            violations,
+            secrets,
+            resolved,
+        })
     }
 
     /// The resource `key` of a plan, as [`Plan::resources`] shows it.
@@ -344,16 +357,18 @@ impl Engine {
     }
 }
 
-/// What streaming a plan leaves: the graph, the namespace, the resources, the violations, the
-/// secret check, and the resources as workloads resolve against them (kept by sessions).
-type Streamed = (
-    ResourceGraph,
-    Option<String>,
-    Vec<PlannedResource>,
-    Vec<Violation>,
-    Arc<crate::secrets::SecretGuard>,
-    crate::resolve::Resources,
-);
+/// What streaming a plan leaves, besides the objects the sink got.
+struct Streamed {
+    graph: ResourceGraph,
+    namespace: Option<String>,
+    /// The resources as [`Plan::resources`] shows them.
+    resources: Vec<PlannedResource>,
+    violations: Vec<Violation>,
+    /// The plan's secret check.
+    secrets: Arc<crate::secrets::SecretGuard>,
+    /// The resources as workloads resolve against them (kept by sessions).
+    resolved: crate::resolve::Resources,
+}
 
 /// A resource of a plan: its key, the definition chosen, and its non-secret outputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
