@@ -47,8 +47,8 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
     /// Record the apply in this deployment store, a folder or a postgres:// URL (marked
-    /// failed when the apply fails).
-    #[arg(long, value_name = "DIR|URL", value_parser = crate::store::StoreParser)]
+    /// failed when the apply fails). Default: $GOLDPATH_STORE.
+    #[arg(long, value_name = "DIR|URL", env = "GOLDPATH_STORE", hide_env_values = true, value_parser = crate::store::StoreParser)]
     store: Option<goldpath::deploy::StoreSpec>,
     #[command(flatten)]
     actor: ActorArgs,

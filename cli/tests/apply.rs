@@ -65,16 +65,15 @@ fn a_missing_kubeconfig_names_the_file() {
     );
 }
 
-#[test]
-fn an_unreachable_cluster_fails_before_anything_is_applied() {
-    let dir = tempfile::tempdir().unwrap();
+/// A kubeconfig in `dir` whose cluster is a port nothing listens on.
+fn unreachable_kubeconfig(dir: &Path) -> std::path::PathBuf {
     // A port that was free a moment ago: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let kubeconfig = dir.path().join("kubeconfig");
+    let kubeconfig = dir.join("kubeconfig");
     std::fs::write(
         &kubeconfig,
         format!(
@@ -82,6 +81,13 @@ fn an_unreachable_cluster_fails_before_anything_is_applied() {
         ),
     )
     .unwrap();
+    kubeconfig
+}
+
+#[test]
+fn an_unreachable_cluster_fails_before_anything_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path());
     let out = shop(&[
         "--kubeconfig",
         kubeconfig.to_str().unwrap(),
@@ -92,6 +98,71 @@ fn an_unreachable_cluster_fails_before_anything_is_applied() {
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("failed: reading Secret "), "{stdout}");
     assert!(!stdout.contains("applied"), "{stdout}");
+}
+
+#[test]
+fn goldpath_store_records_an_apply_without_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let kubeconfig = unreachable_kubeconfig(dir.path());
+    let store = dir.path().join("store");
+    let (shop, platform) = (fixture("fixtures/shop"), fixture("fixtures/platform"));
+    let with_store = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_goldpath"))
+            .args(args)
+            .args([
+                "--app",
+                "shop",
+                "--env",
+                "qa",
+                "--as",
+                "ada",
+                "--group",
+                "shop-team",
+            ])
+            .env_remove("KUBECONFIG")
+            .env("GOLDPATH_STORE", &store)
+            .output()
+            .expect("the binary runs")
+    };
+    let created = with_store(&[
+        "env",
+        "create",
+        "--platform",
+        &platform,
+        "--env-type",
+        "qa-light",
+    ]);
+    assert!(created.status.success(), "{}", text(&created.stderr));
+    let kubeconfig = kubeconfig.to_str().unwrap();
+    let out = with_store(&[
+        "apply",
+        &shop,
+        "--platform",
+        &platform,
+        "--env-type",
+        "qa-light",
+        "--context",
+        "dev",
+        "--kubeconfig",
+        kubeconfig,
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("\nrecord "), "{stdout}");
+    assert!(stdout.trim_end().ends_with("(failed)"), "{stdout}");
+    // The failed apply is in the store's history, read through the same variable.
+    let history = Command::new(env!("CARGO_BIN_EXE_goldpath"))
+        .args(["history", "--app", "shop", "--env", "qa"])
+        .env("GOLDPATH_STORE", &store)
+        .output()
+        .expect("the binary runs");
+    let listed = text(&history.stdout);
+    let id = stdout.trim_end().rsplit("record ").next().unwrap();
+    assert!(
+        listed.contains(&id[..12]),
+        "{listed}\n{}",
+        text(&history.stderr)
+    );
 }
 
 #[test]
