@@ -25,7 +25,7 @@ const HINTS: &[(Option<ErrorKind>, &str, &str)] = &[
     (
         Some(ErrorKind::Driver),
         goldpath::drivers::NOT_PROVISIONED,
-        "pass --store DIR to show what the environment's deployment recorded, or --provision to call the driver (it acts on real infrastructure)",
+        "pass --store DIR|URL (or set GOLDPATH_STORE) to show what the environment's deployment recorded, or --provision to call the driver (it acts on real infrastructure)",
     ),
     (
         None,

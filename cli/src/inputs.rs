@@ -70,25 +70,22 @@ pub struct PreviewArgs {
     /// results come from the environment's current record in --store.
     #[arg(long)]
     pub provision: bool,
-    /// The deployment store whose current record of the environment (--app, --env) gives the
-    /// results and states of the `cmd` and `http` drivers.
-    #[arg(long, value_name = "DIR")]
-    pub store: Option<PathBuf>,
+    /// The deployment store (a folder or a postgres:// URL) whose current record of the
+    /// environment (--app, --env) gives the results and states of the `cmd` and `http`
+    /// drivers. Default: $GOLDPATH_STORE.
+    #[arg(long, value_name = "DIR|URL", env = "GOLDPATH_STORE", hide_env_values = true, value_parser = crate::store::StoreParser)]
+    pub store: Option<goldpath::deploy::StoreSpec>,
 }
 
 impl PreviewArgs {
     /// `prepared` with its engine's effects set as these flags say (core decides:
     /// [`goldpath::deploy::preview_engine`]).
     pub fn apply(&self, mut prepared: Prepared) -> Result<Prepared> {
-        let store = self
-            .store
-            .as_ref()
-            .map(goldpath::deploy::DirStore::open)
-            .transpose()?;
+        let store = self.store.as_ref().map(|spec| spec.open()).transpose()?;
         let context = &prepared.context;
         prepared.engine = goldpath::deploy::preview_engine(
             &prepared.engine,
-            store.as_ref().map(|s| s as &dyn goldpath::deploy::Store),
+            store.as_deref(),
             &context.app,
             &context.env,
             self.provision,

@@ -1,5 +1,5 @@
 //! The `cmd` driver from the command line, on a copy of fixtures/platform-drivers: previews
-//! make no call unless given `--provision`, `render --store` shows the recorded result, deploy
+//! make no call unless given `--provision`, `render --store` (or `GOLDPATH_STORE`) shows the recorded result, deploy
 //! provisions and records, a failed deprovision is pending in `history`, `env delete` cleans up.
 
 mod common;
@@ -119,6 +119,28 @@ fn previews_deploys_pending_deprovisions_and_deletion() {
         }
     }
     assert_eq!(applies(dir.path()), [1], "previews made no call");
+    // GOLDPATH_STORE stands for --store in a preview too.
+    let platform = dir.path().join("platform");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_goldpath"))
+        .args([
+            "render",
+            app,
+            "-o",
+            "-",
+            "--platform",
+            platform.to_str().unwrap(),
+        ])
+        .args(env)
+        .env("GOLDPATH_STORE", dir.path().join("store"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("db.example.internal"));
+    assert_eq!(
+        applies(dir.path()),
+        [1],
+        "a preview through GOLDPATH_STORE made no call"
+    );
     let (code, _, err) = run.go(&with(&["render", app, "--provision", "-o", "-"], &env));
     assert_eq!(code, 0, "{err}");
     assert_eq!(applies(dir.path()), [2], "--provision calls the driver");
