@@ -70,6 +70,8 @@ mod template;
 mod workload_link;
 pub mod world;
 
+pub(crate) use template::resolve_common;
+
 use std::sync::Arc;
 
 use serde_json::{Map, Value};

@@ -1,7 +1,9 @@
 //! Building the graph: seed nodes from workloads, expand through definitions to a fixed point,
 //! then apply `matchDependents` and selectors, and order.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::fmt::Write as _;
+use std::rc::Rc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::{Map, Value};
@@ -54,7 +56,8 @@ struct Builder<'a> {
     graph: DiGraph<Node, EdgeKind>,
     index: HashMap<NodeName, NodeIndex>,
     pending: VecDeque<NodeIndex>,
-    targets: HashMap<usize, Vec<Target>>,
+    /// The targets of each definition met so far, shared by every node it matches.
+    targets: HashMap<usize, Rc<[Target]>>,
     match_dependents: Vec<(NodeIndex, NodeIndex)>,
     selector_nodes: Vec<(NodeIndex, Vec<references::Selector>)>,
 }
@@ -76,17 +79,22 @@ impl<'a> Builder<'a> {
     fn seed(&mut self) -> Result<()> {
         let mut workloads: Vec<&Workload> = self.input.workloads.to_vec();
         workloads.sort_by(|a, b| a.metadata.name.cmp(&b.metadata.name));
+        // Room for the workloads and what they request, at least (the graph's and index's
+        // order do not depend on it).
+        let seeded: usize = workloads.iter().map(|w| 2 + w.resources.len()).sum();
+        self.graph.reserve_nodes(seeded);
+        self.graph.reserve_edges(seeded);
+        self.index.reserve(seeded);
         for workload in &workloads {
-            let name = NodeName::Workload(workload.metadata.name.clone());
-            let node = self
-                .graph
-                .add_node(Node::Workload(workload.metadata.name.clone()));
-            self.index.insert(name, node);
+            let name = workload.metadata.name.clone();
+            let node = self.graph.add_node(Node::Workload(name.clone()));
+            self.index.insert(NodeName::Workload(name), node);
         }
         for workload in &workloads {
-            self.implicit_workload(workload)?;
+            let from = self.index[&NodeName::Workload(workload.metadata.name.clone())];
+            self.implicit_workload(workload, from)?;
             for (local, request) in &workload.resources {
-                self.request(workload, local, request)?;
+                self.request(workload, from, local, request)?;
             }
         }
         for workload in &workloads {
@@ -98,20 +106,21 @@ impl<'a> Builder<'a> {
     /// The resource of the built-in type `workload` every workload requests implicitly
     /// ([`workload_key`]): matched like any other, so a platform definition can patch the
     /// workload's object and add manifests (see [`crate::patches`]).
-    fn implicit_workload(&mut self, workload: &Workload) -> Result<()> {
+    fn implicit_workload(&mut self, workload: &Workload, from: NodeIndex) -> Result<()> {
         let wname = &workload.metadata.name;
         let node = self.resource(&workload_key(wname), Map::new(), ParamsOrigin::None)?;
         if let Node::Resource(r) = &mut self.graph[node] {
             r.requested_by.insert((wname.clone(), String::new()));
         }
-        let from = self.index[&NodeName::Workload(wname.clone())];
         self.edge(from, node, EdgeKind::Request);
         Ok(())
     }
 
+    /// One request of the workload whose node is `from`.
     fn request(
         &mut self,
         workload: &Workload,
+        from: NodeIndex,
         local: &str,
         request: &ResourceRequest,
     ) -> Result<()> {
@@ -124,16 +133,10 @@ impl<'a> Builder<'a> {
             ));
         }
         let key = self.request_key_of(wname, local, request);
-        let params = request
-            .params
-            .clone()
-            .map(|p| p.into_iter().collect())
-            .unwrap_or_default();
-        let node = self.resource(&key, params, ParamsOrigin::Workload(wname.clone()))?;
+        let node = self.requested(&key, request.params.as_ref(), wname)?;
         if let Node::Resource(r) = &mut self.graph[node] {
             r.requested_by.insert((wname.clone(), local.to_owned()));
         }
-        let from = self.index[&NodeName::Workload(wname.clone())];
         self.edge(from, node, EdgeKind::Request);
         if LINK_TYPES.contains(&request.resource_type.as_str()) {
             let known = |name: &str| {
@@ -155,9 +158,11 @@ impl<'a> Builder<'a> {
             let Some(params) = &request.params else {
                 continue;
             };
-            let value = Value::Object(params.clone().into_iter().collect());
-            let names = references::workload_resource_names(&value)
+            let names = references::workload_resource_names(params.values())
                 .map_err(|e| request_error(wname, local, &format!("params: {e}")))?;
+            if names.is_empty() {
+                continue;
+            }
             let from = self.index[&NodeName::Resource(self.request_key(workload, local))];
             for name in names {
                 let Some(other) = workload.resources.get(&name) else {
@@ -207,14 +212,15 @@ impl<'a> Builder<'a> {
     ) -> Result<()> {
         let targets = self.definition_targets(definition)?;
         let mut selectors = Vec::new();
-        for target in targets {
+        for target in targets.iter() {
             match target {
                 Target::Reference(written) => {
                     let to =
-                        self.resource(&inherit(&written, key), Map::new(), ParamsOrigin::None)?;
+                        self.resource(&inherit(written, key), Map::new(), ParamsOrigin::None)?;
                     self.edge(node, to, EdgeKind::Reference);
                 }
-                Target::Selector(mut selector) => {
+                Target::Selector(selector) => {
+                    let mut selector = selector.clone();
                     selector.start = inherit(&selector.start, key);
                     selectors.push(selector);
                 }
@@ -232,30 +238,24 @@ impl<'a> Builder<'a> {
         key: &ResourceKey,
         definition: usize,
     ) -> Result<()> {
-        let provision = self.input.definitions[definition].spec.provision.clone();
-        for (written, entry) in provision {
-            let written = ResourceKey::parse_text(&written).map_err(|e| {
-                definition_error(
-                    &self.input.definitions[definition],
-                    &format!("provision: {e}"),
-                )
+        // The definitions outlive the builder: no copy of the provision entries is needed.
+        let definitions = self.input.definitions;
+        for (written, entry) in &definitions[definition].spec.provision {
+            let written = ResourceKey::parse_text(written).map_err(|e| {
+                definition_error(&definitions[definition], &format!("provision: {e}"))
             })?;
             let co_key = inherit(&written, key);
-            let params: Map<String, Value> = entry.params.clone().into_iter().collect();
-            let co = self.resource(
-                &co_key,
-                params.clone(),
-                ParamsOrigin::Provision(key.clone()),
-            )?;
+            let params: Map<String, Value> = copied(&entry.params);
+            let co = self.resource(&co_key, params, ParamsOrigin::Provision(key.clone()))?;
             if entry.is_dependent {
                 self.edge(co, node, EdgeKind::CoProvision);
             }
             if entry.match_dependents {
                 self.match_dependents.push((node, co));
             }
-            let targets = references::value_targets(&Value::Object(params)).map_err(|e| {
+            let targets = references::value_targets(entry.params.values()).map_err(|e| {
                 definition_error(
-                    &self.input.definitions[definition],
+                    &definitions[definition],
                     &format!("provision `{co_key}` params: {e}"),
                 )
             })?;
@@ -270,12 +270,13 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn definition_targets(&mut self, definition: usize) -> Result<Vec<Target>> {
+    fn definition_targets(&mut self, definition: usize) -> Result<Rc<[Target]>> {
         if let Some(targets) = self.targets.get(&definition) {
-            return Ok(targets.clone());
+            return Ok(Rc::clone(targets));
         }
-        let targets = references::definition_targets(&self.input.definitions[definition])?;
-        self.targets.insert(definition, targets.clone());
+        let targets: Rc<[Target]> =
+            references::definition_targets(&self.input.definitions[definition])?.into();
+        self.targets.insert(definition, Rc::clone(&targets));
         Ok(targets)
     }
 
@@ -297,6 +298,26 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+    }
+
+    /// The node of `key` requested by the workload `wname` with `params`: as
+    /// [`resource`](Self::resource), without copying the params when the node exists and
+    /// keeps them as they are (a shared resource requested again).
+    fn requested(
+        &mut self,
+        key: &ResourceKey,
+        params: Option<&BTreeMap<String, Value>>,
+        wname: &str,
+    ) -> Result<NodeIndex> {
+        let name = NodeName::Resource(key.clone());
+        if let Some(&node) = self.index.get(&name)
+            && let Node::Resource(existing) = &self.graph[node]
+            && params.is_none_or(|p| p.is_empty() || p.iter().eq(existing.params.iter()))
+        {
+            return Ok(node);
+        }
+        let params = params.map(copied).unwrap_or_default();
+        self.resource(key, params, ParamsOrigin::Workload(wname.to_owned()))
     }
 
     /// The node of `key`, created (and queued for matching) when new. Params meet the rule
@@ -448,6 +469,19 @@ fn definition_error(definition: &Definition, message: &str) -> Error {
 
 /// 16 hex digits, stable for an application, environment and key.
 fn guid(context: &Context, key: &ResourceKey) -> String {
-    let text = format!("{}\0{}\0{key}", context.app, context.env);
-    format!("{:016x}", fnv1a64(text.as_bytes()))
+    let mut text = String::with_capacity(context.app.len() + context.env.len() + 64);
+    text.push_str(&context.app);
+    text.push('\0');
+    text.push_str(&context.env);
+    text.push('\0');
+    // Writing into a String cannot fail.
+    let _ = write!(text, "{key}");
+    let mut hex = String::with_capacity(16);
+    let _ = write!(hex, "{:016x}", fnv1a64(text.as_bytes()));
+    hex
+}
+
+/// A params mapping as a node holds it.
+fn copied(params: &BTreeMap<String, Value>) -> Map<String, Value> {
+    params.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
 }

@@ -93,10 +93,10 @@ fn scan_definition(definition: &Definition) -> Result<Vec<Target>, String> {
     let mut add = |text: &str| collect(text, &mut targets);
     let spec = &definition.spec;
     for value in spec.inputs.values.values() {
-        for_each_string(value, &mut add)?;
+        for_each_string(std::iter::once(value), &mut add)?;
     }
     let secrets = serde_json::to_value(&spec.inputs.secrets).unwrap_or(Value::Null);
-    for_each_string(&secrets, &mut add)?;
+    for_each_string(std::iter::once(&secrets), &mut add)?;
     if let Some(templates) = &spec.templates {
         let texts = [&templates.outputs, &templates.secrets, &templates.manifests];
         for text in texts.into_iter().flatten() {
@@ -106,17 +106,22 @@ fn scan_definition(definition: &Definition) -> Result<Vec<Target>, String> {
     Ok(targets)
 }
 
-/// The resource targets of one value (co-provisioning params, request params).
-pub(crate) fn value_targets(value: &Value) -> Result<Vec<Target>, String> {
+/// The resource targets of the values of a mapping (co-provisioning params), in order.
+pub(crate) fn value_targets<'v>(
+    values: impl DoubleEndedIterator<Item = &'v Value>,
+) -> Result<Vec<Target>, String> {
     let mut targets = Vec::new();
-    for_each_string(value, &mut |text| collect(text, &mut targets))?;
+    for_each_string(values, &mut |text| collect(text, &mut targets))?;
     Ok(targets)
 }
 
-/// The local resource names that a workload's value references (`${resources.NAME...}`).
-pub(crate) fn workload_resource_names(value: &Value) -> Result<Vec<String>, String> {
+/// The local resource names that the values of a workload's mapping (request params)
+/// reference (`${resources.NAME...}`), in order.
+pub(crate) fn workload_resource_names<'v>(
+    values: impl DoubleEndedIterator<Item = &'v Value>,
+) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
-    for_each_string(value, &mut |text| {
+    for_each_string(values, &mut |text| {
         if !text.contains("${") {
             return Ok(());
         }
@@ -153,11 +158,13 @@ fn collect(text: &str, targets: &mut Vec<Target>) -> Result<(), String> {
     Ok(())
 }
 
-fn for_each_string(
-    value: &Value,
+/// Calls `f` on every string below `roots`, depth first, in order (the strings of a mapping
+/// given as its values, without copying it into a value).
+fn for_each_string<'v>(
+    roots: impl DoubleEndedIterator<Item = &'v Value>,
     f: &mut dyn FnMut(&str) -> Result<(), String>,
 ) -> Result<(), String> {
-    let mut stack = vec![value];
+    let mut stack: Vec<&Value> = roots.rev().collect();
     while let Some(value) = stack.pop() {
         match value {
             Value::String(s) => f(s)?,
@@ -237,13 +244,18 @@ mod tests {
     #[test]
     fn other_roots_are_not_targets() {
         assert_eq!(
-            value_targets(&serde_json::json!({"a": "${context.app.id}-${params.x}"})).unwrap(),
+            value_targets(std::iter::once(
+                &serde_json::json!({"a": "${context.app.id}-${params.x}"})
+            ))
+            .unwrap(),
             []
         );
         assert_eq!(
-            value_targets(&serde_json::json!(["${resources.db.outputs.host}"]))
-                .unwrap()
-                .len(),
+            value_targets(std::iter::once(&serde_json::json!([
+                "${resources.db.outputs.host}"
+            ])))
+            .unwrap()
+            .len(),
             1
         );
     }

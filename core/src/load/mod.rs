@@ -19,6 +19,7 @@
 
 mod budget;
 mod document;
+mod events;
 mod fast;
 mod input;
 mod overrides;

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::document::{self, Documents, Origin};
 use super::yaml::{self, ParsedDocument};
-use super::{Limits, Overrides, fast};
+use super::{Limits, Overrides, events, fast};
 use crate::{Error, ErrorKind, Location, Result};
 
 /// The documents of `text`, with `overrides` applied to each raw document before validation.
@@ -24,12 +24,19 @@ pub(crate) fn documents(
     origin: &Origin,
     overrides: Option<&Overrides>,
 ) -> Result<Documents> {
-    if let Some(parsed) = fast::parse_stream(text, limits)
+    if let Some(parsed) = values(text, limits)
         && let Ok(docs) = build(None, parsed, origin, overrides)
     {
         return Ok(docs);
     }
     spanned_documents(text, limits, origin, overrides)
+}
+
+/// The documents of `text` without positions: from the parser's events when they are certain
+/// ([`events::parse_stream`]), else through serde ([`fast::parse_stream`]); `None` when the
+/// text has a problem (the spanned path then reports it).
+fn values(text: &str, limits: &Limits) -> Option<Vec<ParsedDocument>> {
+    events::parse_stream(text, limits).or_else(|| fast::parse_stream(text, limits))
 }
 
 /// [`documents`] on the spanned path alone: every node's position is kept for messages.
@@ -48,7 +55,7 @@ fn spanned_documents(
 /// # Errors
 /// A YAML problem, or not exactly one document.
 pub(crate) fn single_value(text: &str, limits: &Limits, origin: &Origin) -> Result<Value> {
-    let parsed = match fast::parse_stream(text, limits) {
+    let parsed = match values(text, limits) {
         Some(parsed) => parsed,
         None => yaml::parse_stream(text, limits).map_err(|e| origin.locate(e))?,
     };

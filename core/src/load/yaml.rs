@@ -119,6 +119,15 @@ impl ParsedDocument {
         }
     }
 
+    /// A document read without the positions of its nodes whose root is at `line` and
+    /// `column` (1-based, as serde-saphyr counts them); `None` when they do not fit.
+    pub fn starting_at(value: Value, line: usize, column: usize) -> Option<Self> {
+        // serde-saphyr makes its locations itself; the one way to make one here is to read it.
+        let at = serde_json::json!({ "line": u32::try_from(line).ok()?, "column": u32::try_from(column).ok()? });
+        let location: serde_saphyr::Location = serde_json::from_value(at).ok()?;
+        Some(Self::without_positions(value, location, location))
+    }
+
     /// Line and column of the value at `path`, or of its nearest ancestor that exists.
     /// With `key` set, the position of the mapping key that holds the value, when there is one.
     pub fn position(&self, path: &DocPath, key: bool) -> (u32, u32) {

@@ -1,6 +1,6 @@
 //! The check of a plan's output against its registered secrets: one set of runs, built once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
@@ -40,30 +40,53 @@ impl PublicWords {
     /// `postgres.default#shop.db`, are public too).
     pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
         let mut runs = Runs::default();
+        // Plans repeat most names (`main`, `DB_HOST`, `db` in every workload): each distinct
+        // text once; adding a run twice changes nothing.
+        let mut seen: HashSet<&str> = HashSet::new();
         let mut variant = String::new();
+        let mut starts = Vec::new();
         for text in texts {
+            if !seen.insert(text) {
+                continue;
+            }
             let lower = text.to_ascii_lowercase();
-            for separator in [None, Some('-'), Some('_'), Some('.')] {
+            add_runs(&mut runs, &lower, &mut starts);
+            if lower.chars().all(char::is_alphanumeric) {
+                // Every variant is the text itself.
+                continue;
+            }
+            for separator in ['-', '_', '.'] {
                 variant.clear();
-                match separator {
-                    None => variant.push_str(&lower),
-                    Some(s) => variant.extend(
-                        lower
-                            .chars()
-                            .map(|c| if c.is_alphanumeric() { c } else { s }),
-                    ),
-                }
-                let starts: Vec<usize> = variant
-                    .char_indices()
-                    .map(|(i, _)| i)
-                    .chain([variant.len()])
-                    .collect();
-                for w in starts.windows(super::WINDOW + 1) {
-                    runs.insert(&variant[w[0]..w[super::WINDOW]], ());
+                variant.extend(
+                    lower
+                        .chars()
+                        .map(|c| if c.is_alphanumeric() { c } else { separator }),
+                );
+                if variant != lower {
+                    add_runs(&mut runs, &variant, &mut starts);
                 }
             }
         }
         Self(runs)
+    }
+}
+
+/// Adds every run of [`WINDOW`](super::WINDOW) characters of `text` to `runs`; `starts` is
+/// room for the character offsets, reused between texts.
+fn add_runs(runs: &mut Runs<()>, text: &str, starts: &mut Vec<usize>) {
+    if text.is_ascii() {
+        // Every byte is a character.
+        for start in 0..=text.len().saturating_sub(super::WINDOW) {
+            if let Some(run) = text.get(start..start + super::WINDOW) {
+                runs.insert(run, ());
+            }
+        }
+        return;
+    }
+    starts.clear();
+    starts.extend(text.char_indices().map(|(i, _)| i).chain([text.len()]));
+    for w in starts.windows(super::WINDOW + 1) {
+        runs.insert(&text[w[0]..w[super::WINDOW]], ());
     }
 }
 
@@ -486,5 +509,61 @@ mod tests {
         let g = SecretGuard::with_public([("resource `a`", SECRET)], &public).unwrap();
         assert_eq!(g.found_in("qm7-secret"), None);
         assert!(g.found_in("secret-Zt94x").is_some());
+    }
+
+    /// The runs of the public words as first defined: every text, lower-cased, and each of its
+    /// variants with the characters that are not letters or digits written as `-`, `_`, `.`.
+    fn every_variant_run(texts: &[&str]) -> Runs<()> {
+        let mut runs = Runs::default();
+        for text in texts {
+            let lower = text.to_ascii_lowercase();
+            let mut variants = vec![lower.clone()];
+            for s in ['-', '_', '.'] {
+                variants.push(
+                    lower
+                        .chars()
+                        .map(|c| if c.is_alphanumeric() { c } else { s })
+                        .collect(),
+                );
+            }
+            for variant in variants {
+                let chars: Vec<(usize, char)> = variant.char_indices().collect();
+                for i in 0..chars.len() {
+                    if i + crate::secrets::WINDOW <= chars.len() {
+                        let end = chars
+                            .get(i + crate::secrets::WINDOW)
+                            .map_or(variant.len(), |c| c.0);
+                        runs.insert(&variant[chars[i].0..end], ());
+                    }
+                }
+            }
+        }
+        runs
+    }
+
+    #[test]
+    fn public_words_hold_every_run_of_every_variant_once() {
+        let texts = [
+            "shop",
+            "postgres.default#shop.db",
+            "postgres.default#shop.db",
+            "DB_PASSWORD",
+            "exactly8",
+            "main",
+            "web-qm7-secret-db",
+            "ünïcode-näme.with#marks",
+            "日本語のなまえ-とても-ながい",
+            "MiXeD.Case_and-dash",
+            "",
+        ];
+        let public = PublicWords::new(texts);
+        let expected = every_variant_run(&texts);
+        assert!(public.0.len() > 50, "{}", public.0.len());
+        assert_eq!(public.0.len(), expected.len());
+        assert_eq!(public.0.without(&expected).len(), 0);
+        assert_eq!(expected.without(&public.0).len(), 0);
+        assert!(public.0.contains("t#shop.d"));
+        assert!(public.0.contains("t-shop-d"));
+        assert!(public.0.contains("exactly8"));
     }
 }

@@ -34,7 +34,7 @@ pub struct Workload {
     /// The workload's name, annotations and any other keys the author adds.
     pub metadata: WorkloadMetadata,
     /// The containers, by name (at least one).
-    pub containers: BTreeMap<String, Container>,
+    pub containers: BTreeMap<String, Box<Container>>,
     /// The network ports the workload serves, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,

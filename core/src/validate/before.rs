@@ -57,7 +57,7 @@ fn topological(workload: &Workload) -> Vec<Starter> {
         .containers
         .iter()
         .filter(|(_, c)| !c.before.is_empty())
-        .map(|(name, c)| (name.as_str(), c))
+        .map(|(name, c)| (name.as_str(), &**c))
         .collect();
     let mut waiting: BTreeMap<&str, usize> = starters.keys().map(|name| (*name, 0)).collect();
     for container in starters.values() {

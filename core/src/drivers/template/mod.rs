@@ -9,6 +9,9 @@ mod source;
 mod tests;
 mod variables;
 
+/// How a plain YAML scalar reads, in the common cases (the loader's event path uses it too).
+pub(crate) use self::scalar::resolve_common;
+
 use std::fmt;
 
 use serde_json::Value;

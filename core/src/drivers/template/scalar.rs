@@ -114,7 +114,7 @@ pub(super) fn plain_is_safe(text: &str, in_flow: bool) -> bool {
 /// The value of a safe plain text in the commonest cases, decided without the parser: YAML
 /// 1.2 booleans and nulls, words, decimal integers of up to 18 digits, numbers with leading
 /// zeros (kept as strings). `None` for everything else.
-pub(super) fn resolve_common(text: &str) -> Option<Value> {
+pub(crate) fn resolve_common(text: &str) -> Option<Value> {
     match text {
         "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
         "false" | "False" | "FALSE" => return Some(Value::Bool(false)),

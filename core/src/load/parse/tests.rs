@@ -11,7 +11,7 @@ use proptest::prelude::*;
 use super::{documents, spanned_documents};
 use crate::ErrorKind;
 use crate::load::document::Origin;
-use crate::load::{Limits, fast, yaml};
+use crate::load::{Limits, events, fast, yaml};
 
 /// Seeds larger than this are left out: mutating them would only slow the tests.
 const MAX_SEED_BYTES: u64 = 16 * 1024;
@@ -102,6 +102,7 @@ fn check(name: &str, folder: &Path, text: &str, limits: &Limits) -> bool {
         (None, Ok(_)) => panic!("{name}: the fast parser refuses a valid text\n{text}"),
         (None, Err(_)) => {}
     }
+    events_agree(name, text, limits);
     let loaded = documents(text, limits, &origin, None);
     assert_eq!(
         loaded,
@@ -109,6 +110,27 @@ fn check(name: &str, folder: &Path, text: &str, limits: &Limits) -> bool {
         "{name}\n{text}"
     );
     loaded.is_ok()
+}
+
+/// The event path gives the serde path's documents or nothing: it never accepts a text the
+/// serde path refuses.
+fn events_agree(name: &str, text: &str, limits: &Limits) {
+    let Some(events) = events::parse_stream(text, limits) else {
+        return;
+    };
+    let Some(fast) = fast::parse_stream(text, limits) else {
+        panic!("{name}: the event path accepts what the serde path refuses\n{text}");
+    };
+    let root = crate::DocPath::root();
+    assert_eq!(events.len(), fast.len(), "{name}: documents\n{text}");
+    for (e, f) in events.iter().zip(&fast) {
+        assert_eq!(e.value, f.value, "{name}: values\n{text}");
+        assert_eq!(
+            e.position(&root, false),
+            f.position(&root, false),
+            "{name}: document start\n{text}"
+        );
+    }
 }
 
 #[test]
@@ -121,6 +143,12 @@ fn every_seed_loads_as_on_the_spanned_path() {
         seeds.len()
     );
     let fixtures = repository().join("fixtures").display().to_string();
+    // The event path must be the common path, not a dead one.
+    let taken = seeds
+        .iter()
+        .filter(|s| events::parse_stream(&s.text, &limits).is_some())
+        .count();
+    assert!(taken * 2 > seeds.len(), "{taken} of {}", seeds.len());
     for seed in &seeds {
         let loaded = check(&seed.name, &seed.folder, &seed.text, &limits);
         // Each fixture input loads on its own (rules across files aside); the golden
@@ -289,6 +317,7 @@ fn limits_refuse_on_the_fast_path_with_the_errors_of_the_spanned_path() {
     let origin = Origin::new(Some("hostile.yaml".to_owned()), None);
     for (text, expected) in cases {
         assert!(fast::parse_stream(&text, &limits).is_none(), "{expected}");
+        assert!(events::parse_stream(&text, &limits).is_none(), "{expected}");
         let err = documents(&text, &limits, &origin, None).unwrap_err();
         assert!(err.message().contains(expected), "{expected}: {err}");
         assert_eq!(
