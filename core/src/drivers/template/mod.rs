@@ -199,6 +199,10 @@ impl fmt::Debug for TemplateDriver {
 }
 
 impl Driver for TemplateDriver {
+    fn runs_anywhere(&self) -> bool {
+        true
+    }
+
     fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
         self.render(req).map(|rendered| rendered.provisioned)
     }
