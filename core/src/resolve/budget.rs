@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use serde_json::Value;
 
-use crate::canonical_json::canonical_json;
+use crate::canonical_json::canonical_json_len;
 use crate::drivers::Provisioned;
 use crate::load::Limits;
 use crate::sensitive::SecretValue;
@@ -187,7 +187,7 @@ impl Meter {
 fn json_bytes(value: &Value) -> usize {
     match value {
         Value::String(s) => s.len(),
-        other => canonical_json(other).len(),
+        other => canonical_json_len(other),
     }
 }
 

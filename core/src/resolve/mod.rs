@@ -95,6 +95,8 @@ pub(crate) fn provision_all<H: Send>(
         services: &services,
     };
     let nodes = input.graph.resources_with_needs();
+    // Sized once: growing it would hold the old and the new table at once.
+    state.resources.reserve(nodes.len());
     let mut order = Vec::with_capacity(nodes.len());
     let mut spent = Vec::with_capacity(nodes.len());
     ahead::each(&maker, &nodes, hold, &mut state, |node, ahead, state| {
