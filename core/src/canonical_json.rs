@@ -51,17 +51,14 @@ pub(crate) fn write_canonical_json(out: &mut impl Out, value: &Value) {
             Step::Value(Value::Object(map)) => {
                 out.put_char('{');
                 stack.push(Step::Raw("}"));
-                let mut entries: Vec<_> = map.iter().collect();
-                // Already sorted unless serde_json's `preserve_order` is on in this build.
-                if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+                // Already sorted unless serde_json's `preserve_order` is on in this build:
+                // then no list of the entries is made.
+                if map.keys().is_sorted() {
+                    push_entries(&mut stack, map.iter().rev(), map.len());
+                } else {
+                    let mut entries: Vec<_> = map.iter().collect();
                     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                }
-                for (n, (key, item)) in entries.into_iter().enumerate().rev() {
-                    stack.push(Step::Value(item));
-                    stack.push(Step::Key(key));
-                    if n > 0 {
-                        stack.push(Step::Raw(","));
-                    }
+                    push_entries(&mut stack, entries.into_iter().rev(), map.len());
                 }
             }
             Step::Value(Value::String(text)) => write_string(out, text),
@@ -71,6 +68,22 @@ pub(crate) fn write_canonical_json(out: &mut impl Out, value: &Value) {
             }
             Step::Value(Value::Bool(flag)) => out.put(if *flag { "true" } else { "false" }),
             Step::Value(Value::Null) => out.put("null"),
+        }
+    }
+}
+
+/// Pushes the `len` entries of a map, given last first, so that they are written first to
+/// last, with a comma between two.
+fn push_entries<'a>(
+    stack: &mut Vec<Step<'a>>,
+    last_first: impl Iterator<Item = (&'a String, &'a Value)>,
+    len: usize,
+) {
+    for (n, (key, item)) in last_first.enumerate() {
+        stack.push(Step::Value(item));
+        stack.push(Step::Key(key));
+        if n + 1 < len {
+            stack.push(Step::Raw(","));
         }
     }
 }
