@@ -330,8 +330,8 @@ resources:
     #[test]
     fn resources_that_need_each_other_plan_to_the_same_bytes_on_one_thread_and_on_four() {
         let (engine, _) = engine_with(Limits::default());
-        let (yaml, ..) = same_on_one_and_four(&engine, &inputs(60, &[]), &context())
-            .expect("plans");
+        let (yaml, ..) =
+            same_on_one_and_four(&engine, &inputs(60, &[]), &context()).expect("plans");
         assert_eq!(yaml.matches("name: topic-").count(), 60, "{yaml}");
         // Seven shared queues, each with its generated password in a Secret.
         assert_eq!(yaml.matches("kind: Secret\n").count(), 7, "{yaml}");
@@ -377,7 +377,10 @@ resources:
             let first = failing.iter().min().expect("one");
             assert_eq!(error.kind(), ErrorKind::Driver, "{error}");
             let message = error.to_string();
-            assert!(message.contains(&format!("queue.default#bad-{first:02}")), "{message}");
+            assert!(
+                message.contains(&format!("queue.default#bad-{first:02}")),
+                "{message}"
+            );
             assert!(message.contains("size"), "{message}");
             assert!(!message.contains("4711"), "{message}");
         }
@@ -404,14 +407,16 @@ resources:
                 ..Limits::default()
             };
             let (engine, _) = engine_with(limits);
-            let error = same_on_one_and_four(&engine, &inputs(count, &[]), &context())
-                .expect_err("cut");
+            let error =
+                same_on_one_and_four(&engine, &inputs(count, &[]), &context()).expect_err("cut");
             assert_eq!(error.kind(), ErrorKind::Limit, "{error}");
             places.insert(error.to_string());
         }
         assert!(places.len() > 3, "{places:?}");
         assert!(
-            places.iter().any(|p| p.contains("the outputs of a resource")),
+            places
+                .iter()
+                .any(|p| p.contains("the outputs of a resource")),
             "{places:?}"
         );
     }

@@ -255,10 +255,7 @@ mod tests {
             let mut value = value.clone();
             substitute_tree_and_keys_in(&mut value, &resolver, &spec_path()).map(|()| value)
         };
-        assert_eq!(
-            in_place(&value).unwrap(),
-            json!({"${a}": 1, "k-5432": "$"})
-        );
+        assert_eq!(in_place(&value).unwrap(), json!({"${a}": 1, "k-5432": "$"}));
         // Below a map whose keys hold no placeholder, values are substituted in place.
         let nested = json!({"a": [{"b": "${params.port}", "c": "plain"}, "$${d}"], "e": 2});
         assert_eq!(

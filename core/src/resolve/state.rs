@@ -137,7 +137,9 @@ fn registered_values(provisioned: &Provisioned) -> Vec<Sensitive<String>> {
         SecretValue::Value(value) => Some(value.clone()),
         SecretValue::Ref { .. } => None,
     });
-    secrets.chain(provisioned.sensitive.iter().cloned()).collect()
+    secrets
+        .chain(provisioned.sensitive.iter().cloned())
+        .collect()
 }
 
 impl State {
