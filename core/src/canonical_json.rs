@@ -1,7 +1,5 @@
 //! Compact JSON with object keys sorted, whatever order the map keeps.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
 /// The compact JSON text of `value` with the keys of every object sorted.
@@ -31,17 +29,17 @@ enum Step<'a> {
 }
 
 /// Appends the compact, key-sorted JSON text of `value` to `out`.
-pub(crate) fn write_canonical_json(out: &mut String, value: &Value) {
+pub(crate) fn write_canonical_json(out: &mut impl Out, value: &Value) {
     let mut stack = vec![Step::Value(value)];
     while let Some(step) = stack.pop() {
         match step {
-            Step::Raw(text) => out.push_str(text),
+            Step::Raw(text) => out.put(text),
             Step::Key(key) => {
                 write_string(out, key);
-                out.push(':');
+                out.put_char(':');
             }
             Step::Value(Value::Array(items)) => {
-                out.push('[');
+                out.put_char('[');
                 stack.push(Step::Raw("]"));
                 for (n, item) in items.iter().enumerate().rev() {
                     stack.push(Step::Value(item));
@@ -51,19 +49,16 @@ pub(crate) fn write_canonical_json(out: &mut String, value: &Value) {
                 }
             }
             Step::Value(Value::Object(map)) => {
-                out.push('{');
+                out.put_char('{');
                 stack.push(Step::Raw("}"));
-                let mut entries: Vec<_> = map.iter().collect();
-                // Already sorted unless serde_json's `preserve_order` is on in this build.
-                if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
+                // Already sorted unless serde_json's `preserve_order` is on in this build:
+                // then no list of the entries is made.
+                if map.keys().is_sorted() {
+                    push_entries(&mut stack, map.iter().rev(), map.len());
+                } else {
+                    let mut entries: Vec<_> = map.iter().collect();
                     entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-                }
-                for (n, (key, item)) in entries.into_iter().enumerate().rev() {
-                    stack.push(Step::Value(item));
-                    stack.push(Step::Key(key));
-                    if n > 0 {
-                        stack.push(Step::Raw(","));
-                    }
+                    push_entries(&mut stack, entries.into_iter().rev(), map.len());
                 }
             }
             Step::Value(Value::String(text)) => write_string(out, text),
@@ -71,16 +66,32 @@ pub(crate) fn write_canonical_json(out: &mut String, value: &Value) {
                 // Writing to a String cannot fail.
                 let _ = write!(out, "{number}");
             }
-            Step::Value(Value::Bool(flag)) => out.push_str(if *flag { "true" } else { "false" }),
-            Step::Value(Value::Null) => out.push_str("null"),
+            Step::Value(Value::Bool(flag)) => out.put(if *flag { "true" } else { "false" }),
+            Step::Value(Value::Null) => out.put("null"),
+        }
+    }
+}
+
+/// Pushes the `len` entries of a map, given last first, so that they are written first to
+/// last, with a comma between two.
+fn push_entries<'a>(
+    stack: &mut Vec<Step<'a>>,
+    last_first: impl Iterator<Item = (&'a String, &'a Value)>,
+    len: usize,
+) {
+    for (n, (key, item)) in last_first.enumerate() {
+        stack.push(Step::Value(item));
+        stack.push(Step::Key(key));
+        if n + 1 < len {
+            stack.push(Step::Raw(","));
         }
     }
 }
 
 /// Appends `text` as a JSON string, escaped as serde_json escapes it: runs of characters that
 /// need no escape are copied whole.
-fn write_string(out: &mut String, text: &str) {
-    out.push('"');
+fn write_string(out: &mut impl Out, text: &str) {
+    out.put_char('"');
     let mut start = 0;
     for (at, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -94,16 +105,62 @@ fn write_string(out: &mut String, text: &str) {
             0..0x20 => "",
             _ => continue,
         };
-        out.push_str(&text[start..at]);
+        out.put(&text[start..at]);
         if escape.is_empty() {
             let _ = write!(out, "\\u{:04x}", byte);
         } else {
-            out.push_str(escape);
+            out.put(escape);
         }
         start = at + 1;
     }
-    out.push_str(&text[start..]);
-    out.push('"');
+    out.put(&text[start..]);
+    out.put_char('"');
+}
+
+/// Where canonical JSON goes: a `String`, or a count of its bytes ([`canonical_json_len`]).
+pub(crate) trait Out: std::fmt::Write {
+    /// Appends `text`.
+    fn put(&mut self, text: &str);
+    /// Appends `c`.
+    fn put_char(&mut self, c: char);
+}
+
+impl Out for String {
+    fn put(&mut self, text: &str) {
+        self.push_str(text);
+    }
+
+    fn put_char(&mut self, c: char) {
+        self.push(c);
+    }
+}
+
+/// The number of bytes written to it.
+struct Count(usize);
+
+impl std::fmt::Write for Count {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.0 += text.len();
+        Ok(())
+    }
+}
+
+impl Out for Count {
+    fn put(&mut self, text: &str) {
+        self.0 += text.len();
+    }
+
+    fn put_char(&mut self, c: char) {
+        self.0 += c.len_utf8();
+    }
+}
+
+/// The length of [`canonical_json`] of `value`, in bytes, without making the text.
+#[must_use]
+pub(crate) fn canonical_json_len(value: &Value) -> usize {
+    let mut count = Count(0);
+    write_canonical_json(&mut count, value);
+    count.0
 }
 
 #[cfg(test)]
@@ -142,6 +199,9 @@ mod tests {
         fn strings_and_numbers_match_serde_json(text in any::<String>(), n in any::<i64>(), f in any::<f64>()) {
             let value = json!([text, n, f]);
             prop_assert_eq!(canonical_json(&value), serde_json::to_string(&value).unwrap());
+            prop_assert_eq!(canonical_json_len(&value), canonical_json(&value).len());
+            let nested = json!({"k\u{1}": [value, {"z": null, "a": true}], "é": {}});
+            prop_assert_eq!(canonical_json_len(&nested), canonical_json(&nested).len());
         }
     }
 }

@@ -197,3 +197,253 @@ fn a_list_of_sources_loads_alike_on_one_thread_and_on_four() {
     assert!(one.is_ok(), "{one:?}");
     assert_eq!(one, pool(4).install(|| load(&texts)));
 }
+
+/// Resources provisioned on rayon's threads ahead of their turn, put in the plan in graph order
+/// (`goldpath::resolve`'s `ahead`): a platform of template definitions whose resources need
+/// each other (params that read another resource, a definition that reads another's outputs),
+/// shared by several workloads, with generated secrets and a secret input, beside a driver of
+/// the host that must stay on the plan's thread.
+mod provisioning {
+    use std::sync::{Arc, Mutex};
+    use std::thread::ThreadId;
+
+    use goldpath::drivers::{Driver, ProvisionRequest, Provisioned};
+    use goldpath::graph::Node;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    const DEFINITIONS: &str = r#"apiVersion: goldpath.dev/v1alpha1
+kind: ResourceDefinition
+metadata: {name: queue}
+spec:
+  type: queue
+  criteria: [{}]
+  driver: template
+  inputs:
+    secrets: {token: literal-queue-token-4711}
+  templates:
+    outputs: |
+      url: amqp://{{ context.res.id }}.queue:5672
+      size: {{ params.size }}
+    secrets: |
+      password: {{ generated("password") }}
+      token: {{ inputs.secrets.token }}
+    manifests: |
+      - apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: "queue-{{ context.res.guid }}"}
+        data: {url: "amqp://{{ context.res.id }}", size: "{{ params.size }}"}
+---
+apiVersion: goldpath.dev/v1alpha1
+kind: ResourceDefinition
+metadata: {name: topic}
+spec:
+  type: topic
+  criteria: [{}]
+  driver: template
+  templates:
+    outputs: |
+      name: "topic-{{ context.res.id }}"
+      queue: "{{ params.queue }}"
+      vault: "${resources.vault.outputs.address}"
+    manifests: |
+      - apiVersion: v1
+        kind: ConfigMap
+        metadata: {name: "topic-{{ context.res.guid }}"}
+        data: {queue: "{{ params.queue }}", vault: "${resources.vault.outputs.address}"}
+---
+apiVersion: goldpath.dev/v1alpha1
+kind: ResourceDefinition
+metadata: {name: vault}
+spec:
+  type: vault
+  criteria: [{}]
+  driver: recorder
+"#;
+
+    /// A driver of the host: it tells which thread called it, for which resource.
+    #[derive(Default)]
+    struct Recorder {
+        calls: Mutex<Vec<(ThreadId, String)>>,
+    }
+
+    impl Driver for Recorder {
+        fn provision(&self, req: &ProvisionRequest<'_>) -> goldpath::Result<Provisioned> {
+            let key = req.key.to_string();
+            let thread = std::thread::current().id();
+            self.calls.lock().expect("lock").push((thread, key.clone()));
+            let mut provisioned = Provisioned::default();
+            provisioned
+                .outputs
+                .insert("address".into(), json!(format!("vault://{key}")));
+            Ok(provisioned)
+        }
+    }
+
+    fn engine_with(limits: Limits) -> (Engine, Arc<Recorder>) {
+        let docs = Loader::default().str(DEFINITIONS, None).expect("platform");
+        let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
+        let mut engine = Engine::new(platform).with_limits(limits);
+        let recorder = Arc::new(Recorder::default());
+        engine.register_driver("recorder", Arc::clone(&recorder) as Arc<dyn Driver>);
+        (engine, recorder)
+    }
+
+    /// Workload `i`: a queue shared with every seventh (its own, without the `size` its
+    /// template needs, when `i` is in `failing`), a topic whose params read the queue and whose
+    /// definition reads the workload's vault, and the vault (of the host's driver).
+    fn workload(i: usize, failing: &[usize]) -> String {
+        let queue = if failing.contains(&i) {
+            format!("{{type: queue, id: bad-{i:02}}}")
+        } else {
+            format!("{{type: queue, id: q-{}, params: {{size: 3}}}}", i % 7)
+        };
+        format!(
+            "apiVersion: score.dev/v1b1
+metadata: {{name: w-{i:02}}}
+containers:
+  main:
+    image: registry.example.com/w:1.0
+    variables:
+      QUEUE: ${{resources.queue.url}}
+      PASSWORD: ${{resources.queue.password}}
+      TOPIC: ${{resources.topic.name}}
+resources:
+  queue: {queue}
+  vault: {{type: vault, id: w-{i:02}}}
+  topic: {{type: topic, id: w-{i:02}, params: {{queue: '${{resources.queue.url}}'}}}}
+"
+        )
+    }
+
+    fn inputs(count: usize, failing: &[usize]) -> Vec<WorkloadInput> {
+        let texts: Vec<String> = (0..count).map(|i| workload(i, failing)).collect();
+        workloads(&texts)
+    }
+
+    fn context() -> Context {
+        Context::new("mq", "development", "development")
+    }
+
+    #[test]
+    fn resources_that_need_each_other_plan_to_the_same_bytes_on_one_thread_and_on_four() {
+        let (engine, _) = engine_with(Limits::default());
+        let (yaml, ..) =
+            same_on_one_and_four(&engine, &inputs(60, &[]), &context()).expect("plans");
+        assert_eq!(yaml.matches("name: topic-").count(), 60, "{yaml}");
+        // Seven shared queues, each with its generated password in a Secret.
+        assert_eq!(yaml.matches("kind: Secret\n").count(), 7, "{yaml}");
+        assert!(
+            yaml.contains(r#"vault: "vault://vault.default#w-59""#),
+            "{yaml}"
+        );
+        assert!(!yaml.contains("literal-queue-token-4711"), "{yaml}");
+    }
+
+    #[test]
+    fn the_hosts_driver_is_called_on_the_plans_thread_in_graph_order() {
+        let (engine, recorder) = engine_with(Limits::default());
+        let inputs = inputs(40, &[]);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .expect("a pool");
+        let (thread, plan) = pool.install(|| {
+            let plan = engine.plan(&inputs, &context(), &PlanOptions::default());
+            (std::thread::current().id(), plan.expect("plans"))
+        });
+        let vaults: Vec<String> = plan
+            .graph()
+            .ordered()
+            .filter_map(|node| match node {
+                Node::Resource(r) if r.key.resource_type() == "vault" => Some(r.key.to_string()),
+                _ => None,
+            })
+            .collect();
+        let calls = recorder.calls.lock().expect("lock").clone();
+        assert!(calls.iter().all(|(t, _)| *t == thread), "{calls:?}");
+        let keys: Vec<String> = calls.into_iter().map(|(_, key)| key).collect();
+        assert_eq!(keys, vaults);
+    }
+
+    #[test]
+    fn of_several_failing_templates_the_first_in_graph_order_is_reported_on_any_pool() {
+        let (engine, _) = engine_with(Limits::default());
+        for failing in [&[37, 3, 21][..], &[59], &[0, 1]] {
+            let error = same_on_one_and_four(&engine, &inputs(60, failing), &context())
+                .expect_err("a template fails");
+            let first = failing.iter().min().expect("one");
+            assert_eq!(error.kind(), ErrorKind::Driver, "{error}");
+            let message = error.to_string();
+            assert!(
+                message.contains(&format!("queue.default#bad-{first:02}")),
+                "{message}"
+            );
+            assert!(message.contains("size"), "{message}");
+            assert!(!message.contains("4711"), "{message}");
+        }
+    }
+
+    /// A budget smaller than what the resources' outputs cost cuts the plan while it
+    /// provisions, at the same resource on any pool.
+    #[test]
+    fn a_plan_budget_cuts_provisioning_at_the_same_resource_on_any_pool() {
+        let count = 30;
+        let (engine, _) = engine_with(Limits::default());
+        let full = engine
+            .plan(&inputs(count, &[]), &context(), &PlanOptions::default())
+            .expect("plans");
+        let outputs: usize = full
+            .resources()
+            .iter()
+            .map(|r| serde_json::to_string(&r.outputs).expect("json").len())
+            .sum();
+        let mut places = std::collections::BTreeSet::new();
+        for budget in (outputs / 10..outputs).step_by(outputs / 12) {
+            let limits = Limits {
+                max_plan_bytes: budget,
+                ..Limits::default()
+            };
+            let (engine, _) = engine_with(limits);
+            let error =
+                same_on_one_and_four(&engine, &inputs(count, &[]), &context()).expect_err("cut");
+            assert_eq!(error.kind(), ErrorKind::Limit, "{error}");
+            places.insert(error.to_string());
+        }
+        assert!(places.len() > 3, "{places:?}");
+        assert!(
+            places
+                .iter()
+                .any(|p| p.contains("the outputs of a resource")),
+            "{places:?}"
+        );
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+        /// Whatever resources fail and whatever budget the plan has, a one-thread and a
+        /// four-thread pool give the same plan or the same error.
+        #[test]
+        fn any_failures_and_budget_give_the_same_outcome_on_any_pool(
+            count in 2usize..40,
+            failing in proptest::collection::vec(0usize..40, 0..4),
+            budget in proptest::option::of(2_000usize..40_000),
+        ) {
+            let limits = Limits {
+                max_plan_bytes: budget.unwrap_or(Limits::default().max_plan_bytes),
+                ..Limits::default()
+            };
+            let (engine, _) = engine_with(limits);
+            let inputs = inputs(count, &failing);
+            let one = on_pool(1, || outcome(&engine, &inputs, &context()));
+            let four = on_pool(4, || outcome(&engine, &inputs, &context()));
+            if budget.is_none() && failing.iter().all(|&f| f >= count) {
+                prop_assert!(one.is_ok(), "{:?}", one);
+            }
+            prop_assert_eq!(one, four);
+        }
+    }
+}

@@ -146,6 +146,15 @@ pub trait Driver: Send + Sync {
     /// definition does not resolve; messages name the definition and never a secret value.
     fn provision(&self, req: &ProvisionRequest<'_>) -> crate::Result<Provisioned>;
 
+    /// Whether the driver's result depends on the request alone, with no side effect and no
+    /// rule about the thread that calls it: a plan may then call it on any of its threads,
+    /// ahead of graph order ([`crate::plan`] provisions such resources in parallel). `false`
+    /// (the default) keeps the driver on the plan's thread, called in graph order: host
+    /// drivers (Python, JavaScript) and any driver not known to be pure.
+    fn runs_anywhere(&self) -> bool {
+        false
+    }
+
     /// The driver as one that acts on the world (`cmd`, `http`), which only
     /// [`Effects`] calls; `None` (the default) for drivers that only compute.
     fn world(&self) -> Option<&dyn world::WorldDriver> {

@@ -65,6 +65,14 @@ impl DriverRegistry {
         self.builtin.contains(name)
     }
 
+    /// Whether the driver named `name` may be called on any thread, ahead of graph order
+    /// ([`Driver::runs_anywhere`]); `false` when there is no such driver.
+    pub(crate) fn runs_anywhere(&self, name: &str) -> bool {
+        self.drivers
+            .get(name)
+            .is_some_and(|d| d.runs_anywhere() && d.world().is_none())
+    }
+
     /// Registers `driver` under `name`, replacing any driver of that name (a host may replace
     /// a built-in).
     pub fn register(&mut self, name: impl Into<String>, driver: Arc<dyn Driver>) {

@@ -27,6 +27,10 @@ use crate::{DocPath, Error, ErrorKind, Location, Result};
 pub struct StaticDriver;
 
 impl Driver for StaticDriver {
+    fn runs_anywhere(&self) -> bool {
+        true
+    }
+
     fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
         let inputs = resolve_inputs(req).map_err(|e| in_definition(req.definition, e))?;
         Ok(Provisioned {

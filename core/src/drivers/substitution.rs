@@ -45,14 +45,15 @@ enum Keys {
     Substituted,
 }
 
-/// `value` with the placeholders of every string and every key inside substituted once; a
-/// key becomes text.
-pub(crate) fn substitute_tree_and_keys(
-    value: &Value,
+/// `value` with the placeholders of every string and every key inside substituted once, in
+/// place; a key becomes text. Strings without a placeholder and maps whose keys hold none
+/// are not copied.
+pub(crate) fn substitute_tree_and_keys_in(
+    value: &mut Value,
     resolver: &dyn Resolver,
     path: &DocPath,
-) -> Result<Value> {
-    walk(value, resolver, path, Keys::Substituted)
+) -> Result<()> {
+    walk_in_place(value, resolver).map_err(|failure| failure.into_error(path))
 }
 
 /// The entries of a map with the placeholders of every string inside their values
@@ -63,10 +64,6 @@ pub(crate) fn substitute_map<'a>(
     path: &DocPath,
 ) -> Result<Map<String, Value>> {
     walk_map(entries, resolver, path, Keys::Verbatim)
-}
-
-fn walk(value: &Value, resolver: &dyn Resolver, path: &DocPath, keys: Keys) -> Result<Value> {
-    walk_value(value, resolver, keys).map_err(|failure| failure.into_error(path))
 }
 
 fn walk_map<'a>(
@@ -129,6 +126,31 @@ fn walk_value(value: &Value, resolver: &dyn Resolver, keys: Keys) -> Result<Valu
     })
 }
 
+/// [`walk_value`] with [`Keys::Substituted`], in place: the same values and the same first
+/// error (a map whose keys hold a placeholder is walked as `walk_value` walks it).
+fn walk_in_place(value: &mut Value, resolver: &dyn Resolver) -> Result<(), Failure> {
+    match value {
+        Value::String(text) if text.contains('$') => {
+            *value = substitute_text(text, resolver, &DocPath::root()).map_err(fail)?;
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                walk_in_place(item, resolver).map_err(|f| f.at(PathSegment::Index(i)))?;
+            }
+        }
+        Value::Object(map) if map.keys().any(|key| key.contains('$')) => {
+            *map = walk_entries(map.iter(), resolver, Keys::Substituted)?;
+        }
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                walk_in_place(item, resolver).map_err(|f| f.at(PathSegment::Key(key.clone())))?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 fn walk_entries<'a>(
     entries: impl Iterator<Item = (&'a String, &'a Value)>,
     resolver: &dyn Resolver,
@@ -187,7 +209,7 @@ mod tests {
     use serde_json::json;
 
     fn walk_verbatim(value: &Value, resolver: &dyn Resolver, path: &DocPath) -> Result<Value> {
-        walk(value, resolver, path, Keys::Verbatim)
+        walk_value(value, resolver, Keys::Verbatim).map_err(|failure| failure.into_error(path))
     }
 
     fn tree() -> Value {
@@ -229,12 +251,21 @@ mod tests {
             walk_verbatim(&value, &resolver, &spec_path()).unwrap(),
             json!({"$${a}": 1, "k-${params.port}": "$"})
         );
+        let in_place = |value: &Value| {
+            let mut value = value.clone();
+            substitute_tree_and_keys_in(&mut value, &resolver, &spec_path()).map(|()| value)
+        };
+        assert_eq!(in_place(&value).unwrap(), json!({"${a}": 1, "k-5432": "$"}));
+        // Below a map whose keys hold no placeholder, values are substituted in place.
+        let nested = json!({"a": [{"b": "${params.port}", "c": "plain"}, "$${d}"], "e": 2});
         assert_eq!(
-            substitute_tree_and_keys(&value, &resolver, &spec_path()).unwrap(),
-            json!({"${a}": 1, "k-5432": "$"})
+            in_place(&nested).unwrap(),
+            json!({"a": [{"b": 5432, "c": "plain"}, "${d}"], "e": 2})
         );
+        let err = in_place(&json!({"a": [{"b": "${params.nope}"}]})).unwrap_err();
+        assert_eq!(err.location().path.to_string(), "spec.a[0].b");
         let clash = json!({"a": 1, "${params.name}": 2, "$${x}": 3});
-        let err = substitute_tree_and_keys(&clash, &resolver, &spec_path()).unwrap_err();
+        let err = in_place(&clash).unwrap_err();
         assert!(err.message().contains("become the same text"), "{err}");
         assert!(!err.to_string().contains("${x}"), "{err}");
     }

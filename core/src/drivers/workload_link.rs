@@ -22,6 +22,10 @@ pub const WORKLOAD_LINK_DRIVER: &str = "workload-link";
 pub struct WorkloadLinkDriver;
 
 impl Driver for WorkloadLinkDriver {
+    fn runs_anywhere(&self) -> bool {
+        true
+    }
+
     fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
         let kind = req.key.resource_type();
         let fail = |message: String| {

@@ -125,6 +125,28 @@ impl ResourceGraph {
         self.order.iter().map(|i| &self.graph[*i])
     }
 
+    /// The resource nodes in order, each with the positions (in this list) of the resources
+    /// it needs directly (workload nodes left out).
+    pub(crate) fn resources_with_needs(&self) -> Vec<(&ResourceNode, Vec<usize>)> {
+        let mut position = vec![usize::MAX; self.graph.node_count()];
+        let mut resources = Vec::new();
+        for &at in &self.order {
+            let Node::Resource(resource) = &self.graph[at] else {
+                continue;
+            };
+            let needs = self
+                .graph
+                .neighbors_directed(at, petgraph::Direction::Outgoing)
+                .map(|n| position[n.index()])
+                // A need comes earlier in the order; workloads have no position.
+                .filter(|&p| p != usize::MAX)
+                .collect();
+            position[at.index()] = resources.len();
+            resources.push((resource, needs));
+        }
+        resources
+    }
+
     /// The node of that name.
     #[must_use]
     pub fn node(&self, name: &NodeName) -> Option<&Node> {

@@ -97,8 +97,9 @@ fn stream_guarded(
     // provisioned first (their manifests wait, as compact JSON: a tenth of the memory of
     // values), then the guard is built, once.
     let mut provisioned = Vec::new();
-    let mut resources = provision_all(input, registry, &mut |key, manifests| {
-        provisioned.push((key.clone(), Waiting::hold(&manifests)?));
+    let hold = |manifests: Vec<Value>| Waiting::hold(&manifests);
+    let mut resources = provision_all(input, registry, &hold, &mut |key, waiting| {
+        provisioned.push((key.clone(), waiting));
         Ok(())
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);

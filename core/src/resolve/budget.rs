@@ -9,7 +9,7 @@
 //!   [`crate::placeholder::Resolver::max_value_bytes`]) and a workload's pieces, while the
 //!   string grows;
 //! - one driver output value and one driver manifest: when the driver returns
-//!   ([`Meter::provisioned`], called for every driver);
+//!   ([`Meter::measure`], called for every driver; its outputs charged in graph order);
 //! - one object and the whole plan: on the way out of the plan (the sink every object passes),
 //!   plus each workload's resolved values against what is left of the plan's budget.
 //!
@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 use serde_json::Value;
 
-use crate::canonical_json::canonical_json;
+use crate::canonical_json::canonical_json_len;
 use crate::drivers::Provisioned;
 use crate::load::Limits;
 use crate::sensitive::SecretValue;
@@ -144,15 +144,19 @@ impl Meter {
     }
 
     /// Checks what a driver returned: each output (a string's text, another value as compact
-    /// JSON) and secret value against `max_value_bytes`,
-    /// each manifest against `max_object_bytes`; the outputs are charged to the plan. Errors
-    /// name the output or manifest (never a value).
-    pub fn provisioned(&self, provisioned: &Provisioned) -> Result<()> {
+    /// JSON) and secret value against `max_value_bytes`, each manifest against
+    /// `max_object_bytes`. Gives the bytes of its outputs, which the plan charges
+    /// ([`Meter::charge`]) at the resource's turn; these checks depend on the driver's result
+    /// alone (any thread may make them). Errors name the output or manifest (never a value).
+    pub fn measure(&self, provisioned: &Provisioned) -> Result<usize> {
         let mut outputs = 0;
         for (name, value) in &provisioned.outputs {
             let bytes = json_bytes(value);
-            self.value(bytes, &format!("the output `{name}`"))
-                .map_err(|e| e.at_path(&DocPath::root().key("outputs").key(name.clone())))?;
+            // What names the output is made only for an error.
+            if bytes > self.limits.max_value_bytes {
+                self.value(bytes, &format!("the output `{name}`"))
+                    .map_err(|e| e.at_path(&DocPath::root().key("outputs").key(name.clone())))?;
+            }
             outputs += bytes;
         }
         for (name, value) in &provisioned.secrets {
@@ -160,8 +164,10 @@ impl Meter {
                 SecretValue::Value(text) => text.expose().len(),
                 SecretValue::Ref { name, key } => name.len() + key.len(),
             };
-            self.value(bytes, &format!("the secret output `{name}`"))
-                .map_err(|e| e.at_path(&DocPath::root().key("secrets").key(name.clone())))?;
+            if bytes > self.limits.max_value_bytes {
+                self.value(bytes, &format!("the secret output `{name}`"))
+                    .map_err(|e| e.at_path(&DocPath::root().key("secrets").key(name.clone())))?;
+            }
         }
         for (i, manifest) in provisioned.manifests.iter().enumerate() {
             let bytes = json_bytes(manifest);
@@ -173,7 +179,7 @@ impl Meter {
                 return Err(limit(message).at_path(&DocPath::root().key("manifests").index(i)));
             }
         }
-        self.charge(outputs, "the outputs of a resource")
+        Ok(outputs)
     }
 }
 
@@ -181,7 +187,7 @@ impl Meter {
 fn json_bytes(value: &Value) -> usize {
     match value {
         Value::String(s) => s.len(),
-        other => canonical_json(other).len(),
+        other => canonical_json_len(other),
     }
 }
 
@@ -254,14 +260,14 @@ mod tests {
         provisioned
             .outputs
             .insert("host".into(), json!("x".repeat(20)));
-        let err = m.provisioned(&provisioned).unwrap_err();
+        let err = m.measure(&provisioned).unwrap_err();
         assert_eq!(err.location().path.to_string(), "outputs.host");
         assert!(!err.message().contains("xxxx"), "{err}");
         provisioned.outputs.insert("host".into(), json!("short"));
         provisioned
             .manifests
             .push(json!({"kind": "ConfigMap", "data": {"a": "y".repeat(50)}}));
-        let err = m.provisioned(&provisioned).unwrap_err();
+        let err = m.measure(&provisioned).unwrap_err();
         assert_eq!(err.location().path.to_string(), "manifests[0]");
     }
 }

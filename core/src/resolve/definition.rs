@@ -89,8 +89,7 @@ impl DefinitionResolver<'_> {
 
     fn outputs_of(&self, key: &ResourceKey) -> Result<Value, String> {
         self.state
-            .resources
-            .get(key)
+            .resource(key)
             .map(super::state::ResourceState::visible)
             .ok_or_else(|| {
                 format!(

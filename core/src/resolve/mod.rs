@@ -2,6 +2,7 @@
 //! definition's driver, keep its outputs, and resolve each workload's placeholders against
 //! them. Secrets leave this stage only as references to Kubernetes Secrets.
 
+mod ahead;
 mod budget;
 mod definition;
 mod scope;
@@ -18,7 +19,7 @@ pub(crate) use workload::read_source;
 
 use crate::drivers::substitute_map;
 use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed, resolve_inputs};
-use crate::graph::{Node, NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
+use crate::graph::{NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
 use crate::platform::{Context, Platform};
 use crate::render::input::ResolvedWorkload;
 use crate::secrets::SecretRegistry;
@@ -66,40 +67,56 @@ impl Resources {
     }
 }
 
-/// Receives the key and the manifests of one resource.
-pub(crate) type ManifestSink<'s> = dyn FnMut(&ResourceKey, Vec<Value>) -> Result<()> + 's;
+/// Receives the key and the manifests of one resource, as `hold` made them.
+pub(crate) type ManifestSink<'s, H> = dyn FnMut(&ResourceKey, H) -> Result<()> + 's;
 
-/// Provisions every resource in graph order, handing each one's manifests to `emit` as soon as
-/// it is provisioned. Every secret met is registered in `registry` (also when provisioning
-/// fails, so that the error can be scrubbed of them).
-pub(crate) fn provision_all(
+/// What a resource's manifests become before they are handed on (on any thread).
+pub(crate) type Hold<'h, H> = dyn Fn(Vec<Value>) -> Result<H> + Sync + 'h;
+
+/// Provisions every resource in graph order, handing each one's manifests, made into `H` by
+/// `hold`, to `emit` as soon as it is provisioned. Every secret met is registered in
+/// `registry` (also when provisioning fails, so that the error can be scrubbed of them).
+///
+/// Resources whose driver may run on any thread are provisioned ahead on rayon's threads
+/// ([`ahead`]); everything that reaches the plan (state, registry, budget, `emit`, the first
+/// error) still happens on the calling thread in graph order, as on one thread.
+pub(crate) fn provision_all<H: Send>(
     input: &ResolveInput<'_>,
     registry: &std::sync::Arc<SecretRegistry>,
-    emit: &mut ManifestSink<'_>,
+    hold: &Hold<'_, H>,
+    emit: &mut ManifestSink<'_, H>,
 ) -> Result<Resources> {
-    let mut state = State {
-        registry: std::sync::Arc::clone(registry),
-        ..State::default()
-    };
+    let mut state = State::with_registry(std::sync::Arc::clone(registry));
     let services = std::sync::Arc::new(services(input.workloads));
     let by_name = by_name(input.workloads.iter());
-    let mut order = Vec::new();
-    let mut spent = Vec::new();
-    for node in input.graph.ordered() {
-        if let Node::Resource(resource) = node {
-            let before = input.meter.produced();
-            provision(input, &by_name, resource, &services, &mut state)?;
-            spent.push(crate::plan::ledger::Spent::outputs(
-                input.meter.produced() - before,
-            ));
-            let manifests = state
-                .resources
-                .get_mut(&resource.key)
-                .map(|r| std::mem::take(&mut r.manifests));
-            emit(&resource.key, manifests.unwrap_or_default())?;
-            order.push(resource.key.clone());
-        }
-    }
+    let maker = Maker {
+        input,
+        by_name: &by_name,
+        services: &services,
+    };
+    let nodes = input.graph.resources_with_needs();
+    // Sized once: growing it would hold the old and the new table at once.
+    state.resources.reserve(nodes.len());
+    let mut order = Vec::with_capacity(nodes.len());
+    let mut spent = Vec::with_capacity(nodes.len());
+    ahead::each(&maker, &nodes, hold, &mut state, |node, ahead, state| {
+        let (made, held) = match ahead {
+            Some(ahead) => ahead.take(state)?,
+            None => (maker.make(node, state, &state.registry)?, None),
+        };
+        let before = input.meter.produced();
+        let manifests = maker.commit(node, made, state)?;
+        spent.push(crate::plan::ledger::Spent::outputs(
+            input.meter.produced() - before,
+        ));
+        let held = match held {
+            Some(held) => held?,
+            None => hold(manifests)?,
+        };
+        emit(&node.key, held)?;
+        order.push(node.key.clone());
+        Ok(())
+    })?;
     Ok(Resources {
         order,
         state,
@@ -131,17 +148,19 @@ pub(crate) fn provision_some(
     );
     let services = std::sync::Arc::new(services(workloads.iter().copied()));
     let by_name = by_name(workloads.iter().copied());
+    let maker = Maker {
+        input,
+        by_name: &by_name,
+        services: &services,
+    };
     let mut provisioned = || {
         for resource in keys {
+            let state = &mut resources.state;
+            let made = maker.make(resource, state, &state.registry)?;
             let before = input.meter.produced();
-            provision(input, &by_name, resource, &services, &mut resources.state)?;
-            let manifests = resources
-                .state
-                .resources
-                .get_mut(&resource.key)
-                .map(|r| std::mem::take(&mut r.manifests));
+            let manifests = maker.commit(resource, made, state)?;
             let charged = input.meter.produced() - before;
-            emit(&resource.key, manifests.unwrap_or_default(), charged)?;
+            emit(&resource.key, manifests, charged)?;
         }
         Ok(())
     };
@@ -236,65 +255,110 @@ fn by_name<'w>(
         .collect()
 }
 
-fn provision(
-    input: &ResolveInput<'_>,
-    by_name: &HashMap<&str, &WorkloadInput>,
-    node: &ResourceNode,
-    services: &std::sync::Arc<Value>,
-    state: &mut State,
-) -> Result<()> {
-    let definition = &input.platform.definitions()[node.definition];
-    if crate::patches::does_nothing(definition) {
-        // No driver runs for it (a host that replaces `template` never sees it).
-        state.record(
-            &node.key,
-            &node.guid,
-            crate::drivers::Provisioned::default(),
-        );
-        return Ok(());
+/// What provisioning needs besides the state: the plan's input, its workloads by name and the
+/// services the drivers see.
+pub(super) struct Maker<'m> {
+    input: &'m ResolveInput<'m>,
+    by_name: &'m HashMap<&'m str, &'m WorkloadInput>,
+    services: &'m std::sync::Arc<Value>,
+}
+
+/// A resource provisioned, before any of it reaches the plan.
+pub(super) struct Made {
+    /// What its outputs charge the plan (`None` for a definition that does nothing).
+    charge: Option<usize>,
+    recorded: state::Recorded,
+    record: Option<crate::drivers::DriverRecord>,
+}
+
+impl Maker<'_> {
+    /// Provisions `node` against `state`, registering its definition's secret inputs in
+    /// `registry`: everything that depends on the resource alone, checks of the driver's
+    /// result included (any thread may do it).
+    fn make(&self, node: &ResourceNode, state: &State, registry: &SecretRegistry) -> Result<Made> {
+        let input = self.input;
+        let definition = &input.platform.definitions()[node.definition];
+        if crate::patches::does_nothing(definition) {
+            // No driver runs for it (a host that replaces `template` never sees it).
+            let recorded = state::Recorded::new(&node.key, &node.guid, Default::default());
+            return Ok(Made {
+                charge: None,
+                recorded,
+                record: None,
+            });
+        }
+        let params = resolve_params(input, self.by_name, node, state)?;
+        let source = match &node.params_origin {
+            ParamsOrigin::Workload(w) => Some(w.as_str()),
+            _ => node.requested_by.iter().next().map(|(w, _)| w.as_str()),
+        };
+        let workload = crate::patches::workload_context(self.by_name, &node.key)?;
+        let resolver = DefinitionResolver {
+            key: &node.key,
+            guid: &node.guid,
+            context: input.context,
+            params: &params,
+            graph: input.graph,
+            state,
+            max_value_bytes: input.meter.limits().max_value_bytes,
+            workload: workload.as_ref(),
+        };
+        let request = ProvisionRequest {
+            key: &node.key,
+            guid: &node.guid,
+            context: input.context,
+            definition,
+            params: &params,
+            seed: input.seed,
+            resolver: &resolver,
+            workloads: self.services,
+            source,
+            workload: workload.as_ref(),
+            state: input.effects.state_of(&node.key),
+            folder: input.platform.definition_folder(&definition.name),
+        };
+        register_secret_inputs(&request, registry)
+            .map_err(|e| in_resource(e, node, &definition.name))?;
+        let (provisioned, record, charge) = input
+            .effects
+            .provision(input.drivers, &request)
+            .and_then(|(p, r)| input.meter.measure(&p).map(|bytes| (p, r, bytes)))
+            .map_err(|e| in_resource(e, node, &definition.name))?;
+        Ok(Made {
+            charge: Some(charge),
+            recorded: state::Recorded::new(&node.key, &node.guid, provisioned),
+            record,
+        })
     }
-    let params = resolve_params(input, by_name, node, state)?;
-    let source = match &node.params_origin {
-        ParamsOrigin::Workload(w) => Some(w.as_str()),
-        _ => node.requested_by.iter().next().map(|(w, _)| w.as_str()),
-    };
-    let workload = crate::patches::workload_context(by_name, &node.key)?;
-    let resolver = DefinitionResolver {
-        key: &node.key,
-        guid: &node.guid,
-        context: input.context,
-        params: &params,
-        graph: input.graph,
-        state,
-        max_value_bytes: input.meter.limits().max_value_bytes,
-        workload: workload.as_ref(),
-    };
-    let request = ProvisionRequest {
-        key: &node.key,
-        guid: &node.guid,
-        context: input.context,
-        definition,
-        params: &params,
-        seed: input.seed,
-        resolver: &resolver,
-        workloads: services,
-        source,
-        workload: workload.as_ref(),
-        state: input.effects.state_of(&node.key),
-        folder: input.platform.definition_folder(&definition.name),
-    };
-    register_secret_inputs(&request, &state.registry)
-        .map_err(|e| in_resource(e, node, &definition.name))?;
-    let (provisioned, record) = input
-        .effects
-        .provision(input.drivers, &request)
-        .and_then(|(p, r)| input.meter.provisioned(&p).map(|()| (p, r)))
-        .map_err(|e| in_resource(e, node, &definition.name))?;
-    state.record(&node.key, &node.guid, provisioned);
-    if let Some(record) = record {
-        state.keep_driver_record(&node.key, record);
+
+    /// Puts what [`Maker::make`] made of `node` in the plan, in graph order: its outputs
+    /// charged to the budget, its state recorded and its secrets registered. Gives its
+    /// manifests.
+    fn commit(&self, node: &ResourceNode, mut made: Made, state: &mut State) -> Result<Vec<Value>> {
+        if let Some(bytes) = made.charge {
+            self.input
+                .meter
+                .charge(bytes, "the outputs of a resource")
+                .map_err(|e| {
+                    let definition = &self.input.platform.definitions()[node.definition];
+                    in_resource(e, node, &definition.name)
+                })?;
+        }
+        let manifests = std::mem::take(&mut made.recorded.state.manifests);
+        state.insert(&node.key, made.recorded);
+        if let Some(record) = made.record {
+            state.keep_driver_record(&node.key, record);
+        }
+        Ok(manifests)
     }
-    Ok(())
+
+    /// Whether `node` may be provisioned on any thread: its definition does nothing or its
+    /// driver says it may ([`crate::drivers::Driver::runs_anywhere`]).
+    fn runs_anywhere(&self, node: &ResourceNode) -> bool {
+        let definition = &self.input.platform.definitions()[node.definition];
+        crate::patches::does_nothing(definition)
+            || self.input.drivers.runs_anywhere(&definition.spec.driver)
+    }
 }
 
 /// Registers the literal secret inputs of the request's definition, whatever its driver does

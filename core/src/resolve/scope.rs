@@ -55,8 +55,7 @@ impl<'a> WorkloadScope<'a> {
             )
         })?;
         self.state
-            .resources
-            .get(key)
+            .resource(key)
             .ok_or_else(|| format!("resource `{key}` was not provisioned"))
     }
 

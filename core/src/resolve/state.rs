@@ -2,6 +2,7 @@
 //! references and manifests, and the secret values goldpath itself renders into Secrets.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 
 use serde_json::{Map, Value, json};
 
@@ -60,34 +61,53 @@ pub(crate) struct State {
     pub secret_values: HashMap<SecretRef, Sensitive<String>>,
     /// Every secret value met, for the plan's secret check.
     pub registry: std::sync::Arc<SecretRegistry>,
+    /// Set when this is a view of a few resources ([`State::view`]) and something asked for
+    /// a resource the view does not hold.
+    missed: Option<AtomicBool>,
 }
 
-impl State {
-    /// Records a driver's result for `key`: secret values go into a Secret named after the
+/// A driver's result as the state keeps it, made on any thread ([`Recorded::new`]) and put
+/// in the state in graph order ([`State::insert`]).
+#[derive(Debug)]
+pub(crate) struct Recorded {
+    /// The resource as later stages see it (its manifests included).
+    pub state: ResourceState,
+    /// The secret values of its Secret, by reference.
+    secret_values: Vec<(SecretRef, Sensitive<String>)>,
+    /// What the registry learns from it, in the order it registers them.
+    registered: Vec<Sensitive<String>>,
+}
+
+impl Recorded {
+    /// A driver's result for `key`: secret values go into a Secret named after the
     /// resource's guid, and become references to it.
-    pub fn record(&mut self, key: &ResourceKey, guid: &str, provisioned: Provisioned) {
-        self.registry.register_provisioned(key, &provisioned);
-        let secret_name = format!("{}-{guid}-secrets", key.resource_type());
-        let secret_name = crate::validate::names::shorten_name(&secret_name, 253);
+    pub fn new(key: &ResourceKey, guid: &str, provisioned: Provisioned) -> Self {
+        let registered = registered_values(&provisioned);
         let mut secrets = BTreeMap::new();
+        let mut secret_values = Vec::new();
         let mut data = Map::new();
+        let mut secret_name = None;
         for (name, value) in provisioned.secrets {
             let reference = match value {
                 SecretValue::Ref { name, key } => SecretRef { name, key },
                 SecretValue::Value(text) => {
+                    let secret_name = secret_name.get_or_insert_with(|| {
+                        let name = format!("{}-{guid}-secrets", key.resource_type());
+                        crate::validate::names::shorten_name(&name, 253)
+                    });
                     let reference = SecretRef {
                         name: secret_name.clone(),
                         key: name.clone(),
                     };
                     data.insert(name.clone(), Value::from(base64(text.expose().as_bytes())));
-                    self.secret_values.insert(reference.clone(), text);
+                    secret_values.push((reference.clone(), text));
                     reference
                 }
             };
             secrets.insert(name, reference);
         }
         let mut manifests = provisioned.manifests;
-        if !data.is_empty() {
+        if let Some(secret_name) = secret_name {
             manifests.push(json!({
                 "apiVersion": "v1",
                 "kind": "Secret",
@@ -102,7 +122,67 @@ impl State {
             manifests,
             driver: None,
         };
-        self.resources.insert(key.clone(), state);
+        Self {
+            state,
+            secret_values,
+            registered,
+        }
+    }
+}
+
+/// The values [`SecretRegistry::register_provisioned`] registers of `provisioned`, in its
+/// order.
+fn registered_values(provisioned: &Provisioned) -> Vec<Sensitive<String>> {
+    let secrets = provisioned.secrets.values().filter_map(|s| match s {
+        SecretValue::Value(value) => Some(value.clone()),
+        SecretValue::Ref { .. } => None,
+    });
+    secrets
+        .chain(provisioned.sensitive.iter().cloned())
+        .collect()
+}
+
+impl State {
+    /// An empty state whose secrets go to `registry`.
+    pub fn with_registry(registry: std::sync::Arc<SecretRegistry>) -> Self {
+        Self {
+            registry,
+            ..Self::default()
+        }
+    }
+
+    /// Puts a result made by [`Recorded::new`] in the state, its secret values registered.
+    pub fn insert(&mut self, key: &ResourceKey, recorded: Recorded) {
+        for value in &recorded.registered {
+            self.registry.register(key, value);
+        }
+        self.secret_values.extend(recorded.secret_values);
+        self.resources.insert(key.clone(), recorded.state);
+    }
+
+    /// A state that holds `resources` alone and registers secrets in a registry of its own:
+    /// what a resource provisioned ahead of graph order sees ([`State::missed`]).
+    pub fn view(resources: HashMap<ResourceKey, ResourceState>) -> Self {
+        Self {
+            resources,
+            missed: Some(AtomicBool::new(false)),
+            ..Self::default()
+        }
+    }
+
+    /// The state of the resource `key`, if it has been provisioned.
+    pub fn resource(&self, key: &ResourceKey) -> Option<&ResourceState> {
+        let found = self.resources.get(key);
+        if let (None, Some(missed)) = (found, &self.missed) {
+            missed.store(true, Relaxed);
+        }
+        found
+    }
+
+    /// Whether this view was asked for a resource it does not hold (what it made may not be
+    /// what the whole state gives).
+    pub fn missed(&self) -> bool {
+        self.missed.as_ref().is_some_and(|m| m.load(Relaxed))
     }
 
     /// Keeps `record` with the resource `key` (recorded already), with its outputs and its
@@ -150,7 +230,7 @@ mod tests {
                 key: "k".into(),
             },
         );
-        state.record(&key, "0123456789abcdef", provisioned);
+        state.insert(&key, Recorded::new(&key, "0123456789abcdef", provisioned));
         let resource = &state.resources[&key];
         assert_eq!(
             resource.secrets["password"],

@@ -20,7 +20,7 @@ use self::compiled::Cache;
 use self::rendered::Which;
 use self::variables::{Recorder, variables};
 use super::static_driver::resolve_inputs;
-use super::substitution::{in_definition, substitute_tree_and_keys};
+use super::substitution::{in_definition, substitute_tree_and_keys_in};
 use super::{Driver, ProvisionRequest, Provisioned};
 use crate::Result;
 use crate::secrets::SecretGuard;
@@ -114,6 +114,24 @@ impl TemplateDriver {
     /// [`ErrorKind::Placeholder`](crate::ErrorKind::Placeholder) errors for `${...}` that do
     /// not resolve.
     pub fn render(&self, req: &ProvisionRequest<'_>) -> Result<Rendered> {
+        let (provisioned, inputs) = self.provisioned(req)?;
+        let mut sensitive = provisioned.sensitive.clone();
+        sensitive.extend(inputs);
+        sensitive.extend(secret_values(provisioned.secrets.values()));
+        sensitive.sort_unstable();
+        sensitive.dedup();
+        Ok(Rendered {
+            provisioned,
+            sensitive,
+        })
+    }
+
+    /// What [`render`](Self::render) gives a plan ([`Driver::provision`]), with the values of
+    /// the literal secret inputs; errors scrubbed and named as `render`'s.
+    fn provisioned(
+        &self,
+        req: &ProvisionRequest<'_>,
+    ) -> Result<(Provisioned, Vec<Sensitive<String>>)> {
         let recorder = Recorder::default();
         self.render_unnamed(req, &recorder).map_err(|e| {
             let generated = recorder.take();
@@ -128,7 +146,11 @@ impl TemplateDriver {
         })
     }
 
-    fn render_unnamed(&self, req: &ProvisionRequest<'_>, recorder: &Recorder) -> Result<Rendered> {
+    fn render_unnamed(
+        &self,
+        req: &ProvisionRequest<'_>,
+        recorder: &Recorder,
+    ) -> Result<(Provisioned, Vec<Sensitive<String>>)> {
         let inputs = resolve_inputs(req)?;
         let vars = variables(req, &inputs, recorder);
         let render = |which| self.render_one(which, req, &vars);
@@ -140,15 +162,8 @@ impl TemplateDriver {
         };
         provisioned.sensitive.sort_unstable();
         provisioned.sensitive.dedup();
-        let mut sensitive = provisioned.sensitive.clone();
-        sensitive.extend(secret_values(inputs.secrets.values()));
-        sensitive.extend(secret_values(provisioned.secrets.values()));
-        sensitive.sort_unstable();
-        sensitive.dedup();
-        Ok(Rendered {
-            provisioned,
-            sensitive,
-        })
+        let inputs = secret_values(inputs.secrets.values()).collect();
+        Ok((provisioned, inputs))
     }
 
     /// Renders one template, parses it and substitutes its placeholders; `null` when the
@@ -170,11 +185,12 @@ impl TemplateDriver {
         };
         let error = |e: minijinja::Error| rendered::template_error(which, source, &e, self.fuel);
         let compiled = self.cache.get(which, source).map_err(error)?;
-        let parsed = match compiled.fill(vars) {
+        let mut parsed = match compiled.fill(vars) {
             Some(parsed) => parsed,
             None => rendered::parse_yaml(which, &compiled.render(vars).map_err(error)?)?,
         };
-        substitute_tree_and_keys(&parsed, req.resolver, &which.path())
+        substitute_tree_and_keys_in(&mut parsed, req.resolver, &which.path())?;
+        Ok(parsed)
     }
 }
 
@@ -202,7 +218,11 @@ impl fmt::Debug for TemplateDriver {
 }
 
 impl Driver for TemplateDriver {
+    fn runs_anywhere(&self) -> bool {
+        true
+    }
+
     fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
-        self.render(req).map(|rendered| rendered.provisioned)
+        self.provisioned(req).map(|(provisioned, _)| provisioned)
     }
 }

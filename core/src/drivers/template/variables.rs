@@ -126,17 +126,25 @@ impl minijinja::value::Object for WorkloadMap {
     }
 }
 
-/// `value` with every `$` of its strings and keys doubled ([`escape`]).
-fn escaped(value: Value) -> Value {
+/// `value` with every `$` of its strings and keys doubled ([`escape`]): in place, only what
+/// holds a `$` is copied.
+fn escaped(mut value: Value) -> Value {
+    escape_in_place(&mut value);
+    value
+}
+
+fn escape_in_place(value: &mut Value) {
     match value {
-        Value::String(text) => Value::String(escape(&text)),
-        Value::Array(items) => Value::Array(items.into_iter().map(escaped).collect()),
-        Value::Object(map) => Value::Object(
-            map.into_iter()
+        Value::String(text) if text.contains('$') => *text = escape(text),
+        Value::Array(items) => items.iter_mut().for_each(escape_in_place),
+        Value::Object(map) if map.keys().any(|key| key.contains('$')) => {
+            *map = std::mem::take(map)
+                .into_iter()
                 .map(|(key, item)| (escape(&key), escaped(item)))
-                .collect(),
-        ),
-        scalar => scalar,
+                .collect();
+        }
+        Value::Object(map) => map.values_mut().for_each(escape_in_place),
+        _ => {}
     }
 }
 
