@@ -96,7 +96,7 @@ fn stream_guarded(
     // Every secret must be known before the first object is checked: the resources are all
     // provisioned first (their manifests wait, as compact JSON: a tenth of the memory of
     // values), then the guard is built, once.
-    let mut provisioned = Vec::new();
+    let mut provisioned = Vec::with_capacity(input.graph.resource_count());
     let mut resources = provision_all(input, registry, &mut |key, manifests| {
         provisioned.push((key.clone(), Waiting::hold(&manifests)?));
         Ok(())

@@ -83,8 +83,12 @@ pub(crate) fn provision_all(
     };
     let services = std::sync::Arc::new(services(input.workloads));
     let by_name = by_name(input.workloads.iter());
-    let mut order = Vec::new();
-    let mut spent = Vec::new();
+    // Sized once: a plan keeps these to its end, and a table grown by doubling holds both
+    // sizes for a moment.
+    let count = input.graph.resource_count();
+    state.resources.reserve(count);
+    let mut order = Vec::with_capacity(count);
+    let mut spent = Vec::with_capacity(count);
     for node in input.graph.ordered() {
         if let Node::Resource(resource) = node {
             let before = input.meter.produced();
