@@ -179,6 +179,38 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Keys with shared parts compare, order, hash and print as their parts as owned text
+        /// (the representation before `Arc<str>`), and a clone is the same key.
+        #[test]
+        fn shared_parts_behave_as_owned_text(
+            a in ("[a-c]{1,3}", proptest::option::of("[a-c]{1,3}"), proptest::option::of("[a-c.]{1,5}")),
+            b in ("[a-c]{1,3}", proptest::option::of("[a-c]{1,3}"), proptest::option::of("[a-c.]{1,5}")),
+        ) {
+            use std::hash::BuildHasher;
+            let owned = |(t, c, i): &(String, Option<String>, Option<String>)| {
+                (t.clone(), c.clone().unwrap_or_else(|| "default".to_owned()), i.clone())
+            };
+            let key = |(t, c, i): &(String, Option<String>, Option<String>)| {
+                ResourceKey::new(t.as_str(), c.as_deref(), i.as_deref())
+            };
+            let (ka, kb) = (key(&a), key(&b));
+            proptest::prop_assert_eq!(ka == kb, owned(&a) == owned(&b));
+            proptest::prop_assert_eq!(ka.cmp(&kb), owned(&a).cmp(&owned(&b)));
+            let hasher = std::collections::hash_map::RandomState::new();
+            if ka == kb {
+                proptest::prop_assert_eq!(hasher.hash_one(&ka), hasher.hash_one(&kb));
+            }
+            let copy = ka.clone();
+            proptest::prop_assert_eq!(&copy, &ka);
+            proptest::prop_assert_eq!(copy.written_class(), a.1.as_deref());
+            proptest::prop_assert_eq!(copy.id(), a.2.as_deref());
+            let (t, c, i) = owned(&a);
+            let text = i.map_or_else(|| format!("{t}.{c}"), |i| format!("{t}.{c}#{i}"));
+            proptest::prop_assert_eq!(ka.to_string(), text);
+        }
+    }
+
     #[test]
     fn refuses_bad_parts_naming_the_part() {
         for (text, part) in [
