@@ -26,6 +26,9 @@ impl Requesters {
                 true
             }
             None => {
+                // Room for one: most resources keep a single requester (a vector's first
+                // push makes room for four).
+                self.0.reserve_exact(1);
                 self.0.push(entry);
                 true
             }

@@ -21,9 +21,11 @@ use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 use resources::emit_resources;
+use waiting::{Keys, Waiting};
 use workloads::emit_workloads;
 
 mod resources;
+mod waiting;
 mod workloads;
 
 /// Where the objects go.
@@ -94,11 +96,12 @@ fn stream_guarded(
         );
     }
     // Every secret must be known before the first object is checked: the resources are all
-    // provisioned first (their manifests wait, as compact JSON: a tenth of the memory of
-    // values), then the guard is built, once.
+    // provisioned first (their manifests wait, encoded: see `waiting`), then the guard is
+    // built, once.
     let mut provisioned = Vec::with_capacity(input.graph.resource_count());
+    let mut keys = Keys::default();
     let mut resources = provision_all(input, registry, &mut |key, manifests| {
-        provisioned.push((key.clone(), Waiting::hold(&manifests)?));
+        provisioned.push((key.clone(), Waiting::hold(&manifests, &mut keys)));
         Ok(())
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);
@@ -110,7 +113,7 @@ fn stream_guarded(
         out.emit(object, &Origin::Environment)?;
     }
     resources.environment = out.spent(spent);
-    emit_resources(provisioned, &mut resources.spent, &mut out)?;
+    emit_resources(provisioned, &keys, &mut resources.spent, &mut out)?;
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
     Ok((namespace, resources, guard))
@@ -220,29 +223,6 @@ pub(super) fn check_outputs_of(
         })
     });
     Error::join(errors).map_or(Ok(()), Err)
-}
-
-/// The manifests of a resource while the plan's other resources are provisioned.
-#[derive(Default)]
-struct Waiting(Vec<u8>);
-
-impl Waiting {
-    fn hold(manifests: &[Value]) -> Result<Self> {
-        let mut json = serde_json::to_vec(manifests).map_err(held)?;
-        // Tens of thousands wait at once: no room left over from growing.
-        json.shrink_to_fit();
-        Ok(Self(json))
-    }
-
-    fn release(&self) -> Result<Vec<Value>> {
-        serde_json::from_slice(&self.0).map_err(held)
-    }
-}
-
-fn held(error: serde_json::Error) -> Error {
-    invalid(format!(
-        "a resource manifest cannot be held as JSON: {error}"
-    ))
 }
 
 /// Where an object comes from, as leak errors name it.
