@@ -83,6 +83,9 @@ pub fn run(args: &Args) -> ExitCode {
             }
         }
     };
+    // The output is written, flushed and in place (or refused): the process ends next, and
+    // freeing the loaded workloads one allocation at a time would only delay that.
+    std::mem::forget(prepared);
     match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(Written::Blocked) => {

@@ -1,7 +1,7 @@
 //! Building the graph: seed nodes from workloads, expand through definitions to a fixed point,
 //! then apply `matchDependents` and selectors, and order.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -44,6 +44,8 @@ pub fn build(input: &GraphInput<'_>) -> Result<ResourceGraph> {
     builder.apply_match_dependents();
     selectors::add_selector_edges(&mut builder.graph, &builder.index, &builder.selector_nodes)?;
     let order = order::topological(&builder.graph)?;
+    // The node and edge vectors grew by doubling: a plan holds the graph to its end.
+    builder.graph.shrink_to_fit();
     Ok(ResourceGraph {
         graph: builder.graph,
         index: builder.index,
@@ -346,7 +348,7 @@ impl<'a> Builder<'a> {
             definition: usize::MAX,
             params,
             params_origin,
-            requested_by: BTreeSet::new(),
+            requested_by: super::Requesters::new(),
             guid,
         };
         let node = self.graph.add_node(Node::Resource(resource));

@@ -11,6 +11,7 @@
 mod expand;
 mod order;
 pub(crate) mod references;
+mod requesters;
 mod selectors;
 
 use std::collections::{BTreeSet, HashMap};
@@ -20,6 +21,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde_json::{Map, Value};
 
 pub use expand::{GraphInput, WORKLOAD_TYPE, build, workload_key};
+pub use requesters::Requesters;
 pub use selectors::select;
 
 use crate::ResourceKey;
@@ -65,7 +67,7 @@ pub struct ResourceNode {
     /// Where the params come from.
     pub params_origin: ParamsOrigin,
     /// The workloads that request this resource, by name, with the name each uses for it.
-    pub requested_by: BTreeSet<(String, String)>,
+    pub requested_by: Requesters,
     /// A stable id for naming what the resource creates: 16 hex digits derived from the
     /// application, environment and key.
     pub guid: String,
@@ -205,6 +207,15 @@ impl ResourceGraph {
     #[must_use]
     pub fn len(&self) -> usize {
         self.graph.node_count()
+    }
+
+    /// How many resource nodes the graph has (what a plan provisions).
+    #[must_use]
+    pub fn resource_count(&self) -> usize {
+        self.graph
+            .node_weights()
+            .filter(|n| matches!(n, Node::Resource(_)))
+            .count()
     }
 
     /// Whether the graph has no node.

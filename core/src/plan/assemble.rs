@@ -21,9 +21,11 @@ use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 use resources::emit_resources;
+use waiting::{Keys, Waiting};
 use workloads::emit_workloads;
 
 mod resources;
+mod waiting;
 mod workloads;
 
 /// Where the objects go.
@@ -94,12 +96,14 @@ fn stream_guarded(
         );
     }
     // Every secret must be known before the first object is checked: the resources are all
-    // provisioned first (their manifests wait, as compact JSON: a tenth of the memory of
-    // values), then the guard is built, once.
-    let mut provisioned = Vec::new();
-    let hold = |manifests: Vec<Value>| Waiting::hold(&manifests);
-    let mut resources = provision_all(input, registry, &hold, &mut |key, waiting| {
-        provisioned.push((key.clone(), waiting));
+    // provisioned first (their manifests wait, encoded: see `waiting`), then the guard is
+    // built, once. The encoding's key table is the plan's, so the manifests are encoded here,
+    // on the plan's thread, in graph order.
+    let mut provisioned = Vec::with_capacity(input.graph.resource_count());
+    let mut keys = Keys::default();
+    let hold = |manifests: Vec<Value>| Ok(manifests);
+    let mut resources = provision_all(input, registry, &hold, &mut |key, manifests| {
+        provisioned.push((key.clone(), Waiting::hold(&manifests, &mut keys)));
         Ok(())
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);
@@ -111,7 +115,7 @@ fn stream_guarded(
         out.emit(object, &Origin::Environment)?;
     }
     resources.environment = out.spent(spent);
-    emit_resources(provisioned, &mut resources.spent, &mut out)?;
+    emit_resources(provisioned, &keys, &mut resources.spent, &mut out)?;
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
     Ok((namespace, resources, guard))
@@ -223,29 +227,6 @@ pub(super) fn check_outputs_of(
     Error::join(errors).map_or(Ok(()), Err)
 }
 
-/// The manifests of a resource while the plan's other resources are provisioned.
-#[derive(Default)]
-struct Waiting(Vec<u8>);
-
-impl Waiting {
-    fn hold(manifests: &[Value]) -> Result<Self> {
-        let mut json = serde_json::to_vec(manifests).map_err(held)?;
-        // Tens of thousands wait at once: no room left over from growing.
-        json.shrink_to_fit();
-        Ok(Self(json))
-    }
-
-    fn release(&self) -> Result<Vec<Value>> {
-        serde_json::from_slice(&self.0).map_err(held)
-    }
-}
-
-fn held(error: serde_json::Error) -> Error {
-    invalid(format!(
-        "a resource manifest cannot be held as JSON: {error}"
-    ))
-}
-
 /// Where an object comes from, as leak errors name it.
 enum Origin<'a> {
     Environment,
@@ -313,8 +294,9 @@ struct Output<'a, 's> {
     /// The plan's budgets: each object is checked and charged on its way out.
     meter: &'a crate::resolve::Meter,
     namespace: Option<&'a str>,
-    /// A digest of each object put out, by identity, to drop exact duplicates.
-    seen: HashMap<Identity, u64>,
+    /// A digest of each object put out, by identity ([`packed_identity`]: one allocation
+    /// where the four strings took four), to drop exact duplicates.
+    seen: HashMap<Box<[u8]>, u64>,
     /// The plan's secret check.
     guard: &'a SecretGuard,
     /// The environment type's locks, compared with every final object.
@@ -398,7 +380,8 @@ impl<'a, 's> Output<'a, 's> {
         if self.meter.object(bytes, "").is_err() {
             self.meter.object(bytes, &origin.budget_label(&id.1))?;
         }
-        match self.seen.get(&id) {
+        let packed = packed_identity(&id);
+        match self.seen.get(&packed) {
             // Shared infrastructure that several resources render alike appears once.
             Some(&previous) if previous == digest => Ok(()),
             Some(_) => Err(invalid(format!(
@@ -406,7 +389,7 @@ impl<'a, 's> Output<'a, 's> {
                 id.1, id.3
             ))),
             None => {
-                self.seen.insert(id, digest);
+                self.seen.insert(packed, digest);
                 self.emitted += 1;
                 (self.sink)(object)
             }
@@ -481,6 +464,24 @@ pub(crate) fn identity(object: &Value) -> Identity {
     )
 }
 
+/// `id` as one byte string, each part preceded by its length: two identities give the same
+/// bytes exactly when they are equal.
+fn packed_identity(id: &Identity) -> Box<[u8]> {
+    let parts = [&id.0, &id.1, &id.2, &id.3];
+    let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 2).sum());
+    for part in parts {
+        // The length as a variable-length integer: no length is the start of another.
+        let mut len = part.len() as u64;
+        while len >= 0x80 {
+            out.push((len as u8) | 0x80);
+            len >>= 7;
+        }
+        out.push(len as u8);
+        out.extend_from_slice(part.as_bytes());
+    }
+    out.into_boxed_slice()
+}
+
 /// `--namespace`, else the environment type's pattern with the context filled in.
 pub(crate) fn namespace(
     context: &Context,
@@ -547,4 +548,39 @@ fn check_name(object: &Value) -> Result<()> {
 
 fn invalid(message: String) -> Error {
     Error::new(ErrorKind::Invalid, Location::default(), message)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{Identity, packed_identity};
+
+    fn part() -> impl Strategy<Value = String> {
+        prop_oneof!["[ab\\x00\\x01\\x80]{0,4}", ".{0,200}"]
+    }
+
+    fn id() -> impl Strategy<Value = Identity> {
+        (part(), part(), part(), part())
+    }
+
+    proptest! {
+        /// Two identities pack to the same bytes exactly when they are equal (the output step
+        /// drops duplicates by the packed form).
+        #[test]
+        fn packing_is_exact(a in id(), b in id()) {
+            prop_assert_eq!(packed_identity(&a) == packed_identity(&b), a == b);
+            prop_assert_eq!(packed_identity(&a.clone()), packed_identity(&a));
+            // The same text with a part boundary moved is another identity.
+            if let Some(first) = a.1.chars().next() {
+                let moved = (
+                    format!("{}{first}", a.0),
+                    a.1[first.len_utf8()..].to_owned(),
+                    a.2.clone(),
+                    a.3.clone(),
+                );
+                prop_assert_ne!(packed_identity(&moved), packed_identity(&a));
+            }
+        }
+    }
 }

@@ -181,7 +181,6 @@ impl Engine {
         let Streamed {
             graph,
             namespace,
-            resources,
             violations,
             secrets,
             resolved,
@@ -189,6 +188,11 @@ impl Engine {
             manifests.push(&object);
             Ok(())
         })?;
+        let resources = resolved
+            .order
+            .iter()
+            .map(|key| self.planned_resource(&graph, &resolved, key))
+            .collect();
         let kept = segment::Kept::new(resolved, &meter);
         let plan = Plan {
             platform: Arc::clone(&self.platform),
@@ -276,16 +280,10 @@ impl Engine {
             effects: &self.effects,
         };
         let (namespace, resolved, secrets) = assemble::stream(&input, env_type, options, sink)?;
-        let resources = resolved
-            .order
-            .iter()
-            .map(|key| self.planned_resource(&graph, &resolved, key))
-            .collect();
         let violations = evaluator.finish();
         Ok(Streamed {
             graph,
             namespace,
-            resources,
             violations,
             secrets,
             resolved,
@@ -310,7 +308,7 @@ impl Engine {
             secrets: state
                 .map(|s| s.secrets.keys().cloned().collect())
                 .unwrap_or_default(),
-            driver: state.and_then(|s| s.driver.clone()),
+            driver: state.and_then(|s| s.driver.as_deref().cloned()),
         }
     }
 
@@ -361,8 +359,6 @@ impl Engine {
 struct Streamed {
     graph: ResourceGraph,
     namespace: Option<String>,
-    /// The resources as [`Plan::resources`] shows them.
-    resources: Vec<PlannedResource>,
     violations: Vec<Violation>,
     /// The plan's secret check.
     secrets: Arc<crate::secrets::SecretGuard>,

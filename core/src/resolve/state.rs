@@ -23,8 +23,9 @@ pub struct ResourceState {
     /// The manifests the resource's definition rendered, plus the Secret goldpath renders for
     /// secret values the driver returned.
     pub manifests: Vec<Value>,
-    /// For a resource of a driver that acts on the world, what the deployment record keeps.
-    pub driver: Option<crate::drivers::DriverRecord>,
+    /// For a resource of a driver that acts on the world, what the deployment record keeps
+    /// (boxed: few resources have one, and a plan keeps a state per resource in a table).
+    pub driver: Option<Box<crate::drivers::DriverRecord>>,
 }
 
 impl ResourceState {
@@ -207,7 +208,7 @@ impl State {
                 (n.clone(), key)
             })
             .collect();
-        resource.driver = Some(record);
+        resource.driver = Some(Box::new(record));
     }
 }
 

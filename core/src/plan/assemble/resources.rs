@@ -6,15 +6,17 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use super::{Checked, Origin, Output, Waiting, check};
+use super::{Checked, Keys, Origin, Output, Waiting, check};
 use crate::plan::ledger::Spent;
 use crate::{ResourceKey, Result};
 
-/// Puts out the manifests of `provisioned` (in graph order) through `out`, adding what each
+/// Puts out the manifests of `provisioned` (in graph order, held with `keys`) through `out`,
+/// adding what each
 /// resource's objects cost to its entry of `spent` (one per resource, in the same order: what
 /// its provisioning charged is there already).
 pub(super) fn emit_resources(
     provisioned: Vec<(ResourceKey, Waiting)>,
+    keys: &Keys,
     spent: &mut [Spent],
     out: &mut Output<'_, '_>,
 ) -> Result<()> {
@@ -28,7 +30,7 @@ pub(super) fn emit_resources(
     };
     if !crate::plan::parallel::is_parallel() {
         for (key, waiting) in provisioned {
-            record(out.emit_resource(&key, waiting.release()?)?);
+            record(out.emit_resource(&key, waiting.release(keys)?)?);
         }
         return Ok(());
     }
@@ -43,7 +45,7 @@ pub(super) fn emit_resources(
         |(key, waiting)| -> Result<Vec<Result<Checked>>> {
             let waiting =
                 std::mem::take(&mut *waiting.lock().unwrap_or_else(PoisonError::into_inner));
-            let objects = waiting.release()?.into_iter().enumerate();
+            let objects = waiting.release(keys)?.into_iter().enumerate();
             let checked = objects.map(|(index, object)| {
                 check(guard, namespace, object, &Origin::Resource(key, index))
             });
