@@ -164,12 +164,14 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
     ) -> Result<Plan> {
-        self.plan_kept(workloads, context, options)
-            .map(|(plan, _)| plan)
+        let (mut plan, _) = self.plan_kept(workloads, context, options)?;
+        plan.workloads = Arc::new(workloads::Workloads::from_flat(workloads.to_vec()));
+        Ok(plan)
     }
 
     /// [`Engine::plan`], keeping what a session needs to plan one workload again (see
-    /// [`segment`]).
+    /// [`segment`]); the plan holds no workloads (the caller gives them,
+    /// `Plan::holding`).
     pub(crate) fn plan_kept(
         &self,
         workloads: &[WorkloadInput],
@@ -198,7 +200,7 @@ impl Engine {
             resources: Arc::new(resources),
             manifests,
             warnings: self.warnings(),
-            workloads: Arc::new(workloads::Workloads::from_flat(workloads.to_vec())),
+            workloads: Arc::default(),
             violations,
             secrets,
         };
@@ -316,15 +318,7 @@ impl Engine {
 
     /// The resource graph of the workloads `specs` in `context`.
     fn graph(&self, specs: &[&Workload], context: &Context) -> Result<ResourceGraph> {
-        let matcher = |key: &ResourceKey| {
-            let request = Request::new(
-                key.resource_type(),
-                key.class(),
-                key.id().unwrap_or_default(),
-                context,
-            );
-            matching::find(&self.platform, &request).map(|m| m.definition)
-        };
+        let matcher = self.matcher(context);
         let input = GraphInput {
             workloads: specs,
             context,
@@ -332,6 +326,19 @@ impl Engine {
             matcher: &matcher,
         };
         crate::graph::build(&input)
+    }
+
+    /// The definition each resource key matches in `context`, as the graph needs it.
+    fn matcher<'a>(&'a self, context: &'a Context) -> impl Fn(&ResourceKey) -> Result<usize> + 'a {
+        move |key: &ResourceKey| {
+            let request = Request::new(
+                key.resource_type(),
+                key.class(),
+                key.id().unwrap_or_default(),
+                context,
+            );
+            matching::find(&self.platform, &request).map(|m| m.definition)
+        }
     }
 
     fn environment_type(

@@ -145,6 +145,13 @@ pub(super) struct Within<'a> {
 }
 
 impl Plan {
+    /// The same plan holding `workloads` (the ones it was made from, each behind an `Arc`)
+    /// instead of its copy of them: a session's plans share them.
+    pub(crate) fn holding(mut self, workloads: Vec<Arc<WorkloadInput>>) -> Self {
+        self.workloads = Arc::new(super::workloads::Workloads::from_shared(workloads));
+        self
+    }
+
     /// Puts `workload` at `at` of the workloads and `objects` in place of the manifests in
     /// `range`: what a session makes of an edit that changed one workload's segment alone.
     pub(crate) fn splice(

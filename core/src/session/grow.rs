@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::Session;
+use super::spare::{self, Spare};
 use crate::resolve::WorkloadInput;
 
 impl Session {
@@ -22,9 +23,15 @@ impl Session {
         if !self.kept.none_dropped() || self.index().is_none() {
             return Err(workloads);
         }
-        let regrown =
-            self.engine
-                .regrow(&self.plan, &mut self.kept, workloads, edited, &self.options)?;
+        let spare = self.spare.take(&self.engine, &self.plan);
+        let regrown = self.engine.regrow(
+            &self.plan,
+            &mut self.kept,
+            workloads,
+            edited,
+            &self.options,
+            Some(spare),
+        )?;
         let max = crate::resolve::plan_budget(self.engine.limits(), regrown.workloads.len());
         let super::Segments::Known(index) = &mut self.index else {
             return Err(regrown.undo(&mut self.kept));
@@ -33,14 +40,27 @@ impl Session {
             return Err(regrown.undo(&mut self.kept));
         };
         let (produced, asked) = (growth.produced, growth.asked);
+        let edit = spare::Edited {
+            name: edited.first().cloned().unwrap_or_default(),
+            workload: regrown
+                .workloads
+                .iter()
+                .find(|w| edited.contains(&w.workload.metadata.name))
+                .cloned(),
+            blind: regrown.blind,
+        };
+        let in_place = regrown.in_place;
         let texts = index.regrow(growth);
         let plan = self
             .engine
             .regrown_plan(&self.plan, &mut self.kept, regrown, texts);
         self.kept.produced = produced;
         self.kept.asked = asked;
-        self.plan = Arc::new(plan);
+        let old = std::mem::replace(&mut self.plan, Arc::new(plan));
+        // The old plan is let go, and the next spare made, on another thread.
+        self.spare = Spare::after(&self.engine, &self.context, old, &self.plan, edit);
         self.regrown += 1;
+        self.in_place += usize::from(in_place);
         Ok(())
     }
 }

@@ -129,7 +129,7 @@ impl Index {
         max_plan_bytes: usize,
     ) -> Option<Regrowth> {
         let old = plan.manifest_texts();
-        let ledger = delta::ledger(kept);
+        let ledger = delta::ledger(kept)?;
         let environment = kept.environment();
         let mut growth = Regrowth {
             texts: old[..environment.objects].to_vec(),

@@ -134,6 +134,8 @@ fn adding_and_removing_workloads_of_the_generated_application_regrows_the_plan()
     session.remove_workload("svc-24").unwrap();
     assert_eq!(session.regrown, 5);
     assert_eq!(session.plan().to_yaml(), full(&session));
+    // Every one of them edited the graph in place (no graph built and compared).
+    assert_eq!(session.in_place, 5);
     // The image edits after it still replace one segment, against the regrown index.
     session
         .set_workload(generated(3, 0).with_image("nginx:1.29"))
@@ -170,4 +172,39 @@ fn a_plan_handed_out_never_changes() {
         .unwrap();
     assert_eq!(shared.to_yaml(), yaml);
     assert_ne!(session.plan().to_yaml(), yaml);
+}
+
+#[test]
+fn adds_and_removes_edit_the_graph_in_place_and_keep_it_as_a_build_makes_it() {
+    let mut session = generated_session(30);
+    let graph = |session: &Session| {
+        let plan = session.plan();
+        (plan.graph_json(), plan.to_mermaid())
+    };
+    let built = |session: &Session| {
+        let plan = session
+            .engine
+            .plan(session.workloads(), &session.context, &session.options)
+            .unwrap();
+        (plan.graph_json(), plan.to_mermaid())
+    };
+    // Joining a shared database or bringing a new one, linking to the last; leaving them
+    // again; the spare graph made on the other thread each time.
+    let edits: [(&str, Option<WorkloadInput>); 6] = [
+        ("svc-30", Some(generated(30, 2))),
+        ("svc-31", Some(generated(31, 7))),
+        ("svc-31", None),
+        ("svc-30", None),
+        ("svc-29", None),
+        ("svc-29", Some(generated(29, 2))),
+    ];
+    for (count, (name, workload)) in edits.into_iter().enumerate() {
+        match workload {
+            Some(workload) => session.set_workload(workload).map(|_| ()).unwrap(),
+            None => session.remove_workload(name).map(|_| ()).unwrap(),
+        }
+        assert_eq!(session.in_place, count + 1, "{name}");
+        assert_eq!(graph(&session), built(&session), "{name}");
+        assert_eq!(session.plan().to_yaml(), full(&session), "{name}");
+    }
 }

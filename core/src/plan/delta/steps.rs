@@ -1,0 +1,332 @@
+//! The steps of [`Engine::regrow`] once the new graph and how it differs from the plan's are
+//! known: each one a function, each giving `None` when the edit cannot be made for certain.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{Regrown, by_owner, ledger, may_be_in, resource_keys};
+use crate::ResourceKey;
+use crate::graph::edit::Change;
+use crate::graph::{Node, ResourceNode};
+use crate::plan::ledger::Spent;
+use crate::plan::segment::{Kept, Segment, Within};
+use crate::plan::{Engine, Plan, PlanOptions, assemble, compact};
+use crate::resolve::{Meter, ResolveInput, ResourceState, WorkloadInput, provision_some};
+use crate::secrets::{SecretGuard, SecretRegistry};
+use crate::spec::platform::EnvironmentTypeSpec;
+
+/// What every step reads.
+struct Step<'a> {
+    engine: &'a Engine,
+    plan: &'a Plan,
+    diff: &'a Change,
+    input: ResolveInput<'a>,
+    /// The new workloads (handed to each step that reads them, not as `input.workloads`).
+    workloads: Vec<&'a WorkloadInput>,
+    env_type: Option<&'a EnvironmentTypeSpec>,
+    options: &'a PlanOptions,
+}
+
+/// The resources the edit brings or changes, provisioned.
+struct Provisioned<'a> {
+    /// Their nodes, in the new graph's order.
+    nodes: Vec<&'a ResourceNode>,
+    /// Each one's key and manifests, in the same order.
+    parts: Vec<(ResourceKey, Vec<Value>)>,
+    /// What each one's outputs charged.
+    outputs_charged: HashMap<ResourceKey, usize>,
+    /// The secrets they registered.
+    registry: Arc<SecretRegistry>,
+}
+
+/// The states of the resources as they were, to put back when the edit is not made.
+pub(super) type Undo = Vec<(ResourceKey, Option<ResourceState>)>;
+
+impl Engine {
+    /// Recomputes what `diff` touches into `regrown` (its graph and workloads set), the
+    /// states replaced in `kept` recorded in `undo`; `None` when that cannot be done for
+    /// certain.
+    pub(super) fn regrow_into(
+        &self,
+        plan: &Plan,
+        kept: &mut Kept,
+        diff: &Change,
+        regrown: &mut Regrown,
+        options: &PlanOptions,
+    ) -> Option<()> {
+        let meter = Meter::for_workloads(self.limits.clone(), regrown.workloads.len());
+        let step = Step {
+            engine: self,
+            plan,
+            diff,
+            input: ResolveInput {
+                meter: &meter,
+                graph: &regrown.graph,
+                platform: &self.platform,
+                drivers: &self.drivers,
+                seed: &self.seed,
+                context: &plan.context,
+                workloads: &[],
+                image: options.image.as_deref(),
+                effects: &self.effects,
+            },
+            workloads: regrown.workloads.iter().map(|w| &**w).collect(),
+            env_type: self.environment_type(&plan.context).ok()?,
+            options,
+        };
+        let undo = &mut regrown.undo;
+        take_removed(kept, diff, undo);
+        let provisioned = step.provision(kept, undo)?;
+        let order: Vec<ResourceKey> = resource_keys(step.input.graph).cloned().collect();
+        let registry = step.register_again(kept, &provisioned.registry, &order)?;
+        let guard = step.checked_guard(kept, &registry, &order)?;
+        let (objects, spent) = step.emit(&guard, provisioned.parts)?;
+        let (accounts, brought) = step.account(
+            kept,
+            &provisioned.nodes,
+            objects,
+            spent,
+            &provisioned.outputs_charged,
+            order,
+        )?;
+        let segments = step.segments(kept, &guard)?;
+        regrown.order = accounts;
+        regrown.brought = brought;
+        regrown.segments = segments;
+        regrown.asked = meter.peak();
+        regrown.guard = guard;
+        regrown.registry = registry;
+        Some(())
+    }
+}
+
+/// Takes the states of the resources the edit removes out of `kept`.
+fn take_removed(kept: &mut Kept, diff: &Change, undo: &mut Undo) {
+    for key in &diff.removed {
+        let state = kept.resources.swap(key, None);
+        undo.push((key.clone(), state));
+    }
+}
+
+impl<'a> Step<'a> {
+    /// Provisions what the edit brings, and again what it changed: those must come out as
+    /// they were.
+    fn provision(&self, kept: &mut Kept, undo: &mut Undo) -> Option<Provisioned<'a>> {
+        let diff = self.diff;
+        let nodes: Vec<&ResourceNode> = self
+            .input
+            .graph
+            .ordered()
+            .filter_map(|node| match node {
+                Node::Resource(r)
+                    if diff.added.contains(&r.key) || diff.changed.contains(&r.key) =>
+                {
+                    Some(r)
+                }
+                _ => None,
+            })
+            .collect();
+        let mut before = HashMap::new();
+        for node in &nodes {
+            let state = kept.resources.swap(&node.key, None);
+            if let Some(state) = &state {
+                before.insert(node.key.clone(), state.clone());
+            }
+            undo.push((node.key.clone(), state));
+        }
+        let registry = Arc::new(SecretRegistry::default());
+        let mut parts = Vec::new();
+        let mut outputs_charged = HashMap::new();
+        provision_some(
+            &self.input,
+            &self.workloads,
+            &registry,
+            &mut kept.resources,
+            &nodes,
+            &mut |key, manifests, charged| {
+                outputs_charged.insert(key.clone(), charged);
+                parts.push((key.clone(), manifests));
+                Ok(())
+            },
+        )
+        .ok()?;
+        let same = before
+            .iter()
+            .all(|(key, old)| kept.resources.get(key) == Some(old));
+        same.then_some(Provisioned {
+            nodes,
+            parts,
+            outputs_charged,
+            registry,
+        })
+    }
+
+    /// The plan's secrets registered again in the new graph's `order`: the kept resources'
+    /// as they were, the added ones' from `fresh`; `None` when a changed resource registered
+    /// other secrets.
+    fn register_again(
+        &self,
+        kept: &Kept,
+        fresh: &SecretRegistry,
+        order: &[ResourceKey],
+    ) -> Option<Arc<SecretRegistry>> {
+        let old = by_owner(kept.resources.registry());
+        let new = by_owner(fresh);
+        if self
+            .diff
+            .changed
+            .iter()
+            .any(|key| old.get(key) != new.get(key))
+        {
+            return None;
+        }
+        let registry = Arc::new(SecretRegistry::default());
+        for key in order {
+            let values = if self.diff.added.contains(key) {
+                &new
+            } else {
+                &old
+            };
+            for value in values.get(key).into_iter().flatten() {
+                registry.register(key, value);
+            }
+        }
+        Some(registry)
+    }
+
+    /// The new plan's secret check, built as a full plan builds it, and checked against what
+    /// the old one let through: the kept resources' outputs and the plan's objects (a
+    /// possible find is `None`), and the added resources' outputs.
+    fn checked_guard(
+        &self,
+        kept: &Kept,
+        registry: &SecretRegistry,
+        order: &[ResourceKey],
+    ) -> Option<Arc<SecretGuard>> {
+        let public = assemble::public_words_of(&self.input, self.workloads.iter().copied());
+        let guard = Arc::new(registry.guard_with_public(&public).ok()?);
+        let (added, kept_keys): (Vec<ResourceKey>, Vec<ResourceKey>) = order
+            .iter()
+            .cloned()
+            .partition(|k| self.diff.added.contains(k));
+        let beyond = guard.beyond(&self.plan.secrets);
+        if !beyond.is_empty() {
+            assemble::check_outputs_of(&beyond, &kept.resources, &kept_keys).ok()?;
+            if may_be_in(&beyond, self.plan.manifests.shared()) {
+                return None;
+            }
+        }
+        assemble::check_outputs_of(&guard, &kept.resources, &added).ok()?;
+        Some(guard)
+    }
+
+    /// The manifests of the resources provisioned, through the output step and the policy
+    /// evaluator: the objects put out and what each resource's cost.
+    fn emit(
+        &self,
+        guard: &SecretGuard,
+        parts: Vec<(ResourceKey, Vec<Value>)>,
+    ) -> Option<(Vec<Value>, Vec<Spent>)> {
+        let platform = &self.engine.platform;
+        let mut evaluator = crate::policy::Evaluator::new(platform, &self.plan.context, &[]);
+        let mut objects = Vec::new();
+        let spent = assemble::stream_resources(
+            &self.input,
+            parts,
+            guard,
+            self.env_type,
+            self.options,
+            &mut |object| {
+                evaluator.object(&object);
+                objects.push(object);
+                Ok(())
+            },
+        )
+        .ok()?;
+        evaluator.finish().is_empty().then_some((objects, spent))
+    }
+
+    /// What each resource of the new graph's `order` costs the plan, and the objects of the
+    /// ones the edit brings; `None` when a changed resource's objects or costs differ from
+    /// what they were, or the output step dropped one of the new objects.
+    #[allow(clippy::type_complexity)]
+    fn account(
+        &self,
+        kept: &Kept,
+        nodes: &[&ResourceNode],
+        objects: Vec<Value>,
+        spent: Vec<Spent>,
+        outputs_charged: &HashMap<ResourceKey, usize>,
+        order: Vec<ResourceKey>,
+    ) -> Option<(Vec<(ResourceKey, Spent)>, HashMap<ResourceKey, Vec<Value>>)> {
+        let old_spent: HashMap<&ResourceKey, (Spent, Range<usize>)> = ledger(kept)?;
+        if nodes.len() != spent.len() {
+            return None;
+        }
+        let mut objects = objects.into_iter();
+        let mut brought_spent = HashMap::new();
+        let mut brought = HashMap::new();
+        for (node, mut spent) in nodes.iter().zip(spent) {
+            let objects: Vec<Value> = objects.by_ref().take(spent.objects).collect();
+            spent.charged += outputs_charged.get(&node.key).copied().unwrap_or_default();
+            if !spent.none_dropped() {
+                return None;
+            }
+            if self.diff.changed.contains(&node.key) {
+                let (old, range) = old_spent.get(&node.key)?;
+                let texts = self.plan.manifests.shared().get(range.clone())?;
+                let same = texts.len() == objects.len()
+                    && texts
+                        .iter()
+                        .zip(&objects)
+                        .all(|(t, o)| t.as_ref() == compact::encode(o).as_ref());
+                if *old != spent || !same {
+                    return None;
+                }
+            } else {
+                brought_spent.insert(node.key.clone(), spent);
+                brought.insert(node.key.clone(), objects);
+            }
+        }
+        let accounts = order
+            .into_iter()
+            .map(|key| {
+                let spent = brought_spent
+                    .get(&key)
+                    .or_else(|| old_spent.get(&key).map(|(s, _)| s))
+                    .copied();
+                spent.map(|s| (key, s))
+            })
+            .collect::<Option<_>>()?;
+        Some((accounts, brought))
+    }
+
+    /// The segments of the workloads the edit touches (edited, or linked to by one edited),
+    /// planned against the new graph, check and resources.
+    fn segments(&self, kept: &Kept, guard: &SecretGuard) -> Option<Vec<(String, Segment)>> {
+        let within = Within {
+            context: &self.plan.context,
+            graph: self.input.graph,
+            guard,
+            resources: &kept.resources,
+        };
+        let mut segments = Vec::new();
+        for workload in &self.workloads {
+            let name = &workload.workload.metadata.name;
+            if self.diff.relinked.contains(name) {
+                let segment = self
+                    .engine
+                    .segment_within(&within, workload, self.options)
+                    .ok()?;
+                if !segment.violations.is_empty() {
+                    return None;
+                }
+                segments.push((name.clone(), segment));
+            }
+        }
+        Some(segments)
+    }
+}
