@@ -58,6 +58,8 @@ pub(crate) struct Regrown {
     /// Whether no resource of the new graph can depend on the workloads that do not request
     /// it ([`Engine::blind_to_workloads`]).
     pub blind: bool,
+    /// The new check as the session's book made it (to record there), if it did.
+    book: Option<crate::secrets::book::Edited>,
 }
 
 /// A copy of a plan's graph that a session edits in place to make its next plan's, with
@@ -106,6 +108,12 @@ struct Grown {
 }
 
 impl Regrown {
+    /// Whether the new plan's secret check was made from the session's book (not built in
+    /// full).
+    pub fn booked(&self) -> bool {
+        self.book.is_some()
+    }
+
     /// Puts the kept resources back as they were (the edit is not made) and gives the
     /// workloads back.
     pub fn undo(mut self, kept: &mut Kept) -> Vec<Arc<WorkloadInput>> {
@@ -159,8 +167,9 @@ impl Engine {
             undo: Vec::new(),
             in_place: grown.in_place,
             blind: grown.blind,
+            book: None,
         };
-        match self.regrow_into(plan, kept, &grown.diff, &mut regrown, options) {
+        match self.regrow_into(plan, kept, &grown.diff, edited, &mut regrown, options) {
             Some(()) => Ok(regrown),
             None => Err(regrown.undo(kept)),
         }
@@ -286,7 +295,27 @@ impl Engine {
         let (order, spent) = regrown.order.into_iter().unzip();
         kept.resources.order = order;
         kept.resources.spent = spent;
-        kept.resources.set_registry(regrown.registry);
+        match (regrown.book, kept.book.as_mut()) {
+            (Some(edited), Some(book)) => book.record(edited),
+            // The check was built from the registry made again: it is the one to keep.
+            _ => {
+                kept.book = None;
+                kept.seen = None;
+                kept.resources.set_registry(regrown.registry);
+            }
+        }
+        if let Some(seen) = kept.seen.as_mut() {
+            let brought = regrown.brought.values().flatten();
+            let segments = regrown.segments.iter().flat_map(|(_, s)| &s.objects);
+            for object in brought.chain(segments) {
+                seen.add(&compact::encode(object));
+            }
+            for key in regrown.brought.keys() {
+                if let Some(state) = kept.resources.get(key) {
+                    seen.add(&serde_json::to_vec(&state.outputs).unwrap_or_default());
+                }
+            }
+        }
         Plan {
             platform: Arc::clone(&plan.platform),
             context: plan.context.clone(),
@@ -299,6 +328,38 @@ impl Engine {
             violations: Vec::new(),
             secrets: regrown.guard,
         }
+    }
+}
+
+impl Engine {
+    /// The book of `plan`'s secret check (its resources in `kept`, their registry up to
+    /// date) and what its objects and resource outputs may hold: what a session keeps to
+    /// make the checks of the plans it makes from `plan`.
+    pub(crate) fn secret_book(
+        &self,
+        plan: &Plan,
+        kept: &Kept,
+    ) -> (crate::secrets::book::Book, crate::secrets::seen::Seen) {
+        let texts = super::assemble::public_texts(
+            &plan.context,
+            &plan.graph,
+            &self.platform,
+            plan.shared_workloads().iter().map(|w| &**w),
+        );
+        let book = crate::secrets::book::Book::new(
+            kept.resources.registry().registrations(),
+            texts.iter().map(String::as_str),
+        );
+        let mut seen = crate::secrets::seen::Seen::default();
+        for text in plan.manifests.shared() {
+            seen.add(text);
+        }
+        for key in &kept.resources.order {
+            if let Some(state) = kept.resources.get(key) {
+                seen.add(&serde_json::to_vec(&state.outputs).unwrap_or_default());
+            }
+        }
+        (book, seen)
     }
 }
 

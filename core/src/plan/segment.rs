@@ -26,6 +26,12 @@ pub(crate) struct Kept {
     /// At least the most any one check of the plan asked of its budget beyond what was
     /// produced before it (the plan's peak, then the local peaks of what sessions added).
     pub asked: usize,
+    /// What the plan's secret check is made of, counted (made by the first edit that adds or
+    /// removes workloads; while there is one, the resources' registry is not kept up to
+    /// date: the book says what each resource registered).
+    pub book: Option<crate::secrets::book::Book>,
+    /// The runs the plan's objects and resource outputs may hold (made with `book`).
+    pub seen: Option<crate::secrets::seen::Seen>,
 }
 
 impl Kept {
@@ -51,6 +57,8 @@ impl Kept {
             resources,
             produced: meter.produced(),
             asked: meter.peak(),
+            book: None,
+            seen: None,
         }
     }
 }

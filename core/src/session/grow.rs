@@ -23,6 +23,11 @@ impl Session {
         if !self.kept.none_dropped() || self.index().is_none() {
             return Err(workloads);
         }
+        if self.kept.book.is_none() {
+            let (book, seen) = self.engine.secret_book(&self.plan, &self.kept);
+            self.kept.book = Some(book);
+            self.kept.seen = Some(seen);
+        }
         let spare = self.spare.take(&self.engine, &self.plan);
         let regrown = self.engine.regrow(
             &self.plan,
@@ -49,7 +54,7 @@ impl Session {
                 .cloned(),
             blind: regrown.blind,
         };
-        let in_place = regrown.in_place;
+        let (in_place, booked) = (regrown.in_place, regrown.booked());
         let texts = index.regrow(growth);
         let plan = self
             .engine
@@ -61,6 +66,7 @@ impl Session {
         self.spare = Spare::after(&self.engine, &self.context, old, &self.plan, edit);
         self.regrown += 1;
         self.in_place += usize::from(in_place);
+        self.booked += usize::from(booked);
         Ok(())
     }
 }

@@ -39,6 +39,8 @@ pub struct Session {
     regrown: usize,
     /// How many of those edited the graph in place (not built and compared).
     in_place: usize,
+    /// How many of those made the secret check from the book (not built in full).
+    booked: usize,
     /// A copy of the plan's graph, to edit in place for the next plan.
     spare: Spare,
 }
@@ -77,6 +79,7 @@ impl Engine {
             index: Segments::Unknown,
             regrown: 0,
             in_place: 0,
+            booked: 0,
             spare: Spare::None,
         })
     }

@@ -134,8 +134,10 @@ fn adding_and_removing_workloads_of_the_generated_application_regrows_the_plan()
     session.remove_workload("svc-24").unwrap();
     assert_eq!(session.regrown, 5);
     assert_eq!(session.plan().to_yaml(), full(&session));
-    // Every one of them edited the graph in place (no graph built and compared).
+    // Every one of them edited the graph in place (no graph built and compared) and made
+    // the secret check from the book (not built in full).
     assert_eq!(session.in_place, 5);
+    assert_eq!(session.booked, 5);
     // The image edits after it still replace one segment, against the regrown index.
     session
         .set_workload(generated(3, 0).with_image("nginx:1.29"))
@@ -204,6 +206,7 @@ fn adds_and_removes_edit_the_graph_in_place_and_keep_it_as_a_build_makes_it() {
             None => session.remove_workload(name).map(|_| ()).unwrap(),
         }
         assert_eq!(session.in_place, count + 1, "{name}");
+        assert_eq!(session.booked, count + 1, "{name}");
         assert_eq!(graph(&session), built(&session), "{name}");
         assert_eq!(session.plan().to_yaml(), full(&session), "{name}");
     }

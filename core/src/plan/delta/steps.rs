@@ -1,7 +1,7 @@
 //! The steps of [`Engine::regrow`] once the new graph and how it differs from the plan's are
 //! known: each one a function, each giving `None` when the edit cannot be made for certain.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -15,7 +15,9 @@ use crate::plan::ledger::Spent;
 use crate::plan::segment::{Kept, Segment, Within};
 use crate::plan::{Engine, Plan, PlanOptions, assemble, compact};
 use crate::resolve::{Meter, ResolveInput, ResourceState, WorkloadInput, provision_some};
+use crate::secrets::book::Changes;
 use crate::secrets::{SecretGuard, SecretRegistry};
+use crate::sensitive::Sensitive;
 use crate::spec::platform::EnvironmentTypeSpec;
 
 /// What every step reads.
@@ -23,6 +25,8 @@ struct Step<'a> {
     engine: &'a Engine,
     plan: &'a Plan,
     diff: &'a Change,
+    /// The workloads edited (added, removed or replaced), by name.
+    edited: &'a BTreeSet<String>,
     input: ResolveInput<'a>,
     /// The new workloads (handed to each step that reads them, not as `input.workloads`).
     workloads: Vec<&'a WorkloadInput>,
@@ -54,6 +58,7 @@ impl Engine {
         plan: &Plan,
         kept: &mut Kept,
         diff: &Change,
+        edited: &BTreeSet<String>,
         regrown: &mut Regrown,
         options: &PlanOptions,
     ) -> Option<()> {
@@ -62,6 +67,7 @@ impl Engine {
             engine: self,
             plan,
             diff,
+            edited,
             input: ResolveInput {
                 meter: &meter,
                 graph: &regrown.graph,
@@ -81,8 +87,17 @@ impl Engine {
         take_removed(kept, diff, undo);
         let provisioned = step.provision(kept, undo)?;
         let order: Vec<ResourceKey> = resource_keys(step.input.graph).cloned().collect();
-        let registry = step.register_again(kept, &provisioned.registry, &order)?;
-        let guard = step.checked_guard(kept, &registry, &order)?;
+        let guard = match step.booked_guard(kept, &provisioned.registry) {
+            Some(edited) => {
+                let guard = Arc::clone(&edited.guard);
+                regrown.book = Some(edited);
+                guard
+            }
+            None => {
+                regrown.registry = step.register_again(kept, &provisioned.registry, &order)?;
+                step.checked_guard(kept, &regrown.registry, &order)?
+            }
+        };
         let (objects, spent) = step.emit(&guard, provisioned.parts)?;
         let (accounts, brought) = step.account(
             kept,
@@ -98,7 +113,6 @@ impl Engine {
         regrown.segments = segments;
         regrown.asked = meter.peak();
         regrown.guard = guard;
-        regrown.registry = registry;
         Some(())
     }
 }
@@ -164,6 +178,90 @@ impl<'a> Step<'a> {
         })
     }
 
+    /// The new plan's secret check made from the session's book ([`crate::secrets::book`])
+    /// and checked against what the old one let through (the runs it looks for beyond the
+    /// old one looked for in what the kept objects and outputs may hold, and where they may
+    /// be, in them) and the added resources' outputs; `None` when there is no book or it
+    /// cannot make the check for certain (the caller builds it in full).
+    fn booked_guard(
+        &self,
+        kept: &Kept,
+        fresh: &SecretRegistry,
+    ) -> Option<crate::secrets::book::Edited> {
+        let (book, seen) = (kept.book.as_ref()?, kept.seen.as_ref()?);
+        let diff = self.diff;
+        let mut added = Vec::new();
+        let mut changed: HashMap<ResourceKey, Vec<Sensitive<String>>> = HashMap::new();
+        for (key, value) in fresh.registrations() {
+            if diff.added.contains(&key) {
+                added.push((key, value));
+            } else {
+                changed.entry(key).or_default().push(value);
+            }
+        }
+        let registered_again = diff
+            .changed
+            .iter()
+            .all(|key| book.registered_by(key) == changed.get(key).map_or(&[][..], Vec::as_slice));
+        if !registered_again {
+            return None;
+        }
+        let changes = self.public_changes(Changes {
+            added,
+            removed: diff.removed.clone(),
+            ..Changes::default()
+        });
+        let edited = book.edit(&self.plan.secrets, changes)?;
+        if edited.beyond.may_be_seen(seen) {
+            let kept_keys: Vec<ResourceKey> = resource_keys(self.input.graph)
+                .filter(|k| !diff.added.contains(*k))
+                .cloned()
+                .collect();
+            assemble::check_outputs_of(&edited.beyond, &kept.resources, &kept_keys).ok()?;
+            if may_be_in(&edited.beyond, self.plan.manifests.shared()) {
+                return None;
+            }
+        }
+        let added_keys: Vec<ResourceKey> = diff.added.iter().cloned().collect();
+        assemble::check_outputs_of(&edited.guard, &kept.resources, &added_keys).ok()?;
+        Some(edited)
+    }
+
+    /// `changes` with the public names the edit adds and removes: the names of the nodes
+    /// added and removed, and the names of the edited workloads' resources, containers,
+    /// variables and files.
+    fn public_changes(&self, mut changes: Changes) -> Changes {
+        let diff = self.diff;
+        changes
+            .public_added
+            .extend(diff.added.iter().map(ToString::to_string));
+        changes
+            .public_removed
+            .extend(diff.removed.iter().map(ToString::to_string));
+        for name in self.edited {
+            let named = |w: &&WorkloadInput| w.workload.metadata.name == *name;
+            let old = self
+                .plan
+                .shared_workloads()
+                .iter()
+                .map(|w| &**w)
+                .find(named);
+            let new = self.workloads.iter().copied().find(named);
+            match (old.is_some(), new.is_some()) {
+                (false, true) => changes.public_added.push(name.clone()),
+                (true, false) => changes.public_removed.push(name.clone()),
+                _ => {}
+            }
+            changes
+                .public_removed
+                .extend(old.into_iter().flat_map(assemble::workload_public_texts));
+            changes
+                .public_added
+                .extend(new.into_iter().flat_map(assemble::workload_public_texts));
+        }
+        changes
+    }
+
     /// The plan's secrets registered again in the new graph's `order`: the kept resources'
     /// as they were, the added ones' from `fresh`; `None` when a changed resource registered
     /// other secrets.
@@ -173,7 +271,14 @@ impl<'a> Step<'a> {
         fresh: &SecretRegistry,
         order: &[ResourceKey],
     ) -> Option<Arc<SecretRegistry>> {
-        let old = by_owner(kept.resources.registry());
+        // While the session keeps a book, it says what each resource registered.
+        let old = match &kept.book {
+            Some(book) => resource_keys(self.input.graph)
+                .chain(&self.diff.removed)
+                .map(|key| (key.clone(), book.registered_by(key).to_vec()))
+                .collect(),
+            None => by_owner(kept.resources.registry()),
+        };
         let new = by_owner(fresh);
         if self
             .diff

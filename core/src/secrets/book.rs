@@ -1,0 +1,258 @@
+//! What a plan's secret check is made of, counted: how many registrations of secrets give each
+//! run and short secret, and how many public names give each run. A session keeps one, so that
+//! after an edit that adds and removes resources and names, the new check is the old one with
+//! the runs that changed put in or taken out ([`Book::edit`]): the check
+//! [`SecretRegistry::guard_with_public`](super::SecretRegistry::guard_with_public) builds for a
+//! full plan of the same inputs, made without deriving every secret and name again.
+//!
+//! A run is looked for when some registration gives it and no public name does; its owner is
+//! the first resource, in the plan's order, whose registration gives it. Where the counts
+//! cannot say who that is (a run an added resource shares with a kept one, a run a removed
+//! resource owned that another still gives, a run that stops being public while a secret
+//! gives it), [`Book::edit`] gives `None` and the caller builds the check in full.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::guard::{PublicWords, SecretGuard};
+use super::patterns::{Derived, derive};
+use super::windows::Counts;
+use crate::ResourceKey;
+use crate::sensitive::Sensitive;
+
+/// The makings of a plan's secret check, counted.
+pub(crate) struct Book {
+    secret: Counts,
+    whole: HashMap<String, u32>,
+    public: Counts,
+    /// What each resource registered, in order.
+    by_owner: HashMap<ResourceKey, Vec<Sensitive<String>>>,
+}
+
+/// What an edit of a plan changes in what its secret check is made of.
+#[derive(Default)]
+pub(crate) struct Changes {
+    /// What the resources the edit adds registered, in the new plan's order.
+    pub added: Vec<(ResourceKey, Sensitive<String>)>,
+    /// The resources the edit removes.
+    pub removed: Vec<ResourceKey>,
+    /// The public names the edit adds.
+    pub public_added: Vec<String>,
+    /// The public names the edit removes.
+    pub public_removed: Vec<String>,
+}
+
+/// A check made by [`Book::edit`], and what to record in the book once the edit is made.
+pub(crate) struct Edited {
+    /// The new check.
+    pub guard: std::sync::Arc<SecretGuard>,
+    /// What it looks for that the old one did not.
+    pub beyond: SecretGuard,
+    deltas: Deltas,
+    changes: Changes,
+}
+
+/// How the counts change.
+#[derive(Default)]
+struct Deltas {
+    secret: BTreeMap<String, i64>,
+    whole: BTreeMap<String, i64>,
+    public: BTreeMap<String, i64>,
+    /// The first added resource (index into `Changes::added`'s owners) giving each run.
+    first_run: HashMap<String, ResourceKey>,
+    first_whole: HashMap<String, ResourceKey>,
+}
+
+impl Book {
+    /// The book of a plan whose registry registered `registrations` (in order) and whose
+    /// public names are `public`.
+    pub fn new<'a>(
+        registrations: Vec<(ResourceKey, Sensitive<String>)>,
+        public: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut book = Self {
+            secret: Counts::default(),
+            whole: HashMap::new(),
+            public: Counts::default(),
+            by_owner: HashMap::new(),
+        };
+        for (owner, value) in registrations {
+            each_pattern(value.expose(), &mut |pattern| match pattern {
+                Pattern::Run(run) => book.secret.add(run, 1),
+                Pattern::Whole(text) => *book.whole.entry(text.to_owned()).or_default() += 1,
+            });
+            book.by_owner.entry(owner).or_default().push(value);
+        }
+        for text in public {
+            each_public_run(text, &mut |run| book.public.add(run, 1));
+        }
+        book
+    }
+
+    /// What `owner` registered, in order.
+    pub fn registered_by(&self, owner: &ResourceKey) -> &[Sensitive<String>] {
+        self.by_owner.get(owner).map_or(&[], Vec::as_slice)
+    }
+
+    /// The check of the plan made from the one `guard` checks by `changes`; `None` when the
+    /// counts cannot say it for certain (see the module).
+    pub fn edit(&self, guard: &SecretGuard, changes: Changes) -> Option<Edited> {
+        let deltas = self.deltas(&changes);
+        let removed: HashSet<String> = changes.removed.iter().map(owner_name).collect();
+        let mut new = guard.copied();
+        let mut beyond = guard.empty_like();
+        let mut owners: HashMap<ResourceKey, usize> = HashMap::new();
+        let mut owner = |new: &mut SecretGuard, key: &ResourceKey| {
+            *owners
+                .entry(key.clone())
+                .or_insert_with(|| new.owner_index(owner_name(key)))
+        };
+        let runs = deltas.secret.keys().chain(deltas.public.keys());
+        for run in runs.collect::<std::collections::BTreeSet<_>>() {
+            let s0 = i64::from(self.secret.get(run));
+            let p0 = i64::from(self.public.get(run));
+            let s1 = s0 + deltas.secret.get(run).copied().unwrap_or(0);
+            let p1 = p0 + deltas.public.get(run).copied().unwrap_or(0);
+            let added = deltas.first_run.get(run);
+            if added.is_some() && s0 > 0 {
+                return None;
+            }
+            match (s0 > 0 && p0 == 0, s1 > 0 && p1 == 0) {
+                (true, false) => new.remove_run(run),
+                (false, true) => {
+                    let at = owner(&mut new, added?);
+                    new.put_run(run, at);
+                    beyond.put_run(run, at);
+                }
+                (true, true) if new.run_owner(run).is_some_and(|o| removed.contains(o)) => {
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        for (text, delta) in &deltas.whole {
+            let w0 = i64::from(self.whole.get(text).copied().unwrap_or(0));
+            let added = deltas.first_whole.get(text);
+            if added.is_some() && w0 > 0 {
+                return None;
+            }
+            match (w0 > 0, w0 + delta > 0) {
+                (true, false) => new.remove_whole(text),
+                (false, true) => {
+                    let at = owner(&mut new, added?);
+                    new.put_whole(text, at);
+                    beyond.put_whole(text, at);
+                }
+                (true, true) if new.whole_owner(text).is_some_and(|o| removed.contains(o)) => {
+                    return None;
+                }
+                _ => {}
+            }
+        }
+        beyond.seal();
+        Some(Edited {
+            guard: std::sync::Arc::new(new),
+            beyond,
+            deltas,
+            changes,
+        })
+    }
+
+    /// Records the edit `edited` was made for (it was made).
+    pub fn record(&mut self, edited: Edited) {
+        let Edited {
+            deltas, changes, ..
+        } = edited;
+        for (run, delta) in deltas.secret {
+            self.secret.add(&run, delta);
+        }
+        for (run, delta) in deltas.public {
+            self.public.add(&run, delta);
+        }
+        for (text, delta) in deltas.whole {
+            let now = i64::from(self.whole.get(&text).copied().unwrap_or(0)) + delta;
+            match u32::try_from(now) {
+                Ok(0) | Err(_) => {
+                    self.whole.remove(&text);
+                }
+                Ok(now) => {
+                    self.whole.insert(text, now);
+                }
+            }
+        }
+        for key in &changes.removed {
+            self.by_owner.remove(key);
+        }
+        for (owner, value) in changes.added {
+            self.by_owner.entry(owner).or_default().push(value);
+        }
+    }
+
+    fn deltas(&self, changes: &Changes) -> Deltas {
+        let mut deltas = Deltas::default();
+        for (owner, value) in &changes.added {
+            each_pattern(value.expose(), &mut |pattern| match pattern {
+                Pattern::Run(run) => {
+                    *deltas.secret.entry(run.to_owned()).or_default() += 1;
+                    deltas
+                        .first_run
+                        .entry(run.to_owned())
+                        .or_insert_with(|| owner.clone());
+                }
+                Pattern::Whole(text) => {
+                    *deltas.whole.entry(text.to_owned()).or_default() += 1;
+                    deltas
+                        .first_whole
+                        .entry(text.to_owned())
+                        .or_insert_with(|| owner.clone());
+                }
+            });
+        }
+        for key in &changes.removed {
+            for value in self.registered_by(key) {
+                each_pattern(value.expose(), &mut |pattern| match pattern {
+                    Pattern::Run(run) => *deltas.secret.entry(run.to_owned()).or_default() -= 1,
+                    Pattern::Whole(text) => *deltas.whole.entry(text.to_owned()).or_default() -= 1,
+                });
+            }
+        }
+        for (texts, by) in [(&changes.public_added, 1), (&changes.public_removed, -1)] {
+            for text in texts {
+                each_public_run(text, &mut |run| {
+                    *deltas.public.entry(run.to_owned()).or_default() += by;
+                });
+            }
+        }
+        deltas
+    }
+}
+
+/// How messages name the owner `key` (as the registry names it).
+fn owner_name(key: &ResourceKey) -> String {
+    format!("resource `{key}`")
+}
+
+/// One thing the check looks for to find a secret.
+enum Pattern<'a> {
+    /// A run, lower-cased.
+    Run(&'a str),
+    /// A short secret, found whole.
+    Whole(&'a str),
+}
+
+/// What the check looks for to find `secret`, as [`SecretGuard::with_public`] derives it.
+fn each_pattern(secret: &str, each: &mut dyn FnMut(Pattern<'_>)) {
+    match derive(secret) {
+        Derived::Nothing => {}
+        Derived::Whole(text) => each(Pattern::Whole(&text)),
+        Derived::Windows(windows) => {
+            for window in windows {
+                each(Pattern::Run(&window.to_ascii_lowercase()));
+            }
+        }
+    }
+}
+
+/// The runs [`PublicWords`] takes from `text` (each once).
+fn each_public_run(text: &str, each: &mut dyn FnMut(&str)) {
+    PublicWords::new([text]).each_run(each);
+}
