@@ -99,7 +99,7 @@ impl Book {
         let deltas = self.deltas(&changes);
         let removed: HashSet<String> = changes.removed.iter().map(owner_name).collect();
         let mut new = guard.copied();
-        let mut beyond = guard.empty_like();
+        let mut beyond = SecretGuard::empty();
         let mut owners: HashMap<ResourceKey, usize> = HashMap::new();
         let mut owner = |new: &mut SecretGuard, key: &ResourceKey| {
             *owners
@@ -148,7 +148,7 @@ impl Book {
                 _ => {}
             }
         }
-        beyond.seal();
+        beyond.seal_with_owners_of(&new);
         Some(Edited {
             guard: std::sync::Arc::new(new),
             beyond,
@@ -255,4 +255,88 @@ fn each_pattern(secret: &str, each: &mut dyn FnMut(Pattern<'_>)) {
 /// The runs [`PublicWords`] takes from `text` (each once).
 fn each_public_run(text: &str, each: &mut dyn FnMut(&str)) {
     PublicWords::new([text]).each_run(each);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secrets::SecretRegistry;
+    use proptest::prelude::*;
+
+    fn key(i: usize) -> ResourceKey {
+        ResourceKey::new("redis", None, Some(&format!("app.r{i}")))
+    }
+
+    /// The check a full plan builds of `registrations` (in order) and `public`.
+    fn built(registrations: &[(ResourceKey, Sensitive<String>)], public: &[String]) -> SecretGuard {
+        let registry = SecretRegistry::default();
+        for (owner, value) in registrations {
+            registry.register(owner, value);
+        }
+        let public = PublicWords::new(public.iter().map(String::as_str));
+        registry.guard_with_public(&public).unwrap()
+    }
+
+    proptest! {
+        /// Whenever the book makes the check of an edit, it is the check a full plan of the
+        /// edited inputs builds: the same runs and short secrets, each with the same owner.
+        #[test]
+        fn an_edited_check_is_the_check_a_full_plan_builds(
+            old in proptest::collection::vec((0..6usize, "[ab]{3,11}"), 0..8),
+            fresh in proptest::collection::vec((0..8usize, "[a-f]{3,14}"), 0..4),
+            removed in proptest::collection::btree_set(0..6usize, 0..3),
+            public in proptest::collection::vec("[ab.-]{6,12}", 0..4),
+            public_added in proptest::collection::vec("[abc.-]{6,12}", 0..3),
+            public_removed in 0..3usize,
+        ) {
+            // Resources 0..6 are the plan's, in order; the edit removes some and adds
+            // resources 6 and 7 (each after every kept one or between, as `fresh` says).
+            let mut old: Vec<(usize, String)> = old;
+            old.sort_by_key(|(owner, _)| *owner);
+            let registrations: Vec<(ResourceKey, Sensitive<String>)> = old
+                .iter()
+                .map(|(o, v)| (key(*o), Sensitive::new(v.clone())))
+                .collect();
+            let book = Book::new(registrations.clone(), public.iter().map(String::as_str));
+            let guard = built(&registrations, &public);
+            prop_assert_eq!(guard.listing(), built(&registrations, &public).listing());
+            let added: Vec<(ResourceKey, Sensitive<String>)> = {
+                let mut fresh: Vec<(usize, String)> = fresh
+                    .into_iter()
+                    .map(|(o, v)| (6 + o % 2, v))
+                    .collect();
+                fresh.sort_by_key(|(owner, _)| *owner);
+                fresh.into_iter().map(|(o, v)| (key(o), Sensitive::new(v))).collect()
+            };
+            let kept_public: Vec<String> = public.iter().skip(public_removed).cloned().collect();
+            let changes = Changes {
+                added: added.clone(),
+                removed: removed.iter().map(|&i| key(i)).collect(),
+                public_added: public_added.clone(),
+                public_removed: public.iter().take(public_removed).cloned().collect(),
+            };
+            let mut new_registrations: Vec<(ResourceKey, Sensitive<String>)> = registrations
+                .iter()
+                .filter(|(owner, _)| !removed.iter().any(|&i| key(i) == *owner))
+                .cloned()
+                .collect();
+            // The added resources come after the kept ones in the new order.
+            new_registrations.extend(added);
+            let new_public: Vec<String> = kept_public.into_iter().chain(public_added).collect();
+            if let Some(edited) = book.edit(&guard, changes) {
+                let full = built(&new_registrations, &new_public);
+                prop_assert_eq!(edited.guard.listing(), full.listing());
+                let beyond: Vec<String> = edited.beyond.listing().into_keys().collect();
+                let before = guard.listing();
+                for item in &beyond {
+                    prop_assert!(!before.contains_key(item), "{item} was looked for already");
+                }
+                let mut book = book;
+                book.record(edited);
+                let again = Book::new(new_registrations, new_public.iter().map(String::as_str));
+                prop_assert_eq!(book.secret.get("aaaaaaaa"), again.secret.get("aaaaaaaa"));
+                prop_assert_eq!(&book.whole, &again.whole);
+            }
+        }
+    }
 }

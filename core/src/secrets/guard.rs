@@ -160,13 +160,34 @@ impl SecretGuard {
         }
     }
 
-    /// A guard that looks for nothing yet, with the owners of `self`.
-    pub(super) fn empty_like(&self) -> Self {
+    /// Every run and short secret the guard looks for, with its owner (tests compare guards).
+    #[cfg(test)]
+    pub(super) fn listing(&self) -> std::collections::BTreeMap<String, String> {
+        let mut all = std::collections::BTreeMap::new();
+        self.runs.each(&mut |run| {
+            let owner = self.run_owner(run).unwrap_or_default().to_owned();
+            all.insert(format!("run {run}"), owner);
+        });
+        for (text, &owner) in &self.whole {
+            all.insert(format!("whole {text}"), self.owners[owner].clone());
+        }
+        all
+    }
+
+    /// A guard that looks for nothing yet.
+    pub(super) fn empty() -> Self {
         Self {
             runs: Runs::default(),
             whole: HashMap::new(),
-            owners: self.owners.clone(),
+            owners: Vec::new(),
         }
+    }
+
+    /// Builds the filter of a guard made with [`SecretGuard::empty`], naming owners as
+    /// `other` does.
+    pub(super) fn seal_with_owners_of(&mut self, other: &Self) {
+        self.owners = other.owners.clone();
+        self.runs.seal();
     }
 
     /// The owner of the run `run` (lower-cased), if the guard looks for it.
@@ -203,11 +224,6 @@ impl SecretGuard {
     /// Stops looking for the short secret `text`.
     pub(super) fn remove_whole(&mut self, text: &str) {
         self.whole.remove(text);
-    }
-
-    /// Builds the filter of a guard made with [`SecretGuard::empty_like`].
-    pub(super) fn seal(&mut self) {
-        self.runs.seal();
     }
 
     /// Whether the guard may find a secret in the texts `seen` was made of: `false` only when
