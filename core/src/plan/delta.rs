@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use super::ledger::Spent;
 use super::segment::{Kept, Segment};
-use super::{Engine, Plan, PlanOptions, PlannedResource, compact};
+use super::{Engine, Plan, PlanOptions, compact};
 use crate::ResourceKey;
 use crate::graph::edit::Change;
 use crate::graph::{Node, ResourceGraph};
@@ -43,6 +43,8 @@ pub(crate) struct Regrown {
     registry: Arc<SecretRegistry>,
     /// The resources in the new graph's order, each with what it cost the plan.
     pub order: Vec<(ResourceKey, Spent)>,
+    /// Where each of `order` is in the plan's order (`None`: the edit brings it).
+    pub old_at: Vec<Option<usize>>,
     /// The objects of the resources the edit brings.
     pub brought: HashMap<ResourceKey, Vec<Value>>,
     /// The resources the edit takes away.
@@ -160,6 +162,7 @@ impl Engine {
             guard: Arc::clone(&plan.secrets),
             registry: Arc::default(),
             order: Vec::new(),
+            old_at: Vec::new(),
             brought: HashMap::new(),
             removed: grown.diff.removed.clone(),
             segments: Vec::new(),
@@ -271,29 +274,27 @@ impl Engine {
     }
 
     /// The plan `regrown` makes of `plan`, its manifests `texts` (in the new plan's order),
-    /// and `kept` brought up to date (`produced` and `asked` are the caller's).
+    /// and `kept` brought up to date (`produced` and `asked` are the caller's); with what the
+    /// caller may let go elsewhere (the old order of the resources).
     pub(crate) fn regrown_plan(
         &self,
         plan: &Plan,
         kept: &mut Kept,
         regrown: Regrown,
         texts: Vec<Arc<[u8]>>,
-    ) -> Plan {
-        let old: HashMap<&str, &PlannedResource> =
-            plan.resources.iter().map(|r| (r.key.as_str(), r)).collect();
+    ) -> (Plan, Vec<ResourceKey>) {
+        let old = plan.resources.shared();
         let resources = regrown
             .order
             .iter()
-            .map(|(key, _)| {
-                let text = key.to_string();
-                match old.get(text.as_str()) {
-                    Some(r) if !regrown.brought.contains_key(key) => (*r).clone(),
-                    _ => self.planned_resource(&regrown.graph, &kept.resources, key),
-                }
+            .zip(&regrown.old_at)
+            .map(|((key, _), at)| match at.and_then(|j| old.get(j)) {
+                Some(r) => Arc::clone(r),
+                None => Arc::new(self.planned_resource(&regrown.graph, &kept.resources, key)),
             })
             .collect();
         let (order, spent) = regrown.order.into_iter().unzip();
-        kept.resources.order = order;
+        let old_order = std::mem::replace(&mut kept.resources.order, order);
         kept.resources.spent = spent;
         match (regrown.book, kept.book.as_mut()) {
             (Some(edited), Some(book)) => book.record(edited),
@@ -308,7 +309,7 @@ impl Engine {
             let brought = regrown.brought.values().flatten();
             let segments = regrown.segments.iter().flat_map(|(_, s)| &s.objects);
             for object in brought.chain(segments) {
-                seen.add(&compact::encode(object));
+                seen.add_object(&compact::encode(object));
             }
             for key in regrown.brought.keys() {
                 if let Some(state) = kept.resources.get(key) {
@@ -316,18 +317,19 @@ impl Engine {
                 }
             }
         }
-        Plan {
+        let plan = Plan {
             platform: Arc::clone(&plan.platform),
             context: plan.context.clone(),
             namespace: plan.namespace.clone(),
             graph: Arc::new(regrown.graph),
-            resources: Arc::new(resources),
+            resources: Arc::new(super::workloads::Shared::from_shared(resources)),
             manifests: compact::Manifests::from_shared(texts),
             warnings: plan.warnings.clone(),
             workloads: Arc::new(super::workloads::Workloads::from_shared(regrown.workloads)),
             violations: Vec::new(),
             secrets: regrown.guard,
-        }
+        };
+        (plan, old_order)
     }
 }
 
@@ -352,7 +354,7 @@ impl Engine {
         );
         let mut seen = crate::secrets::seen::Seen::default();
         for text in plan.manifests.shared() {
-            seen.add(text);
+            seen.add_object(text);
         }
         for key in &kept.resources.order {
             if let Some(state) = kept.resources.get(key) {
@@ -385,26 +387,65 @@ pub(crate) fn encoded(object: &Value) -> Arc<[u8]> {
     compact::encode(object)
 }
 
-/// Each resource of `kept` with what it cost and where its objects are in the plan; `None`
-/// when the ledger does not have one entry per resource (an internal error: the caller plans
-/// in full).
-pub(crate) fn ledger(kept: &Kept) -> Option<HashMap<&ResourceKey, (Spent, Range<usize>)>> {
+/// Where the objects of each resource of `kept` (in its order) are in the plan's manifests;
+/// `None` when the ledger does not have one entry per resource (an internal error: the caller
+/// plans in full).
+pub(crate) fn ledger(kept: &Kept) -> Option<Vec<Range<usize>>> {
     let resources = &kept.resources;
     if resources.order.len() != resources.spent.len() {
         return None;
     }
     let mut at = resources.environment.objects;
-    let ledger = resources
-        .order
+    let ranges = resources
+        .spent
         .iter()
-        .zip(&resources.spent)
-        .map(|(key, spent)| {
+        .map(|spent| {
             let range = at..at + spent.objects;
             at = range.end;
-            (key, (*spent, range))
+            range
         })
         .collect();
-    Some(ledger)
+    Some(ranges)
+}
+
+/// For each key of `new` (in order), where it is in `old`, or `None` for the keys `fresh`
+/// says are new: `old` walked along `new`, skipping `removed` (the kept resources keep their
+/// order), through a map where the orders differ; `None` when a key that is not new is not
+/// in `old`.
+pub(crate) fn positions(
+    old: &[ResourceKey],
+    new: &[ResourceKey],
+    fresh: &dyn Fn(&ResourceKey) -> bool,
+    removed: &[ResourceKey],
+) -> Option<Vec<Option<usize>>> {
+    let mut at = Vec::with_capacity(new.len());
+    let mut j = 0;
+    for key in new {
+        if fresh(key) {
+            at.push(None);
+            continue;
+        }
+        while j < old.len() && removed.contains(&old[j]) {
+            j += 1;
+        }
+        if old.get(j) != Some(key) {
+            let map: HashMap<&ResourceKey, usize> =
+                old.iter().enumerate().map(|(i, k)| (k, i)).collect();
+            return new
+                .iter()
+                .map(|k| {
+                    if fresh(k) {
+                        Some(None)
+                    } else {
+                        map.get(k).map(|&i| Some(i))
+                    }
+                })
+                .collect();
+        }
+        at.push(Some(j));
+        j += 1;
+    }
+    Some(at)
 }
 
 /// The values each resource registered, in order.

@@ -197,7 +197,7 @@ impl Engine {
             context: context.clone(),
             namespace,
             graph: Arc::new(graph),
-            resources: Arc::new(resources),
+            resources: Arc::new(workloads::Shared::from_flat(resources)),
             manifests,
             warnings: self.warnings(),
             workloads: Arc::default(),
@@ -404,7 +404,7 @@ pub struct Plan {
     context: Context,
     namespace: Option<String>,
     graph: Arc<ResourceGraph>,
-    resources: Arc<Vec<PlannedResource>>,
+    resources: Arc<workloads::Shared<PlannedResource>>,
     /// Compact JSON, decoded on the first call of [`Plan::manifests`].
     manifests: compact::Manifests,
     warnings: Vec<String>,
@@ -440,7 +440,7 @@ impl Plan {
     /// The resources in resolution order.
     #[must_use]
     pub fn resources(&self) -> &[PlannedResource] {
-        &self.resources
+        self.resources.flat()
     }
 
     /// The manifests in apply order: Namespace, environment objects, resource manifests in
@@ -537,7 +537,7 @@ impl Plan {
     pub fn explain(&self, key: &str) -> Result<Explanation> {
         let parsed: ResourceKey = key.parse()?;
         if self.graph.resource(&parsed).is_none() {
-            let known: Vec<&str> = self.resources.iter().map(|r| r.key.as_str()).collect();
+            let known: Vec<&str> = self.resources().iter().map(|r| r.key.as_str()).collect();
             return Err(Error::new(
                 ErrorKind::Invalid,
                 Location::default(),
@@ -571,6 +571,6 @@ impl Plan {
     /// The graph as JSON: nodes, edges and order.
     #[must_use]
     pub fn graph_json(&self) -> Value {
-        export::json(&self.graph, &self.resources)
+        export::json(&self.graph, self.resources())
     }
 }

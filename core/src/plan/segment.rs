@@ -35,6 +35,11 @@ pub(crate) struct Kept {
 }
 
 impl Kept {
+    /// The resources as the workloads resolve against them.
+    pub fn resources(&self) -> &Resources {
+        &self.resources
+    }
+
     /// What the plan's environment objects cost it.
     pub fn environment(&self) -> super::ledger::Spent {
         self.resources.environment

@@ -56,14 +56,20 @@ impl Session {
         };
         let (in_place, booked) = (regrown.in_place, regrown.booked());
         let texts = index.regrow(growth);
-        let plan = self
-            .engine
-            .regrown_plan(&self.plan, &mut self.kept, regrown, texts);
+        let (plan, old_order) =
+            self.engine
+                .regrown_plan(&self.plan, &mut self.kept, regrown, texts);
         self.kept.produced = produced;
         self.kept.asked = asked;
         let old = std::mem::replace(&mut self.plan, Arc::new(plan));
         // The old plan is let go, and the next spare made, on another thread.
-        self.spare = Spare::after(&self.engine, &self.context, old, &self.plan, edit);
+        self.spare = Spare::after(
+            &self.engine,
+            &self.context,
+            (old, Box::new(old_order)),
+            &self.plan,
+            edit,
+        );
         self.regrown += 1;
         self.in_place += usize::from(in_place);
         self.booked += usize::from(booked);

@@ -45,11 +45,11 @@ impl Spare {
     }
 
     /// The next spare, made on another thread after `edited` made `new` from `old`, which
-    /// that thread lets go.
+    /// that thread lets go (with `garbage`, what else the edit replaced).
     pub fn after(
         engine: &Arc<Engine>,
         context: &Context,
-        old: Arc<Plan>,
+        (old, garbage): (Arc<Plan>, Box<dyn Send>),
         new: &Plan,
         edited: Edited,
     ) -> Self {
@@ -59,6 +59,7 @@ impl Spare {
         let made = std::thread::Builder::new()
             .name("goldpath-session".to_owned())
             .spawn(move || {
+                drop(garbage);
                 let Edited {
                     name,
                     workload,

@@ -2,12 +2,11 @@
 //! known: each one a function, each giving `None` when the edit cannot be made for certain.
 
 use std::collections::{BTreeSet, HashMap};
-use std::ops::Range;
 use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Regrown, by_owner, ledger, may_be_in, resource_keys};
+use super::{Regrown, by_owner, ledger, may_be_in, positions, resource_keys};
 use crate::ResourceKey;
 use crate::graph::edit::Change;
 use crate::graph::{Node, ResourceNode};
@@ -99,13 +98,15 @@ impl Engine {
             }
         };
         let (objects, spent) = step.emit(&guard, provisioned.parts)?;
+        let fresh = |key: &ResourceKey| diff.added.contains(key);
+        regrown.old_at = positions(&kept.resources.order, &order, &fresh, &diff.removed)?;
         let (accounts, brought) = step.account(
             kept,
             &provisioned.nodes,
-            objects,
-            spent,
+            (objects, spent),
             &provisioned.outputs_charged,
             order,
+            &regrown.old_at,
         )?;
         let segments = step.segments(kept, &guard)?;
         regrown.order = accounts;
@@ -354,20 +355,23 @@ impl<'a> Step<'a> {
         evaluator.finish().is_empty().then_some((objects, spent))
     }
 
-    /// What each resource of the new graph's `order` costs the plan, and the objects of the
-    /// ones the edit brings; `None` when a changed resource's objects or costs differ from
-    /// what they were, or the output step dropped one of the new objects.
+    /// What each resource of the new graph's `order` (each where `old_at` says in the
+    /// plan's) costs the plan, and the objects of the ones the edit brings, from the `put`
+    /// objects and costs of the `nodes` provisioned; `None` when a changed resource's objects
+    /// or costs differ from what they were, or the output step dropped one of the new objects.
     #[allow(clippy::type_complexity)]
     fn account(
         &self,
         kept: &Kept,
         nodes: &[&ResourceNode],
-        objects: Vec<Value>,
-        spent: Vec<Spent>,
+        put: (Vec<Value>, Vec<Spent>),
         outputs_charged: &HashMap<ResourceKey, usize>,
         order: Vec<ResourceKey>,
+        old_at: &[Option<usize>],
     ) -> Option<(Vec<(ResourceKey, Spent)>, HashMap<ResourceKey, Vec<Value>>)> {
-        let old_spent: HashMap<&ResourceKey, (Spent, Range<usize>)> = ledger(kept)?;
+        let (objects, spent) = put;
+        let ranges = ledger(kept)?;
+        let resources = &kept.resources;
         if nodes.len() != spent.len() {
             return None;
         }
@@ -381,14 +385,14 @@ impl<'a> Step<'a> {
                 return None;
             }
             if self.diff.changed.contains(&node.key) {
-                let (old, range) = old_spent.get(&node.key)?;
-                let texts = self.plan.manifests.shared().get(range.clone())?;
+                let j = resources.order.iter().position(|k| *k == node.key)?;
+                let texts = self.plan.manifests.shared().get(ranges.get(j)?.clone())?;
                 let same = texts.len() == objects.len()
                     && texts
                         .iter()
                         .zip(&objects)
                         .all(|(t, o)| t.as_ref() == compact::encode(o).as_ref());
-                if *old != spent || !same {
+                if *resources.spent.get(j)? != spent || !same {
                     return None;
                 }
             } else {
@@ -398,11 +402,12 @@ impl<'a> Step<'a> {
         }
         let accounts = order
             .into_iter()
-            .map(|key| {
-                let spent = brought_spent
-                    .get(&key)
-                    .or_else(|| old_spent.get(&key).map(|(s, _)| s))
-                    .copied();
+            .zip(old_at)
+            .map(|(key, at)| {
+                let spent = match at {
+                    Some(j) => resources.spent.get(*j).copied(),
+                    None => brought_spent.get(&key).copied(),
+                };
                 spent.map(|s| (key, s))
             })
             .collect::<Option<_>>()?;
