@@ -1,7 +1,7 @@
 //! The steps of [`Engine::regrow`] once the new graph and how it differs from the plan's are
 //! known: each one a function, each giving `None` when the edit cannot be made for certain.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::Value;
@@ -155,9 +155,18 @@ impl<'a> Step<'a> {
         let registry = Arc::new(SecretRegistry::default());
         let mut parts = Vec::new();
         let mut outputs_charged = HashMap::new();
+        // The drivers of a plan that is regrown read no workload but those their resources
+        // name (`Engine::blind_to_workloads`): only those are handed to them.
+        let named: HashSet<&str> = nodes.iter().flat_map(|n| named_workloads(n)).collect();
+        let workloads: Vec<&WorkloadInput> = self
+            .workloads
+            .iter()
+            .copied()
+            .filter(|w| named.contains(w.workload.metadata.name.as_str()))
+            .collect();
         provision_some(
             &self.input,
-            &self.workloads,
+            &workloads,
             &registry,
             &mut kept.resources,
             &nodes,
@@ -439,4 +448,20 @@ impl<'a> Step<'a> {
         }
         Some(segments)
     }
+}
+
+/// The workloads a driver of a resource that reads no workload but those it names may read:
+/// the ones requesting it, the one its params come from, the one its id names (a `workload`
+/// resource's, a `service` link's target by default) and the ones its params name (a link's
+/// `workload`).
+fn named_workloads(node: &ResourceNode) -> impl Iterator<Item = &str> {
+    let requesters = node.requested_by.iter().map(|(w, _)| w.as_str());
+    let origin = match &node.params_origin {
+        crate::graph::ParamsOrigin::Workload(w) => Some(w.as_str()),
+        _ => None,
+    };
+    let id = node.key.id();
+    let last = id.and_then(|id| id.rsplit('.').next());
+    let params = node.params.values().filter_map(Value::as_str);
+    requesters.chain(origin).chain(id).chain(last).chain(params)
 }
