@@ -18,7 +18,6 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
-use std::fmt::Write as _;
 
 use petgraph::Direction;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -330,7 +329,6 @@ impl ResourceGraph {
         }
         let old = std::mem::take(&mut self.order);
         let mut order = Vec::with_capacity(old.len() + added.len());
-        let mut buffer = String::new();
         for p in 0..=old.len() {
             later.retain(|&(at, n)| {
                 if at <= p {
@@ -339,14 +337,9 @@ impl ResourceGraph {
                 at > p
             });
             while let Some(Reverse((name, n))) = ready.peek() {
-                let first = match old.get(p) {
-                    None => true,
-                    Some(&o) => {
-                        buffer.clear();
-                        write_name(&mut buffer, &self.graph[o]);
-                        *name < buffer
-                    }
-                };
+                let first = old
+                    .get(p)
+                    .is_none_or(|&o| name_cmp(&self.graph[o], name).is_gt());
                 if !first {
                     break;
                 }
@@ -440,16 +433,43 @@ fn merge(existing: &mut ResourceNode, part: &ResourceNode) -> Option<()> {
 
 /// The name of a node as the order compares it.
 fn display_name(node: &Node) -> String {
-    let mut text = String::new();
-    write_name(&mut text, node);
-    text
+    match node {
+        Node::Workload(name) => name.clone(),
+        Node::Resource(r) => r.key.to_string(),
+    }
 }
 
-fn write_name(out: &mut String, node: &Node) {
+/// How the name of `node` compares with `name`, as the order compares names (their text),
+/// without writing it.
+fn name_cmp(node: &Node, name: &str) -> std::cmp::Ordering {
     match node {
-        Node::Workload(name) => out.push_str(name),
+        Node::Workload(own) => own.as_str().cmp(name),
         Node::Resource(r) => {
-            let _ = write!(out, "{}", r.key);
+            let key = &r.key;
+            let id = key.id().map(|id| ["#", id]);
+            let parts = [key.resource_type(), ".", key.class()]
+                .into_iter()
+                .chain(id.into_iter().flatten());
+            parts.flat_map(str::bytes).cmp(name.bytes())
         }
     }
+}
+
+/// The nodes of the resources `keys` of `graph`, in its order.
+pub(crate) fn ordered_among<'g>(
+    graph: &'g ResourceGraph,
+    keys: impl Iterator<Item = &'g ResourceKey>,
+) -> Vec<&'g ResourceNode> {
+    let wanted: HashSet<NodeIndex> = keys
+        .filter_map(|key| graph.index.get(&NodeName::Resource(key.clone())).copied())
+        .collect();
+    graph
+        .order
+        .iter()
+        .filter(|n| wanted.contains(n))
+        .filter_map(|&n| match &graph.graph[n] {
+            Node::Resource(r) => Some(r),
+            Node::Workload(_) => None,
+        })
+        .collect()
 }

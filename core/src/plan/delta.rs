@@ -42,9 +42,7 @@ pub(crate) struct Regrown {
     pub guard: Arc<SecretGuard>,
     registry: Arc<SecretRegistry>,
     /// The resources in the new graph's order, each with what it cost the plan.
-    pub order: Vec<(ResourceKey, Spent)>,
-    /// Where each of `order` is in the plan's order (`None`: the edit brings it).
-    pub old_at: Vec<Option<usize>>,
+    pub order: Vec<(Placed, Spent)>,
     /// The objects of the resources the edit brings.
     pub brought: HashMap<ResourceKey, Vec<Value>>,
     /// The resources the edit takes away.
@@ -62,6 +60,13 @@ pub(crate) struct Regrown {
     pub blind: bool,
     /// The new check as the session's book made it (to record there), if it did.
     book: Option<crate::secrets::book::Edited>,
+}
+
+/// A resource of a regrown plan: one of the plan it is made from, at its place in that
+/// plan's order, or one the edit brings.
+pub(crate) enum Placed {
+    Kept(usize),
+    Brought(ResourceKey),
 }
 
 /// A copy of a plan's graph that a session edits in place to make its next plan's, with
@@ -162,7 +167,6 @@ impl Engine {
             guard: Arc::clone(&plan.secrets),
             registry: Arc::default(),
             order: Vec::new(),
-            old_at: Vec::new(),
             brought: HashMap::new(),
             removed: grown.diff.removed.clone(),
             segments: Vec::new(),
@@ -282,20 +286,47 @@ impl Engine {
         kept: &mut Kept,
         regrown: Regrown,
         texts: Vec<Arc<[u8]>>,
-    ) -> (Plan, Vec<ResourceKey>) {
+    ) -> (Plan, Vec<Option<ResourceKey>>) {
         let old = plan.resources.shared();
         let resources = regrown
             .order
             .iter()
-            .zip(&regrown.old_at)
-            .map(|((key, _), at)| match at.and_then(|j| old.get(j)) {
-                Some(r) => Arc::clone(r),
-                None => Arc::new(self.planned_resource(&regrown.graph, &kept.resources, key)),
+            .map(|(placed, _)| match placed {
+                Placed::Kept(j) => old.get(*j).map(Arc::clone),
+                Placed::Brought(_) => None,
+            })
+            .zip(&regrown.order)
+            .map(|(kept_one, (placed, _))| match (kept_one, placed) {
+                (Some(r), _) => r,
+                (None, Placed::Brought(key)) => {
+                    Arc::new(self.planned_resource(&regrown.graph, &kept.resources, key))
+                }
+                (None, Placed::Kept(j)) => {
+                    let key = &kept.resources.order[*j];
+                    Arc::new(self.planned_resource(&regrown.graph, &kept.resources, key))
+                }
             })
             .collect();
-        let (order, spent) = regrown.order.into_iter().unzip();
-        let old_order = std::mem::replace(&mut kept.resources.order, order);
+        // The new order moves the kept keys out of the old one (`positions` gives each place
+        // once).
+        let mut old_keys: Vec<Option<ResourceKey>> = std::mem::take(&mut kept.resources.order)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let (order, spent): (Vec<ResourceKey>, Vec<Spent>) = regrown
+            .order
+            .into_iter()
+            .filter_map(|(placed, spent)| {
+                let key = match placed {
+                    Placed::Kept(j) => old_keys.get_mut(j)?.take()?,
+                    Placed::Brought(key) => key,
+                };
+                Some((key, spent))
+            })
+            .unzip();
+        kept.resources.order = order;
         kept.resources.spent = spent;
+        let old_order = old_keys;
         match (regrown.book, kept.book.as_mut()) {
             (Some(edited), Some(book)) => book.record(edited),
             // The check was built from the registry made again: it is the one to keep.
@@ -414,38 +445,48 @@ pub(crate) fn ledger(kept: &Kept) -> Option<Vec<Range<usize>>> {
 /// in `old`.
 pub(crate) fn positions(
     old: &[ResourceKey],
-    new: &[ResourceKey],
+    new: &[&ResourceKey],
     fresh: &dyn Fn(&ResourceKey) -> bool,
     removed: &[ResourceKey],
 ) -> Option<Vec<Option<usize>>> {
     let mut at = Vec::with_capacity(new.len());
     let mut j = 0;
-    for key in new {
+    for &key in new {
         if fresh(key) {
             at.push(None);
             continue;
         }
-        while j < old.len() && removed.contains(&old[j]) {
+        // Skips the removed keys (compared with the few removed only where the key is not
+        // the one expected).
+        while j < old.len() && old[j] != *key && removed.contains(&old[j]) {
             j += 1;
         }
         if old.get(j) != Some(key) {
-            let map: HashMap<&ResourceKey, usize> =
-                old.iter().enumerate().map(|(i, k)| (k, i)).collect();
-            return new
-                .iter()
-                .map(|k| {
-                    if fresh(k) {
-                        Some(None)
-                    } else {
-                        map.get(k).map(|&i| Some(i))
-                    }
-                })
-                .collect();
+            return positions_by_map(old, new, fresh);
         }
         at.push(Some(j));
         j += 1;
     }
     Some(at)
+}
+
+/// [`positions`] through a map of `old`; `None` also when two keys would take one place.
+fn positions_by_map(
+    old: &[ResourceKey],
+    new: &[&ResourceKey],
+    fresh: &dyn Fn(&ResourceKey) -> bool,
+) -> Option<Vec<Option<usize>>> {
+    let map: HashMap<&ResourceKey, usize> = old.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    let mut taken = std::collections::HashSet::new();
+    new.iter()
+        .map(|&k| {
+            if fresh(k) {
+                return Some(None);
+            }
+            let i = *map.get(k)?;
+            taken.insert(i).then_some(Some(i))
+        })
+        .collect()
 }
 
 /// The values each resource registered, in order.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::plan::delta::{self, Regrown, encoded};
+use crate::plan::delta::{self, Placed, Regrown, encoded};
 use crate::plan::segment::{Kept, Segment};
 use crate::plan::{Engine, Identity as Id, Plan, PlanOptions, identity as id};
 
@@ -150,15 +150,15 @@ impl Index {
                 .gone
                 .extend(old.get(range.clone())?.iter().map(|t| id(&decoded(t))));
         }
-        for ((key, spent), at) in regrown.order.iter().zip(&regrown.old_at) {
+        for (placed, spent) in &regrown.order {
             growth.base_charged += spent.charged;
-            match at {
-                None => {
+            match placed {
+                Placed::Brought(key) => {
                     let objects = regrown.brought.get(key)?;
                     growth.owned.extend(objects.iter().map(|o| (id(o), None)));
                     growth.texts.extend(objects.iter().map(encoded));
                 }
-                Some(j) => growth
+                Placed::Kept(j) => growth
                     .texts
                     .extend_from_slice(old.get(ranges.get(*j)?.clone())?),
             }

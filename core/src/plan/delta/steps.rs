@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Regrown, by_owner, ledger, may_be_in, positions, resource_keys};
+use super::{Placed, Regrown, by_owner, ledger, may_be_in, positions, resource_keys};
 use crate::ResourceKey;
+use crate::graph::ResourceNode;
 use crate::graph::edit::Change;
-use crate::graph::{Node, ResourceNode};
 use crate::plan::ledger::Spent;
 use crate::plan::segment::{Kept, Segment, Within};
 use crate::plan::{Engine, Plan, PlanOptions, assemble, compact};
@@ -85,7 +85,9 @@ impl Engine {
         let undo = &mut regrown.undo;
         take_removed(kept, diff, undo);
         let provisioned = step.provision(kept, undo)?;
-        let order: Vec<ResourceKey> = resource_keys(step.input.graph).cloned().collect();
+        // The new order's keys are borrowed from the graph; copied only where the check is
+        // built in full.
+        let order: Vec<&ResourceKey> = resource_keys(step.input.graph).collect();
         let guard = match step.booked_guard(kept, &provisioned.registry) {
             Some(edited) => {
                 let guard = Arc::clone(&edited.guard);
@@ -93,20 +95,21 @@ impl Engine {
                 guard
             }
             None => {
+                let order: Vec<ResourceKey> = order.iter().copied().cloned().collect();
                 regrown.registry = step.register_again(kept, &provisioned.registry, &order)?;
                 step.checked_guard(kept, &regrown.registry, &order)?
             }
         };
         let (objects, spent) = step.emit(&guard, provisioned.parts)?;
         let fresh = |key: &ResourceKey| diff.added.contains(key);
-        regrown.old_at = positions(&kept.resources.order, &order, &fresh, &diff.removed)?;
+        let old_at = positions(&kept.resources.order, &order, &fresh, &diff.removed)?;
         let (accounts, brought) = step.account(
             kept,
             &provisioned.nodes,
             (objects, spent),
             &provisioned.outputs_charged,
-            order,
-            &regrown.old_at,
+            &order,
+            &old_at,
         )?;
         let segments = step.segments(kept, &guard)?;
         regrown.order = accounts;
@@ -131,19 +134,8 @@ impl<'a> Step<'a> {
     /// they were.
     fn provision(&self, kept: &mut Kept, undo: &mut Undo) -> Option<Provisioned<'a>> {
         let diff = self.diff;
-        let nodes: Vec<&ResourceNode> = self
-            .input
-            .graph
-            .ordered()
-            .filter_map(|node| match node {
-                Node::Resource(r)
-                    if diff.added.contains(&r.key) || diff.changed.contains(&r.key) =>
-                {
-                    Some(r)
-                }
-                _ => None,
-            })
-            .collect();
+        let touched = diff.added.iter().chain(&diff.changed);
+        let nodes = crate::graph::edit::ordered_among(self.input.graph, touched);
         let mut before = HashMap::new();
         for node in &nodes {
             let state = kept.resources.swap(&node.key, None);
@@ -375,9 +367,9 @@ impl<'a> Step<'a> {
         nodes: &[&ResourceNode],
         put: (Vec<Value>, Vec<Spent>),
         outputs_charged: &HashMap<ResourceKey, usize>,
-        order: Vec<ResourceKey>,
+        order: &[&ResourceKey],
         old_at: &[Option<usize>],
-    ) -> Option<(Vec<(ResourceKey, Spent)>, HashMap<ResourceKey, Vec<Value>>)> {
+    ) -> Option<(Vec<(Placed, Spent)>, HashMap<ResourceKey, Vec<Value>>)> {
         let (objects, spent) = put;
         let ranges = ledger(kept)?;
         let resources = &kept.resources;
@@ -410,14 +402,11 @@ impl<'a> Step<'a> {
             }
         }
         let accounts = order
-            .into_iter()
+            .iter()
             .zip(old_at)
-            .map(|(key, at)| {
-                let spent = match at {
-                    Some(j) => resources.spent.get(*j).copied(),
-                    None => brought_spent.get(&key).copied(),
-                };
-                spent.map(|s| (key, s))
+            .map(|(&key, at)| match at {
+                Some(j) => Some((Placed::Kept(*j), *resources.spent.get(*j)?)),
+                None => Some((Placed::Brought(key.clone()), *brought_spent.get(key)?)),
             })
             .collect::<Option<_>>()?;
         Some((accounts, brought))
