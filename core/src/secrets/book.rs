@@ -108,44 +108,41 @@ impl Book {
         };
         let runs = deltas.secret.keys().chain(deltas.public.keys());
         for run in runs.collect::<std::collections::BTreeSet<_>>() {
-            let s0 = i64::from(self.secret.get(run));
-            let p0 = i64::from(self.public.get(run));
-            let s1 = s0 + deltas.secret.get(run).copied().unwrap_or(0);
-            let p1 = p0 + deltas.public.get(run).copied().unwrap_or(0);
-            let added = deltas.first_run.get(run);
-            if added.is_some() && s0 > 0 {
-                return None;
-            }
-            match (s0 > 0 && p0 == 0, s1 > 0 && p1 == 0) {
-                (true, false) => new.remove_run(run),
-                (false, true) => {
-                    let at = owner(&mut new, added?);
+            let before = (self.secret.get(run), self.public.get(run));
+            let change = (
+                deltas.secret.get(run).copied().unwrap_or(0),
+                deltas.public.get(run).copied().unwrap_or(0),
+            );
+            let owner_now = new.run_owner(run).map(str::to_owned);
+            let step = Step::of(
+                before,
+                change,
+                deltas.first_run.get(run),
+                owner_now,
+                &removed,
+            )?;
+            match step {
+                Step::Remove => new.remove_run(run),
+                Step::Put(key) => {
+                    let at = owner(&mut new, key);
                     new.put_run(run, at);
                     beyond.put_run(run, at);
                 }
-                (true, true) if new.run_owner(run).is_some_and(|o| removed.contains(o)) => {
-                    return None;
-                }
-                _ => {}
+                Step::Keep => {}
             }
         }
         for (text, delta) in &deltas.whole {
-            let w0 = i64::from(self.whole.get(text).copied().unwrap_or(0));
+            let before = (self.whole.get(text).copied().unwrap_or(0), 0);
+            let owner_now = new.whole_owner(text).map(str::to_owned);
             let added = deltas.first_whole.get(text);
-            if added.is_some() && w0 > 0 {
-                return None;
-            }
-            match (w0 > 0, w0 + delta > 0) {
-                (true, false) => new.remove_whole(text),
-                (false, true) => {
-                    let at = owner(&mut new, added?);
+            match Step::of(before, (*delta, 0), added, owner_now, &removed)? {
+                Step::Remove => new.remove_whole(text),
+                Step::Put(key) => {
+                    let at = owner(&mut new, key);
                     new.put_whole(text, at);
                     beyond.put_whole(text, at);
                 }
-                (true, true) if new.whole_owner(text).is_some_and(|o| removed.contains(o)) => {
-                    return None;
-                }
-                _ => {}
+                Step::Keep => {}
             }
         }
         beyond.seal_with_owners_of(&new);
@@ -223,6 +220,42 @@ impl Book {
             }
         }
         deltas
+    }
+}
+
+/// What an edit does to one run or short secret of the check.
+enum Step<'a> {
+    /// No longer looked for.
+    Remove,
+    /// Looked for now, owned by this resource.
+    Put(&'a ResourceKey),
+    /// As it was.
+    Keep,
+}
+
+impl<'a> Step<'a> {
+    /// The step of a run or short secret that `(secrets, public names)` gave `before` and
+    /// give `change` more (fewer when negative), first given among the resources added by
+    /// `added`, and owned `owner_now` in the old check; `None` when the owner cannot be told
+    /// (see the module).
+    fn of(
+        before: (u32, u32),
+        change: (i64, i64),
+        added: Option<&'a ResourceKey>,
+        owner_now: Option<String>,
+        removed: &HashSet<String>,
+    ) -> Option<Self> {
+        let (s0, p0) = (i64::from(before.0), i64::from(before.1));
+        let (s1, p1) = (s0 + change.0, p0 + change.1);
+        if added.is_some() && s0 > 0 {
+            return None;
+        }
+        match (s0 > 0 && p0 == 0, s1 > 0 && p1 == 0) {
+            (true, false) => Some(Self::Remove),
+            (false, true) => added.map(Self::Put),
+            (true, true) if owner_now.is_some_and(|o| removed.contains(&o)) => None,
+            _ => Some(Self::Keep),
+        }
     }
 }
 
