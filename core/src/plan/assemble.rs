@@ -110,7 +110,11 @@ fn stream_guarded(
         out.emit(object, &Origin::Environment)?;
     }
     resources.environment = out.spent(spent);
-    emit_resources(provisioned, &mut resources.spent, &mut out)?;
+    emit_resources(
+        provisioned,
+        (&resources.order, &mut resources.spent),
+        &mut out,
+    )?;
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
     Ok((namespace, resources, guard))
