@@ -38,7 +38,7 @@ const LINK_TYPES: [&str; 2] = ["service", "service-port"];
 /// An unknown linked workload, conflicting params of a shared resource, a definition whose
 /// placeholders do not parse, a failed match, or a cycle (printed `a → b → a`).
 pub fn build(input: &GraphInput<'_>) -> Result<ResourceGraph> {
-    let mut builder = Builder::new(input);
+    let mut builder = Builder::new(input, None);
     builder.seed()?;
     builder.expand()?;
     builder.apply_match_dependents();
@@ -46,15 +46,49 @@ pub fn build(input: &GraphInput<'_>) -> Result<ResourceGraph> {
     let order = order::topological(&builder.graph)?;
     // The node and edge vectors grew by doubling: a plan holds the graph to its end.
     builder.graph.shrink_to_fit();
+    let global = builder.global();
     Ok(ResourceGraph {
         graph: builder.graph,
         index: builder.index,
         order,
+        global,
+    })
+}
+
+/// What the workloads of a [`GraphInput`] add to a graph of other workloads, built alone
+/// ([`build_part`]): their nodes and edges, unordered, with the workloads they link to as bare
+/// nodes.
+pub(crate) struct Part {
+    pub graph: DiGraph<Node, EdgeKind>,
+    /// Whether something in it reaches beyond what it adds: a definition that provisions
+    /// other resources, a selector or `matchDependents` (what they add depends on the whole
+    /// graph).
+    pub global: bool,
+}
+
+/// The nodes and edges the workloads of `input` bring to a graph of other workloads, whose
+/// names `outside` knows (the targets of their links): built as [`build`] builds, without
+/// `matchDependents`, selectors and order (see [`Part::global`]). The seam of
+/// [`super::edit`], which adds a workload to a graph without building it again.
+///
+/// # Errors
+/// As [`build`], for these workloads alone.
+pub(crate) fn build_part(input: &GraphInput<'_>, outside: &dyn Fn(&str) -> bool) -> Result<Part> {
+    let mut builder = Builder::new(input, Some(outside));
+    builder.seed()?;
+    builder.expand()?;
+    Ok(Part {
+        global: builder.global(),
+        graph: builder.graph,
     })
 }
 
 struct Builder<'a> {
     input: &'a GraphInput<'a>,
+    /// The workloads outside `input` that links may target ([`build_part`]).
+    outside: Option<&'a dyn Fn(&str) -> bool>,
+    /// Whether a definition met provisions other resources.
+    provisions: bool,
     graph: DiGraph<Node, EdgeKind>,
     index: HashMap<NodeName, NodeIndex>,
     pending: VecDeque<NodeIndex>,
@@ -65,9 +99,11 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(input: &'a GraphInput<'a>) -> Self {
+    fn new(input: &'a GraphInput<'a>, outside: Option<&'a dyn Fn(&str) -> bool>) -> Self {
         Self {
             input,
+            outside,
+            provisions: false,
             graph: DiGraph::new(),
             index: HashMap::new(),
             pending: VecDeque::new(),
@@ -141,16 +177,34 @@ impl<'a> Builder<'a> {
         }
         self.edge(from, node, EdgeKind::Request);
         if LINK_TYPES.contains(&request.resource_type.as_str()) {
+            let outside = self.outside;
             let known = |name: &str| {
                 self.index
                     .contains_key(&NodeName::Workload(name.to_owned()))
+                    || outside.is_some_and(|o| o(name))
             };
             let target = link_target(workload, local, request, self.input.workloads, known)?;
-            let to = self.index[&NodeName::Workload(target)];
+            let to = self.workload_node(target);
             self.edge(node, to, EdgeKind::ServiceLink);
             self.edge(from, to, EdgeKind::ServiceLink);
         }
         Ok(())
+    }
+
+    /// Whether what was built depends on more than the nodes it has ([`Part::global`]).
+    fn global(&self) -> bool {
+        self.provisions || !self.match_dependents.is_empty() || !self.selector_nodes.is_empty()
+    }
+
+    /// The node of the workload `name`, added when it is outside the input ([`build_part`]).
+    fn workload_node(&mut self, name: String) -> NodeIndex {
+        let key = NodeName::Workload(name.clone());
+        if let Some(&node) = self.index.get(&key) {
+            return node;
+        }
+        let node = self.graph.add_node(Node::Workload(name));
+        self.index.insert(key, node);
+        node
     }
 
     /// Edges from a resource to the resources its request params reference.
@@ -242,6 +296,7 @@ impl<'a> Builder<'a> {
     ) -> Result<()> {
         // The definitions outlive the builder: no copy of the provision entries is needed.
         let definitions = self.input.definitions;
+        self.provisions |= !definitions[definition].spec.provision.is_empty();
         for (written, entry) in &definitions[definition].spec.provision {
             let written = ResourceKey::parse_text(written).map_err(|e| {
                 definition_error(&definitions[definition], &format!("provision: {e}"))

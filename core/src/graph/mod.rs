@@ -8,6 +8,7 @@
 //! (`isDependent`, `matchDependents`) and, after the fixed point, selectors
 //! (`${resources.dns<route.outputs.host}`), which never add nodes.
 
+pub(crate) mod edit;
 mod expand;
 mod order;
 pub(crate) mod references;
@@ -119,6 +120,10 @@ pub struct ResourceGraph {
     graph: DiGraph<Node, EdgeKind>,
     index: HashMap<NodeName, NodeIndex>,
     order: Vec<NodeIndex>,
+    /// Whether a node's part of the graph depends on the whole graph (selectors,
+    /// `matchDependents`, definitions that provision other resources): then it cannot be
+    /// edited in place ([`edit`]).
+    global: bool,
 }
 
 impl ResourceGraph {

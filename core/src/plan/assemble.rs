@@ -115,7 +115,12 @@ fn stream_guarded(
         out.emit(object, &Origin::Environment)?;
     }
     resources.environment = out.spent(spent);
-    emit_resources(provisioned, &keys, &mut resources.spent, &mut out)?;
+    emit_resources(
+        provisioned,
+        &keys,
+        (&resources.order, &mut resources.spent),
+        &mut out,
+    )?;
     emit_workloads(input, &resources, &target, &mut out)?;
     out.locks.finish()?;
     Ok((namespace, resources, guard))
@@ -184,23 +189,40 @@ pub(super) fn public_words_of<'w>(
     input: &ResolveInput<'_>,
     workloads: impl Iterator<Item = &'w WorkloadInput>,
 ) -> PublicWords {
-    let context = input.context;
+    let texts = public_texts(input.context, input.graph, input.platform, workloads);
+    PublicWords::new(texts.iter().map(String::as_str))
+}
+
+/// The names [`public_words`] takes its runs from.
+pub(super) fn public_texts<'w>(
+    context: &Context,
+    graph: &crate::graph::ResourceGraph,
+    platform: &crate::platform::Platform,
+    workloads: impl Iterator<Item = &'w WorkloadInput>,
+) -> Vec<String> {
     let mut texts = vec![
         context.app.clone(),
         context.env.clone(),
         context.env_type.clone(),
     ];
-    texts.extend(input.graph.ordered().map(|node| node.name().to_string()));
-    texts.extend(input.platform.definitions().iter().map(|d| d.name.clone()));
+    texts.extend(graph.ordered().map(|node| node.name().to_string()));
+    texts.extend(platform.definitions().iter().map(|d| d.name.clone()));
     for w in workloads {
-        texts.extend(w.workload.resources.keys().cloned());
-        for (name, container) in &w.workload.containers {
-            texts.push(name.clone());
-            texts.extend(container.variables.keys().cloned());
-            texts.extend(container.files.keys().cloned());
-        }
+        texts.extend(workload_public_texts(w));
     }
-    PublicWords::new(texts.iter().map(String::as_str))
+    texts
+}
+
+/// What [`public_words`] takes of one workload: the names of its resources, containers,
+/// variables and files.
+pub(super) fn workload_public_texts(w: &WorkloadInput) -> Vec<String> {
+    let mut texts: Vec<String> = w.workload.resources.keys().cloned().collect();
+    for (name, container) in &w.workload.containers {
+        texts.push(name.clone());
+        texts.extend(container.variables.keys().cloned());
+        texts.extend(container.files.keys().cloned());
+    }
+    texts
 }
 
 /// Refuses non-secret outputs that show a secret or hold a control character: they reach

@@ -1,9 +1,11 @@
 //! Adding, removing and replacing workloads without planning the others again: the seam of
 //! [`crate::session`] for edits that change the graph.
 //!
-//! [`Engine::regrow`] builds the graph of the new workloads (in full: it is cheap) and
-//! compares it with the plan's. When the nodes both graphs have keep their edges and their
-//! order, it recomputes what the edit touches: it provisions the resources the new graph
+//! [`Engine::regrow`] edits a copy of the plan's graph in place, adding and removing the
+//! edited workload's nodes ([`crate::graph::edit`]); when that cannot be done for certain it
+//! builds the graph of the new workloads and compares it with the plan's ([`diff`]). When the
+//! nodes both graphs have keep their edges and their order, it recomputes what the edit
+//! touches: it provisions the resources the new graph
 //! adds and the ones whose node changed (a shared resource a workload joins or leaves), the
 //! latter only to check that they come out exactly as before; it registers the secrets of
 //! every resource again in the new graph's order and builds the new plan's secret check;
@@ -11,18 +13,22 @@
 //! segments of the workloads added or replaced and of the workloads they link to. Whatever it
 //! cannot settle for certain gives `None`: the session then plans in full.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+mod diff;
+mod steps;
+
+use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
 use serde_json::Value;
 
 use super::ledger::Spent;
-use super::segment::{Kept, Segment, Within};
-use super::{Engine, Plan, PlanOptions, PlannedResource, assemble, compact};
+use super::segment::{Kept, Segment};
+use super::{Engine, Plan, PlanOptions, compact};
 use crate::ResourceKey;
-use crate::graph::{EdgeKind, Node, NodeName, ResourceGraph, ResourceNode};
-use crate::resolve::{Meter, ResolveInput, ResourceState, WorkloadInput, provision_some};
+use crate::graph::edit::Change;
+use crate::graph::{Node, ResourceGraph};
+use crate::resolve::{ResourceState, WorkloadInput};
 use crate::secrets::{SecretGuard, SecretRegistry};
 use crate::sensitive::Sensitive;
 
@@ -36,7 +42,7 @@ pub(crate) struct Regrown {
     pub guard: Arc<SecretGuard>,
     registry: Arc<SecretRegistry>,
     /// The resources in the new graph's order, each with what it cost the plan.
-    pub order: Vec<(ResourceKey, Spent)>,
+    pub order: Vec<(Placed, Spent)>,
     /// The objects of the resources the edit brings.
     pub brought: HashMap<ResourceKey, Vec<Value>>,
     /// The resources the edit takes away.
@@ -47,9 +53,74 @@ pub(crate) struct Regrown {
     pub asked: usize,
     /// The resources' states as they were before, to put back if the edit is not made.
     undo: Vec<(ResourceKey, Option<ResourceState>)>,
+    /// Whether the graph was edited in place (not built and compared).
+    pub in_place: bool,
+    /// Whether no resource of the new graph can depend on the workloads that do not request
+    /// it ([`Engine::blind_to_workloads`]).
+    pub blind: bool,
+    /// The new check as the session's book made it (to record there), if it did.
+    book: Option<crate::secrets::book::Edited>,
+}
+
+/// A resource of a regrown plan: one of the plan it is made from, at its place in that
+/// plan's order, or one the edit brings.
+pub(crate) enum Placed {
+    Kept(usize),
+    Brought(ResourceKey),
+}
+
+/// A copy of a plan's graph that a session edits in place to make its next plan's, with
+/// whether no resource of it can depend on the workloads that do not request it.
+pub(crate) struct SpareGraph {
+    pub graph: ResourceGraph,
+    pub blind: bool,
+}
+
+impl Engine {
+    /// A spare copy of `graph`.
+    pub(crate) fn spare_graph(&self, graph: &ResourceGraph) -> SpareGraph {
+        SpareGraph {
+            blind: self.blind_to_workloads(graph),
+            graph: graph.clone(),
+        }
+    }
+
+    /// Makes `graph` (in `context`) the graph of its workloads with the workload `name`
+    /// replaced by `new` (or removed): see [`ResourceGraph::edit_workload`].
+    pub(crate) fn edit_graph(
+        &self,
+        graph: &mut ResourceGraph,
+        context: &crate::platform::Context,
+        name: &str,
+        new: Option<&crate::spec::score::Workload>,
+    ) -> Option<Change> {
+        let matcher = self.matcher(context);
+        let specs: Vec<&crate::spec::score::Workload> = new.into_iter().collect();
+        let input = crate::graph::GraphInput {
+            workloads: &specs,
+            context,
+            definitions: self.platform.definitions(),
+            matcher: &matcher,
+        };
+        graph.edit_workload(name, &input)
+    }
+}
+
+/// The graph after an edit and how it differs from the plan's.
+struct Grown {
+    graph: ResourceGraph,
+    diff: Change,
+    in_place: bool,
+    blind: bool,
 }
 
 impl Regrown {
+    /// Whether the new plan's secret check was made from the session's book (not built in
+    /// full).
+    pub fn booked(&self) -> bool {
+        self.book.is_some()
+    }
+
     /// Puts the kept resources back as they were (the edit is not made) and gives the
     /// workloads back.
     pub fn undo(mut self, kept: &mut Kept) -> Vec<Arc<WorkloadInput>> {
@@ -64,24 +135,13 @@ impl Regrown {
     }
 }
 
-/// How two graphs differ.
-struct Diff {
-    /// Resources only the new graph has.
-    added: HashSet<ResourceKey>,
-    /// Resources only the old graph has.
-    removed: Vec<ResourceKey>,
-    /// Resources both have, with another node.
-    changed: HashSet<ResourceKey>,
-    /// Workloads both have that an edited workload links to (their `linked_from` changes).
-    relinked: BTreeSet<String>,
-}
-
 impl Engine {
     /// The plan of `workloads` made from `plan` (made by this engine with `options`, its
     /// resources in `kept`) by recomputing what changes, when the workloads named in `edited`
-    /// (added, removed or replaced) are the only ones that differ: `None` when that cannot be
-    /// done for certain (the workloads come back: the caller then plans in full). `kept` holds the new resources'
-    /// states after a `Some`, until [`Regrown::undo`].
+    /// (added, removed or replaced) are the only ones that differ: `Err` with the workloads
+    /// when that cannot be done for certain (the caller then plans in full). `spare`, a copy
+    /// of the plan's graph, is edited in place to become the new graph when it can be.
+    /// `kept` holds the new resources' states after an `Ok`, until [`Regrown::undo`].
     pub(crate) fn regrow(
         &self,
         plan: &Plan,
@@ -89,6 +149,7 @@ impl Engine {
         workloads: Vec<Arc<WorkloadInput>>,
         edited: &BTreeSet<String>,
         options: &PlanOptions,
+        spare: Option<SpareGraph>,
     ) -> Result<Regrown, Vec<Arc<WorkloadInput>>> {
         let Ok(env_type) = self.environment_type(&plan.context) else {
             return Err(workloads);
@@ -97,35 +158,79 @@ impl Engine {
         if env_type.is_some_and(|t| t.network_policy) {
             return Err(workloads);
         }
-        let specs: Vec<&crate::spec::score::Workload> =
-            workloads.iter().map(|w| &w.workload).collect();
-        let graph = self.graph(&specs, &plan.context);
-        drop(specs);
-        let Ok(graph) = graph else {
-            return Err(workloads);
-        };
-        if !self.blind_to_workloads(&graph) {
-            return Err(workloads);
-        }
-        let Some(diff) = Diff::of(&plan.graph, &graph, edited) else {
+        let Some(grown) = self.grown_graph(plan, &workloads, edited, spare) else {
             return Err(workloads);
         };
         let mut regrown = Regrown {
             workloads,
-            graph,
+            graph: grown.graph,
             guard: Arc::clone(&plan.secrets),
             registry: Arc::default(),
             order: Vec::new(),
             brought: HashMap::new(),
-            removed: diff.removed.clone(),
+            removed: grown.diff.removed.clone(),
             segments: Vec::new(),
             asked: 0,
             undo: Vec::new(),
+            in_place: grown.in_place,
+            blind: grown.blind,
+            book: None,
         };
-        match self.regrow_into(plan, kept, &diff, &mut regrown, options) {
+        match self.regrow_into(plan, kept, &grown.diff, edited, &mut regrown, options) {
             Some(()) => Ok(regrown),
             None => Err(regrown.undo(kept)),
         }
+    }
+
+    /// The graph of `workloads` and how it differs from `plan`'s: `spare` edited in place
+    /// when one workload is edited and that can be done, else built in full and compared;
+    /// `None` when the difference cannot be settled, or a resource of the new graph may read
+    /// the workloads that do not request it.
+    fn grown_graph(
+        &self,
+        plan: &Plan,
+        workloads: &[Arc<WorkloadInput>],
+        edited: &BTreeSet<String>,
+        spare: Option<SpareGraph>,
+    ) -> Option<Grown> {
+        let single = (edited.len() == 1).then(|| edited.first()).flatten();
+        if let (Some(mut spare), Some(name)) = (spare, single) {
+            let new = workloads
+                .iter()
+                .find(|w| w.workload.metadata.name == *name)
+                .map(|w| &w.workload);
+            if let Some(diff) = self.edit_graph(&mut spare.graph, &plan.context, name, new) {
+                let definitions = self.platform.definitions();
+                let blind = spare.blind
+                    && diff.added.iter().all(|key| {
+                        spare.graph.resource(key).is_some_and(|r| {
+                            definitions
+                                .get(r.definition)
+                                .is_some_and(|d| self.reads_one_workload(d))
+                        })
+                    });
+                return blind.then_some(Grown {
+                    graph: spare.graph,
+                    diff,
+                    in_place: true,
+                    blind,
+                });
+            }
+        }
+        let specs: Vec<&crate::spec::score::Workload> =
+            workloads.iter().map(|w| &w.workload).collect();
+        let graph = self.graph(&specs, &plan.context).ok()?;
+        drop(specs);
+        if !self.blind_to_workloads(&graph) {
+            return None;
+        }
+        let diff = diff::of(&plan.graph, &graph, edited)?;
+        Some(Grown {
+            graph,
+            diff,
+            in_place: false,
+            blind: true,
+        })
     }
 
     /// Whether no resource of `graph` can depend on the workloads that do not request it:
@@ -172,233 +277,136 @@ impl Engine {
         }
     }
 
-    fn regrow_into(
-        &self,
-        plan: &Plan,
-        kept: &mut Kept,
-        diff: &Diff,
-        regrown: &mut Regrown,
-        options: &PlanOptions,
-    ) -> Option<()> {
-        let context = &plan.context;
-        let env_type = self.environment_type(context).ok()?;
-        let meter = Meter::for_workloads(self.limits.clone(), regrown.workloads.len());
-        let workloads: Vec<&WorkloadInput> = regrown.workloads.iter().map(|w| &**w).collect();
-        // The workloads are handed to each step that reads them (`workloads`), not as a list.
-        let input = ResolveInput {
-            meter: &meter,
-            graph: &regrown.graph,
-            platform: &self.platform,
-            drivers: &self.drivers,
-            seed: &self.seed,
-            context,
-            workloads: &[],
-            image: options.image.as_deref(),
-            effects: &self.effects,
-        };
-        for key in &diff.removed {
-            let state = kept.resources.swap(key, None);
-            regrown.undo.push((key.clone(), state));
-        }
-        // Provision what the edit brings, and again what it changed (to compare).
-        let nodes: Vec<&ResourceNode> = regrown
-            .graph
-            .ordered()
-            .filter_map(|node| match node {
-                Node::Resource(r)
-                    if diff.added.contains(&r.key) || diff.changed.contains(&r.key) =>
-                {
-                    Some(r)
-                }
-                _ => None,
-            })
-            .collect();
-        let mut before = HashMap::new();
-        for node in &nodes {
-            let state = kept.resources.swap(&node.key, None);
-            if let Some(state) = &state {
-                before.insert(node.key.clone(), state.clone());
-            }
-            regrown.undo.push((node.key.clone(), state));
-        }
-        let fresh = Arc::new(SecretRegistry::default());
-        let mut parts = Vec::new();
-        let mut outputs_charged = HashMap::new();
-        provision_some(
-            &input,
-            &workloads,
-            &fresh,
-            &mut kept.resources,
-            &nodes,
-            &mut |key, manifests, charged| {
-                outputs_charged.insert(key.clone(), charged);
-                parts.push((key.clone(), manifests));
-                Ok(())
-            },
-        )
-        .ok()?;
-        for (key, old) in &before {
-            if kept.resources.get(key) != Some(old) {
-                return None;
-            }
-        }
-        // The plan's secrets, registered again in the new graph's order.
-        let old = by_owner(kept.resources.registry());
-        let new = by_owner(&fresh);
-        for key in &diff.changed {
-            if old.get(key) != new.get(key) {
-                return None;
-            }
-        }
-        let registry = Arc::new(SecretRegistry::default());
-        let order: Vec<ResourceKey> = resource_keys(&regrown.graph).cloned().collect();
-        for key in &order {
-            let values = if diff.added.contains(key) { &new } else { &old };
-            for value in values.get(key).into_iter().flatten() {
-                registry.register(key, value);
-            }
-        }
-        let guard = Arc::new(
-            registry
-                .guard_with_public(&assemble::public_words_of(
-                    &input,
-                    workloads.iter().copied(),
-                ))
-                .ok()?,
-        );
-        let added: Vec<ResourceKey> = order
-            .iter()
-            .filter(|k| diff.added.contains(*k))
-            .cloned()
-            .collect();
-        let kept_keys: Vec<ResourceKey> = order
-            .iter()
-            .filter(|k| !diff.added.contains(*k))
-            .cloned()
-            .collect();
-        // What the new check finds that the old one did not may be in what the old one let
-        // through: the kept resources' outputs and the plan's objects.
-        let beyond = guard.beyond(&plan.secrets);
-        if !beyond.is_empty() {
-            assemble::check_outputs_of(&beyond, &kept.resources, &kept_keys).ok()?;
-            if may_be_in(&beyond, plan.manifests.shared()) {
-                return None;
-            }
-        }
-        assemble::check_outputs_of(&guard, &kept.resources, &added).ok()?;
-        // The new resources' manifests through the output step.
-        let mut evaluator = crate::policy::Evaluator::new(&self.platform, context, &[]);
-        let mut objects = Vec::new();
-        let spent =
-            assemble::stream_resources(&input, parts, &guard, env_type, options, &mut |object| {
-                evaluator.object(&object);
-                objects.push(object);
-                Ok(())
-            })
-            .ok()?;
-        if !evaluator.finish().is_empty() {
-            return None;
-        }
-        let old_spent: HashMap<&ResourceKey, (Spent, Range<usize>)> = ledger(kept);
-        let mut objects = objects.into_iter();
-        let mut brought_spent = HashMap::new();
-        for (node, mut spent) in nodes.iter().zip(spent) {
-            let objects: Vec<Value> = objects.by_ref().take(spent.objects).collect();
-            spent.charged += outputs_charged.get(&node.key).copied().unwrap_or_default();
-            if !spent.none_dropped() {
-                return None;
-            }
-            if diff.changed.contains(&node.key) {
-                let (old, range) = old_spent.get(&node.key)?;
-                let texts = &plan.manifests.shared()[range.clone()];
-                let same = texts.len() == objects.len()
-                    && texts
-                        .iter()
-                        .zip(&objects)
-                        .all(|(t, o)| t.as_ref() == compact::encode(o).as_ref());
-                if *old != spent || !same {
-                    return None;
-                }
-            } else {
-                brought_spent.insert(node.key.clone(), spent);
-                regrown.brought.insert(node.key.clone(), objects);
-            }
-        }
-        regrown.order = order
-            .into_iter()
-            .map(|key| {
-                let spent = brought_spent
-                    .get(&key)
-                    .or_else(|| old_spent.get(&key).map(|(s, _)| s))
-                    .copied();
-                spent.map(|s| (key, s))
-            })
-            .collect::<Option<_>>()?;
-        regrown.asked = meter.peak();
-        // The segments of the workloads the edit touches.
-        let within = Within {
-            context,
-            graph: &regrown.graph,
-            guard: &guard,
-            resources: &kept.resources,
-        };
-        for workload in &regrown.workloads {
-            let name = &workload.workload.metadata.name;
-            if diff.relinked.contains(name) {
-                let segment = self.segment_within(&within, workload, options).ok()?;
-                if !segment.violations.is_empty() {
-                    return None;
-                }
-                regrown.segments.push((name.clone(), segment));
-            }
-        }
-        regrown.guard = guard;
-        regrown.registry = registry;
-        Some(())
-    }
-
     /// The plan `regrown` makes of `plan`, its manifests `texts` (in the new plan's order),
-    /// and `kept` brought up to date (`produced` and `asked` are the caller's).
+    /// and `kept` brought up to date (`produced` and `asked` are the caller's); with what the
+    /// caller may let go elsewhere (the old order of the resources).
     pub(crate) fn regrown_plan(
         &self,
         plan: &Plan,
         kept: &mut Kept,
         regrown: Regrown,
         texts: Vec<Arc<[u8]>>,
-    ) -> Plan {
-        let old: HashMap<&str, &PlannedResource> =
-            plan.resources.iter().map(|r| (r.key.as_str(), r)).collect();
+    ) -> (Plan, Vec<Option<ResourceKey>>) {
+        let old = plan.resources.shared();
         let resources = regrown
             .order
             .iter()
-            .map(|(key, _)| {
-                let text = key.to_string();
-                match old.get(text.as_str()) {
-                    Some(r) if !regrown.brought.contains_key(key) => (*r).clone(),
-                    _ => self.planned_resource(&regrown.graph, &kept.resources, key),
+            .map(|(placed, _)| match placed {
+                Placed::Kept(j) => old.get(*j).map(Arc::clone),
+                Placed::Brought(_) => None,
+            })
+            .zip(&regrown.order)
+            .map(|(kept_one, (placed, _))| match (kept_one, placed) {
+                (Some(r), _) => r,
+                (None, Placed::Brought(key)) => {
+                    Arc::new(self.planned_resource(&regrown.graph, &kept.resources, key))
+                }
+                (None, Placed::Kept(j)) => {
+                    let key = &kept.resources.order[*j];
+                    Arc::new(self.planned_resource(&regrown.graph, &kept.resources, key))
                 }
             })
             .collect();
-        let (order, spent) = regrown.order.into_iter().unzip();
+        // The new order moves the kept keys out of the old one (`positions` gives each place
+        // once).
+        let mut old_keys: Vec<Option<ResourceKey>> = std::mem::take(&mut kept.resources.order)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let (order, spent): (Vec<ResourceKey>, Vec<Spent>) = regrown
+            .order
+            .into_iter()
+            .filter_map(|(placed, spent)| {
+                let key = match placed {
+                    Placed::Kept(j) => old_keys.get_mut(j)?.take()?,
+                    Placed::Brought(key) => key,
+                };
+                Some((key, spent))
+            })
+            .unzip();
         kept.resources.order = order;
         kept.resources.spent = spent;
-        kept.resources.set_registry(regrown.registry);
-        Plan {
+        let old_order = old_keys;
+        match (regrown.book, kept.book.as_mut()) {
+            (Some(edited), Some(book)) => book.record(edited),
+            // The check was built from the registry made again: it is the one to keep.
+            _ => {
+                kept.book = None;
+                kept.seen = None;
+                kept.resources.set_registry(regrown.registry);
+            }
+        }
+        if let Some(seen) = kept.seen.as_mut() {
+            let brought = regrown.brought.values().flatten();
+            let segments = regrown.segments.iter().flat_map(|(_, s)| &s.objects);
+            for object in brought.chain(segments) {
+                seen.add_object(&compact::encode(object));
+            }
+            for key in regrown.brought.keys() {
+                if let Some(state) = kept.resources.get(key) {
+                    seen.add(&serde_json::to_vec(&state.outputs).unwrap_or_default());
+                }
+            }
+        }
+        let plan = Plan {
             platform: Arc::clone(&plan.platform),
             context: plan.context.clone(),
             namespace: plan.namespace.clone(),
             graph: Arc::new(regrown.graph),
-            resources: Arc::new(resources),
+            resources: Arc::new(super::workloads::Shared::from_shared(resources)),
             manifests: compact::Manifests::from_shared(texts),
             warnings: plan.warnings.clone(),
             workloads: Arc::new(super::workloads::Workloads::from_shared(regrown.workloads)),
             violations: Vec::new(),
             secrets: regrown.guard,
+        };
+        (plan, old_order)
+    }
+}
+
+impl Engine {
+    /// The book of `plan`'s secret check (its resources in `kept`, their registry up to
+    /// date) and what its objects and resource outputs may hold: what a session keeps to
+    /// make the checks of the plans it makes from `plan`.
+    pub(crate) fn secret_book(
+        &self,
+        plan: &Plan,
+        kept: &Kept,
+    ) -> (crate::secrets::book::Book, crate::secrets::seen::Seen) {
+        let texts = super::assemble::public_texts(
+            &plan.context,
+            &plan.graph,
+            &self.platform,
+            plan.shared_workloads().iter().map(|w| &**w),
+        );
+        let book = crate::secrets::book::Book::new(
+            kept.resources.registry().registrations(),
+            texts.iter().map(String::as_str),
+        );
+        let mut seen = crate::secrets::seen::Seen::default();
+        for text in plan.manifests.shared() {
+            seen.add_object(text);
         }
+        for key in &kept.resources.order {
+            if let Some(state) = kept.resources.get(key) {
+                seen.add(&serde_json::to_vec(&state.outputs).unwrap_or_default());
+            }
+        }
+        (book, seen)
     }
 }
 
 impl Plan {
+    /// The plan's graph, shared.
+    pub(crate) fn shared_graph(&self) -> Arc<ResourceGraph> {
+        Arc::clone(&self.graph)
+    }
+
+    /// The plan's graph, when nothing else holds it (the rest of the plan is let go).
+    pub(crate) fn into_graph(self) -> Option<ResourceGraph> {
+        Arc::try_unwrap(self.graph).ok()
+    }
+
     /// The manifests as the plan holds them (compact JSON), to share with a plan made from it.
     pub(crate) fn manifest_texts(&self) -> &[Arc<[u8]>] {
         self.manifests.shared()
@@ -410,18 +418,73 @@ pub(crate) fn encoded(object: &Value) -> Arc<[u8]> {
     compact::encode(object)
 }
 
-/// Each resource of `kept` with what it cost and where its objects are in the plan.
-pub(crate) fn ledger(kept: &Kept) -> HashMap<&ResourceKey, (Spent, Range<usize>)> {
+/// Where the objects of each resource of `kept` (in its order) are in the plan's manifests;
+/// `None` when the ledger does not have one entry per resource (an internal error: the caller
+/// plans in full).
+pub(crate) fn ledger(kept: &Kept) -> Option<Vec<Range<usize>>> {
     let resources = &kept.resources;
+    if resources.order.len() != resources.spent.len() {
+        return None;
+    }
     let mut at = resources.environment.objects;
-    resources
-        .order
+    let ranges = resources
+        .spent
         .iter()
-        .zip(&resources.spent)
-        .map(|(key, spent)| {
+        .map(|spent| {
             let range = at..at + spent.objects;
             at = range.end;
-            (key, (*spent, range))
+            range
+        })
+        .collect();
+    Some(ranges)
+}
+
+/// For each key of `new` (in order), where it is in `old`, or `None` for the keys `fresh`
+/// says are new: `old` walked along `new`, skipping `removed` (the kept resources keep their
+/// order), through a map where the orders differ; `None` when a key that is not new is not
+/// in `old`.
+pub(crate) fn positions(
+    old: &[ResourceKey],
+    new: &[&ResourceKey],
+    fresh: &dyn Fn(&ResourceKey) -> bool,
+    removed: &[ResourceKey],
+) -> Option<Vec<Option<usize>>> {
+    let mut at = Vec::with_capacity(new.len());
+    let mut j = 0;
+    for &key in new {
+        if fresh(key) {
+            at.push(None);
+            continue;
+        }
+        // Skips the removed keys (compared with the few removed only where the key is not
+        // the one expected).
+        while j < old.len() && old[j] != *key && removed.contains(&old[j]) {
+            j += 1;
+        }
+        if old.get(j) != Some(key) {
+            return positions_by_map(old, new, fresh);
+        }
+        at.push(Some(j));
+        j += 1;
+    }
+    Some(at)
+}
+
+/// [`positions`] through a map of `old`; `None` also when two keys would take one place.
+fn positions_by_map(
+    old: &[ResourceKey],
+    new: &[&ResourceKey],
+    fresh: &dyn Fn(&ResourceKey) -> bool,
+) -> Option<Vec<Option<usize>>> {
+    let map: HashMap<&ResourceKey, usize> = old.iter().enumerate().map(|(i, k)| (k, i)).collect();
+    let mut taken = std::collections::HashSet::new();
+    new.iter()
+        .map(|&k| {
+            if fresh(k) {
+                return Some(None);
+            }
+            let i = *map.get(k)?;
+            taken.insert(i).then_some(Some(i))
         })
         .collect()
 }
@@ -472,80 +535,4 @@ fn may_be_in(guard: &SecretGuard, texts: &[Arc<[u8]>]) -> bool {
         let here = look(a);
         here || other.join().unwrap_or(true)
     })
-}
-
-impl Diff {
-    /// How `new` differs from `old` when only the workloads named in `edited` were edited;
-    /// `None` when the nodes both have do not keep their edges and order, or when a node that
-    /// was not edited gains or loses a dependency.
-    fn of(old: &ResourceGraph, new: &ResourceGraph, edited: &BTreeSet<String>) -> Option<Self> {
-        let in_old = |name: &NodeName| old.node(name).is_some();
-        let in_new = |name: &NodeName| new.node(name).is_some();
-        let mut diff = Self {
-            added: HashSet::new(),
-            removed: Vec::new(),
-            changed: HashSet::new(),
-            relinked: BTreeSet::new(),
-        };
-        let edited_workload =
-            |name: &NodeName| matches!(name, NodeName::Workload(w) if edited.contains(w));
-        for node in new.ordered() {
-            let name = node.name();
-            match (node, old.node(&name)) {
-                (Node::Resource(r), None) => {
-                    diff.added.insert(r.key.clone());
-                }
-                (Node::Resource(r), Some(Node::Resource(o))) if r != o => {
-                    diff.changed.insert(r.key.clone());
-                }
-                (Node::Workload(_), None) if !edited_workload(&name) => return None,
-                _ => {}
-            }
-        }
-        for node in old.ordered() {
-            let name = node.name();
-            if in_new(&name) {
-                continue;
-            }
-            match node {
-                Node::Resource(r) => diff.removed.push(r.key.clone()),
-                Node::Workload(_) if edited_workload(&name) => {}
-                Node::Workload(_) => return None,
-            }
-        }
-        // Both orders agree on the nodes both have.
-        let kept_old = old.ordered().map(Node::name).filter(|n| in_new(n));
-        let kept_new = new.ordered().map(Node::name).filter(|n| in_old(n));
-        if !kept_old.eq(kept_new) {
-            return None;
-        }
-        let old_edges = old.edges();
-        let new_edges = new.edges();
-        let between = |edges: &[(NodeName, NodeName, EdgeKind)]| -> Option<Vec<_>> {
-            let mut kept = Vec::new();
-            for edge in edges {
-                let (from, to) = (&edge.0, &edge.1);
-                let (from_kept, to_kept) = (in_old(from) && in_new(from), in_old(to) && in_new(to));
-                if from_kept && to_kept {
-                    kept.push(edge.clone());
-                } else if from_kept && !edited_workload(from) {
-                    // A node nobody edited needs a node the edit adds or removes.
-                    return None;
-                }
-            }
-            Some(kept)
-        };
-        if between(&old_edges)? != between(&new_edges)? {
-            return None;
-        }
-        for (from, to, _) in old_edges.iter().chain(&new_edges) {
-            if let (NodeName::Workload(from), NodeName::Workload(to)) = (from, to)
-                && edited.contains(from)
-            {
-                diff.relinked.insert(to.clone());
-            }
-        }
-        diff.relinked.extend(edited.iter().cloned());
-        Some(diff)
-    }
 }

@@ -164,12 +164,14 @@ impl Engine {
         context: &Context,
         options: &PlanOptions,
     ) -> Result<Plan> {
-        self.plan_kept(workloads, context, options)
-            .map(|(plan, _)| plan)
+        let (mut plan, _) = self.plan_kept(workloads, context, options)?;
+        plan.workloads = Arc::new(workloads::Workloads::from_flat(workloads.to_vec()));
+        Ok(plan)
     }
 
     /// [`Engine::plan`], keeping what a session needs to plan one workload again (see
-    /// [`segment`]).
+    /// [`segment`]); the plan holds no workloads (the caller gives them,
+    /// `Plan::holding`).
     pub(crate) fn plan_kept(
         &self,
         workloads: &[WorkloadInput],
@@ -199,10 +201,10 @@ impl Engine {
             context: context.clone(),
             namespace,
             graph: Arc::new(graph),
-            resources: Arc::new(resources),
+            resources: Arc::new(workloads::Shared::from_flat(resources)),
             manifests,
             warnings: self.warnings(),
-            workloads: Arc::new(workloads::Workloads::from_flat(workloads.to_vec())),
+            workloads: Arc::default(),
             violations,
             secrets,
         };
@@ -314,15 +316,7 @@ impl Engine {
 
     /// The resource graph of the workloads `specs` in `context`.
     fn graph(&self, specs: &[&Workload], context: &Context) -> Result<ResourceGraph> {
-        let matcher = |key: &ResourceKey| {
-            let request = Request::new(
-                key.resource_type(),
-                key.class(),
-                key.id().unwrap_or_default(),
-                context,
-            );
-            matching::find(&self.platform, &request).map(|m| m.definition)
-        };
+        let matcher = self.matcher(context);
         let input = GraphInput {
             workloads: specs,
             context,
@@ -330,6 +324,19 @@ impl Engine {
             matcher: &matcher,
         };
         crate::graph::build(&input)
+    }
+
+    /// The definition each resource key matches in `context`, as the graph needs it.
+    fn matcher<'a>(&'a self, context: &'a Context) -> impl Fn(&ResourceKey) -> Result<usize> + 'a {
+        move |key: &ResourceKey| {
+            let request = Request::new(
+                key.resource_type(),
+                key.class(),
+                key.id().unwrap_or_default(),
+                context,
+            );
+            matching::find(&self.platform, &request).map(|m| m.definition)
+        }
     }
 
     fn environment_type(
@@ -393,7 +400,7 @@ pub struct Plan {
     context: Context,
     namespace: Option<String>,
     graph: Arc<ResourceGraph>,
-    resources: Arc<Vec<PlannedResource>>,
+    resources: Arc<workloads::Shared<PlannedResource>>,
     /// Compact JSON, decoded on the first call of [`Plan::manifests`].
     manifests: compact::Manifests,
     warnings: Vec<String>,
@@ -429,7 +436,7 @@ impl Plan {
     /// The resources in resolution order.
     #[must_use]
     pub fn resources(&self) -> &[PlannedResource] {
-        &self.resources
+        self.resources.flat()
     }
 
     /// The manifests in apply order: Namespace, environment objects, resource manifests in
@@ -526,7 +533,7 @@ impl Plan {
     pub fn explain(&self, key: &str) -> Result<Explanation> {
         let parsed: ResourceKey = key.parse()?;
         if self.graph.resource(&parsed).is_none() {
-            let known: Vec<&str> = self.resources.iter().map(|r| r.key.as_str()).collect();
+            let known: Vec<&str> = self.resources().iter().map(|r| r.key.as_str()).collect();
             return Err(Error::new(
                 ErrorKind::Invalid,
                 Location::default(),
@@ -560,6 +567,6 @@ impl Plan {
     /// The graph as JSON: nodes, edges and order.
     #[must_use]
     pub fn graph_json(&self) -> Value {
-        export::json(&self.graph, &self.resources)
+        export::json(&self.graph, self.resources())
     }
 }

@@ -26,9 +26,20 @@ pub(crate) struct Kept {
     /// At least the most any one check of the plan asked of its budget beyond what was
     /// produced before it (the plan's peak, then the local peaks of what sessions added).
     pub asked: usize,
+    /// What the plan's secret check is made of, counted (made by the first edit that adds or
+    /// removes workloads; while there is one, the resources' registry is not kept up to
+    /// date: the book says what each resource registered).
+    pub book: Option<crate::secrets::book::Book>,
+    /// The runs the plan's objects and resource outputs may hold (made with `book`).
+    pub seen: Option<crate::secrets::seen::Seen>,
 }
 
 impl Kept {
+    /// The resources as the workloads resolve against them.
+    pub fn resources(&self) -> &Resources {
+        &self.resources
+    }
+
     /// What the plan's environment objects cost it.
     pub fn environment(&self) -> super::ledger::Spent {
         self.resources.environment
@@ -51,6 +62,8 @@ impl Kept {
             resources,
             produced: meter.produced(),
             asked: meter.peak(),
+            book: None,
+            seen: None,
         }
     }
 }
@@ -145,6 +158,13 @@ pub(super) struct Within<'a> {
 }
 
 impl Plan {
+    /// The same plan holding `workloads` (the ones it was made from, each behind an `Arc`)
+    /// instead of its copy of them: a session's plans share them.
+    pub(crate) fn holding(mut self, workloads: Vec<Arc<WorkloadInput>>) -> Self {
+        self.workloads = Arc::new(super::workloads::Workloads::from_shared(workloads));
+        self
+    }
+
     /// Puts `workload` at `at` of the workloads and `objects` in place of the manifests in
     /// `range`: what a session makes of an edit that changed one workload's segment alone.
     pub(crate) fn splice(

@@ -90,6 +90,13 @@ fn add_runs(runs: &mut Runs<()>, text: &str, starts: &mut Vec<usize>) {
     }
 }
 
+impl PublicWords {
+    /// Hands every run to `each`.
+    pub(super) fn each_run(&self, each: &mut dyn FnMut(&str)) {
+        self.0.each(each);
+    }
+}
+
 /// `text` with ASCII upper-case letters lowered (byte offsets unchanged): the patterns are
 /// lower-case, so matching the folded text matches every ASCII case.
 fn folded(text: &str) -> std::borrow::Cow<'_, str> {
@@ -165,6 +172,95 @@ impl SecretGuard {
             whole,
             owners,
         })
+    }
+
+    /// The same guard, to change ([`super::book`]).
+    pub(super) fn copied(&self) -> Self {
+        Self {
+            runs: self.runs.clone(),
+            whole: self.whole.clone(),
+            owners: self.owners.clone(),
+        }
+    }
+
+    /// Every run and short secret the guard looks for, with its owner (tests compare guards).
+    #[cfg(test)]
+    pub(super) fn listing(&self) -> std::collections::BTreeMap<String, String> {
+        let mut all = std::collections::BTreeMap::new();
+        self.runs.each(&mut |run| {
+            let owner = self.run_owner(run).unwrap_or_default().to_owned();
+            all.insert(format!("run {run}"), owner);
+        });
+        for (text, &owner) in &self.whole {
+            all.insert(format!("whole {text}"), self.owners[owner].clone());
+        }
+        all
+    }
+
+    /// A guard that looks for nothing yet.
+    pub(super) fn empty() -> Self {
+        Self {
+            runs: Runs::default(),
+            whole: HashMap::new(),
+            owners: Vec::new(),
+        }
+    }
+
+    /// Builds the filter of a guard made with [`SecretGuard::empty`], naming owners as
+    /// `other` does.
+    pub(super) fn seal_with_owners_of(&mut self, other: &Self) {
+        self.owners = other.owners.clone();
+        self.runs.seal();
+    }
+
+    /// The owner of the run `run` (lower-cased), if the guard looks for it.
+    pub(super) fn run_owner(&self, run: &str) -> Option<&str> {
+        self.runs.get(run).map(|i| self.owners[i].as_str())
+    }
+
+    /// The owner of the short secret `text`, if the guard looks for it.
+    pub(super) fn whole_owner(&self, text: &str) -> Option<&str> {
+        self.whole.get(text).map(|&i| self.owners[i].as_str())
+    }
+
+    /// The index of the owner named `owner`, added when new.
+    pub(super) fn owner_index(&mut self, owner: String) -> usize {
+        self.owners.push(owner);
+        self.owners.len() - 1
+    }
+
+    /// Looks for the run `run` (lower-cased) as the owner at `owner`.
+    pub(super) fn put_run(&mut self, run: &str, owner: usize) {
+        self.runs.put(run, owner);
+    }
+
+    /// Stops looking for the run `run`.
+    pub(super) fn remove_run(&mut self, run: &str) {
+        self.runs.remove(run);
+    }
+
+    /// Looks for the short secret `text` as the owner at `owner`.
+    pub(super) fn put_whole(&mut self, text: &str, owner: usize) {
+        self.whole.insert(text.to_owned(), owner);
+    }
+
+    /// Stops looking for the short secret `text`.
+    pub(super) fn remove_whole(&mut self, text: &str) {
+        self.whole.remove(text);
+    }
+
+    /// Whether the guard may find a secret in the texts `seen` was made of: `false` only when
+    /// it finds none for sure (see [`super::seen`]).
+    pub(crate) fn may_be_seen(&self, seen: &super::seen::Seen) -> bool {
+        let escaped = |text: &str| text.chars().any(|c| c == '"' || c == '\\' || c < ' ');
+        if !self.whole.is_empty() || self.runs.any_run(escaped) {
+            return true;
+        }
+        let mut may = false;
+        self.runs.each(&mut |run| {
+            may |= super::windows::packed(run).is_none_or(|word| seen.may_hold(word));
+        });
+        may
     }
 
     /// The runs and short secrets `self` looks for that `other` does not (with their owners):

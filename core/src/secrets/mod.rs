@@ -41,9 +41,11 @@
 //! assert!(!err.to_string().contains("Zx81dTq0Lm2PaaQ7"));
 //! ```
 
+pub(crate) mod book;
 mod guard;
 pub mod patterns;
 mod registry;
+pub(crate) mod seen;
 mod windows;
 
 pub use guard::{PublicWords, SecretGuard};

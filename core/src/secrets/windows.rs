@@ -89,6 +89,43 @@ impl<V: Copy> Runs<V> {
         }
     }
 
+    /// The value of `run`, if the set holds it.
+    pub fn get(&self, run: &str) -> Option<V> {
+        match packed(run) {
+            Some(word) => self.ascii.get(&word).copied(),
+            None => self.other.get(run).copied(),
+        }
+    }
+
+    /// Adds `run` with `value` to a sealed set (its filter kept up to date), replacing the
+    /// value it had.
+    pub fn put(&mut self, run: &str, value: V) {
+        match packed(run) {
+            Some(word) => {
+                self.ascii.insert(word, value);
+                if !self.filter.is_empty() {
+                    let bit = filter_bit(word);
+                    self.filter[bit >> 6] |= 1 << (bit & 63);
+                }
+            }
+            None => {
+                self.other.insert(run.into(), value);
+            }
+        }
+    }
+
+    /// Takes `run` out of the set (its filter bit may stay: a lookup then finds nothing).
+    pub fn remove(&mut self, run: &str) {
+        match packed(run) {
+            Some(word) => {
+                self.ascii.remove(&word);
+            }
+            None => {
+                self.other.remove(run);
+            }
+        }
+    }
+
     /// Whether `run` is in the set.
     pub fn contains(&self, run: &str) -> bool {
         match packed(run) {
@@ -113,6 +150,19 @@ impl<V: Copy> Runs<V> {
                 .map(|(run, &value)| (run.clone(), value))
                 .collect(),
             filter: Vec::new(),
+        }
+    }
+
+    /// Hands every run of the set to `each`.
+    pub fn each(&self, each: &mut dyn FnMut(&str)) {
+        for word in self.ascii.keys() {
+            let bytes = word.to_le_bytes();
+            if let Ok(run) = std::str::from_utf8(&bytes) {
+                each(run);
+            }
+        }
+        for run in self.other.keys() {
+            each(run);
         }
     }
 
@@ -202,6 +252,46 @@ impl<V: Copy> Runs<V> {
                 self.other.get(run).map(|&value| Hit { start, end, value })
             })
             .collect()
+    }
+}
+
+/// Runs, each with how many times it was counted in (less the times it was counted out).
+#[derive(Debug, Clone, Default)]
+pub(super) struct Counts {
+    ascii: RunMap<u32>,
+    other: HashMap<Box<str>, u32>,
+}
+
+impl Counts {
+    /// How many times `run` is counted.
+    pub fn get(&self, run: &str) -> u32 {
+        match packed(run) {
+            Some(word) => self.ascii.get(&word).copied().unwrap_or(0),
+            None => self.other.get(run).copied().unwrap_or(0),
+        }
+    }
+
+    /// Counts `run` in `by` more times (out, when negative; never below zero).
+    pub fn add(&mut self, run: &str, by: i64) {
+        fn apply<K: std::hash::Hash + Eq, S: std::hash::BuildHasher>(
+            map: &mut HashMap<K, u32, S>,
+            key: K,
+            by: i64,
+        ) {
+            let now = i64::from(map.get(&key).copied().unwrap_or(0)) + by;
+            match u32::try_from(now) {
+                Ok(0) | Err(_) => {
+                    map.remove(&key);
+                }
+                Ok(now) => {
+                    map.insert(key, now);
+                }
+            }
+        }
+        match packed(run) {
+            Some(word) => apply(&mut self.ascii, word, by),
+            None => apply(&mut self.other, Box::<str>::from(run), by),
+        }
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::Session;
+use super::spare::{self, Spare};
 use crate::resolve::WorkloadInput;
 
 impl Session {
@@ -22,9 +23,20 @@ impl Session {
         if !self.kept.none_dropped() || self.index().is_none() {
             return Err(workloads);
         }
-        let regrown =
-            self.engine
-                .regrow(&self.plan, &mut self.kept, workloads, edited, &self.options)?;
+        if self.kept.book.is_none() {
+            let (book, seen) = self.engine.secret_book(&self.plan, &self.kept);
+            self.kept.book = Some(book);
+            self.kept.seen = Some(seen);
+        }
+        let spare = self.spare.take(&self.engine, &self.plan);
+        let regrown = self.engine.regrow(
+            &self.plan,
+            &mut self.kept,
+            workloads,
+            edited,
+            &self.options,
+            Some(spare),
+        )?;
         let max = crate::resolve::plan_budget(self.engine.limits(), regrown.workloads.len());
         let super::Segments::Known(index) = &mut self.index else {
             return Err(regrown.undo(&mut self.kept));
@@ -33,14 +45,34 @@ impl Session {
             return Err(regrown.undo(&mut self.kept));
         };
         let (produced, asked) = (growth.produced, growth.asked);
+        let edit = spare::Edited {
+            name: edited.first().cloned().unwrap_or_default(),
+            workload: regrown
+                .workloads
+                .iter()
+                .find(|w| edited.contains(&w.workload.metadata.name))
+                .cloned(),
+            blind: regrown.blind,
+        };
+        let (in_place, booked) = (regrown.in_place, regrown.booked());
         let texts = index.regrow(growth);
-        let plan = self
-            .engine
-            .regrown_plan(&self.plan, &mut self.kept, regrown, texts);
+        let (plan, old_order) =
+            self.engine
+                .regrown_plan(&self.plan, &mut self.kept, regrown, texts);
         self.kept.produced = produced;
         self.kept.asked = asked;
-        self.plan = Arc::new(plan);
+        let old = std::mem::replace(&mut self.plan, Arc::new(plan));
+        // The old plan is let go, and the next spare made, on another thread.
+        self.spare = Spare::after(
+            &self.engine,
+            &self.context,
+            (old, Box::new(old_order)),
+            &self.plan,
+            edit,
+        );
         self.regrown += 1;
+        self.in_place += usize::from(in_place);
+        self.booked += usize::from(booked);
         Ok(())
     }
 }

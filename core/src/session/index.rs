@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::plan::delta::{self, Regrown, encoded};
+use crate::plan::delta::{self, Placed, Regrown, encoded};
 use crate::plan::segment::{Kept, Segment};
 use crate::plan::{Engine, Identity as Id, Plan, PlanOptions, identity as id};
 
@@ -129,10 +129,12 @@ impl Index {
         max_plan_bytes: usize,
     ) -> Option<Regrowth> {
         let old = plan.manifest_texts();
-        let ledger = delta::ledger(kept);
+        let ranges = delta::ledger(kept)?;
         let environment = kept.environment();
+        let mut texts = Vec::with_capacity(old.len() + 64);
+        texts.extend_from_slice(old.get(..environment.objects)?);
         let mut growth = Regrowth {
-            texts: old[..environment.objects].to_vec(),
+            texts,
             gone: HashSet::new(),
             owned: Vec::new(),
             entries: Vec::new(),
@@ -141,22 +143,24 @@ impl Index {
             produced: 0,
             asked: kept.asked.max(regrown.asked),
         };
+        let order = &kept.resources().order;
         for key in &regrown.removed {
-            let (_, range) = ledger.get(key)?;
+            let range = ranges.get(order.iter().position(|k| k == key)?)?;
             growth
                 .gone
-                .extend(old[range.clone()].iter().map(|t| id(&decoded(t))));
+                .extend(old.get(range.clone())?.iter().map(|t| id(&decoded(t))));
         }
-        for (key, spent) in &regrown.order {
+        for (placed, spent) in &regrown.order {
             growth.base_charged += spent.charged;
-            match regrown.brought.get(key) {
-                Some(objects) => {
+            match placed {
+                Placed::Brought(key) => {
+                    let objects = regrown.brought.get(key)?;
                     growth.owned.extend(objects.iter().map(|o| (id(o), None)));
                     growth.texts.extend(objects.iter().map(encoded));
                 }
-                None => growth
+                Placed::Kept(j) => growth
                     .texts
-                    .extend_from_slice(&old[ledger.get(key)?.1.clone()]),
+                    .extend_from_slice(old.get(ranges.get(*j)?.clone())?),
             }
         }
         growth.base = growth.texts.len();

@@ -11,6 +11,7 @@
 mod grow;
 mod index;
 mod local;
+mod spare;
 
 use std::sync::Arc;
 
@@ -22,11 +23,13 @@ use crate::platform::Context;
 use crate::resolve::WorkloadInput;
 use crate::{Error, ErrorKind, Location, Result};
 use index::Index;
+use spare::Spare;
 
 /// One application's workloads in one context, and their plan, kept up to date edit by edit.
 /// Made by [`Engine::session`].
 pub struct Session {
-    engine: Engine,
+    /// Shared with the thread that makes the next spare graph.
+    engine: Arc<Engine>,
     context: Context,
     options: PlanOptions,
     plan: Arc<Plan>,
@@ -34,6 +37,12 @@ pub struct Session {
     index: Segments,
     /// How many edits were made by [`Session::regrow`] (tests check the fast path is taken).
     regrown: usize,
+    /// How many of those edited the graph in place (not built and compared).
+    in_place: usize,
+    /// How many of those made the secret check from the book (not built in full).
+    booked: usize,
+    /// A copy of the plan's graph, to edit in place for the next plan.
+    spare: Spare,
 }
 
 /// The segment index of the session's plan, built when an edit first needs it.
@@ -59,14 +68,19 @@ impl Engine {
         options: &PlanOptions,
     ) -> Result<Session> {
         let (plan, kept) = self.plan_kept(&workloads, context, options)?;
+        // The plan holds the workloads once, each behind an `Arc` (moved, not copied).
+        let plan = plan.holding(workloads.into_iter().map(Arc::new).collect());
         Ok(Session {
-            engine: self.clone(),
+            engine: Arc::new(self.clone()),
             context: context.clone(),
             options: options.clone(),
             plan: Arc::new(plan),
             kept,
             index: Segments::Unknown,
             regrown: 0,
+            in_place: 0,
+            booked: 0,
+            spare: Spare::None,
         })
     }
 }
@@ -187,13 +201,16 @@ impl Session {
 
     /// Plans `workloads` in full and keeps them and their plan, or keeps everything as it was.
     fn replan(&mut self, workloads: &[Arc<WorkloadInput>]) -> Result<&Plan> {
-        let workloads: Vec<WorkloadInput> = workloads.iter().map(|w| (**w).clone()).collect();
-        let (plan, kept) = self
-            .engine
-            .plan_kept(&workloads, &self.context, &self.options)?;
-        self.plan = Arc::new(plan);
+        // A full plan reads the workloads one after the other: a copy while it plans, let go
+        // after, so that the plan holds the shared ones alone.
+        let flat: Vec<WorkloadInput> = workloads.iter().map(|w| (**w).clone()).collect();
+        let planned = self.engine.plan_kept(&flat, &self.context, &self.options);
+        drop(flat);
+        let (plan, kept) = planned?;
+        self.plan = Arc::new(plan.holding(workloads.to_vec()));
         self.kept = kept;
         self.index = Segments::Unknown;
+        self.spare = Spare::None;
         Ok(&self.plan)
     }
 

@@ -134,6 +134,10 @@ fn adding_and_removing_workloads_of_the_generated_application_regrows_the_plan()
     session.remove_workload("svc-24").unwrap();
     assert_eq!(session.regrown, 5);
     assert_eq!(session.plan().to_yaml(), full(&session));
+    // Every one of them edited the graph in place (no graph built and compared) and made
+    // the secret check from the book (not built in full).
+    assert_eq!(session.in_place, 5);
+    assert_eq!(session.booked, 5);
     // The image edits after it still replace one segment, against the regrown index.
     session
         .set_workload(generated(3, 0).with_image("nginx:1.29"))
@@ -170,4 +174,90 @@ fn a_plan_handed_out_never_changes() {
         .unwrap();
     assert_eq!(shared.to_yaml(), yaml);
     assert_ne!(session.plan().to_yaml(), yaml);
+}
+
+#[test]
+fn adds_and_removes_edit_the_graph_in_place_and_keep_it_as_a_build_makes_it() {
+    let mut session = generated_session(30);
+    let graph = |session: &Session| {
+        let plan = session.plan();
+        (plan.graph_json(), plan.to_mermaid())
+    };
+    let built = |session: &Session| {
+        let plan = session
+            .engine
+            .plan(session.workloads(), &session.context, &session.options)
+            .unwrap();
+        (plan.graph_json(), plan.to_mermaid())
+    };
+    // Joining a shared database or bringing a new one, linking to the last; leaving them
+    // again; the spare graph made on the other thread each time.
+    let edits: [(&str, Option<WorkloadInput>); 6] = [
+        ("svc-30", Some(generated(30, 2))),
+        ("svc-31", Some(generated(31, 7))),
+        ("svc-31", None),
+        ("svc-30", None),
+        ("svc-29", None),
+        ("svc-29", Some(generated(29, 2))),
+    ];
+    for (count, (name, workload)) in edits.into_iter().enumerate() {
+        match workload {
+            Some(workload) => session.set_workload(workload).map(|_| ()).unwrap(),
+            None => session.remove_workload(name).map(|_| ()).unwrap(),
+        }
+        assert_eq!(session.in_place, count + 1, "{name}");
+        assert_eq!(session.booked, count + 1, "{name}");
+        assert_eq!(graph(&session), built(&session), "{name}");
+        assert_eq!(session.plan().to_yaml(), full(&session), "{name}");
+    }
+}
+
+/// A workload of the shapes `core/tests/session.rs` generates, against the fixtures' platform:
+/// a route, maybe a shared postgres (`id: shared-N`), maybe a `service` link.
+fn fixture_workload(name: &str, shared: Option<u8>, link: Option<&str>) -> WorkloadInput {
+    let mut text = format!(
+        "apiVersion: score.dev/v1b1\nmetadata: {{name: {name}}}\ncontainers:\n  main:\n    image: registry.example.com/{name}:1\n    variables:\n      HOST: '${{resources.web.host}}'\nservice:\n  ports:\n    http: {{port: 80, targetPort: 8080}}\nresources:\n  web:\n    type: route\n    params: {{host: '{name}.example.com', path: /, port: 80}}\n"
+    );
+    if let Some(shared) = shared {
+        text.push_str(&format!(
+            "  db:\n    type: postgres\n    id: shared-{shared}\n"
+        ));
+    }
+    if let Some(link) = link {
+        text.push_str(&format!(
+            "  peer:\n    type: service\n    params: {{workload: {link}, port: http}}\n"
+        ));
+    }
+    WorkloadInput::new(Loader::default().score_str(&text, None).unwrap())
+}
+
+#[test]
+fn the_fixture_platforms_adds_and_removes_take_the_incremental_path_too() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/platform");
+    let docs = Loader::default().path(&folder).unwrap();
+    let platform = Platform::from_documents(docs.platform.into_iter().map(|l| l.document));
+    let engine = Engine::new(platform);
+    for env_type in ["development", "qa-light"] {
+        let context = Context::new("shop", env_type, env_type);
+        let workloads = vec![
+            fixture_workload("w0", Some(0), None),
+            fixture_workload("w1", Some(0), Some("w0")),
+            fixture_workload("w2", None, None),
+        ];
+        let mut session = engine
+            .session(workloads, &context, &PlanOptions::default())
+            .unwrap();
+        session
+            .set_workload(fixture_workload("w3", Some(0), Some("w2")))
+            .unwrap();
+        session
+            .set_workload(fixture_workload("w4", Some(1), None))
+            .unwrap();
+        session.remove_workload("w3").unwrap();
+        session.remove_workload("w1").unwrap();
+        assert_eq!(session.regrown, 4, "{env_type}");
+        assert_eq!(session.in_place, 4, "{env_type}");
+        assert_eq!(session.booked, 4, "{env_type}");
+        assert_eq!(session.plan().to_yaml(), full(&session), "{env_type}");
+    }
 }

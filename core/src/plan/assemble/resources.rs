@@ -11,26 +11,32 @@ use crate::plan::ledger::Spent;
 use crate::{ResourceKey, Result};
 
 /// Puts out the manifests of `provisioned` (in graph order, held with `keys`) through `out`,
-/// adding what each
-/// resource's objects cost to its entry of `spent` (one per resource, in the same order: what
-/// its provisioning charged is there already).
+/// adding what each resource's objects cost to its entry of the ledger (`order` and `spent`,
+/// one entry per resource in the same order: what its provisioning charged is there already).
+/// An entry that is not the resource's is an internal error, never a ledger silently
+/// misaligned.
 pub(super) fn emit_resources(
     provisioned: Vec<(ResourceKey, Waiting)>,
     keys: &Keys,
-    spent: &mut [Spent],
+    (order, spent): (&[ResourceKey], &mut [Spent]),
     out: &mut Output<'_, '_>,
 ) -> Result<()> {
-    let mut spent = spent.iter_mut();
-    let mut record = |part: Spent| {
-        if let Some(entry) = spent.next() {
+    if order.len() != spent.len() || order.len() != provisioned.len() {
+        return Err(misaligned(None));
+    }
+    let mut ledger = order.iter().zip(spent.iter_mut());
+    let mut record = |key: &ResourceKey, part: Spent| match ledger.next() {
+        Some((own, entry)) if own == key => {
             entry.rendered = part.rendered;
             entry.objects = part.objects;
             entry.charged += part.charged;
+            Ok(())
         }
+        _ => Err(misaligned(Some(key))),
     };
     if !crate::plan::parallel::is_parallel() {
         for (key, waiting) in provisioned {
-            record(out.emit_resource(&key, waiting.release(keys)?)?);
+            record(&key, out.emit_resource(&key, waiting.release(keys)?)?)?;
         }
         return Ok(());
     }
@@ -57,8 +63,20 @@ pub(super) fn emit_resources(
                 part.rendered += 1;
                 out.commit(object?, &Origin::Resource(key, index))?;
             }
-            record(out.spent(part));
-            Ok(())
+            record(key, out.spent(part))
         },
+    )
+}
+
+/// The internal error of a ledger whose entries are not the resources', one each in order.
+fn misaligned(key: Option<&ResourceKey>) -> crate::Error {
+    let what = key.map_or_else(
+        || "one entry per resource".to_owned(),
+        |key| format!("the entry of resource `{key}` in its place"),
+    );
+    crate::Error::new(
+        crate::ErrorKind::Invalid,
+        crate::Location::default(),
+        format!("internal error: the ledger of the plan does not have {what}"),
     )
 }
