@@ -73,15 +73,38 @@ impl Manifests {
 
     /// Writes the objects as YAML documents, decoding one object at a time (or using the
     /// values when they have been decoded already).
+    ///
+    /// With more than one thread, batches of objects are decoded and written to text on
+    /// rayon's threads and the texts written to `out` in order: the same bytes as one thread
+    /// writes, since each object is written on its own either way.
     pub fn write_yaml<W: Write + ?Sized>(&self, out: &mut W) -> io::Result<()> {
         if let Some(values) = self.decoded.get() {
             return crate::render::yaml::write_documents(out, values);
         }
-        for text in self.texts() {
-            crate::render::yaml::write_documents(out, [&decode(text)])?;
+        if !super::parallel::is_parallel() || self.texts.len() <= YAML_BATCH {
+            return write_texts(out, &self.texts);
         }
-        Ok(())
+        let batches: Vec<&[Arc<[u8]>]> = self.texts.chunks(YAML_BATCH).collect();
+        super::parallel::ordered(
+            &batches,
+            |batch| {
+                let mut text = Vec::new();
+                write_texts(&mut text, batch).map(|()| text)
+            },
+            |_, text| out.write_all(&text?),
+        )
     }
+}
+
+/// How many objects a thread writes to YAML at a time.
+const YAML_BATCH: usize = 64;
+
+/// Writes each of `texts` (compact JSON) as a YAML document, one object at a time.
+fn write_texts<W: Write + ?Sized>(out: &mut W, texts: &[Arc<[u8]>]) -> io::Result<()> {
+    for text in texts {
+        crate::render::yaml::write_documents(out, [&decode(text)])?;
+    }
+    Ok(())
 }
 
 /// The compact JSON of `object`.
@@ -120,5 +143,29 @@ mod tests {
         let mut from_values = Vec::new();
         manifests.write_yaml(&mut from_values).unwrap();
         assert_eq!(from_values, expected);
+    }
+
+    #[test]
+    fn many_objects_write_the_same_yaml_on_one_thread_and_on_four() {
+        let objects: Vec<Value> = (0..1000)
+            .map(|i| json!({"kind": "ConfigMap", "metadata": {"name": format!("m{i}")}, "data": {"k": i.to_string(), "x": "0x10"}}))
+            .collect();
+        let mut manifests = Manifests::default();
+        for object in &objects {
+            manifests.push(object);
+        }
+        let mut expected = Vec::new();
+        crate::render::yaml::write_documents(&mut expected, &objects).unwrap();
+        for threads in [1, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let written = pool.install(|| {
+                let mut out = Vec::new();
+                manifests.write_yaml(&mut out).map(|()| out)
+            });
+            assert_eq!(written.unwrap(), expected, "{threads} threads");
+        }
     }
 }
