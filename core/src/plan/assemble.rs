@@ -96,14 +96,13 @@ fn stream_guarded(
         );
     }
     // Every secret must be known before the first object is checked: the resources are all
-    // provisioned first (their manifests wait, encoded: see `waiting`), then the guard is
-    // built, once. The encoding's key table is the plan's, so the manifests are encoded here,
-    // on the plan's thread, in graph order.
+    // provisioned first (their manifests wait, encoded: see `waiting`, on the thread that
+    // provisioned them), then the guard is built, once.
     let mut provisioned = Vec::with_capacity(input.graph.resource_count());
-    let mut keys = Keys::default();
-    let hold = |manifests: Vec<Value>| Ok(manifests);
-    let mut resources = provision_all(input, registry, &hold, &mut |key, manifests| {
-        provisioned.push((key.clone(), Waiting::hold(&manifests, &mut keys)));
+    let keys = Keys::default();
+    let hold = |manifests: Vec<Value>| Ok(Waiting::hold(&manifests, &keys));
+    let mut resources = provision_all(input, registry, &hold, &mut |key, waiting| {
+        provisioned.push((key.clone(), waiting));
         Ok(())
     })?;
     let guard = Arc::new(registry.guard_with_public(public)?);

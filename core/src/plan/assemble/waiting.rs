@@ -12,6 +12,7 @@
 //! signed or floating-point number stays one; same key order).
 
 use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use serde_json::{Map, Number, Value};
 
@@ -28,25 +29,42 @@ const SEEN: u8 = 7;
 const ARRAY: u8 = 8;
 const OBJECT: u8 = 9;
 
-/// The object keys of a plan's waiting manifests, each held once.
+/// The object keys of a plan's waiting manifests, each held once. Resources are encoded on
+/// several threads at once (provisioning runs ahead on rayon's threads): the table is behind a
+/// lock, read far more often than written, and each encoder keeps the numbers it has looked up.
 #[derive(Debug, Default)]
-pub(crate) struct Keys {
+pub(crate) struct Keys(RwLock<KeyTable>);
+
+/// The keys by number and the numbers by key.
+#[derive(Debug, Default)]
+struct KeyTable {
     numbers: HashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }
 
 impl Keys {
     /// The number of `key`, given one when new.
-    fn number(&mut self, key: &str) -> u32 {
-        if let Some(&n) = self.numbers.get(key) {
+    fn number(&self, key: &str) -> u32 {
+        if let Some(&n) = self.read().numbers.get(key) {
             return n;
         }
-        let n = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(key.into());
-        self.numbers.insert(key.into(), n);
+        let mut table = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(&n) = table.numbers.get(key) {
+            return n;
+        }
+        let n = u32::try_from(table.names.len()).unwrap_or(u32::MAX);
+        table.names.push(key.into());
+        table.numbers.insert(key.into(), n);
         n
     }
 
+    /// The table, to read (a panic elsewhere leaves it whole: entries are added in one step).
+    fn read(&self) -> RwLockReadGuard<'_, KeyTable> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl KeyTable {
     fn name(&self, number: u64) -> Option<&str> {
         self.names
             .get(usize::try_from(number).ok()?)
@@ -59,11 +77,12 @@ impl Keys {
 pub(crate) struct Waiting(Box<[u8]>);
 
 impl Waiting {
-    /// `manifests`, encoded with the plan's `keys`.
-    pub fn hold(manifests: &[Value], keys: &mut Keys) -> Self {
+    /// `manifests`, encoded with the plan's `keys` (on any thread).
+    pub fn hold(manifests: &[Value], keys: &Keys) -> Self {
         let mut encoder = Encoder {
             out: Vec::new(),
             keys,
+            known: HashMap::new(),
             strings: HashMap::new(),
         };
         encoder.varint(manifests.len() as u64);
@@ -79,10 +98,11 @@ impl Waiting {
     /// Only if the bytes are not what [`Waiting::hold`] made (a bug in goldpath): named as
     /// such.
     pub fn release(&self, keys: &Keys) -> crate::Result<Vec<Value>> {
+        let table = keys.read();
         let mut decoder = Decoder {
             bytes: &self.0,
             at: 0,
-            keys,
+            keys: &table,
             strings: Vec::new(),
         };
         let decoded = (|| {
@@ -105,7 +125,9 @@ impl Waiting {
 
 struct Encoder<'k, 'v> {
     out: Vec<u8>,
-    keys: &'k mut Keys,
+    keys: &'k Keys,
+    /// The keys of this resource looked up so far, with their numbers.
+    known: HashMap<&'v str, u32>,
     /// The strings of this resource met so far, by number.
     strings: HashMap<&'v str, u64>,
 }
@@ -137,7 +159,14 @@ impl<'v> Encoder<'_, 'v> {
                 self.out.push(OBJECT);
                 self.varint(map.len() as u64);
                 for (key, item) in map {
-                    let n = self.keys.number(key);
+                    let n = match self.known.get(key.as_str()) {
+                        Some(&n) => n,
+                        None => {
+                            let n = self.keys.number(key);
+                            self.known.insert(key, n);
+                            n
+                        }
+                    };
                     self.varint(u64::from(n));
                     self.value(item);
                 }
@@ -181,7 +210,7 @@ const MAX_DEPTH: usize = 512;
 struct Decoder<'b> {
     bytes: &'b [u8],
     at: usize,
-    keys: &'b Keys,
+    keys: &'b KeyTable,
     strings: Vec<&'b str>,
 }
 
@@ -297,8 +326,8 @@ mod tests {
         fn release_gives_back_what_was_held(
             resources in proptest::collection::vec(proptest::collection::vec(value(), 0..4), 0..5),
         ) {
-            let mut keys = Keys::default();
-            let held: Vec<Waiting> = resources.iter().map(|m| Waiting::hold(m, &mut keys)).collect();
+            let keys = Keys::default();
+            let held: Vec<Waiting> = resources.iter().map(|m| Waiting::hold(m, &keys)).collect();
             for (manifests, waiting) in resources.iter().zip(&held) {
                 let released = waiting.release(&keys).unwrap();
                 prop_assert_eq!(&released, manifests);
@@ -316,8 +345,8 @@ mod tests {
             "a": [0, 1, u64::MAX, -1, i64::MIN, 0.5, -0.0, 1e300, "name-0123", "name-0123"],
             "b": {"a": "name-0123", "": ""},
         })];
-        let mut keys = Keys::default();
-        let waiting = Waiting::hold(&manifests, &mut keys);
+        let keys = Keys::default();
+        let waiting = Waiting::hold(&manifests, &keys);
         let released = waiting.release(&keys).unwrap();
         assert_eq!(released, manifests);
         for (a, b) in released[0]["a"]
@@ -336,7 +365,7 @@ mod tests {
             1,
             "a string repeated in a resource is held once"
         );
-        assert_eq!(keys.names.len(), 3, "each key once");
+        assert_eq!(keys.read().names.len(), 3, "each key once");
     }
 
     #[test]
