@@ -32,7 +32,7 @@ use crate::ResourceKey;
 pub(crate) struct Change {
     /// Resources only the new graph has.
     pub added: HashSet<ResourceKey>,
-    /// Resources only the old graph had, in the old order.
+    /// Resources only the old graph had, sorted by key.
     pub removed: Vec<ResourceKey>,
     /// Resources both have, with another node.
     pub changed: HashSet<ResourceKey>,

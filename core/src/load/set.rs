@@ -52,7 +52,6 @@ impl Loader {
         self.load(sources)?.into_platform()
     }
 
-    /// One source, without the rules across documents.
     /// Each source loaded alone, in order: on rayon's threads when there are enough of them
     /// to be worth it (a list of Score files from a binding, for instance).
     fn load_each(&self, sources: Vec<Source>) -> Vec<Result<Documents>> {
@@ -66,6 +65,7 @@ impl Loader {
             .collect()
     }
 
+    /// One source, without the rules across documents.
     fn load_one(&self, source: Source) -> Result<Documents> {
         match source {
             Source::Path(path) => self.paths_unchecked(std::slice::from_ref(&path)),

@@ -83,7 +83,9 @@ impl Recorded {
     /// A driver's result for `key`: secret values go into a Secret named after the
     /// resource's guid, and become references to it.
     pub fn new(key: &ResourceKey, guid: &str, provisioned: Provisioned) -> Self {
-        let registered = registered_values(&provisioned);
+        let registered = SecretRegistry::provisioned_values(&provisioned)
+            .cloned()
+            .collect();
         let mut secrets = BTreeMap::new();
         let mut secret_values = Vec::new();
         let mut data = Map::new();
@@ -129,18 +131,6 @@ impl Recorded {
             registered,
         }
     }
-}
-
-/// The values [`SecretRegistry::register_provisioned`] registers of `provisioned`, in its
-/// order.
-fn registered_values(provisioned: &Provisioned) -> Vec<Sensitive<String>> {
-    let secrets = provisioned.secrets.values().filter_map(|s| match s {
-        SecretValue::Value(value) => Some(value.clone()),
-        SecretValue::Ref { .. } => None,
-    });
-    secrets
-        .chain(provisioned.sensitive.iter().cloned())
-        .collect()
 }
 
 impl State {

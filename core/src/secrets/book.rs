@@ -57,7 +57,7 @@ struct Deltas {
     secret: BTreeMap<String, i64>,
     whole: BTreeMap<String, i64>,
     public: BTreeMap<String, i64>,
-    /// The first added resource (index into `Changes::added`'s owners) giving each run.
+    /// The first added resource (its key) giving each run.
     first_run: HashMap<String, ResourceKey>,
     first_whole: HashMap<String, ResourceKey>,
 }
@@ -332,7 +332,6 @@ mod tests {
                 .collect();
             let book = Book::new(registrations.clone(), public.iter().map(String::as_str));
             let guard = built(&registrations, &public);
-            prop_assert_eq!(guard.listing(), built(&registrations, &public).listing());
             let added: Vec<(ResourceKey, Sensitive<String>)> = {
                 let mut fresh: Vec<(usize, String)> = fresh
                     .into_iter()

@@ -99,6 +99,11 @@ impl PublicWords {
 
 /// `text` with ASCII upper-case letters lowered (byte offsets unchanged): the patterns are
 /// lower-case, so matching the folded text matches every ASCII case.
+/// Whether JSON writes `text` escaped (so it is not in the JSON as it is).
+fn json_escapes(text: &str) -> bool {
+    text.chars().any(|c| c == '"' || c == '\\' || c < ' ')
+}
+
 fn folded(text: &str) -> std::borrow::Cow<'_, str> {
     if text.bytes().any(|b| b.is_ascii_uppercase()) {
         std::borrow::Cow::Owned(text.to_ascii_lowercase())
@@ -223,7 +228,7 @@ impl SecretGuard {
         self.whole.get(text).map(|&i| self.owners[i].as_str())
     }
 
-    /// The index of the owner named `owner`, added when new.
+    /// The index of `owner`, appended to the owners (the caller gives each name once per edit).
     pub(super) fn owner_index(&mut self, owner: String) -> usize {
         self.owners.push(owner);
         self.owners.len() - 1
@@ -252,8 +257,7 @@ impl SecretGuard {
     /// Whether the guard may find a secret in the texts `seen` was made of: `false` only when
     /// it finds none for sure (see [`super::seen`]).
     pub(crate) fn may_be_seen(&self, seen: &super::seen::Seen) -> bool {
-        let escaped = |text: &str| text.chars().any(|c| c == '"' || c == '\\' || c < ' ');
-        if !self.whole.is_empty() || self.runs.any_run(escaped) {
+        if !self.whole.is_empty() || self.runs.any_run(json_escapes) {
             return true;
         }
         let mut may = false;
@@ -287,13 +291,19 @@ impl SecretGuard {
     /// A string's text is in its JSON as it is unless it holds a character JSON escapes, so
     /// runs and short secrets without one are looked for in the JSON itself (short secrets
     /// between quotes); anything else may be there.
+    ///
+    /// A short secret that reads as a JSON number is also looked for bare: the check compares
+    /// a number's text with the short secrets too.
     pub(crate) fn may_find_in_json(&self, json: &str) -> bool {
-        let escaped = |text: &str| text.chars().any(|c| c == '"' || c == '\\' || c < ' ');
-        if self.runs.any_run(escaped) {
+        if self.runs.any_run(json_escapes) {
             return true;
         }
         for text in self.whole.keys() {
-            if escaped(text) || json.contains(&format!("\"{text}\"")) {
+            let as_number = serde_json::from_str::<serde_json::Number>(text).is_ok();
+            if json_escapes(text)
+                || json.contains(&format!("\"{text}\""))
+                || (as_number && json.contains(text.as_str()))
+            {
                 return true;
             }
         }
@@ -545,6 +555,20 @@ mod tests {
 
     fn guard() -> SecretGuard {
         SecretGuard::new([("resource `a`", SECRET)]).unwrap()
+    }
+
+    #[test]
+    fn a_short_secret_written_as_a_number_may_be_found_in_the_json() {
+        let g = SecretGuard::new([("resource `a`", "123456")]).unwrap();
+        let object = json!({"kind": "ConfigMap", "spec": {"port": 123456}});
+        assert!(g.check_object(&object, "it").is_err(), "the check finds it");
+        let text = serde_json::to_string(&object).unwrap();
+        assert!(
+            g.may_find_in_json(&text),
+            "so the quick look may not rule it out"
+        );
+        let other = serde_json::to_string(&json!({"spec": {"port": 8080}})).unwrap();
+        assert!(!g.may_find_in_json(&other));
     }
 
     #[test]

@@ -43,14 +43,21 @@ impl SecretRegistry {
     /// Registers what a driver returned for `owner`: the values of its secret outputs and the
     /// sensitive values it used ([`Provisioned::sensitive`]).
     pub fn register_provisioned(&self, owner: &ResourceKey, provisioned: &Provisioned) {
-        for secret in provisioned.secrets.values() {
-            if let SecretValue::Value(value) = secret {
-                self.register(owner, value);
-            }
-        }
-        for value in &provisioned.sensitive {
+        for value in Self::provisioned_values(provisioned) {
             self.register(owner, value);
         }
+    }
+
+    /// What [`register_provisioned`](Self::register_provisioned) registers of a driver's
+    /// result, in its order (to register later, on another thread's behalf).
+    pub(crate) fn provisioned_values(
+        provisioned: &Provisioned,
+    ) -> impl Iterator<Item = &Sensitive<String>> {
+        let secrets = provisioned.secrets.values().filter_map(|s| match s {
+            SecretValue::Value(value) => Some(value),
+            SecretValue::Ref { .. } => None,
+        });
+        secrets.chain(&provisioned.sensitive)
     }
 
     /// Registers the literal secret inputs of `owner`'s definition (after substitution), whatever

@@ -46,7 +46,7 @@ impl Session {
         };
         let (produced, asked) = (growth.produced, growth.asked);
         let edit = spare::Edited {
-            name: edited.first().cloned().unwrap_or_default(),
+            name: edited.first().filter(|_| edited.len() == 1).cloned(),
             workload: regrown
                 .workloads
                 .iter()

@@ -26,9 +26,10 @@ pub(super) enum Spare {
 }
 
 /// The edit a spare is brought up to date with: the workload `name` set to `workload`, or
-/// removed.
+/// removed. `name` is `None` when the edit was not of exactly one workload: such an edit is
+/// not replayed on the old graph, the next spare is a copy of the new plan's.
 pub(super) struct Edited {
-    pub name: String,
+    pub name: Option<String>,
     pub workload: Option<Arc<WorkloadInput>>,
     /// Whether no resource of the new graph can depend on workloads that do not request it.
     pub blind: bool,
@@ -65,15 +66,14 @@ impl Spare {
                     workload,
                     blind,
                 } = edited;
-                let recycled = Arc::try_unwrap(old).ok().and_then(Plan::into_graph);
                 let new = workload.as_deref().map(|w| &w.workload);
-                let graph = recycled
-                    .and_then(|mut old| {
-                        engine
-                            .edit_graph(&mut old, &context, &name, new)
-                            .map(|_| old)
-                    })
-                    .unwrap_or_else(|| (*graph).clone());
+                let recycled = name.and_then(|name| {
+                    let mut old = Arc::try_unwrap(old).ok().and_then(Plan::into_graph)?;
+                    engine
+                        .edit_graph(&mut old, &context, &name, new)
+                        .map(|_| old)
+                });
+                let graph = recycled.unwrap_or_else(|| (*graph).clone());
                 SpareGraph { graph, blind }
             });
         made.map_or(Self::None, Self::Coming)
