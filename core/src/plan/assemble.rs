@@ -492,12 +492,7 @@ fn packed_identity(id: &Identity) -> Box<[u8]> {
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 2).sum());
     for part in parts {
         // The length as a variable-length integer: no length is the start of another.
-        let mut len = part.len() as u64;
-        while len >= 0x80 {
-            out.push((len as u8) | 0x80);
-            len >>= 7;
-        }
-        out.push(len as u8);
+        waiting::push_varint(&mut out, part.len() as u64);
         out.extend_from_slice(part.as_bytes());
     }
     out.into_boxed_slice()

@@ -104,11 +104,8 @@ pub(crate) fn provision_all<H: Send>(
             Some(ahead) => ahead.take(state)?,
             None => (maker.make(node, state, &state.registry)?, None),
         };
-        let before = input.meter.produced();
-        let manifests = maker.commit(node, made, state)?;
-        spent.push(crate::plan::ledger::Spent::outputs(
-            input.meter.produced() - before,
-        ));
+        let (manifests, charged) = maker.commit(node, made, state)?;
+        spent.push(crate::plan::ledger::Spent::outputs(charged));
         let held = match held {
             Some(held) => held?,
             None => hold(manifests)?,
@@ -157,9 +154,7 @@ pub(crate) fn provision_some(
         for resource in keys {
             let state = &mut resources.state;
             let made = maker.make(resource, state, &state.registry)?;
-            let before = input.meter.produced();
-            let manifests = maker.commit(resource, made, state)?;
-            let charged = input.meter.produced() - before;
+            let (manifests, charged) = maker.commit(resource, made, state)?;
             emit(&resource.key, manifests, charged)?;
         }
         Ok(())
@@ -333,8 +328,14 @@ impl Maker<'_> {
 
     /// Puts what [`Maker::make`] made of `node` in the plan, in graph order: its outputs
     /// charged to the budget, its state recorded and its secrets registered. Gives its
-    /// manifests.
-    fn commit(&self, node: &ResourceNode, mut made: Made, state: &mut State) -> Result<Vec<Value>> {
+    /// manifests and the bytes charged.
+    fn commit(
+        &self,
+        node: &ResourceNode,
+        mut made: Made,
+        state: &mut State,
+    ) -> Result<(Vec<Value>, usize)> {
+        let charged = made.charge.unwrap_or(0);
         if let Some(bytes) = made.charge {
             self.input
                 .meter
@@ -349,7 +350,7 @@ impl Maker<'_> {
         if let Some(record) = made.record {
             state.keep_driver_record(&node.key, record);
         }
-        Ok(manifests)
+        Ok((manifests, charged))
     }
 
     /// Whether `node` may be provisioned on any thread: its definition does nothing or its

@@ -123,6 +123,16 @@ impl Waiting {
     }
 }
 
+/// Appends `n` as a variable-length integer (seven bits a byte, the high bit set on every
+/// byte but the last): no number's bytes are the start of another's.
+pub(super) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
+    while n >= 0x80 {
+        out.push((n as u8) | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
 struct Encoder<'k, 'v> {
     out: Vec<u8>,
     keys: &'k Keys,
@@ -133,12 +143,8 @@ struct Encoder<'k, 'v> {
 }
 
 impl<'v> Encoder<'_, 'v> {
-    fn varint(&mut self, mut n: u64) {
-        while n >= 0x80 {
-            self.out.push((n as u8) | 0x80);
-            n >>= 7;
-        }
-        self.out.push(n as u8);
+    fn varint(&mut self, n: u64) {
+        push_varint(&mut self.out, n);
     }
 
     fn value(&mut self, value: &'v Value) {
