@@ -67,7 +67,7 @@ impl Fixture {
             params: &self.params,
             seed: &self.seed,
             resolver: &resolver,
-            workloads: &std::sync::Arc::new(serde_json::Value::Null),
+            workloads: &serde_json::Value::Null.into(),
             source: None,
             workload: None,
             state: None,

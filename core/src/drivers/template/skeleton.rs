@@ -57,6 +57,8 @@ struct Site {
     kind: Kind,
     /// The scalar's parsed text, placeholders included.
     text: String,
+    /// Its placeholders ([`placeholders`] of `text`, found once).
+    holes: Vec<(usize, usize, usize)>,
     /// How many collections hold the scalar.
     depth: usize,
 }
@@ -170,9 +172,9 @@ fn blank_lines(text: &str) -> bool {
 
 impl Site {
     fn fill(&self, texts: &[&str], reader: &mut Reader) -> Option<Value> {
-        let holes = placeholders(&self.text);
+        let holes = &self.holes;
         let whole = holes.len() == 1 && holes[0].0 == 0 && holes[0].1 == self.text.len();
-        for &(_, _, index) in &holes {
+        for &(_, _, index) in holes {
             if !self.hole_is_safe(texts.get(index)?) {
                 return None;
             }
@@ -182,7 +184,7 @@ impl Site {
         }
         let mut filled = String::with_capacity(self.text.len() + 32);
         let mut last = 0;
-        for &(start, end, index) in &holes {
+        for &(start, end, index) in holes {
             filled.push_str(&self.text[last..start]);
             filled.push_str(texts[index]);
             last = end;
@@ -336,6 +338,7 @@ fn sites(value: &Value, found: Vec<Found>, holes: usize) -> Option<Vec<Site>> {
         sites.push(Site {
             path: path.clone(),
             kind,
+            holes: marks,
             text,
             depth,
         });

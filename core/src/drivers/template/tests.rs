@@ -2,16 +2,16 @@
 //! the same error, for every built-in definition, every template definition of the fixtures
 //! and templates of every shape, with random params, inputs and names.
 
-use std::sync::Arc;
 
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::TemplateDriver;
+use super::jinja::dump;
 use super::rendered::Which;
 use super::variables::{Recorder, variables};
 use crate::drivers::static_driver::resolve_inputs;
-use crate::drivers::{ProvisionRequest, SecretSeed};
+use crate::drivers::{ProvisionRequest, SecretSeed, Services};
 use crate::load::Loader;
 use crate::placeholder::{Reference, lookup};
 use crate::platform::{Context, Definition};
@@ -249,7 +249,7 @@ fn with_request<T>(
         "params": case.params,
     });
     let resolver = |r: &Reference| lookup(&tree, r.segments()).cloned();
-    let workloads = Arc::new(json!({
+    let workloads = Services::from(json!({
         "web": {"service": {"name": "web", "ports": {
             "http": {"port": 80, "targetPort": 8080, "protocol": "TCP"},
         }}},
@@ -282,6 +282,17 @@ proptest! {
         for definition in definitions() {
             with_request(&definition, &case, |req| {
                 assert_eq!(fast.render(req), slow.render(req), "{}", definition.name);
+            });
+        }
+    }
+
+    #[test]
+    fn variables_are_what_serde_made_of_the_json_tree(case in case()) {
+        for definition in definitions() {
+            with_request(&definition, &case, |req| {
+                let Ok(inputs) = resolve_inputs(req) else { return };
+                let (direct, json) = super::variables::both_trees(req, &inputs);
+                assert_eq!(dump(&direct), dump(&json), "{}", definition.name);
             });
         }
     }
@@ -405,4 +416,70 @@ fn skeletons_that_mostly_fall_back_are_given_up() {
 fn the_driver_is_send_and_sync() {
     fn shared<T: Send + Sync>() {}
     shared::<TemplateDriver>();
+}
+
+/// Templates that read `workloads` every way (lookups, loops, items, `in`, length, `tojson`,
+/// filters, a missing workload) render the same from a plan's compact services, looked up
+/// lazily, as from the same services given as one JSON value.
+#[test]
+fn compact_workloads_render_as_the_json_value_does() {
+    let workloads = super::super::services::tests::workloads();
+    let compact = Services::of_workloads(&workloads);
+    let eager = Services::from(compact.value().clone());
+    let expressions = [
+        "workloads",
+        "workloads | length",
+        "workloads | list",
+        "workloads | items | list",
+        "workloads | dictsort | first",
+        "workloads.web",
+        "workloads[\"api\"].service.ports.grpc.port + 1",
+        "workloads.web.service.ports | items | map(attribute=\"1.port\") | list",
+        "\"web\" in workloads",
+        "\"nope\" in workloads",
+        "workloads.nope is defined",
+        "workloads.job.service is none",
+        "workloads.idle",
+        "workloads[source].service.name",
+        "workloads.nope.service",
+        "workloads | string",
+    ];
+    let mut rendered = 0;
+    for expression in expressions {
+        for source in [
+            format!("value: {{{{ ({expression}) | tojson }}}}\n"),
+            format!(
+                "{{% set x %}}{{% for name in workloads %}}{{{{ name }}}}:{{{{ ({expression}) | tojson }}}};{{% endfor %}}{{% endset %}}\nvalue: {{{{ x | tojson }}}}\n"
+            ),
+        ] {
+            let spec = serde_json::from_value(json!({
+                "type": "reader", "driver": "template", "templates": {"outputs": source},
+            }))
+            .unwrap();
+            let definition = Definition { name: "reads-workloads".into(), spec, builtin: false };
+            let render = |services: &Services| {
+                let key: ResourceKey = "reader#web.x".parse().unwrap();
+                let context = Context::new("shop", "dev", "development");
+                let resolver = |_: &Reference| Ok(Value::Null);
+                TemplateDriver::new().render(&ProvisionRequest {
+                    key: &key,
+                    guid: "g",
+                    context: &context,
+                    definition: &definition,
+                    params: &Map::new(),
+                    seed: &SecretSeed::development(),
+                    resolver: &resolver,
+                    workloads: services,
+                    source: Some("web"),
+                    workload: None,
+                    state: None,
+                    folder: None,
+                })
+            };
+            let (lazy, json) = (render(&compact), render(&eager));
+            assert_eq!(lazy, json, "{source}");
+            rendered += usize::from(lazy.is_ok());
+        }
+    }
+    assert!(rendered >= 24, "{rendered}");
 }

@@ -11,7 +11,7 @@
 //! [`Waiting::release`] gives back values equal to the ones held (same numbers: an unsigned,
 //! signed or floating-point number stays one; same key order).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use serde_json::{Map, Number, Value};
@@ -82,8 +82,8 @@ impl Waiting {
         let mut encoder = Encoder {
             out: Vec::new(),
             keys,
-            known: HashMap::new(),
-            strings: HashMap::new(),
+            known: HashMap::with_capacity(64),
+            strings: HashMap::with_capacity(64),
         };
         encoder.varint(manifests.len() as u64);
         for manifest in manifests {
