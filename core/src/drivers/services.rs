@@ -13,7 +13,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 use crate::load::WorkloadInput;
 
@@ -167,26 +167,36 @@ fn entry(w: &WorkloadInput) -> Entry {
 }
 
 impl Entry {
-    /// `{"service": null}` or `{"service": {"name": ..., "ports": {...}}}`.
+    /// `{"service": null}` or `{"service": {"name": ..., "ports": {...}}}`, made in place
+    /// (`json!` would copy each map it is given once more).
     fn to_value(&self) -> Value {
-        let service = self.service.as_ref().map(|s| {
+        let service = self.service.as_ref().map_or(Value::Null, |s| {
             let ports: Map<String, Value> = s
                 .ports
                 .iter()
                 .map(|p| {
-                    let port = json!({"port": p.port, "targetPort": p.target, "protocol": p.protocol});
-                    (p.name.to_string(), port)
+                    let mut port = Map::new();
+                    port.insert("port".to_owned(), Value::from(p.port));
+                    port.insert("targetPort".to_owned(), Value::from(p.target));
+                    port.insert("protocol".to_owned(), Value::from(p.protocol));
+                    (p.name.to_string(), Value::Object(port))
                 })
                 .collect();
-            json!({"name": &*s.name, "ports": ports})
+            let mut service = Map::new();
+            service.insert("name".to_owned(), Value::from(&*s.name));
+            service.insert("ports".to_owned(), Value::Object(ports));
+            Value::Object(service)
         });
-        json!({ "service": service })
+        let mut entry = Map::new();
+        entry.insert("service".to_owned(), service);
+        Value::Object(entry)
     }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use serde_json::json;
     use crate::load::Loader;
 
     /// Workloads of every shape: ports with and without a target port and protocol, a

@@ -84,8 +84,12 @@ fn service_of(workloads: &Services, target: &str) -> Result<Value, String> {
             known.join(", ")
         ));
     };
-    match workload.get("service") {
-        Some(service) if service.is_object() => Ok(service.clone()),
+    let service = match workload.into_owned() {
+        Value::Object(mut workload) => workload.remove("service"),
+        _ => None,
+    };
+    match service {
+        Some(service) if service.is_object() => Ok(service),
         _ => Err(format!(
             "workload `{target}` serves no ports, so nothing can link to it: give it `service.ports`"
         )),

@@ -384,6 +384,10 @@ fn resolve_params(
     node: &ResourceNode,
     state: &State,
 ) -> Result<Map<String, Value>> {
+    if !node.params.values().any(holds_dollar) {
+        // Substitution would give every value back as it is: skip building its scope.
+        return Ok(node.params.clone());
+    }
     let entries = node.params.iter();
     let resolved = match &node.params_origin {
         ParamsOrigin::None => return Ok(node.params.clone()),
@@ -417,6 +421,16 @@ fn resolve_params(
         }
     };
     resolved.map_err(|e| e.about(&format!("resource `{}`: params", node.key)))
+}
+
+/// Whether a string inside `value` holds a `$` (a placeholder, or an escaped `$$`).
+fn holds_dollar(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('$'),
+        Value::Array(items) => items.iter().any(holds_dollar),
+        Value::Object(map) => map.values().any(holds_dollar),
+        _ => false,
+    }
 }
 
 fn in_resource(error: Error, node: &ResourceNode, definition: &str) -> Error {
