@@ -573,8 +573,8 @@ fn a_host_driver_in_a_plan_receives_the_workloads_services_as_json() {
     });
     engine.register_driver("keeper", keeper.clone());
     let scores = [
-        "metadata: {name: web, annotations: {k8s.score.dev/service-name: front}}\nservice:\n  ports:\n    http: {port: 80, targetPort: 8080}\n    dns: {port: 53, protocol: UDP}\nresources:\n  q: {type: queue}\n",
-        "metadata: {name: batch}\nresources:\n  q: {type: queue}\n",
+        "metadata: {name: web, annotations: {k8s.score.dev/service-name: front}}\nservice:\n  ports:\n    http: {port: 80, targetPort: 8080}\n    dns: {port: 53, protocol: UDP}\nresources:\n  jobs: {type: queue}\n",
+        "metadata: {name: batch}\nresources:\n  jobs: {type: queue}\n",
     ];
     let sources = scores
         .iter()
