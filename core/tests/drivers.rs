@@ -563,7 +563,9 @@ fn a_host_driver_in_a_plan_receives_the_workloads_services_as_json() {
     use goldpath::plan::{Engine, PlanOptions};
     let definition = json!({"apiVersion": "goldpath.dev/v1alpha1", "kind": "ResourceDefinition",
         "metadata": {"name": "kept"}, "spec": {"type": "queue", "driver": "keeper", "criteria": [{}]}});
-    let docs = Loader::default().str(&definition.to_string(), None).unwrap();
+    let docs = Loader::default()
+        .str(&definition.to_string(), None)
+        .unwrap();
     let platform = goldpath::platform::Platform::from_documents(
         docs.platform.into_iter().map(|loaded| loaded.document),
     );

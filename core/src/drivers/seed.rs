@@ -229,7 +229,10 @@ mod tests {
         assert_eq!(base62([0; 32]), "0".repeat(GENERATED_LENGTH));
         let mut one = [0; 32];
         one[31] = 63;
-        assert_eq!(base62(one), format!("11{}", "0".repeat(GENERATED_LENGTH - 2)));
+        assert_eq!(
+            base62(one),
+            format!("11{}", "0".repeat(GENERATED_LENGTH - 2))
+        );
         assert_eq!(base62([0xff; 32]).len(), GENERATED_LENGTH);
     }
 

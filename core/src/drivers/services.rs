@@ -196,8 +196,8 @@ impl Entry {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use serde_json::json;
     use crate::load::Loader;
+    use serde_json::json;
 
     /// Workloads of every shape: ports with and without a target port and protocol, a
     /// Service name from the annotation, no `service`, a `service` without ports, and names
@@ -211,7 +211,9 @@ pub(crate) mod tests {
         ];
         let mut loaded = Vec::new();
         for score in scores {
-            let text = format!("apiVersion: score.dev/v1b1\n{score}containers:\n  main: {{image: nginx}}\n");
+            let text = format!(
+                "apiVersion: score.dev/v1b1\n{score}containers:\n  main: {{image: nginx}}\n"
+            );
             let workload = Loader::default().score_str(&text, None).unwrap();
             loaded.push(WorkloadInput::new(workload));
         }

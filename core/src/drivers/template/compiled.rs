@@ -92,9 +92,16 @@ impl Cache {
 }
 
 /// The compiled `source` among `entries`, if it is there.
-fn find(entries: &HashMap<u64, Vec<Arc<Compiled>>>, hash: u64, source: &str) -> Option<Arc<Compiled>> {
+fn find(
+    entries: &HashMap<u64, Vec<Arc<Compiled>>>,
+    hash: u64,
+    source: &str,
+) -> Option<Arc<Compiled>> {
     let bucket = entries.get(&hash)?;
-    bucket.iter().find(|compiled| compiled.source == source).map(Arc::clone)
+    bucket
+        .iter()
+        .find(|compiled| compiled.source == source)
+        .map(Arc::clone)
 }
 
 /// A hash of the length of `source` and of at most 128 of its bytes, spread over it.

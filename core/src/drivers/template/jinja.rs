@@ -130,6 +130,9 @@ mod tests {
                 dump(&Jinja::from(Serde(value.clone())))
             );
         }
-        assert_eq!(dump(&escaped(&serde_json::json!("a$b"))), dump(&Jinja::from("a$$b")));
+        assert_eq!(
+            dump(&escaped(&serde_json::json!("a$b"))),
+            dump(&Jinja::from("a$$b"))
+        );
     }
 }

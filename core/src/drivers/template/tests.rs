@@ -2,7 +2,6 @@
 //! the same error, for every built-in definition, every template definition of the fixtures
 //! and templates of every shape, with random params, inputs and names.
 
-
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -456,7 +455,11 @@ fn compact_workloads_render_as_the_json_value_does() {
                 "type": "reader", "driver": "template", "templates": {"outputs": source},
             }))
             .unwrap();
-            let definition = Definition { name: "reads-workloads".into(), spec, builtin: false };
+            let definition = Definition {
+                name: "reads-workloads".into(),
+                spec,
+                builtin: false,
+            };
             let render = |services: &Services| {
                 let key: ResourceKey = "reader#web.x".parse().unwrap();
                 let context = Context::new("shop", "dev", "development");

@@ -3,9 +3,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 
 use minijinja::value::Serde;
-use serde_json::{Map, Value};
 #[cfg(test)]
 use serde_json::json;
+use serde_json::{Map, Value};
 
 use super::super::static_driver::ResolvedInputs;
 use super::super::{ProvisionRequest, SecretSeed, Services};
@@ -85,7 +85,8 @@ fn tree(req: &ProvisionRequest<'_>, inputs: &ResolvedInputs) -> minijinja::Value
         let value = match secret {
             SecretValue::Value(value) => jinja::text(value.expose()),
             SecretValue::Ref { name, key } => {
-                let reference = jinja::map([("name", jinja::text(name)), ("key", jinja::text(key))]);
+                let reference =
+                    jinja::map([("name", jinja::text(name)), ("key", jinja::text(key))]);
                 jinja::map([("secretKeyRef", reference)])
             }
         };
@@ -96,7 +97,10 @@ fn tree(req: &ProvisionRequest<'_>, inputs: &ResolvedInputs) -> minijinja::Value
         ("context", context_value(req)),
         (
             "inputs",
-            jinja::map([("values", entries(&inputs.values)), ("secrets", jinja::map(secrets))]),
+            jinja::map([
+                ("values", entries(&inputs.values)),
+                ("secrets", jinja::map(secrets)),
+            ]),
         ),
         ("params", entries(req.params)),
         ("source", req.source.map_or_else(none, jinja::text)),
@@ -120,7 +124,10 @@ fn context_value(req: &ProvisionRequest<'_>) -> minijinja::Value {
         ("app", jinja::map([("id", jinja::text(&context.app))])),
         (
             "env",
-            jinja::map([("id", jinja::text(&context.env)), ("type", jinja::text(&context.env_type))]),
+            jinja::map([
+                ("id", jinja::text(&context.env)),
+                ("type", jinja::text(&context.env_type)),
+            ]),
         ),
         ("res", res),
     ];
