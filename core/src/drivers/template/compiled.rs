@@ -149,6 +149,12 @@ impl Compiled {
         value
     }
 
+    /// How many slots its skeleton's fast template renders (none without a skeleton).
+    #[cfg(test)]
+    pub(super) fn slots(&self) -> usize {
+        self.skeleton.as_ref().map_or(0, Skeleton::slots)
+    }
+
     /// Whether the source has a skeleton.
     #[cfg(test)]
     pub(super) fn has_skeleton(&self) -> bool {

@@ -486,3 +486,93 @@ fn compact_workloads_render_as_the_json_value_does() {
     }
     assert!(rendered >= 24, "{rendered}");
 }
+
+/// A plain read that repeats (`{{ name }}`, `{{ labels | tojson }}`) is rendered once for all
+/// its holes; anything else keeps a slot of its own.
+#[test]
+fn repeated_plain_reads_share_a_slot() {
+    let source = "{% set labels = {\"a\": context.app.id} %}\n\
+        a: {{ labels | tojson }}\nb: {{labels|tojson}}\nc: {{ context.res.guid }}\n\
+        d: {{ context.res.guid }}\ne: {{ generated(\"p\") }}\nf: {{ generated(\"p\") }}\n\
+        g: {{ labels | length }}\nh: {{ labels | length }}\n";
+    let driver = TemplateDriver::new();
+    let compiled = driver.cache.get(Which::Outputs, source).unwrap();
+    assert!(compiled.has_skeleton());
+    assert_eq!(
+        compiled.slots(),
+        6,
+        "a/b and c/d share; e, f, g and h do not"
+    );
+}
+
+/// A repeated hole rendered once in the fast template still costs the full render its fuel
+/// each time: near the limit, the skeleton gives what the full render gives (the fuel error
+/// included), at every fuel budget from too little to enough.
+#[test]
+fn repeated_holes_are_charged_their_fuel_as_the_full_render_charges_it() {
+    let holes: String = (0..12)
+        .map(|i| format!("k{i}: {{{{ big | tojson }}}}\n"))
+        .collect();
+    let source = format!("{{% set big = range(40) | list %}}\n{holes}");
+    let spec = serde_json::from_value(json!({
+        "type": "repeats", "driver": "template", "templates": {"outputs": source},
+    }))
+    .unwrap();
+    let definition = Definition {
+        name: "repeats".into(),
+        spec,
+        builtin: false,
+    };
+    let key: ResourceKey = "repeats#web.x".parse().unwrap();
+    let context = Context::new("shop", "dev", "development");
+    let resolver = |_: &Reference| Ok(Value::Null);
+    let services = Services::from(Value::Null);
+    let request = ProvisionRequest {
+        key: &key,
+        guid: "g",
+        context: &context,
+        definition: &definition,
+        params: &Map::new(),
+        seed: &SecretSeed::development(),
+        resolver: &resolver,
+        workloads: &services,
+        source: None,
+        workload: None,
+        state: None,
+        folder: None,
+    };
+    // The least fuel the full render needs.
+    let (mut low, mut high) = (1u64, 1u64 << 20);
+    while low < high {
+        let mid = u64::midpoint(low, high);
+        if TemplateDriver::without_skeletons(mid)
+            .render(&request)
+            .is_ok()
+        {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    let (mut failed, mut rendered) = (0, 0);
+    let step = usize::try_from(low / 200).unwrap_or(1).max(1);
+    for fuel in (low / 4..low + low / 2).step_by(step) {
+        let fast = TemplateDriver::with_fuel(fuel).render(&request);
+        let slow = TemplateDriver::without_skeletons(fuel).render(&request);
+        assert_eq!(fast, slow, "fuel {fuel}");
+        if slow.is_ok() {
+            rendered += 1;
+        } else {
+            failed += 1;
+        }
+    }
+    assert!(failed > 0 && rendered > 0, "{failed} {rendered}");
+    // Above what the full render needs, the skeleton is used again.
+    let driver = TemplateDriver::with_fuel(low * 20);
+    driver.render(&request).unwrap();
+    let compiled = driver.cache.get(Which::Outputs, &source).unwrap();
+    assert_eq!(
+        compiled.filled.load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}

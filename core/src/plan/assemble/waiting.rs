@@ -284,13 +284,15 @@ impl<'b> Decoder<'b> {
             }
             OBJECT => {
                 let len = self.len()?;
-                let mut map = Map::new();
+                // The keys come sorted (a map was encoded): the map is built in one go, not
+                // searched once per key.
+                let mut entries = Vec::with_capacity(len.min(self.bytes.len()));
                 for _ in 0..len {
                     let key = self.keys.name(self.varint()?)?.to_owned();
                     let item = self.value(depth + 1)?;
-                    map.insert(key, item);
+                    entries.push((key, item));
                 }
-                Value::Object(map)
+                Value::Object(entries.into_iter().collect::<Map<String, Value>>())
             }
             _ => return None,
         })
