@@ -451,32 +451,10 @@ fn compact_workloads_render_as_the_json_value_does() {
                 "{{% set x %}}{{% for name in workloads %}}{{{{ name }}}}:{{{{ ({expression}) | tojson }}}};{{% endfor %}}{{% endset %}}\nvalue: {{{{ x | tojson }}}}\n"
             ),
         ] {
-            let spec = serde_json::from_value(json!({
-                "type": "reader", "driver": "template", "templates": {"outputs": source},
-            }))
-            .unwrap();
-            let definition = Definition {
-                name: "reads-workloads".into(),
-                spec,
-                builtin: false,
-            };
+            let definition = outputs_only("reader", &source);
             let render = |services: &Services| {
-                let key: ResourceKey = "reader#web.x".parse().unwrap();
-                let context = Context::new("shop", "dev", "development");
-                let resolver = |_: &Reference| Ok(Value::Null);
-                TemplateDriver::new().render(&ProvisionRequest {
-                    key: &key,
-                    guid: "g",
-                    context: &context,
-                    definition: &definition,
-                    params: &Map::new(),
-                    seed: &SecretSeed::development(),
-                    resolver: &resolver,
-                    workloads: services,
-                    source: Some("web"),
-                    workload: None,
-                    state: None,
-                    folder: None,
+                with_outputs_request(&definition, services, |req| {
+                    TemplateDriver::new().render(req)
                 })
             };
             let (lazy, json) = (render(&compact), render(&eager));
@@ -514,33 +492,16 @@ fn repeated_holes_are_charged_their_fuel_as_the_full_render_charges_it() {
         .map(|i| format!("k{i}: {{{{ big | tojson }}}}\n"))
         .collect();
     let source = format!("{{% set big = range(40) | list %}}\n{holes}");
-    let spec = serde_json::from_value(json!({
-        "type": "repeats", "driver": "template", "templates": {"outputs": source},
-    }))
-    .unwrap();
-    let definition = Definition {
-        name: "repeats".into(),
-        spec,
-        builtin: false,
-    };
-    let key: ResourceKey = "repeats#web.x".parse().unwrap();
-    let context = Context::new("shop", "dev", "development");
-    let resolver = |_: &Reference| Ok(Value::Null);
+    let definition = outputs_only("repeats", &source);
     let services = Services::from(Value::Null);
-    let request = ProvisionRequest {
-        key: &key,
-        guid: "g",
-        context: &context,
-        definition: &definition,
-        params: &Map::new(),
-        seed: &SecretSeed::development(),
-        resolver: &resolver,
-        workloads: &services,
-        source: None,
-        workload: None,
-        state: None,
-        folder: None,
-    };
+    with_outputs_request(&definition, &services, |request| {
+        fuel_sweep(request, &source);
+    });
+}
+
+/// Renders `request` with fuel budgets around the least the full render needs, checking the
+/// skeleton gives the full render's result at each.
+fn fuel_sweep(request: &ProvisionRequest<'_>, source: &str) {
     // The least fuel the full render needs.
     let (mut low, mut high) = (1u64, 1u64 << 20);
     while low < high {
@@ -557,8 +518,8 @@ fn repeated_holes_are_charged_their_fuel_as_the_full_render_charges_it() {
     let (mut failed, mut rendered) = (0, 0);
     let step = usize::try_from(low / 200).unwrap_or(1).max(1);
     for fuel in (low / 4..low + low / 2).step_by(step) {
-        let fast = TemplateDriver::with_fuel(fuel).render(&request);
-        let slow = TemplateDriver::without_skeletons(fuel).render(&request);
+        let fast = TemplateDriver::with_fuel(fuel).render(request);
+        let slow = TemplateDriver::without_skeletons(fuel).render(request);
         assert_eq!(fast, slow, "fuel {fuel}");
         if slow.is_ok() {
             rendered += 1;
@@ -569,10 +530,49 @@ fn repeated_holes_are_charged_their_fuel_as_the_full_render_charges_it() {
     assert!(failed > 0 && rendered > 0, "{failed} {rendered}");
     // Above what the full render needs, the skeleton is used again.
     let driver = TemplateDriver::with_fuel(low * 20);
-    driver.render(&request).unwrap();
+    driver.render(request).unwrap();
     let compiled = driver.cache.get(Which::Outputs, &source).unwrap();
     assert_eq!(
         compiled.filled.load(std::sync::atomic::Ordering::Relaxed),
         1
     );
+}
+
+/// A definition of type `kind` whose only template is `outputs`.
+fn outputs_only(kind: &str, outputs: &str) -> Definition {
+    let spec = serde_json::from_value(json!({
+        "type": kind, "driver": "template", "templates": {"outputs": outputs},
+    }))
+    .unwrap();
+    Definition {
+        name: format!("{kind}-outputs"),
+        spec,
+        builtin: false,
+    }
+}
+
+/// `f` of a request of `definition` for the resource `TYPE#web.x` requested by `web`, with
+/// `services` as its workloads.
+fn with_outputs_request<T>(
+    definition: &Definition,
+    services: &Services,
+    f: impl FnOnce(&ProvisionRequest<'_>) -> T,
+) -> T {
+    let key = ResourceKey::new(&definition.spec.resource_type, None, Some("web.x"));
+    let context = Context::new("shop", "dev", "development");
+    let resolver = |_: &Reference| Ok(Value::Null);
+    f(&ProvisionRequest {
+        key: &key,
+        guid: "g",
+        context: &context,
+        definition,
+        params: &Map::new(),
+        seed: &SecretSeed::development(),
+        resolver: &resolver,
+        workloads: services,
+        source: Some("web"),
+        workload: None,
+        state: None,
+        folder: None,
+    })
 }
