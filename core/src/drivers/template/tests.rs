@@ -507,7 +507,7 @@ fn fuel_sweep(request: &ProvisionRequest<'_>, source: &str) {
     while low < high {
         let mid = u64::midpoint(low, high);
         if TemplateDriver::without_skeletons(mid)
-            .render(&request)
+            .render(request)
             .is_ok()
         {
             high = mid;
@@ -531,7 +531,7 @@ fn fuel_sweep(request: &ProvisionRequest<'_>, source: &str) {
     // Above what the full render needs, the skeleton is used again.
     let driver = TemplateDriver::with_fuel(low * 20);
     driver.render(request).unwrap();
-    let compiled = driver.cache.get(Which::Outputs, &source).unwrap();
+    let compiled = driver.cache.get(Which::Outputs, source).unwrap();
     assert_eq!(
         compiled.filled.load(std::sync::atomic::Ordering::Relaxed),
         1
