@@ -27,7 +27,7 @@ struct Fixture {
     context: Context,
     params: Map<String, Value>,
     seed: SecretSeed,
-    workloads: std::sync::Arc<Value>,
+    workloads: goldpath::drivers::Services,
     tree: Value,
 }
 
@@ -38,7 +38,7 @@ impl Fixture {
             key: key.parse().unwrap(),
             params: params.as_object().cloned().unwrap_or_default(),
             seed: SecretSeed::development(),
-            workloads: std::sync::Arc::new(json!({
+            workloads: goldpath::drivers::Services::from(json!({
                 "frontend": {"service": {"name": "frontend", "ports": {
                     "http": {"port": 80, "targetPort": 8080, "protocol": "TCP"},
                 }}},

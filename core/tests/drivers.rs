@@ -67,7 +67,7 @@ impl Fixture {
             params: &self.params,
             seed: &self.seed,
             resolver: &resolver,
-            workloads: &std::sync::Arc::new(serde_json::Value::Null),
+            workloads: &serde_json::Value::Null.into(),
             source: None,
             workload: None,
             state: None,
@@ -538,4 +538,69 @@ proptest! {
             prop_assert!(!shown.contains(&generated), "{}", shown);
         }
     }
+}
+
+/// A host driver that keeps the `workloads` of each request it gets, as host drivers
+/// (Python, JavaScript) receive them ([`goldpath::drivers::request_data`]).
+struct KeepsWorkloads {
+    seen: Mutex<Vec<Value>>,
+}
+
+impl Driver for KeepsWorkloads {
+    fn provision(&self, req: &ProvisionRequest<'_>) -> Result<Provisioned> {
+        let request = goldpath::drivers::request_data(req, "keeper")?;
+        self.seen.lock().unwrap().push(request["workloads"].clone());
+        Ok(Provisioned::default())
+    }
+}
+
+/// In a plan, a host driver receives every workload's Service as JSON, as always: name ->
+/// `{service: {name, ports: {NAME: {port, targetPort, protocol}}}}`, `service` null without
+/// ports; the same value for every resource.
+#[test]
+fn a_host_driver_in_a_plan_receives_the_workloads_services_as_json() {
+    use goldpath::load::{Loader, Source};
+    use goldpath::plan::{Engine, PlanOptions};
+    let definition = json!({"apiVersion": "goldpath.dev/v1alpha1", "kind": "ResourceDefinition",
+        "metadata": {"name": "kept"}, "spec": {"type": "queue", "driver": "keeper", "criteria": [{}]}});
+    let docs = Loader::default()
+        .str(&definition.to_string(), None)
+        .unwrap();
+    let platform = goldpath::platform::Platform::from_documents(
+        docs.platform.into_iter().map(|loaded| loaded.document),
+    );
+    let mut engine = Engine::new(platform);
+    let keeper = Arc::new(KeepsWorkloads {
+        seen: Mutex::new(Vec::new()),
+    });
+    engine.register_driver("keeper", keeper.clone());
+    let scores = [
+        "metadata: {name: web, annotations: {k8s.score.dev/service-name: front}}\nservice:\n  ports:\n    http: {port: 80, targetPort: 8080}\n    dns: {port: 53, protocol: UDP}\nresources:\n  jobs: {type: queue}\n",
+        "metadata: {name: batch}\nresources:\n  jobs: {type: queue}\n",
+    ];
+    let sources = scores
+        .iter()
+        .enumerate()
+        .map(|(i, score)| {
+            let text = format!(
+                "apiVersion: score.dev/v1b1\n{score}containers:\n  main: {{image: nginx}}\n"
+            );
+            Source::text(format!("w{i}.score.yaml"), text)
+        })
+        .collect();
+    let workloads = Loader::default().workloads(sources).unwrap();
+    let context = Context::new("shop", "dev", "development");
+    engine
+        .plan(&workloads, &context, &PlanOptions::default())
+        .unwrap();
+    let expected = json!({
+        "batch": {"service": null},
+        "web": {"service": {"name": "front", "ports": {
+            "dns": {"port": 53, "targetPort": 53, "protocol": "UDP"},
+            "http": {"port": 80, "targetPort": 8080, "protocol": "TCP"},
+        }}},
+    });
+    let seen = keeper.seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "one request per queue");
+    assert!(seen.iter().all(|w| *w == expected), "{seen:?}");
 }

@@ -205,7 +205,7 @@ fn secret_inputs(
         params: &driver.params,
         seed: &SecretSeed::development(),
         resolver: &resolver,
-        workloads: &std::sync::Arc::new(Value::Null),
+        workloads: &Value::Null.into(),
         source: None,
         workload: None,
         state: driver.state.as_ref(),

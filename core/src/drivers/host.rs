@@ -110,7 +110,7 @@ pub fn request_data(req: &ProvisionRequest<'_>, driver: &str) -> Result<Value> {
         "params": req.params,
         "inputs": inputs.values,
         "secrets": secrets,
-        "workloads": req.workloads.as_ref(),
+        "workloads": req.workloads.value(),
         "source": req.source,
     }))
 }

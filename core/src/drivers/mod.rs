@@ -44,7 +44,7 @@
 //!     params: &serde_json::Map::new(),
 //!     seed: &SecretSeed::development(),
 //!     resolver: &resolver,
-//!     workloads: &std::sync::Arc::new(serde_json::Value::Null),
+//!     workloads: &serde_json::Value::Null.into(),
 //!     source: None,
 //!     workload: None,
 //!     state: None,
@@ -63,6 +63,7 @@ mod leak;
 mod provisioned;
 mod registry;
 mod seed;
+mod services;
 mod state;
 mod static_driver;
 mod substitution;
@@ -71,8 +72,6 @@ mod workload_link;
 pub mod world;
 
 pub(crate) use template::resolve_common;
-
-use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -86,6 +85,7 @@ pub use leak::{MIN_LEAK_CHARS, check_no_leak};
 pub use provisioned::Provisioned;
 pub use registry::DriverRegistry;
 pub use seed::{GENERATED_ALPHABET, GENERATED_LENGTH, MIN_SEED_BYTES, SecretSeed};
+pub use services::Services;
 pub use state::{
     Deprovision, DriverRecord, DriverRecords, Effects, NOT_PROVISIONED, SecretKey, deprovision,
 };
@@ -115,8 +115,9 @@ pub struct ProvisionRequest<'a> {
     pub resolver: &'a dyn Resolver,
     /// The workloads of the application and what they serve, as a JSON map: name →
     /// `{"service": {"name": ..., "ports": {NAME: {"port", "targetPort", "protocol"}}}}`
-    /// (`service` is null for a workload without ports). Templates see it as `workloads`.
-    pub workloads: &'a Arc<Value>,
+    /// (`service` is null for a workload without ports). Templates see it as `workloads`;
+    /// a plan shares one compact [`Services`] between its requests.
+    pub workloads: &'a Services,
     /// The workload whose request gave the params, or that first requested the resource;
     /// `None` for resources only referenced by definitions. Templates see it as `source`.
     pub source: Option<&'a str>,

@@ -1,6 +1,7 @@
 //! The secret seed, and the passwords derived from it.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -45,10 +46,13 @@ const DEVELOPMENT_SEED: &[u8] = b"goldpath development seed: not secret, not for
 /// assert!(!seed.is_development());
 /// assert!(SecretSeed::development().is_development());
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct SecretSeed {
     bytes: Vec<u8>,
     development: bool,
+    /// The HMAC keyed by `bytes`, made on first use and shared by clones (a template render
+    /// holds a clone).
+    keyed: Arc<OnceLock<Hmac<Sha256>>>,
 }
 
 impl SecretSeed {
@@ -73,6 +77,7 @@ impl SecretSeed {
         Ok(Self {
             bytes,
             development: false,
+            keyed: Arc::default(),
         })
     }
 
@@ -84,6 +89,7 @@ impl SecretSeed {
         Self {
             bytes: DEVELOPMENT_SEED.to_vec(),
             development: true,
+            keyed: Arc::default(),
         }
     }
 
@@ -103,8 +109,7 @@ impl SecretSeed {
     /// them gives an unrelated value.
     #[must_use]
     pub fn generate(&self, context: &Context, key: &ResourceKey, name: &str) -> Sensitive<String> {
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.bytes)
-            .expect("HMAC accepts keys of any length");
+        let mut mac = self.keyed().clone();
         for part in [context.app.as_str(), context.env.as_str()] {
             mac.update(part.as_bytes());
             mac.update(b"\0");
@@ -112,15 +117,69 @@ impl SecretSeed {
         mac.update(key.to_string().as_bytes());
         mac.update(b"\0");
         mac.update(name.as_bytes());
-        let mut number: [u8; 32] = mac.finalize().into_bytes().into();
-        let text = (0..GENERATED_LENGTH)
-            .map(|_| char::from(GENERATED_ALPHABET[divide_in_place(&mut number, 62)]))
-            .collect();
-        Sensitive::new(text)
+        let number: [u8; 32] = mac.finalize().into_bytes().into();
+        Sensitive::new(base62(number))
+    }
+
+    /// The HMAC keyed by the seed, made once (keying hashes the seed twice).
+    fn keyed(&self) -> &Hmac<Sha256> {
+        self.keyed.get_or_init(|| {
+            <Hmac<Sha256> as KeyInit>::new_from_slice(&self.bytes)
+                .expect("HMAC accepts keys of any length")
+        })
     }
 }
 
-/// Divides the big-endian number in `digits` by `divisor` in place; returns the remainder.
+impl PartialEq for SecretSeed {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes && self.development == other.development
+    }
+}
+
+impl Eq for SecretSeed {}
+
+/// 62 to the fifth: the largest power of 62 below 2^32, so five digits come from one division
+/// of 32-bit limbs.
+const FIVE_DIGITS: u64 = 62 * 62 * 62 * 62 * 62;
+
+/// The big-endian number `number` as [`GENERATED_LENGTH`] digits of [`GENERATED_ALPHABET`],
+/// least significant first (the digits of repeated division by 62, five at a time).
+fn base62(number: [u8; 32]) -> String {
+    let mut limbs = [0u32; 8];
+    for (limb, bytes) in limbs.iter_mut().zip(number.chunks_exact(4)) {
+        *limb = u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+    }
+    let mut text = String::with_capacity(GENERATED_LENGTH);
+    while text.len() < GENERATED_LENGTH {
+        let mut remainder = divide_limbs(&mut limbs, FIVE_DIGITS);
+        for _ in 0..5 {
+            if text.len() == GENERATED_LENGTH {
+                break;
+            }
+            let digit = usize::try_from(remainder % 62).unwrap_or_default();
+            text.push(char::from(GENERATED_ALPHABET[digit]));
+            remainder /= 62;
+        }
+    }
+    text
+}
+
+/// Divides the big-endian number in `limbs` by `divisor` (below 2^32) in place; returns the
+/// remainder.
+fn divide_limbs(limbs: &mut [u32], divisor: u64) -> u64 {
+    let mut remainder: u64 = 0;
+    for limb in limbs.iter_mut() {
+        let current = (remainder << 32) | u64::from(*limb);
+        // current < divisor * 2^32, so the quotient fits in 32 bits.
+        *limb = u32::try_from(current / divisor).unwrap_or(u32::MAX);
+        remainder = current % divisor;
+    }
+    remainder
+}
+
+/// Divides the big-endian number in `digits` by `divisor` in place; returns the remainder
+/// (one digit at a time: what [`base62`] must agree with).
+#[cfg(test)]
 fn divide_in_place(digits: &mut [u8], divisor: u16) -> usize {
     let mut remainder: u16 = 0;
     for digit in digits.iter_mut() {
@@ -152,6 +211,29 @@ mod tests {
 
     fn key(text: &str) -> ResourceKey {
         text.parse().unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn five_digits_at_a_time_are_the_digits_of_division_by_62(number in proptest::array::uniform32(proptest::num::u8::ANY)) {
+            let mut digits = number;
+            let one_at_a_time: String = (0..GENERATED_LENGTH)
+                .map(|_| char::from(GENERATED_ALPHABET[divide_in_place(&mut digits, 62)]))
+                .collect();
+            proptest::prop_assert_eq!(base62(number), one_at_a_time);
+        }
+    }
+
+    #[test]
+    fn base62_reads_the_extremes() {
+        assert_eq!(base62([0; 32]), "0".repeat(GENERATED_LENGTH));
+        let mut one = [0; 32];
+        one[31] = 63;
+        assert_eq!(
+            base62(one),
+            format!("11{}", "0".repeat(GENERATED_LENGTH - 2))
+        );
+        assert_eq!(base62([0xff; 32]).len(), GENERATED_LENGTH);
     }
 
     #[test]

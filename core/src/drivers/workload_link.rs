@@ -11,7 +11,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{Driver, ProvisionRequest, Provisioned};
+use super::{Driver, ProvisionRequest, Provisioned, Services};
 use crate::{Error, ErrorKind, Location, Result};
 
 /// The name the built-in definitions use for this driver.
@@ -52,7 +52,7 @@ impl Driver for WorkloadLinkDriver {
         let service = service_of(req.workloads, &target).map_err(fail)?;
         let name = service.get("name").cloned().unwrap_or(Value::Null);
         let port = match req.params.get("port") {
-            Some(wanted) => Some(find_port(service, wanted, &target).map_err(fail)?),
+            Some(wanted) => Some(find_port(&service, wanted, &target).map_err(fail)?),
             None if kind == "service-port" => {
                 return Err(fail("a `service-port` resource needs the param `port`: a port name or number of the target".to_owned()));
             }
@@ -75,19 +75,20 @@ impl Driver for WorkloadLinkDriver {
     }
 }
 
-fn service_of<'v>(workloads: &'v Value, target: &str) -> Result<&'v Value, String> {
-    let Some(workload) = workloads.get(target) else {
-        let mut known: Vec<&str> = workloads
-            .as_object()
-            .map(|m| m.keys().map(String::as_str).collect())
-            .unwrap_or_default();
+fn service_of(workloads: &Services, target: &str) -> Result<Value, String> {
+    let Some(workload) = workloads.workload(target) else {
+        let mut known: Vec<&str> = workloads.names();
         known.sort_unstable();
         return Err(format!(
             "no workload `{target}` in this application; workloads: {}",
             known.join(", ")
         ));
     };
-    match workload.get("service") {
+    let service = match workload.into_owned() {
+        Value::Object(mut workload) => workload.remove("service"),
+        _ => None,
+    };
+    match service {
         Some(service) if service.is_object() => Ok(service),
         _ => Err(format!(
             "workload `{target}` serves no ports, so nothing can link to it: give it `service.ports`"
@@ -157,7 +158,7 @@ mod tests {
             params: &params,
             seed: &SecretSeed::development(),
             resolver: &resolver,
-            workloads: &std::sync::Arc::new(workloads),
+            workloads: &workloads.into(),
             source: Some("frontend"),
             workload: None,
             state: None,

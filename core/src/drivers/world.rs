@@ -191,7 +191,7 @@ pub(crate) fn provision_call<'a>(
         secrets,
         state: req.state,
         folder: req.folder,
-        workloads: req.workloads.as_ref(),
+        workloads: req.workloads.value(),
         source: req.source,
     }
 }

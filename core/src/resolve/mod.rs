@@ -11,14 +11,14 @@ mod workload;
 
 use std::collections::{BTreeSet, HashMap};
 
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 pub(crate) use budget::{Meter, plan_budget};
 pub use state::ResourceState;
 pub(crate) use workload::read_source;
 
 use crate::drivers::substitute_map;
-use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed, resolve_inputs};
+use crate::drivers::{DriverRegistry, ProvisionRequest, SecretSeed, Services, resolve_inputs};
 use crate::graph::{NodeName, ParamsOrigin, ResourceGraph, ResourceNode};
 use crate::platform::{Context, Platform};
 use crate::render::input::ResolvedWorkload;
@@ -87,7 +87,7 @@ pub(crate) fn provision_all<H: Send>(
     emit: &mut ManifestSink<'_, H>,
 ) -> Result<Resources> {
     let mut state = State::with_registry(std::sync::Arc::clone(registry));
-    let services = std::sync::Arc::new(services(input.workloads));
+    let services = Services::of_workloads(input.workloads);
     let by_name = by_name(input.workloads.iter());
     let maker = Maker {
         input,
@@ -143,7 +143,7 @@ pub(crate) fn provision_some(
         &mut resources.state.registry,
         std::sync::Arc::clone(registry),
     );
-    let services = std::sync::Arc::new(services(workloads.iter().copied()));
+    let services = Services::of_workloads(workloads.iter().copied());
     let by_name = by_name(workloads.iter().copied());
     let maker = Maker {
         input,
@@ -255,7 +255,7 @@ fn by_name<'w>(
 pub(super) struct Maker<'m> {
     input: &'m ResolveInput<'m>,
     by_name: &'m HashMap<&'m str, &'m WorkloadInput>,
-    services: &'m std::sync::Arc<Value>,
+    services: &'m Services,
 }
 
 /// A resource provisioned, before any of it reaches the plan.
@@ -384,6 +384,10 @@ fn resolve_params(
     node: &ResourceNode,
     state: &State,
 ) -> Result<Map<String, Value>> {
+    if !node.params.values().any(holds_dollar) {
+        // Substitution would give every value back as it is: skip building its scope.
+        return Ok(node.params.clone());
+    }
     let entries = node.params.iter();
     let resolved = match &node.params_origin {
         ParamsOrigin::None => return Ok(node.params.clone()),
@@ -419,6 +423,16 @@ fn resolve_params(
     resolved.map_err(|e| e.about(&format!("resource `{}`: params", node.key)))
 }
 
+/// Whether a string inside `value` holds a `$` (a placeholder, or an escaped `$$`).
+fn holds_dollar(value: &Value) -> bool {
+    match value {
+        Value::String(text) => text.contains('$'),
+        Value::Array(items) => items.iter().any(holds_dollar),
+        Value::Object(map) => map.values().any(holds_dollar),
+        _ => false,
+    }
+}
+
 fn in_resource(error: Error, node: &ResourceNode, definition: &str) -> Error {
     let mut diagnostics = error.into_diagnostics();
     for d in &mut diagnostics {
@@ -431,25 +445,6 @@ fn in_resource(error: Error, node: &ResourceNode, definition: &str) -> Error {
     }
     Error::from_diagnostics(diagnostics)
         .unwrap_or_else(|| Error::new(ErrorKind::Driver, Location::default(), "driver failed"))
-}
-
-/// The services of the workloads, as drivers see them (`workloads` in templates).
-fn services<'w>(workloads: impl IntoIterator<Item = &'w WorkloadInput>) -> Value {
-    let mut all = Map::new();
-    for w in workloads {
-        let workload = &w.workload;
-        let service = workload.service.as_ref().filter(|s| !s.ports.is_empty()).map(|s| {
-            let name = workload.metadata.annotations.get("k8s.score.dev/service-name").unwrap_or(&workload.metadata.name);
-            let ports: Map<String, Value> = s
-                .ports
-                .iter()
-                .map(|(n, p)| (n.clone(), json!({"port": p.port, "targetPort": p.target(), "protocol": p.protocol().as_str()})))
-                .collect();
-            json!({"name": name, "ports": ports})
-        });
-        all.insert(workload.metadata.name.clone(), json!({"service": service}));
-    }
-    Value::Object(all)
 }
 
 /// The workloads that link to `name`.

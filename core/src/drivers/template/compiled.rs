@@ -4,6 +4,7 @@
 //! render on several threads at once.
 
 use std::collections::HashMap;
+use std::hash::Hasher;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -19,7 +20,9 @@ pub(super) struct Cache {
     fuel: u64,
     /// Whether sources get a skeleton (off only to compare both paths in tests).
     fast: bool,
-    entries: RwLock<HashMap<String, Arc<Compiled>>>,
+    /// By [`sampled_hash`] of the source: hashing each whole source on every render cost more
+    /// than comparing it with the one or two sources that share its sampled hash.
+    entries: RwLock<HashMap<u64, Vec<Arc<Compiled>>>>,
 }
 
 /// After this many fills that fell back to the full render, a skeleton that falls back four
@@ -29,6 +32,7 @@ pub(super) const GIVE_UP_AFTER: u32 = 64;
 
 /// One compiled source, in an environment of its own.
 pub(super) struct Compiled {
+    source: String,
     environment: Environment<'static>,
     name: String,
     skeleton: Option<Skeleton>,
@@ -53,16 +57,18 @@ impl Cache {
         which: Which,
         source: &str,
     ) -> std::result::Result<Arc<Compiled>, minijinja::Error> {
+        let hash = sampled_hash(source);
         let entries = self.entries.read().unwrap_or_else(PoisonError::into_inner);
-        if let Some(compiled) = entries.get(source) {
-            return Ok(Arc::clone(compiled));
+        if let Some(compiled) = find(&entries, hash, source) {
+            return Ok(compiled);
         }
         drop(entries);
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
-        if let Some(compiled) = entries.get(source) {
-            return Ok(Arc::clone(compiled));
+        if let Some(compiled) = find(&entries, hash, source) {
+            return Ok(compiled);
         }
-        let name = format!("{}#{}", which.name(), entries.len());
+        let count: usize = entries.values().map(Vec::len).sum();
+        let name = format!("{}#{count}", which.name());
         let mut environment = environment(self.fuel);
         environment.add_template_owned(name.clone(), source.to_owned())?;
         let skeleton = Skeleton::compile(source)
@@ -73,15 +79,44 @@ impl Cache {
                     .is_ok()
             });
         let compiled = Arc::new(Compiled {
+            source: source.to_owned(),
             environment,
             name,
             skeleton,
             filled: AtomicU32::new(0),
             fell_back: AtomicU32::new(0),
         });
-        entries.insert(source.to_owned(), Arc::clone(&compiled));
+        entries.entry(hash).or_default().push(Arc::clone(&compiled));
         Ok(compiled)
     }
+}
+
+/// The compiled `source` among `entries`, if it is there.
+fn find(
+    entries: &HashMap<u64, Vec<Arc<Compiled>>>,
+    hash: u64,
+    source: &str,
+) -> Option<Arc<Compiled>> {
+    let bucket = entries.get(&hash)?;
+    bucket
+        .iter()
+        .find(|compiled| compiled.source == source)
+        .map(Arc::clone)
+}
+
+/// A hash of the length of `source` and of at most 128 of its bytes, spread over it.
+fn sampled_hash(source: &str) -> u64 {
+    const SAMPLES: usize = 128;
+    let bytes = source.as_bytes();
+    let step = (bytes.len() / SAMPLES).max(1);
+    let mut sampled = [0u8; SAMPLES];
+    for (sample, byte) in sampled.iter_mut().zip(bytes.iter().step_by(step)) {
+        *sample = *byte;
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    hasher.write_usize(bytes.len());
+    hasher.write(&sampled);
+    hasher.finish()
 }
 
 impl Compiled {
@@ -112,6 +147,12 @@ impl Compiled {
         };
         counter.fetch_add(1, Ordering::Relaxed);
         value
+    }
+
+    /// How many slots its skeleton's fast template renders (none without a skeleton).
+    #[cfg(test)]
+    pub(super) fn slots(&self) -> usize {
+        self.skeleton.as_ref().map_or(0, Skeleton::slots)
     }
 
     /// Whether the source has a skeleton.

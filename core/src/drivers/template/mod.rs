@@ -1,6 +1,7 @@
 //! The `template` driver: minijinja templates rendered to YAML.
 
 mod compiled;
+mod jinja;
 mod rendered;
 mod scalar;
 mod skeleton;

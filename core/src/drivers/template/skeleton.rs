@@ -1,7 +1,8 @@
 //! Templates whose YAML structure does not depend on the data, compiled once into a skeleton:
 //! the body parsed with a placeholder in each `{{ }}` hole, and a minijinja template made of
-//! the statement prelude and the holes' expressions between delimiters. One render of that
-//! template gives every hole's text; each text goes into its scalar as the YAML parser would
+//! the statement prelude and the holes' expressions between delimiters (a plain read that
+//! repeats, such as `{{ labels | tojson }}`, once). One render of that template gives every
+//! hole's text; each text goes into its scalar as the YAML parser would
 //! read it in the fully rendered document ([`super::scalar`]). Whenever that is not certain,
 //! [`Skeleton::fill`] answers `None` and the caller renders and parses the full text.
 
@@ -37,7 +38,14 @@ const MAX_TEXT: usize = 200_000;
 pub(super) struct Skeleton {
     value: Value,
     sites: Vec<Site>,
-    holes: usize,
+    /// The fast template's slot of each hole: a hole that repeats an earlier one's plain
+    /// read ([`repeatable`], such as `{{ labels | tojson }}` or `{{ name }}`) shares its slot,
+    /// rendered once.
+    slot_of: Vec<usize>,
+    /// How many slots the fast template renders.
+    slots: usize,
+    /// The most holes that share one slot.
+    repeat: u64,
     /// The bytes of the body outside the holes.
     static_bytes: usize,
     /// Whether the body outside the holes is blank: the document is `null` when the holes
@@ -57,6 +65,8 @@ struct Site {
     kind: Kind,
     /// The scalar's parsed text, placeholders included.
     text: String,
+    /// Its placeholders ([`placeholders`] of `text`, found once).
+    holes: Vec<(usize, usize, usize)>,
     /// How many collections hold the scalar.
     depth: usize,
 }
@@ -97,6 +107,9 @@ impl Skeleton {
         let mut static_bytes = split.body.len();
         let mut last = 0;
         let mut static_blank = true;
+        let mut slot_of = Vec::with_capacity(split.holes.len());
+        let mut shared: Vec<(String, usize, u64)> = Vec::new();
+        let mut slots = 0;
         for (index, hole) in split.holes.iter().enumerate() {
             static_blank &= split.body[last..hole.start].trim().is_empty();
             text.push_str(&split.body[last..hole.start]);
@@ -105,11 +118,26 @@ impl Skeleton {
             text.push(CLOSE);
             last = hole.end;
             static_bytes -= hole.end - hole.start;
+            let read = repeatable(&hole.expression);
+            let known = read
+                .as_ref()
+                .and_then(|read| shared.iter_mut().find(|(seen, _, _)| seen == read));
+            if let Some((_, slot, count)) = known {
+                slot_of.push(*slot);
+                *count += 1;
+                continue;
+            }
+            if let Some(read) = read {
+                shared.push((read, slots, 1));
+            }
+            slot_of.push(slots);
+            slots += 1;
             fast_source.push(DELIMITER);
             fast_source.push_str("{{");
             fast_source.push_str(&hole.expression);
             fast_source.push_str("}}");
         }
+        let repeat = shared.iter().map(|(_, _, count)| *count).max().unwrap_or(1);
         text.push_str(&split.body[last..]);
         static_blank &= split.body[last..].trim().is_empty();
         let (value, sites) = if text.trim().is_empty() {
@@ -123,7 +151,9 @@ impl Skeleton {
         Some(Self {
             value,
             sites,
-            holes: split.holes.len(),
+            slot_of,
+            slots,
+            repeat,
             static_bytes,
             static_blank,
             extra_fuel: (static_bytes as u64).div_ceil(BYTES_PER_FUEL) + segments + 4,
@@ -135,18 +165,27 @@ impl Skeleton {
     /// on any error or doubt (the full render then gives the result or the error).
     pub(super) fn fill(&self, fast: &Template<'_, '_>, vars: &minijinja::Value) -> Option<Value> {
         let captured = fast.render_captured(vars.clone()).ok()?;
-        if let Some((_, remaining)) = captured.state().fuel_levels()
-            && remaining < self.extra_fuel
-        {
-            return None;
+        if let Some((consumed, remaining)) = captured.state().fuel_levels() {
+            // The full render renders a shared slot once per hole: at most `repeat` times
+            // what the fast one spent on the holes, which is less than all it spent.
+            let needed = consumed.saturating_mul(self.repeat - 1);
+            if remaining < self.extra_fuel.saturating_add(needed) {
+                return None;
+            }
         }
         let output = captured.output();
-        if output.len() + self.static_bytes > MAX_TEXT {
+        let pieces: Vec<&str> = output.split(DELIMITER).collect();
+        let (prelude, slots) = pieces.split_first()?;
+        if slots.len() != self.slots || !blank_lines(prelude) {
             return None;
         }
-        let pieces: Vec<&str> = output.split(DELIMITER).collect();
-        let (prelude, texts) = pieces.split_first()?;
-        if texts.len() != self.holes || !blank_lines(prelude) {
+        let texts: Vec<&str> = self.slot_of.iter().map(|&slot| slots[slot]).collect();
+        // What the fast template would have written with one slot per hole.
+        let written: usize = texts
+            .iter()
+            .map(|text| DELIMITER.len_utf8() + text.len())
+            .sum();
+        if prelude.len() + written + self.static_bytes > MAX_TEXT {
             return None;
         }
         // The full text would be blank: `null` (as `parse_yaml` has it).
@@ -156,10 +195,38 @@ impl Skeleton {
         let mut value = self.value.clone();
         let mut reader = Reader::default();
         for site in &self.sites {
-            let filled = site.fill(texts, &mut reader)?;
+            let filled = site.fill(&texts, &mut reader)?;
             *locate(&mut value, &site.path)? = filled;
         }
         Some(value)
+    }
+}
+
+/// The plain read `expression` is, normalized (`path` or `path|tojson`), when it may be
+/// rendered once for every hole that repeats it: a variable or an attribute path, alone or
+/// through `tojson`, whose value is the same wherever it is read (no call, no other filter);
+/// `None` otherwise.
+fn repeatable(expression: &str) -> Option<String> {
+    let (path, filter) = match expression.split_once('|') {
+        Some((path, filter)) => (path.trim(), filter.trim()),
+        None => (expression.trim(), ""),
+    };
+    let identifier = |part: &str| {
+        let mut chars = part.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let plain = (filter.is_empty() || filter == "tojson") && path.split('.').all(identifier);
+    plain.then(|| format!("{path}|{filter}"))
+}
+
+impl Skeleton {
+    /// How many slots the fast template renders.
+    #[cfg(test)]
+    pub(super) fn slots(&self) -> usize {
+        self.slots
     }
 }
 
@@ -170,9 +237,9 @@ fn blank_lines(text: &str) -> bool {
 
 impl Site {
     fn fill(&self, texts: &[&str], reader: &mut Reader) -> Option<Value> {
-        let holes = placeholders(&self.text);
+        let holes = &self.holes;
         let whole = holes.len() == 1 && holes[0].0 == 0 && holes[0].1 == self.text.len();
-        for &(_, _, index) in &holes {
+        for &(_, _, index) in holes {
             if !self.hole_is_safe(texts.get(index)?) {
                 return None;
             }
@@ -182,7 +249,7 @@ impl Site {
         }
         let mut filled = String::with_capacity(self.text.len() + 32);
         let mut last = 0;
-        for &(start, end, index) in &holes {
+        for &(start, end, index) in holes {
             filled.push_str(&self.text[last..start]);
             filled.push_str(texts[index]);
             last = end;
@@ -336,6 +403,7 @@ fn sites(value: &Value, found: Vec<Found>, holes: usize) -> Option<Vec<Site>> {
         sites.push(Site {
             path: path.clone(),
             kind,
+            holes: marks,
             text,
             depth,
         });

@@ -2,16 +2,15 @@
 //! the same error, for every built-in definition, every template definition of the fixtures
 //! and templates of every shape, with random params, inputs and names.
 
-use std::sync::Arc;
-
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
 use super::TemplateDriver;
+use super::jinja::dump;
 use super::rendered::Which;
 use super::variables::{Recorder, variables};
 use crate::drivers::static_driver::resolve_inputs;
-use crate::drivers::{ProvisionRequest, SecretSeed};
+use crate::drivers::{ProvisionRequest, SecretSeed, Services};
 use crate::load::Loader;
 use crate::placeholder::{Reference, lookup};
 use crate::platform::{Context, Definition};
@@ -249,7 +248,7 @@ fn with_request<T>(
         "params": case.params,
     });
     let resolver = |r: &Reference| lookup(&tree, r.segments()).cloned();
-    let workloads = Arc::new(json!({
+    let workloads = Services::from(json!({
         "web": {"service": {"name": "web", "ports": {
             "http": {"port": 80, "targetPort": 8080, "protocol": "TCP"},
         }}},
@@ -282,6 +281,17 @@ proptest! {
         for definition in definitions() {
             with_request(&definition, &case, |req| {
                 assert_eq!(fast.render(req), slow.render(req), "{}", definition.name);
+            });
+        }
+    }
+
+    #[test]
+    fn variables_are_what_serde_made_of_the_json_tree(case in case()) {
+        for definition in definitions() {
+            with_request(&definition, &case, |req| {
+                let Ok(inputs) = resolve_inputs(req) else { return };
+                let (direct, json) = super::variables::both_trees(req, &inputs);
+                assert_eq!(dump(&direct), dump(&json), "{}", definition.name);
             });
         }
     }
@@ -405,4 +415,164 @@ fn skeletons_that_mostly_fall_back_are_given_up() {
 fn the_driver_is_send_and_sync() {
     fn shared<T: Send + Sync>() {}
     shared::<TemplateDriver>();
+}
+
+/// Templates that read `workloads` every way (lookups, loops, items, `in`, length, `tojson`,
+/// filters, a missing workload) render the same from a plan's compact services, looked up
+/// lazily, as from the same services given as one JSON value.
+#[test]
+fn compact_workloads_render_as_the_json_value_does() {
+    let workloads = super::super::services::tests::workloads();
+    let compact = Services::of_workloads(&workloads);
+    let eager = Services::from(compact.value().clone());
+    let expressions = [
+        "workloads",
+        "workloads | length",
+        "workloads | list",
+        "workloads | items | list",
+        "workloads | dictsort | first",
+        "workloads.web",
+        "workloads[\"api\"].service.ports.grpc.port + 1",
+        "workloads.web.service.ports | items | map(attribute=\"1.port\") | list",
+        "\"web\" in workloads",
+        "\"nope\" in workloads",
+        "workloads.nope is defined",
+        "workloads.job.service is none",
+        "workloads.idle",
+        "workloads[source].service.name",
+        "workloads.nope.service",
+        "workloads | string",
+    ];
+    let mut rendered = 0;
+    for expression in expressions {
+        for source in [
+            format!("value: {{{{ ({expression}) | tojson }}}}\n"),
+            format!(
+                "{{% set x %}}{{% for name in workloads %}}{{{{ name }}}}:{{{{ ({expression}) | tojson }}}};{{% endfor %}}{{% endset %}}\nvalue: {{{{ x | tojson }}}}\n"
+            ),
+        ] {
+            let definition = outputs_only("reader", &source);
+            let render = |services: &Services| {
+                with_outputs_request(&definition, services, |req| {
+                    TemplateDriver::new().render(req)
+                })
+            };
+            let (lazy, json) = (render(&compact), render(&eager));
+            assert_eq!(lazy, json, "{source}");
+            rendered += usize::from(lazy.is_ok());
+        }
+    }
+    assert!(rendered >= 24, "{rendered}");
+}
+
+/// A plain read that repeats (`{{ name }}`, `{{ labels | tojson }}`) is rendered once for all
+/// its holes; anything else keeps a slot of its own.
+#[test]
+fn repeated_plain_reads_share_a_slot() {
+    let source = "{% set labels = {\"a\": context.app.id} %}\n\
+        a: {{ labels | tojson }}\nb: {{labels|tojson}}\nc: {{ context.res.guid }}\n\
+        d: {{ context.res.guid }}\ne: {{ generated(\"p\") }}\nf: {{ generated(\"p\") }}\n\
+        g: {{ labels | length }}\nh: {{ labels | length }}\n";
+    let driver = TemplateDriver::new();
+    let compiled = driver.cache.get(Which::Outputs, source).unwrap();
+    assert!(compiled.has_skeleton());
+    assert_eq!(
+        compiled.slots(),
+        6,
+        "a/b and c/d share; e, f, g and h do not"
+    );
+}
+
+/// A repeated hole rendered once in the fast template still costs the full render its fuel
+/// each time: near the limit, the skeleton gives what the full render gives (the fuel error
+/// included), at every fuel budget from too little to enough.
+#[test]
+fn repeated_holes_are_charged_their_fuel_as_the_full_render_charges_it() {
+    let holes: String = (0..12)
+        .map(|i| format!("k{i}: {{{{ big | tojson }}}}\n"))
+        .collect();
+    let source = format!("{{% set big = range(40) | list %}}\n{holes}");
+    let definition = outputs_only("repeats", &source);
+    let services = Services::from(Value::Null);
+    with_outputs_request(&definition, &services, |request| {
+        fuel_sweep(request, &source);
+    });
+}
+
+/// Renders `request` with fuel budgets around the least the full render needs, checking the
+/// skeleton gives the full render's result at each.
+fn fuel_sweep(request: &ProvisionRequest<'_>, source: &str) {
+    // The least fuel the full render needs.
+    let (mut low, mut high) = (1u64, 1u64 << 20);
+    while low < high {
+        let mid = u64::midpoint(low, high);
+        if TemplateDriver::without_skeletons(mid)
+            .render(request)
+            .is_ok()
+        {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    let (mut failed, mut rendered) = (0, 0);
+    let step = usize::try_from(low / 200).unwrap_or(1).max(1);
+    for fuel in (low / 4..low + low / 2).step_by(step) {
+        let fast = TemplateDriver::with_fuel(fuel).render(request);
+        let slow = TemplateDriver::without_skeletons(fuel).render(request);
+        assert_eq!(fast, slow, "fuel {fuel}");
+        if slow.is_ok() {
+            rendered += 1;
+        } else {
+            failed += 1;
+        }
+    }
+    assert!(failed > 0 && rendered > 0, "{failed} {rendered}");
+    // Above what the full render needs, the skeleton is used again.
+    let driver = TemplateDriver::with_fuel(low * 20);
+    driver.render(request).unwrap();
+    let compiled = driver.cache.get(Which::Outputs, source).unwrap();
+    assert_eq!(
+        compiled.filled.load(std::sync::atomic::Ordering::Relaxed),
+        1
+    );
+}
+
+/// A definition of type `kind` whose only template is `outputs`.
+fn outputs_only(kind: &str, outputs: &str) -> Definition {
+    let spec = serde_json::from_value(json!({
+        "type": kind, "driver": "template", "templates": {"outputs": outputs},
+    }))
+    .unwrap();
+    Definition {
+        name: format!("{kind}-outputs"),
+        spec,
+        builtin: false,
+    }
+}
+
+/// `f` of a request of `definition` for the resource `TYPE#web.x` requested by `web`, with
+/// `services` as its workloads.
+fn with_outputs_request<T>(
+    definition: &Definition,
+    services: &Services,
+    f: impl FnOnce(&ProvisionRequest<'_>) -> T,
+) -> T {
+    let key = ResourceKey::new(&definition.spec.resource_type, None, Some("web.x"));
+    let context = Context::new("shop", "dev", "development");
+    let resolver = |_: &Reference| Ok(Value::Null);
+    f(&ProvisionRequest {
+        key: &key,
+        guid: "g",
+        context: &context,
+        definition,
+        params: &Map::new(),
+        seed: &SecretSeed::development(),
+        resolver: &resolver,
+        workloads: services,
+        source: Some("web"),
+        workload: None,
+        state: None,
+        folder: None,
+    })
 }

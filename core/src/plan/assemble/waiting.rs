@@ -11,7 +11,7 @@
 //! [`Waiting::release`] gives back values equal to the ones held (same numbers: an unsigned,
 //! signed or floating-point number stays one; same key order).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use serde_json::{Map, Number, Value};
@@ -82,8 +82,8 @@ impl Waiting {
         let mut encoder = Encoder {
             out: Vec::new(),
             keys,
-            known: HashMap::new(),
-            strings: HashMap::new(),
+            known: HashMap::with_capacity(64),
+            strings: HashMap::with_capacity(64),
         };
         encoder.varint(manifests.len() as u64);
         for manifest in manifests {
@@ -284,13 +284,15 @@ impl<'b> Decoder<'b> {
             }
             OBJECT => {
                 let len = self.len()?;
-                let mut map = Map::new();
+                // The keys come sorted (a map was encoded): the map is built in one go, not
+                // searched once per key.
+                let mut entries = Vec::with_capacity(len.min(self.bytes.len()));
                 for _ in 0..len {
                     let key = self.keys.name(self.varint()?)?.to_owned();
                     let item = self.value(depth + 1)?;
-                    map.insert(key, item);
+                    entries.push((key, item));
                 }
-                Value::Object(map)
+                Value::Object(entries.into_iter().collect::<Map<String, Value>>())
             }
             _ => return None,
         })
