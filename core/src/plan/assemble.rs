@@ -22,10 +22,12 @@ use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 use resources::emit_resources;
 use waiting::{Keys, Waiting};
+pub(super) use words::words_beside_graph;
 use workloads::emit_workloads;
 
 mod resources;
 mod waiting;
+mod words;
 mod workloads;
 
 /// Where the objects go.
@@ -38,15 +40,21 @@ pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
 /// This is the secret boundary of a plan ([`crate::secrets`]): every secret is registered while
 /// the resources are provisioned, one guard is built from them, and it checks the outputs of
 /// every resource and every object before the sink sees it; every error is scrubbed by it.
+///
+/// `public` is [`words_beside_graph`] of the same inputs (made while the graph was built); the
+/// graph's names are added while the resources are provisioned, so that the guard leaves out
+/// the runs of every public name ([`public_words_of`] the plan's workloads).
 pub(super) fn stream(
     input: &ResolveInput<'_>,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
+    mut public: PublicWords,
     sink: &mut Sink<'_>,
 ) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let registry = Arc::new(SecretRegistry::default());
-    let public = public_words(input);
-    stream_guarded(input, env_type, options, sink, &registry, &public).map_err(|error| {
+    // Nothing is registered before the graph's words are added: a guard made for an error
+    // before then looks for nothing, whatever the words.
+    stream_guarded(input, env_type, options, sink, &registry, &mut public).map_err(|error| {
         match registry.guard_with_public(&public) {
             Ok(guard) => guard.scrub(error),
             Err(cannot) => cannot,
@@ -60,7 +68,7 @@ fn stream_guarded(
     options: &PlanOptions,
     sink: &mut Sink<'_>,
     registry: &Arc<SecretRegistry>,
-    public: &PublicWords,
+    public: &mut PublicWords,
 ) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let namespace = namespace(input.context, env_type, options)?;
     let target = Target {
@@ -101,10 +109,17 @@ fn stream_guarded(
     let mut provisioned = Vec::with_capacity(input.graph.resource_count());
     let keys = Keys::default();
     let hold = |manifests: Vec<Value>| Ok(Waiting::hold(&manifests, &keys));
-    let mut resources = provision_all(input, registry, &hold, &mut |key, waiting| {
-        provisioned.push((key.clone(), waiting));
-        Ok(())
-    })?;
+    // The graph's public words are made on another thread meanwhile: only the guard needs them.
+    let (resources, ()) = crate::plan::parallel::beside(
+        || {
+            provision_all(input, registry, &hold, &mut |key, waiting| {
+                provisioned.push((key.clone(), waiting));
+                Ok(())
+            })
+        },
+        || words::add_graph_words(public, input.graph),
+    );
+    let mut resources = resources?;
     let guard = Arc::new(registry.guard_with_public(public)?);
     check_outputs(&guard, &resources)?;
     let mut out = Output::new(input, namespace.as_deref(), &guard, env_type, sink)?;
@@ -176,14 +191,10 @@ pub(super) fn stream_resources(
     Ok(spent)
 }
 
-/// The names every plan of these inputs shows anyway: the context, the resource keys and
-/// workload names of the graph, the definition names, and the names of containers, variables
-/// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
-fn public_words(input: &ResolveInput<'_>) -> PublicWords {
-    public_words_of(input, input.workloads.iter())
-}
-
-/// [`public_words`] with the workloads `workloads` (instead of `input.workloads`).
+/// The names every plan of `input` with the workloads `workloads` shows anyway: the context,
+/// the resource keys and workload names of the graph, the definition names, and the names of
+/// containers, variables and files. Runs of secrets that are part of them are not looked for
+/// ([`PublicWords`]). [`stream`] makes the same words in two parts ([`words`]).
 pub(super) fn public_words_of<'w>(
     input: &ResolveInput<'_>,
     workloads: impl Iterator<Item = &'w WorkloadInput>,
@@ -192,27 +203,19 @@ pub(super) fn public_words_of<'w>(
     PublicWords::new(texts.iter().map(String::as_str))
 }
 
-/// The names [`public_words`] takes its runs from.
+/// The names [`public_words_of`] takes its runs from.
 pub(super) fn public_texts<'w>(
     context: &Context,
     graph: &crate::graph::ResourceGraph,
     platform: &crate::platform::Platform,
     workloads: impl Iterator<Item = &'w WorkloadInput>,
 ) -> Vec<String> {
-    let mut texts = vec![
-        context.app.clone(),
-        context.env.clone(),
-        context.env_type.clone(),
-    ];
-    texts.extend(graph.ordered().map(|node| node.name().to_string()));
-    texts.extend(platform.definitions().iter().map(|d| d.name.clone()));
-    for w in workloads {
-        texts.extend(workload_public_texts(w));
-    }
+    let mut texts = words::graph_texts(graph);
+    texts.extend(words::texts_beside_graph(context, platform, workloads));
     texts
 }
 
-/// What [`public_words`] takes of one workload: the names of its resources, containers,
+/// What [`public_words_of`] takes of one workload: the names of its resources, containers,
 /// variables and files.
 pub(super) fn workload_public_texts(w: &WorkloadInput) -> Vec<String> {
     let mut texts: Vec<String> = w.workload.resources.keys().cloned().collect();

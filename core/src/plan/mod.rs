@@ -268,7 +268,12 @@ impl Engine {
             sink(object)
         };
         let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
-        let graph = self.graph(&specs, context)?;
+        // The public words that need no graph are made on another thread meanwhile.
+        let (graph, public) = parallel::beside(
+            || self.graph(&specs, context),
+            || assemble::words_beside_graph(context, &self.platform, workloads),
+        );
+        let graph = graph?;
         drop(specs);
         let input = ResolveInput {
             meter,
@@ -281,7 +286,8 @@ impl Engine {
             image: options.image.as_deref(),
             effects: &self.effects,
         };
-        let (namespace, resolved, secrets) = assemble::stream(&input, env_type, options, sink)?;
+        let (namespace, resolved, secrets) =
+            assemble::stream(&input, env_type, options, public, sink)?;
         let violations = evaluator.finish();
         Ok(Streamed {
             graph,
