@@ -20,20 +20,24 @@ use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
+pub(super) use ahead::Destination;
+use ahead::Take;
 use resources::emit_resources;
 use waiting::{Keys, Waiting};
 pub(super) use words::words_beside_graph;
 use workloads::emit_workloads;
 
+mod ahead;
 mod resources;
 mod waiting;
 mod words;
 mod workloads;
 
-/// Where the objects go.
+/// Where the objects go, as values alone.
 pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
 
-/// Resolves and renders the whole plan, handing each object to `sink` in apply order:
+/// Resolves and renders the whole plan, handing each object to `sink` in apply order (with its
+/// YAML document when `sink` asks for it to be written ahead):
 /// Namespace and environment objects, resource manifests in graph order, then each workload's
 /// objects by workload name. Returns the namespace and what is kept of the resources.
 ///
@@ -49,7 +53,7 @@ pub(super) fn stream(
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
     mut public: PublicWords,
-    sink: &mut Sink<'_>,
+    sink: Destination<'_, '_>,
 ) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let registry = Arc::new(SecretRegistry::default());
     // Nothing is registered before the graph's words are added: a guard made for an error
@@ -66,7 +70,7 @@ fn stream_guarded(
     input: &ResolveInput<'_>,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
-    sink: &mut Sink<'_>,
+    sink: Destination<'_, '_>,
     registry: &Arc<SecretRegistry>,
     public: &mut PublicWords,
 ) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
@@ -159,6 +163,8 @@ pub(super) fn stream_workloads(
         namespace: namespace.as_deref(),
         env_type,
     };
+    let take = &mut |object, _: Option<&[u8]>| sink(object);
+    let sink = Destination { yaml: false, take };
     let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
     emit_workloads(input, resources, &target, &mut out)
         .and_then(|()| out.locks.finish())
@@ -179,6 +185,8 @@ pub(super) fn stream_resources(
     sink: &mut Sink<'_>,
 ) -> Result<Vec<crate::plan::ledger::Spent>> {
     let namespace = namespace(input.context, env_type, options)?;
+    let take = &mut |object, _: Option<&[u8]>| sink(object);
+    let sink = Destination { yaml: false, take };
     let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
     let mut spent = Vec::with_capacity(parts.len());
     let emit = || {
@@ -239,7 +247,7 @@ pub(super) fn check_outputs_of(
     resources: &Resources,
     keys: &[ResourceKey],
 ) -> Result<()> {
-    let errors = keys.iter().filter_map(|key| {
+    let error_of = |key: &ResourceKey| {
         let outputs = &resources.get(key)?.outputs;
         let what = format!("the outputs of resource `{key}` (outputs are not secret)");
         guard.check_outputs(outputs, &what).err().or_else(|| {
@@ -247,8 +255,10 @@ pub(super) fn check_outputs_of(
                 check_text(value, &format!("an output of resource `{key}`")).err()
             })
         })
-    });
-    Error::join(errors).map_or(Ok(()), Err)
+    };
+    // Each resource's on any thread, the errors in the order of `keys`.
+    let errors = crate::plan::parallel::map_in_order(keys, error_of);
+    Error::join(errors.into_iter().flatten()).map_or(Ok(()), Err)
 }
 
 /// Where an object comes from, as leak errors name it.
@@ -325,7 +335,9 @@ struct Output<'a, 's> {
     guard: &'a SecretGuard,
     /// The environment type's locks, compared with every final object.
     locks: Locks<'a>,
-    sink: &'a mut Sink<'s>,
+    sink: &'a mut Take<'s>,
+    /// Whether each object's YAML document is written ahead ([`ahead::written`]).
+    yaml: bool,
     /// How many objects went to the sink.
     emitted: usize,
 }
@@ -338,7 +350,7 @@ impl<'a, 's> Output<'a, 's> {
         namespace: Option<&'a str>,
         guard: &'a SecretGuard,
         env_type: Option<&'a EnvironmentTypeSpec>,
-        sink: &'a mut Sink<'s>,
+        sink: Destination<'a, 's>,
     ) -> Result<Self> {
         Ok(Self {
             meter: input.meter,
@@ -346,7 +358,8 @@ impl<'a, 's> Output<'a, 's> {
             seen: HashMap::new(),
             guard,
             locks: Locks::new(input.context, env_type)?,
-            sink,
+            sink: sink.take,
+            yaml: sink.yaml,
             emitted: 0,
         })
     }
@@ -397,6 +410,7 @@ impl<'a, 's> Output<'a, 's> {
             id,
             bytes,
             digest,
+            yaml,
         } = checked;
         self.locks
             .check(&object, origin.lock_origin())
@@ -415,7 +429,7 @@ impl<'a, 's> Output<'a, 's> {
             None => {
                 self.seen.insert(packed, digest);
                 self.emitted += 1;
-                (self.sink)(object)
+                (self.sink)(object, yaml.as_deref())
             }
         }
     }
@@ -428,6 +442,8 @@ struct Checked {
     id: Identity,
     bytes: usize,
     digest: u64,
+    /// Its YAML document, when written ahead ([`ahead::written`]).
+    yaml: Option<Vec<u8>>,
 }
 
 /// The checks of the output step that depend on the object alone (any thread may make them):
@@ -464,6 +480,7 @@ fn check(
         digest: fnv1a64(text.as_bytes()),
         id,
         object,
+        yaml: None,
     })
 }
 

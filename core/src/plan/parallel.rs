@@ -45,6 +45,26 @@ pub(crate) fn beside<A, B: Send>(
     (a, b.expect("the side work ended with the scope"))
 }
 
+/// `work` of each of `items`, in their order, made on rayon's threads (on a pool of one
+/// thread, or for a few items, one after the other on the calling thread).
+pub(crate) fn map_in_order<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use rayon::prelude::*;
+    if !is_parallel() || items.len() < 64 {
+        return items.iter().map(work).collect();
+    }
+    items.par_iter().with_min_len(32).map(&work).collect()
+}
+
+/// Drops `held` on one of rayon's threads, without waiting for it (on a pool of one thread,
+/// here): what a finished plan held is let go while its caller goes on.
+pub(crate) fn let_go<T: Send + 'static>(held: T) {
+    if is_parallel() {
+        rayon::spawn(move || drop(held));
+    } else {
+        drop(held);
+    }
+}
+
 /// Runs `work` on each of `items` on rayon's threads and hands each result to `take`, on the
 /// calling thread, in the order of `items`, as soon as it is next. At most
 /// [`WAITING_PER_THREAD`] results per thread are made ahead of the one `take` waits for. The
@@ -241,6 +261,15 @@ mod tests {
             } else {
                 assert_eq!(side_thread, a.0, "one thread: both on the caller");
             }
+        }
+    }
+
+    #[test]
+    fn mapped_results_keep_the_order_of_the_items() {
+        let items: Vec<u64> = (0..1000).collect();
+        for threads in [1, 2, 4] {
+            let squares = pool(threads).install(|| map_in_order(&items, |n| n * n));
+            assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         }
     }
 
