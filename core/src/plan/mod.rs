@@ -236,19 +236,26 @@ impl Engine {
         out: &mut W,
     ) -> Result<Vec<Violation>> {
         let meter = crate::resolve::Meter::for_workloads(self.limits.clone(), workloads.len());
-        // Each object's YAML is written on the thread that checked it; this thread copies it.
+        // Each object's YAML is written on the thread that checked it; this thread copies it
+        // out, one whole document per write, whichever thread wrote it.
+        let mut own = Vec::new();
         let take = &mut |object: Value, yaml: Option<&[u8]>| {
-            match yaml {
-                Some(document) => out.write_all(document),
-                None => crate::render::yaml::write_documents(out, [&object]),
-            }
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Io,
-                    Location::default(),
-                    format!("cannot write the manifests: {e}"),
-                )
-            })
+            let document = match yaml {
+                Some(document) => Ok(document),
+                None => {
+                    own.clear();
+                    crate::render::yaml::write_documents(&mut own, [&object]).map(|()| &own[..])
+                }
+            };
+            document
+                .and_then(|document| out.write_all(document))
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Io,
+                        Location::default(),
+                        format!("cannot write the manifests: {e}"),
+                    )
+                })
         };
         let sink = assemble::Destination { yaml: true, take };
         let streamed = self.stream(workloads, context, options, &meter, sink)?;
