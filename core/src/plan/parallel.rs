@@ -160,10 +160,11 @@ fn receive<M>(receiver: &Receiver<M>) -> M {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn pool(threads: usize) -> rayon::ThreadPool {
+    /// A rayon pool of `threads` threads (for tests that compare pools).
+    pub(crate) fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()

@@ -90,14 +90,8 @@ pub(super) fn each_looked(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::parallel::tests::pool;
     use proptest::prelude::*;
-
-    fn pool(threads: usize) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-    }
 
     fn all_looked(threads: usize, secrets: &[&str], public: &PublicWords) -> Vec<(usize, Looked)> {
         pool(threads).install(|| {
@@ -160,6 +154,9 @@ mod tests {
     }
 
     proptest! {
+        // Each case builds pools and guards of hundreds of secrets.
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
         /// A guard's runs and owners are the same on any pool.
         #[test]
         fn a_guard_is_the_same_on_any_pool(
