@@ -20,33 +20,45 @@ use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
 use crate::validate::names::{self, fnv1a64};
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
+pub(super) use ahead::Destination;
+use ahead::Take;
 use resources::emit_resources;
 use waiting::{Keys, Waiting};
+pub(super) use words::words_beside_graph;
 use workloads::emit_workloads;
 
+mod ahead;
 mod resources;
 mod waiting;
+mod words;
 mod workloads;
 
-/// Where the objects go.
+/// Where the objects go, as values alone.
 pub(super) type Sink<'s> = dyn FnMut(Value) -> Result<()> + 's;
 
-/// Resolves and renders the whole plan, handing each object to `sink` in apply order:
+/// Resolves and renders the whole plan, handing each object to `sink` in apply order (with its
+/// YAML document when `sink` asks for it to be written ahead):
 /// Namespace and environment objects, resource manifests in graph order, then each workload's
 /// objects by workload name. Returns the namespace and what is kept of the resources.
 ///
 /// This is the secret boundary of a plan ([`crate::secrets`]): every secret is registered while
 /// the resources are provisioned, one guard is built from them, and it checks the outputs of
 /// every resource and every object before the sink sees it; every error is scrubbed by it.
+///
+/// `public` is [`words_beside_graph`] of the same inputs (made while the graph was built); the
+/// graph's names are added while the resources are provisioned, so that the guard leaves out
+/// the runs of every public name ([`public_words_of`] the plan's workloads).
 pub(super) fn stream(
     input: &ResolveInput<'_>,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
-    sink: &mut Sink<'_>,
+    mut public: PublicWords,
+    sink: Destination<'_, '_>,
 ) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let registry = Arc::new(SecretRegistry::default());
-    let public = public_words(input);
-    stream_guarded(input, env_type, options, sink, &registry, &public).map_err(|error| {
+    // Nothing is registered before the graph's words are added: a guard made for an error
+    // before then looks for nothing, whatever the words.
+    stream_guarded(input, env_type, options, sink, &registry, &mut public).map_err(|error| {
         match registry.guard_with_public(&public) {
             Ok(guard) => guard.scrub(error),
             Err(cannot) => cannot,
@@ -58,9 +70,9 @@ fn stream_guarded(
     input: &ResolveInput<'_>,
     env_type: Option<&EnvironmentTypeSpec>,
     options: &PlanOptions,
-    sink: &mut Sink<'_>,
+    sink: Destination<'_, '_>,
     registry: &Arc<SecretRegistry>,
-    public: &PublicWords,
+    public: &mut PublicWords,
 ) -> Result<(Option<String>, Resources, Arc<SecretGuard>)> {
     let namespace = namespace(input.context, env_type, options)?;
     let target = Target {
@@ -101,10 +113,17 @@ fn stream_guarded(
     let mut provisioned = Vec::with_capacity(input.graph.resource_count());
     let keys = Keys::default();
     let hold = |manifests: Vec<Value>| Ok(Waiting::hold(&manifests, &keys));
-    let mut resources = provision_all(input, registry, &hold, &mut |key, waiting| {
-        provisioned.push((key.clone(), waiting));
-        Ok(())
-    })?;
+    // The graph's public words are made on another thread meanwhile: only the guard needs them.
+    let (resources, ()) = crate::plan::parallel::beside(
+        || {
+            provision_all(input, registry, &hold, &mut |key, waiting| {
+                provisioned.push((key.clone(), waiting));
+                Ok(())
+            })
+        },
+        || words::add_graph_words(public, input.graph),
+    );
+    let mut resources = resources?;
     let guard = Arc::new(registry.guard_with_public(public)?);
     check_outputs(&guard, &resources)?;
     let mut out = Output::new(input, namespace.as_deref(), &guard, env_type, sink)?;
@@ -144,6 +163,8 @@ pub(super) fn stream_workloads(
         namespace: namespace.as_deref(),
         env_type,
     };
+    let take = &mut |object, _: Option<&[u8]>| sink(object);
+    let sink = Destination { yaml: false, take };
     let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
     emit_workloads(input, resources, &target, &mut out)
         .and_then(|()| out.locks.finish())
@@ -164,6 +185,8 @@ pub(super) fn stream_resources(
     sink: &mut Sink<'_>,
 ) -> Result<Vec<crate::plan::ledger::Spent>> {
     let namespace = namespace(input.context, env_type, options)?;
+    let take = &mut |object, _: Option<&[u8]>| sink(object);
+    let sink = Destination { yaml: false, take };
     let mut out = Output::new(input, namespace.as_deref(), guard, env_type, sink)?;
     let mut spent = Vec::with_capacity(parts.len());
     let emit = || {
@@ -176,14 +199,10 @@ pub(super) fn stream_resources(
     Ok(spent)
 }
 
-/// The names every plan of these inputs shows anyway: the context, the resource keys and
-/// workload names of the graph, the definition names, and the names of containers, variables
-/// and files. Runs of secrets that are part of them are not looked for ([`PublicWords`]).
-fn public_words(input: &ResolveInput<'_>) -> PublicWords {
-    public_words_of(input, input.workloads.iter())
-}
-
-/// [`public_words`] with the workloads `workloads` (instead of `input.workloads`).
+/// The names every plan of `input` with the workloads `workloads` shows anyway: the context,
+/// the resource keys and workload names of the graph, the definition names, and the names of
+/// containers, variables and files. Runs of secrets that are part of them are not looked for
+/// ([`PublicWords`]). [`stream`] makes the same words in two parts ([`words`]).
 pub(super) fn public_words_of<'w>(
     input: &ResolveInput<'_>,
     workloads: impl Iterator<Item = &'w WorkloadInput>,
@@ -192,27 +211,19 @@ pub(super) fn public_words_of<'w>(
     PublicWords::new(texts.iter().map(String::as_str))
 }
 
-/// The names [`public_words`] takes its runs from.
+/// The names [`public_words_of`] takes its runs from.
 pub(super) fn public_texts<'w>(
     context: &Context,
     graph: &crate::graph::ResourceGraph,
     platform: &crate::platform::Platform,
     workloads: impl Iterator<Item = &'w WorkloadInput>,
 ) -> Vec<String> {
-    let mut texts = vec![
-        context.app.clone(),
-        context.env.clone(),
-        context.env_type.clone(),
-    ];
-    texts.extend(graph.ordered().map(|node| node.name().to_string()));
-    texts.extend(platform.definitions().iter().map(|d| d.name.clone()));
-    for w in workloads {
-        texts.extend(workload_public_texts(w));
-    }
+    let mut texts = words::graph_texts(graph);
+    texts.extend(words::texts_beside_graph(context, platform, workloads));
     texts
 }
 
-/// What [`public_words`] takes of one workload: the names of its resources, containers,
+/// What [`public_words_of`] takes of one workload: the names of its resources, containers,
 /// variables and files.
 pub(super) fn workload_public_texts(w: &WorkloadInput) -> Vec<String> {
     let mut texts: Vec<String> = w.workload.resources.keys().cloned().collect();
@@ -236,7 +247,7 @@ pub(super) fn check_outputs_of(
     resources: &Resources,
     keys: &[ResourceKey],
 ) -> Result<()> {
-    let errors = keys.iter().filter_map(|key| {
+    let error_of = |key: &ResourceKey| {
         let outputs = &resources.get(key)?.outputs;
         let what = format!("the outputs of resource `{key}` (outputs are not secret)");
         guard.check_outputs(outputs, &what).err().or_else(|| {
@@ -244,8 +255,10 @@ pub(super) fn check_outputs_of(
                 check_text(value, &format!("an output of resource `{key}`")).err()
             })
         })
-    });
-    Error::join(errors).map_or(Ok(()), Err)
+    };
+    // Each resource's on any thread, the errors in the order of `keys`.
+    let errors = crate::plan::parallel::map_in_order(keys, error_of);
+    Error::join(errors.into_iter().flatten()).map_or(Ok(()), Err)
 }
 
 /// Where an object comes from, as leak errors name it.
@@ -322,7 +335,9 @@ struct Output<'a, 's> {
     guard: &'a SecretGuard,
     /// The environment type's locks, compared with every final object.
     locks: Locks<'a>,
-    sink: &'a mut Sink<'s>,
+    sink: &'a mut Take<'s>,
+    /// Whether each object's YAML document is written ahead ([`ahead::written`]).
+    yaml: bool,
     /// How many objects went to the sink.
     emitted: usize,
 }
@@ -335,7 +350,7 @@ impl<'a, 's> Output<'a, 's> {
         namespace: Option<&'a str>,
         guard: &'a SecretGuard,
         env_type: Option<&'a EnvironmentTypeSpec>,
-        sink: &'a mut Sink<'s>,
+        sink: Destination<'a, 's>,
     ) -> Result<Self> {
         Ok(Self {
             meter: input.meter,
@@ -343,7 +358,8 @@ impl<'a, 's> Output<'a, 's> {
             seen: HashMap::new(),
             guard,
             locks: Locks::new(input.context, env_type)?,
-            sink,
+            sink: sink.take,
+            yaml: sink.yaml,
             emitted: 0,
         })
     }
@@ -394,6 +410,7 @@ impl<'a, 's> Output<'a, 's> {
             id,
             bytes,
             digest,
+            yaml,
         } = checked;
         self.locks
             .check(&object, origin.lock_origin())
@@ -412,7 +429,7 @@ impl<'a, 's> Output<'a, 's> {
             None => {
                 self.seen.insert(packed, digest);
                 self.emitted += 1;
-                (self.sink)(object)
+                (self.sink)(object, yaml.as_deref())
             }
         }
     }
@@ -425,6 +442,8 @@ struct Checked {
     id: Identity,
     bytes: usize,
     digest: u64,
+    /// Its YAML document, when written ahead ([`ahead::written`]).
+    yaml: Option<Vec<u8>>,
 }
 
 /// The checks of the output step that depend on the object alone (any thread may make them):
@@ -461,6 +480,7 @@ fn check(
         digest: fnv1a64(text.as_bytes()),
         id,
         object,
+        yaml: None,
     })
 }
 

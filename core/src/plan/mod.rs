@@ -186,10 +186,19 @@ impl Engine {
             violations,
             secrets,
             resolved,
-        } = self.stream(workloads, context, options, &meter, &mut |object| {
-            manifests.push(&object);
-            Ok(())
-        })?;
+        } = self.stream(
+            workloads,
+            context,
+            options,
+            &meter,
+            assemble::Destination {
+                yaml: false,
+                take: &mut |object, _| {
+                    manifests.push(&object);
+                    Ok(())
+                },
+            },
+        )?;
         let resources = resolved
             .order
             .iter()
@@ -227,16 +236,38 @@ impl Engine {
         out: &mut W,
     ) -> Result<Vec<Violation>> {
         let meter = crate::resolve::Meter::for_workloads(self.limits.clone(), workloads.len());
-        self.stream(workloads, context, options, &meter, &mut |object| {
-            crate::render::yaml::write_documents(out, [&object]).map_err(|e| {
-                Error::new(
-                    ErrorKind::Io,
-                    Location::default(),
-                    format!("cannot write the manifests: {e}"),
-                )
-            })
-        })
-        .map(|streamed| streamed.violations)
+        // Each object's YAML is written on the thread that checked it; this thread copies it
+        // out, one whole document per write, whichever thread wrote it.
+        let mut own = Vec::new();
+        let take = &mut |object: Value, yaml: Option<&[u8]>| {
+            let document = match yaml {
+                Some(document) => Ok(document),
+                None => {
+                    own.clear();
+                    crate::render::yaml::write_documents(&mut own, [&object]).map(|()| &own[..])
+                }
+            };
+            document
+                .and_then(|document| out.write_all(document))
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Io,
+                        Location::default(),
+                        format!("cannot write the manifests: {e}"),
+                    )
+                })
+        };
+        let sink = assemble::Destination { yaml: true, take };
+        let streamed = self.stream(workloads, context, options, &meter, sink)?;
+        let Streamed {
+            violations,
+            graph,
+            resolved,
+            ..
+        } = streamed;
+        // What the plan held is let go on another thread while the caller goes on.
+        parallel::let_go((graph, resolved));
+        Ok(violations)
     }
 
     /// Warnings every plan of this engine carries.
@@ -252,23 +283,34 @@ impl Engine {
         warnings
     }
 
-    /// Builds the graph, then resolves and renders, handing each object to `sink` in order.
+    /// Builds the graph, then resolves and renders, handing each object to `sink` in order
+    /// (with its YAML document when `sink` asks for it to be written ahead).
     fn stream(
         &self,
         workloads: &[WorkloadInput],
         context: &Context,
         options: &PlanOptions,
         meter: &crate::resolve::Meter,
-        sink: &mut assemble::Sink<'_>,
+        sink: assemble::Destination<'_, '_>,
     ) -> Result<Streamed> {
         let env_type = self.environment_type(context)?;
         let mut evaluator = policy::Evaluator::new(&self.platform, context, workloads);
-        let sink = &mut |object: Value| {
+        let take = sink.take;
+        let take = &mut |object: Value, yaml: Option<&[u8]>| {
             evaluator.object(&object);
-            sink(object)
+            take(object, yaml)
+        };
+        let sink = assemble::Destination {
+            yaml: sink.yaml,
+            take,
         };
         let specs: Vec<&Workload> = workloads.iter().map(|w| &w.workload).collect();
-        let graph = self.graph(&specs, context)?;
+        // The public words that need no graph are made on another thread meanwhile.
+        let (graph, public) = parallel::beside(
+            || self.graph(&specs, context),
+            || assemble::words_beside_graph(context, &self.platform, workloads),
+        );
+        let graph = graph?;
         drop(specs);
         let input = ResolveInput {
             meter,
@@ -281,7 +323,8 @@ impl Engine {
             image: options.image.as_deref(),
             effects: &self.effects,
         };
-        let (namespace, resolved, secrets) = assemble::stream(&input, env_type, options, sink)?;
+        let (namespace, resolved, secrets) =
+            assemble::stream(&input, env_type, options, public, sink)?;
         let violations = evaluator.finish();
         Ok(Streamed {
             graph,

@@ -23,6 +23,48 @@ pub(crate) fn is_parallel() -> bool {
     rayon::current_num_threads() > 1
 }
 
+/// Runs `main` on the calling thread and `side` on another of rayon's threads at the same
+/// time, and gives both results once both are done: work of the plan's own thread and work it
+/// does not depend on until later, side by side. On a pool of one thread, `main` then `side`,
+/// on the calling thread. A panic in either goes on in the caller once both have ended.
+pub(crate) fn beside<A, B: Send>(
+    main: impl FnOnce() -> A,
+    side: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if !is_parallel() {
+        let a = main();
+        return (a, side());
+    }
+    let mut b = None;
+    let a = rayon::in_place_scope(|scope| {
+        let b = &mut b;
+        scope.spawn(move |_| *b = Some(side()));
+        main()
+    });
+    // The scope ends once the spawned work has: it set `b`, or its panic went on above.
+    (a, b.expect("the side work ended with the scope"))
+}
+
+/// `work` of each of `items`, in their order, made on rayon's threads (on a pool of one
+/// thread, or for a few items, one after the other on the calling thread).
+pub(crate) fn map_in_order<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use rayon::prelude::*;
+    if !is_parallel() || items.len() < 64 {
+        return items.iter().map(work).collect();
+    }
+    items.par_iter().with_min_len(32).map(&work).collect()
+}
+
+/// Drops `held` on one of rayon's threads, without waiting for it (on a pool of one thread,
+/// here): what a finished plan held is let go while its caller goes on.
+pub(crate) fn let_go<T: Send + 'static>(held: T) {
+    if is_parallel() {
+        rayon::spawn(move || drop(held));
+    } else {
+        drop(held);
+    }
+}
+
 /// Runs `work` on each of `items` on rayon's threads and hands each result to `take`, on the
 /// calling thread, in the order of `items`, as soon as it is next. At most
 /// [`WAITING_PER_THREAD`] results per thread are made ahead of the one `take` waits for. The
@@ -118,10 +160,11 @@ fn receive<M>(receiver: &Receiver<M>) -> M {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn pool(threads: usize) -> rayon::ThreadPool {
+    /// A rayon pool of `threads` threads (for tests that compare pools).
+    pub(crate) fn pool(threads: usize) -> rayon::ThreadPool {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
@@ -188,6 +231,57 @@ mod tests {
             })
         });
         assert!(caught.is_err());
+    }
+
+    #[test]
+    fn side_work_runs_on_another_thread_beside_the_callers() {
+        for threads in [1, 2, 4] {
+            let caller = std::thread::current().id();
+            let (a, (b, side_thread)) = pool(threads).install(|| {
+                let caller = std::thread::current().id();
+                let (tx, rx) = mpsc::channel::<()>();
+                beside(
+                    || {
+                        // On several threads the side work runs meanwhile: it signals.
+                        if threads > 1 {
+                            rx.recv_timeout(Duration::from_secs(30)).unwrap();
+                        }
+                        (caller, std::thread::current().id())
+                    },
+                    move || {
+                        let _ = tx.send(());
+                        (7, std::thread::current().id())
+                    },
+                )
+            });
+            assert_eq!(b, 7);
+            assert_eq!(a.0, a.1, "the main work runs on the calling thread");
+            assert_ne!(a.0, caller);
+            if threads > 1 {
+                assert_ne!(side_thread, a.0, "the side work on another thread");
+            } else {
+                assert_eq!(side_thread, a.0, "one thread: both on the caller");
+            }
+        }
+    }
+
+    #[test]
+    fn mapped_results_keep_the_order_of_the_items() {
+        let items: Vec<u64> = (0..1000).collect();
+        for threads in [1, 2, 4] {
+            let squares = pool(threads).install(|| map_in_order(&items, |n| n * n));
+            assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn a_panic_beside_reaches_the_caller() {
+        for threads in [1, 3] {
+            let caught = panic::catch_unwind(|| {
+                pool(threads).install(|| beside(|| 1, || panic!("side work failed")))
+            });
+            assert!(caught.is_err());
+        }
     }
 
     #[test]

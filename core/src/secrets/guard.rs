@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
-use super::patterns::{Derived, derive};
+use super::build::Looked;
 use super::windows::Runs;
 use super::{SECRET_DATA_FIELDS, is_secret_object};
 use crate::sensitive::REDACTED;
@@ -39,7 +39,15 @@ impl PublicWords {
     /// as `-`, `_` and `.` (names derived from them, such as `postgres-<guid>-secrets` from
     /// `postgres.default#shop.db`, are public too).
     pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut runs = Runs::default();
+        let mut words = Self::default();
+        words.add(texts);
+        words
+    }
+
+    /// Adds the runs of `texts` (as [`new`](Self::new) takes them): the words of a plan can be
+    /// made in parts, on several threads, and are the same whatever the parts and their order.
+    pub fn add<'a>(&mut self, texts: impl IntoIterator<Item = &'a str>) {
+        let runs = &mut self.0;
         // Plans repeat most names (`main`, `DB_HOST`, `db` in every workload): each distinct
         // text once; adding a run twice changes nothing.
         let mut seen: HashSet<&str> = HashSet::new();
@@ -50,7 +58,7 @@ impl PublicWords {
                 continue;
             }
             let lower = text.to_ascii_lowercase();
-            add_runs(&mut runs, &lower, &mut starts);
+            add_runs(runs, &lower, &mut starts);
             if lower.chars().all(char::is_alphanumeric) {
                 // Every variant is the text itself.
                 continue;
@@ -63,11 +71,20 @@ impl PublicWords {
                         .map(|c| if c.is_alphanumeric() { c } else { separator }),
                 );
                 if variant != lower {
-                    add_runs(&mut runs, &variant, &mut starts);
+                    add_runs(runs, &variant, &mut starts);
                 }
             }
         }
-        Self(runs)
+    }
+
+    /// Whether `run` (lower-cased, of [`WINDOW`](super::WINDOW) characters) is a public run.
+    pub(super) fn contains(&self, run: &str) -> bool {
+        self.0.contains(run)
+    }
+
+    /// Whether the packed ASCII run `word` is a public run.
+    pub(super) fn contains_word(&self, word: u64) -> bool {
+        self.0.contains_word(word)
     }
 }
 
@@ -146,31 +163,34 @@ impl SecretGuard {
         secrets: impl IntoIterator<Item = (&'a str, &'a str)>,
         public: &PublicWords,
     ) -> Result<Self> {
+        let (names, values): (Vec<&str>, Vec<&str>) = secrets.into_iter().unzip();
         let mut owners = Vec::new();
         let mut owner_of: HashMap<&str, usize> = HashMap::new();
         let mut runs = Runs::default();
         let mut whole = HashMap::new();
-        for (owner, secret) in secrets {
+        // Derived on every core, put in in the order of `secrets` (the first owner stays).
+        super::build::each_looked(&values, public, &mut |index, looked| {
+            let name = names[index];
             let next = owners.len();
-            let owner = *owner_of.entry(owner).or_insert_with(|| {
-                owners.push(owner.to_owned());
+            let owner = *owner_of.entry(name).or_insert_with(|| {
+                owners.push(name.to_owned());
                 next
             });
-            match derive(secret) {
-                Derived::Nothing => {}
-                Derived::Whole(text) => {
+            match looked {
+                Looked::Nothing => {}
+                Looked::Whole(text) => {
                     whole.entry(text).or_insert(owner);
                 }
-                Derived::Windows(windows) => {
-                    for window in windows {
-                        let window = window.to_ascii_lowercase();
-                        if !public.0.contains(&window) {
-                            runs.insert(&window, owner);
-                        }
+                Looked::Runs { words, other } => {
+                    for word in words {
+                        runs.insert_word(word, owner);
+                    }
+                    for run in other {
+                        runs.insert(&run, owner);
                     }
                 }
             }
-        }
+        });
         runs.seal();
         Ok(Self {
             runs,
@@ -659,6 +679,22 @@ mod tests {
             }
         }
         runs
+    }
+
+    proptest::proptest! {
+        /// Words made in parts, in any split and order, are the words of all the texts.
+        #[test]
+        fn public_words_made_in_parts_are_the_same(
+            texts in proptest::collection::vec("[a-zA-Z0-9#._ü-]{0,30}", 0..40),
+            split in 0_usize..40,
+        ) {
+            let split = split.min(texts.len());
+            let all = PublicWords::new(texts.iter().map(String::as_str));
+            let mut parts = PublicWords::new(texts[split..].iter().map(String::as_str));
+            parts.add(texts[..split].iter().map(String::as_str));
+            proptest::prop_assert_eq!(all.0.len(), parts.0.len());
+            proptest::prop_assert_eq!(all.0.without(&parts.0).len(), 0);
+        }
     }
 
     #[test]

@@ -42,6 +42,7 @@
 //! ```
 
 pub(crate) mod book;
+mod build;
 mod guard;
 pub mod patterns;
 mod registry;

@@ -126,6 +126,17 @@ impl<V: Copy> Runs<V> {
         }
     }
 
+    /// Adds the packed ASCII run `word` ([`packed`]) with `value`, unless it is there already
+    /// (the first value stays): [`insert`](Self::insert) of its text.
+    pub fn insert_word(&mut self, word: u64, value: V) {
+        self.ascii.entry(word).or_insert(value);
+    }
+
+    /// Whether the packed ASCII run `word` ([`packed`]) is in the set.
+    pub fn contains_word(&self, word: u64) -> bool {
+        self.ascii.contains_key(&word)
+    }
+
     /// Whether `run` is in the set.
     pub fn contains(&self, run: &str) -> bool {
         match packed(run) {

@@ -1,11 +1,13 @@
 //! The resources' manifests, once every resource is provisioned and the plan's secret check is
 //! built: each resource's manifests are decoded and put through the checks of the output step
 //! that depend on them alone on any thread ([`crate::plan::parallel`]), then through the rest
-//! of the output step on the plan's thread, in graph order ([`Output::commit`]). On a pool of
-//! one thread, one resource after the other.
+//! of the output step on the plan's thread, in graph order ([`Output::commit`]); their YAML
+//! documents are written ahead too when the plan is written as YAML ([`written`]). On a pool
+//! of one thread, one resource after the other.
 
 use std::sync::{Mutex, PoisonError};
 
+use super::ahead::written;
 use super::{Checked, Keys, Origin, Output, Waiting, check};
 use crate::plan::ledger::Spent;
 use crate::{ResourceKey, Result};
@@ -45,7 +47,7 @@ pub(super) fn emit_resources(
         .into_iter()
         .map(|(key, waiting)| (key, Mutex::new(waiting)))
         .collect();
-    let (guard, namespace) = (out.guard, out.namespace);
+    let (guard, namespace, yaml) = (out.guard, out.namespace, out.yaml);
     crate::plan::parallel::ordered(
         &provisioned,
         |(key, waiting)| -> Result<Vec<Result<Checked>>> {
@@ -53,7 +55,8 @@ pub(super) fn emit_resources(
                 std::mem::take(&mut *waiting.lock().unwrap_or_else(PoisonError::into_inner));
             let objects = waiting.release(keys)?.into_iter().enumerate();
             let checked = objects.map(|(index, object)| {
-                check(guard, namespace, object, &Origin::Resource(key, index))
+                let checked = check(guard, namespace, object, &Origin::Resource(key, index));
+                written(yaml, checked)
             });
             Ok(checked.collect())
         },

@@ -2,12 +2,14 @@
 //! resolved, rendered and put through the checks of the output step that depend on its
 //! objects alone ([`check`]) on any thread; then, on the plan's thread and in plan order (by
 //! workload name), what it asked of the plan's budget is folded in and its objects go through
-//! the rest of the output step ([`Output::commit`]: locks, budget, duplicates, the sink). Every
+//! the rest of the output step ([`Output::commit`]: locks, budget, duplicates, the sink; the
+//! objects' YAML documents are written ahead when the plan is written as YAML). Every
 //! check, error and budget peak is what a plan on one thread gives: on a pool of one thread
 //! the plan runs the same steps one workload after the other.
 
 use serde_json::Value;
 
+use super::ahead::written;
 use super::{Checked, Origin, Output, check};
 use crate::render::input::{ResolvedWorkload, Target};
 use crate::render::k8s::workload_objects;
@@ -44,13 +46,13 @@ pub(super) fn emit_workloads(
             .into_iter()
             .try_for_each(|w| emit_one(input, resources, target, out, w));
     }
-    let (guard, namespace) = (out.guard, out.namespace);
+    let checks = (out.guard, out.namespace, out.yaml);
     crate::plan::parallel::ordered(
         &workloads,
         |w| {
             // Each workload asks the budget on a meter of its own, folded in in order.
             let meter = Meter::new(input.meter.limits().clone());
-            let prepared = prepare(input, resources, target, (guard, namespace), w, &meter);
+            let prepared = prepare(input, resources, target, checks, w, &meter);
             (meter, prepared)
         },
         |w, (meter, prepared)| {
@@ -73,30 +75,33 @@ fn emit_one(
     out: &mut Output<'_, '_>,
     w: &WorkloadInput,
 ) -> Result<()> {
-    let checks = (out.guard, out.namespace);
+    // On this thread, the taker writes each object's YAML itself.
+    let checks = (out.guard, out.namespace, false);
     let prepared = prepare(input, resources, target, checks, w, input.meter);
     commit(out, prepared).map_err(|e| in_file(w, e))
 }
 
-/// The secret check and the namespace of the plan: what [`check`] needs.
-type Checks<'a> = (&'a SecretGuard, Option<&'a str>);
+/// The secret check and the namespace of the plan (what [`check`] needs), and whether each
+/// object's YAML document is written ahead ([`written`]).
+type Checks<'a> = (&'a SecretGuard, Option<&'a str>, bool);
 
 /// Resolves `w` (its values asked of `meter`), renders it and checks its objects.
 fn prepare(
     input: &ResolveInput<'_>,
     resources: &Resources,
     target: &Target<'_>,
-    (guard, namespace): Checks<'_>,
+    checks: Checks<'_>,
     w: &WorkloadInput,
     meter: &Meter,
 ) -> Result<Prepared> {
+    let (guard, namespace, yaml) = checks;
     let (resolved, secrets) = crate::resolve::resolve_one(input, resources, w, meter)?;
     let origin = Origin::WorkloadSecret(&resolved.workload);
     let secrets = secrets
         .into_iter()
-        .map(|secret| check(guard, namespace, secret, &origin))
+        .map(|secret| written(yaml, check(guard, namespace, secret, &origin)))
         .collect();
-    let rendered = render(input, resources, &resolved, target, (guard, namespace));
+    let rendered = render(input, resources, &resolved, target, checks);
     Ok(Prepared {
         spec: resolved.workload,
         secrets,
@@ -112,7 +117,7 @@ fn render(
     resources: &Resources,
     workload: &ResolvedWorkload,
     target: &Target<'_>,
-    (guard, namespace): Checks<'_>,
+    (guard, namespace, yaml): Checks<'_>,
 ) -> Result<Rendered> {
     let mut objects = workload_objects(workload, target)?;
     let updates = |key: &ResourceKey| {
@@ -134,7 +139,7 @@ fn render(
         .enumerate()
         .map(|(index, object): (usize, Value)| {
             let origin = origin_of(&workload.workload, patched.as_deref(), index);
-            check(guard, namespace, object, &origin)
+            written(yaml, check(guard, namespace, object, &origin))
         })
         .collect();
     Ok(Rendered { patched, objects })
