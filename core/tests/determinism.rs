@@ -46,6 +46,7 @@ fn yaml(engine: &Engine, workloads: &[WorkloadInput], context: &Context) -> Stri
         streamed_from_json,
         "Engine::plan_owned and Engine::plan agree"
     );
+    assert_eq!(owned.workload_count(), workloads.len());
     assert_eq!(
         owned.workloads(),
         workloads,

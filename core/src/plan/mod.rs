@@ -22,6 +22,7 @@ mod compact;
 pub(crate) mod delta;
 mod export;
 pub(crate) mod ledger;
+mod packed;
 pub(crate) mod parallel;
 pub(crate) mod segment;
 mod threads;
@@ -171,10 +172,11 @@ impl Engine {
         Ok(plan)
     }
 
-    /// [`Engine::plan`], keeping `workloads` themselves in the plan (what
-    /// [`Plan::workloads`] returns) instead of a copy: for a caller that has no use for them
-    /// after planning (the Python and Node packages), one set of workloads in memory instead
-    /// of two at the end of the plan. The plan is the same as [`Engine::plan`]'s.
+    /// [`Engine::plan`], keeping `workloads` themselves in the plan instead of a copy, packed
+    /// as compact JSON until [`Plan::workloads`] is first called: for a caller that has no
+    /// use for them after planning (the Python and Node packages), about a sixth of the
+    /// memory of one typed set of workloads instead of two typed sets at the end of the plan.
+    /// The plan is the same as [`Engine::plan`]'s.
     ///
     /// # Errors
     /// As [`Engine::plan`].
@@ -185,7 +187,7 @@ impl Engine {
         options: &PlanOptions,
     ) -> Result<Plan> {
         let (mut plan, _) = self.plan_kept(&workloads, context, options)?;
-        plan.workloads = Arc::new(workloads::Workloads::from_flat(workloads));
+        plan.workloads = Arc::new(workloads::Workloads::owned(workloads));
         Ok(plan)
     }
 
