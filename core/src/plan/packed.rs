@@ -79,7 +79,7 @@ mod tests {
             "apiVersion: score.dev/v1b1\nmetadata: {{name: w{i}, annotations: {{example.com/index: '{i}'}}}}\ncontainers:\n  main:\n    image: nginx:1.{i}\n    variables: {{A: '${{resources.db.host}}', B: 'x'}}\n    files: [{{target: /etc/f, content: 'é {i}'}}]\nservice:\n  ports: {{http: {{port: 80, targetPort: 8080}}}}\nresources:\n  db: {{type: postgres, params: {{size: {i}.5, on: true}}}}\n"
         );
         let mut input = WorkloadInput::new(Loader::default().score_str(&text, None).unwrap());
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             input.file = Some(format!("w{i}.yaml"));
             input.folder = Some(PathBuf::from(format!("/apps/w{i}")));
         }

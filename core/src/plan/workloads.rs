@@ -17,8 +17,11 @@ pub(super) struct Shared<T> {
     shared: OnceLock<Vec<Arc<T>>>,
     /// What makes the items when neither list has been given (packed workloads), and how
     /// many it makes.
-    source: Option<(Box<dyn Fn() -> Vec<T> + Send + Sync>, usize)>,
+    source: Option<(Source<T>, usize)>,
 }
+
+/// Makes the items of a [`Shared`] list that holds them in another form.
+type Source<T> = Box<dyn Fn() -> Vec<T> + Send + Sync>;
 
 /// The workloads of a plan, in the order planned.
 pub(super) type Workloads = Shared<WorkloadInput>;
