@@ -174,7 +174,7 @@ impl Engine {
 
     /// [`Engine::plan`], keeping `workloads` themselves in the plan instead of a copy, packed
     /// as compact JSON until [`Plan::workloads`] is first called: for a caller that has no
-    /// use for them after planning (the Python and Node packages), about a sixth of the
+    /// use for them after planning (the Python and Node packages), about a seventh of the
     /// memory of one typed set of workloads instead of two typed sets at the end of the plan.
     /// The plan is the same as [`Engine::plan`]'s.
     ///

@@ -3,7 +3,7 @@
 //!
 //! A typed [`Workload`] takes several times the memory of its JSON (maps, a string per key,
 //! boxed containers): the 10,000 workloads of the benchmark's application take 66 MB typed
-//! and about 11 MB packed. The Python and Node packages rarely ask for a plan's workloads
+//! and 9.3 MB packed. The Python and Node packages rarely ask for a plan's workloads
 //! (the Backstage catalog does), so their plans keep them packed: the typed ones are
 //! decoded again, once, by the first call of [`Plan::workloads`](super::Plan::workloads).
 
