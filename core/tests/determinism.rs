@@ -2,7 +2,8 @@
 //! fixtures in every environment type and a generated application of 120 workloads, planned on
 //! the test's thread and on four threads at the same time (each thread has its own hash seeds,
 //! so output that followed a hash map's order would differ), written through every path
-//! (`Plan::to_yaml` before and after the manifests are decoded, `Engine::write_yaml`).
+//! (`Plan::to_yaml` before and after the manifests are decoded, `Engine::write_yaml`, a plan
+//! of `Engine::plan_owned`).
 
 use goldpath::plan::{Engine, PlanOptions};
 use goldpath::platform::{Context, Platform};
@@ -36,6 +37,20 @@ fn yaml(engine: &Engine, workloads: &[WorkloadInput], context: &Context) -> Stri
         String::from_utf8(written).expect("utf-8"),
         streamed_from_json,
         "Engine::write_yaml and Plan::to_yaml agree"
+    );
+    let owned = engine
+        .plan_owned(workloads.to_vec(), context, &options)
+        .expect("plans");
+    assert_eq!(
+        owned.to_yaml(),
+        streamed_from_json,
+        "Engine::plan_owned and Engine::plan agree"
+    );
+    assert_eq!(owned.workload_count(), workloads.len());
+    assert_eq!(
+        owned.workloads(),
+        workloads,
+        "the plan keeps the workloads given"
     );
     streamed_from_json
 }

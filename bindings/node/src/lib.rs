@@ -15,6 +15,7 @@ mod driver;
 mod environments;
 mod failure;
 mod inputs;
+mod memory;
 mod plan;
 mod platform;
 mod records;

@@ -1,7 +1,7 @@
 //! `Plan`: the graph, resources and manifests of one application in one context.
 
 use goldpath::catalog;
-use napi::Env;
+use napi::{Env, JsString};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -41,8 +41,14 @@ impl Plan {
 
     /// The manifests as a stream of YAML documents.
     #[napi]
-    pub fn to_yaml(&self) -> String {
-        self.inner.to_yaml()
+    pub fn to_yaml<'env>(&self, env: &'env Env) -> napi::Result<JsString<'env>> {
+        let text = self.inner.to_yaml();
+        let yaml = env.create_string(&text);
+        drop(text);
+        // The Rust copy goes back to the system before the caller makes more of its size
+        // (`fs.writeFileSync` encodes the string again).
+        crate::memory::give_back();
+        yaml
     }
 
     /// The manifests as a JSON array (text).

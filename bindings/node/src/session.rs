@@ -34,14 +34,16 @@ pub fn open(
     options: &PlanOptions,
     store: Option<&dyn goldpath::deploy::Store>,
 ) -> Result<Session, Failure> {
-    guarded(|| {
+    let opened = guarded(|| {
         let (engine, workloads, context, options) =
             crate::task::preview(engine, workloads, options, store)?;
         let session = engine.session(workloads, &context, &options)?;
         Ok(Session {
             inner: Arc::new(Mutex::new(session)),
         })
-    })
+    });
+    crate::memory::give_back();
+    opened
 }
 
 fn lock(shared: &Shared) -> MutexGuard<'_, goldpath::session::Session> {

@@ -38,10 +38,12 @@ pub fn plan(
     options: &PlanOptions,
     store: Option<&dyn goldpath::deploy::Store>,
 ) -> Result<goldpath::plan::Plan, Failure> {
-    guarded(|| {
+    let planned = guarded(|| {
         let (engine, workloads, context, options) = preview(engine, workloads, options, store)?;
-        Ok(engine.plan(&workloads, &context, &options)?)
-    })
+        Ok(engine.plan_owned(workloads, &context, &options)?)
+    });
+    crate::memory::give_back();
+    planned
 }
 
 /// The engine, workloads, context and options of a preview (`plan` and `session`): drivers

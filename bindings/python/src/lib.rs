@@ -16,6 +16,7 @@ mod diff;
 mod driver;
 mod errors;
 mod inputs;
+mod memory;
 mod plan;
 mod platform;
 mod record;

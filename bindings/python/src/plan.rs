@@ -6,7 +6,7 @@ use goldpath::ResourceKey;
 use goldpath::catalog::CatalogOptions;
 use goldpath::matching::Explanation as CoreExplanation;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use serde_json::Value;
 
 use crate::convert::{list_to_python, to_python};
@@ -42,8 +42,14 @@ impl Plan {
 
     /// The manifests as a stream of YAML documents (deterministic: sorted keys, quoted
     /// ambiguous strings).
-    fn to_yaml(&self, py: Python<'_>) -> String {
-        py.detach(|| self.plan.to_yaml())
+    fn to_yaml<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        let text = py.detach(|| self.plan.to_yaml());
+        let yaml = PyString::new(py, &text);
+        drop(text);
+        // The Rust copy goes back to the system before the caller makes more of its size
+        // (writing the `str` to a file encodes it again).
+        py.detach(crate::memory::give_back);
+        yaml
     }
 
     /// The manifests as a JSON array.

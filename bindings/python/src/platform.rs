@@ -215,10 +215,12 @@ impl Platform {
         )?;
         let loader = &self.loader;
         let planned = py.detach(|| {
-            guard(|| {
+            let planned = guard(|| {
                 let workloads = loader.workloads(sources)?;
-                engine.plan(&workloads, &context, &options)
-            })
+                engine.plan_owned(workloads, &context, &options)
+            });
+            crate::memory::give_back();
+            planned
         });
         to_py(py, planned).map(Plan::new)
     }

@@ -37,8 +37,11 @@ pub fn open(
     options: PlanOptions,
 ) -> PyResult<Session> {
     let sources = inputs::sources(workloads, loader, "workload")?;
-    let opened =
-        py.detach(|| guard(|| engine.session(loader.workloads(sources)?, &context, &options)));
+    let opened = py.detach(|| {
+        let opened = guard(|| engine.session(loader.workloads(sources)?, &context, &options));
+        crate::memory::give_back();
+        opened
+    });
     Ok(Session {
         inner: Mutex::new(to_py(py, opened)?),
         loader: loader.clone(),

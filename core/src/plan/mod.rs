@@ -22,11 +22,14 @@ mod compact;
 pub(crate) mod delta;
 mod export;
 pub(crate) mod ledger;
+mod packed;
 pub(crate) mod parallel;
 pub(crate) mod segment;
+mod threads;
 mod workloads;
 
 pub use builder::EngineBuilder;
+pub use threads::on_every_thread;
 
 pub(crate) use assemble::namespace;
 pub(crate) use assemble::{Identity, identity};
@@ -166,6 +169,25 @@ impl Engine {
     ) -> Result<Plan> {
         let (mut plan, _) = self.plan_kept(workloads, context, options)?;
         plan.workloads = Arc::new(workloads::Workloads::from_flat(workloads.to_vec()));
+        Ok(plan)
+    }
+
+    /// [`Engine::plan`], keeping `workloads` themselves in the plan instead of a copy, packed
+    /// as compact JSON until [`Plan::workloads`] is first called: for a caller that has no
+    /// use for them after planning (the Python and Node packages), about a seventh of the
+    /// memory of one typed set of workloads instead of two typed sets at the end of the plan.
+    /// The plan is the same as [`Engine::plan`]'s.
+    ///
+    /// # Errors
+    /// As [`Engine::plan`].
+    pub fn plan_owned(
+        &self,
+        workloads: Vec<WorkloadInput>,
+        context: &Context,
+        options: &PlanOptions,
+    ) -> Result<Plan> {
+        let (mut plan, _) = self.plan_kept(&workloads, context, options)?;
+        plan.workloads = Arc::new(workloads::Workloads::owned(workloads));
         Ok(plan)
     }
 
@@ -546,11 +568,13 @@ impl Plan {
         self.workloads.len()
     }
 
-    /// The manifests as a stream of YAML documents.
+    /// The manifests as a stream of YAML documents, in a string sized once (room for the
+    /// text is taken up front and what is left over given back).
     #[must_use]
     pub fn to_yaml(&self) -> String {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.manifests.yaml_size_hint());
         let _ = self.write_yaml(&mut out);
+        out.shrink_to_fit();
         String::from_utf8(out).unwrap_or_default()
     }
 
