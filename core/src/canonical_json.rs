@@ -163,6 +163,81 @@ pub(crate) fn canonical_json_len(value: &Value) -> usize {
     count.0
 }
 
+/// What the output step keeps of an object's [`canonical_json`]: its length in bytes and a
+/// 64-bit digest of it (equal texts, equal digests; different texts differ but by chance),
+/// without making the text.
+#[must_use]
+pub(crate) fn canonical_json_digest(value: &Value) -> (usize, u64) {
+    let mut digest = Digest::new();
+    write_canonical_json(&mut digest, value);
+    digest.finish()
+}
+
+/// The bytes of a block: the text is hashed a block at a time.
+const BLOCK: usize = 256;
+
+/// The length of the text written to it and a hash of it, taken in blocks of [`BLOCK`] bytes
+/// (where a block ends depends on the text alone, not on how it was written).
+struct Digest {
+    block: [u8; BLOCK],
+    used: usize,
+    len: usize,
+    hasher: foldhash::quality::FoldHasher<'static>,
+}
+
+impl Digest {
+    fn new() -> Self {
+        use std::hash::BuildHasher;
+        // One seed per process, different in every run (from address-space randomization):
+        // an input cannot be made to collide on purpose, as it could with a fixed hash. The
+        // digests are only compared within one process.
+        static SEED: std::sync::OnceLock<foldhash::quality::RandomState> =
+            std::sync::OnceLock::new();
+        Self {
+            block: [0; BLOCK],
+            used: 0,
+            len: 0,
+            hasher: SEED.get_or_init(Default::default).build_hasher(),
+        }
+    }
+
+    fn finish(mut self) -> (usize, u64) {
+        use std::hash::Hasher;
+        self.hasher.write(&self.block[..self.used]);
+        self.hasher.write_usize(self.len);
+        (self.len, self.hasher.finish())
+    }
+}
+
+impl std::fmt::Write for Digest {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.put(text);
+        Ok(())
+    }
+}
+
+impl Out for Digest {
+    fn put(&mut self, text: &str) {
+        use std::hash::Hasher;
+        self.len += text.len();
+        let mut bytes = text.as_bytes();
+        while !bytes.is_empty() {
+            let n = (BLOCK - self.used).min(bytes.len());
+            self.block[self.used..self.used + n].copy_from_slice(&bytes[..n]);
+            self.used += n;
+            bytes = &bytes[n..];
+            if self.used == BLOCK {
+                self.hasher.write(&self.block);
+                self.used = 0;
+            }
+        }
+    }
+
+    fn put_char(&mut self, c: char) {
+        self.put(c.encode_utf8(&mut [0; 4]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +277,29 @@ mod tests {
             prop_assert_eq!(canonical_json_len(&value), canonical_json(&value).len());
             let nested = json!({"k\u{1}": [value, {"z": null, "a": true}], "é": {}});
             prop_assert_eq!(canonical_json_len(&nested), canonical_json(&nested).len());
+            prop_assert_eq!(canonical_json_digest(&nested).0, canonical_json(&nested).len());
+        }
+
+        /// Two values have the same digest exactly when their canonical JSON is the same
+        /// (texts of every length, so blocks end at every place).
+        #[test]
+        fn digests_follow_the_canonical_text(
+            a in proptest::collection::vec("[ab\"é\\u{1}]{0,300}", 0..4),
+            b in proptest::collection::vec("[ab\"é\\u{1}]{0,300}", 0..4),
+        ) {
+            let (a, b) = (json!(a), json!(b));
+            let (same_text, same_digest) = (
+                canonical_json(&a) == canonical_json(&b),
+                canonical_json_digest(&a) == canonical_json_digest(&b),
+            );
+            prop_assert_eq!(same_text, same_digest);
+            prop_assert_eq!(canonical_json_digest(&a), canonical_json_digest(&a.clone()));
+            // The same text in other keys' order is the same digest.
+            let x = json!({"b": [1, "x"], "a": {"d": null, "c": a}});
+            let mut y = serde_json::Map::new();
+            y.insert("a".to_owned(), json!({"c": x["a"]["c"].clone(), "d": null}));
+            y.insert("b".to_owned(), json!([1, "x"]));
+            prop_assert_eq!(canonical_json_digest(&x), canonical_json_digest(&Value::Object(y)));
         }
     }
 }

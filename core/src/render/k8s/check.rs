@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::problems::Problems;
+use super::problems::{Problems, about as lazy};
 use crate::ErrorKind;
 use crate::validate::names::{
     annotation_key, dns1035_label, dns1123_label, dns1123_subdomain, env_var_name, iana_svc_name,
@@ -53,7 +53,7 @@ fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Pro
     };
     problems.check(
         ErrorKind::Name,
-        &format!("{about}, metadata.name"),
+        lazy(|f| write!(f, "{about}, metadata.name")),
         rule(name),
     );
     if kind == "StatefulSet" && name.len() > STATEFUL_SET_NAME_MAX {
@@ -109,11 +109,15 @@ fn check_metadata(
     problems: &mut Problems,
 ) {
     let about = about.as_str();
-    check_labels(&metadata["labels"], &format!("{about}.labels"), problems);
+    check_labels(
+        &metadata["labels"],
+        &lazy(|f| write!(f, "{about}.labels")),
+        problems,
+    );
     let Some(annotations) = metadata["annotations"].as_object() else {
         return;
     };
-    let about = format!("{about}.annotations");
+    let about = lazy(|f| write!(f, "{about}.annotations"));
     let mut bytes = 0;
     for (key, value) in annotations {
         problems.check(ErrorKind::Name, &about, annotation_key(key));
@@ -128,14 +132,14 @@ fn check_metadata(
 }
 
 /// Checks a map of labels (or of selector labels).
-fn check_labels(labels: &Value, about: &str, problems: &mut Problems) {
+fn check_labels(labels: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
     let Some(labels) = labels.as_object() else {
         return;
     };
     for (key, value) in labels {
         problems.check(ErrorKind::Name, about, label_key(key));
-        let about = format!("{about} {}", quoted(key));
-        problems.check(ErrorKind::Name, &about, label_value(text(value)));
+        let about = lazy(|f| write!(f, "{about} {}", quoted(key)));
+        problems.check(ErrorKind::Name, about, label_value(text(value)));
     }
 }
 
@@ -146,7 +150,8 @@ fn check_selectors(object: &Value, about: &str, problems: &mut Problems) {
             Value::Object(map) => {
                 for (key, child) in map {
                     if key == "matchLabels" {
-                        check_labels(child, &format!("{about}, matchLabels"), problems);
+                        let about = lazy(|f| write!(f, "{about}, matchLabels"));
+                        check_labels(child, &about, problems);
                     }
                     walk(child, about, problems);
                 }
@@ -157,7 +162,7 @@ fn check_selectors(object: &Value, about: &str, problems: &mut Problems) {
     }
     walk(&object["spec"], about, problems);
     if object["kind"] == "Service" {
-        let about = format!("{about}, spec.selector");
+        let about = lazy(|f| write!(f, "{about}, spec.selector"));
         check_labels(&object["spec"]["selector"], &about, problems);
     }
 }
@@ -167,7 +172,7 @@ fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems
     let claim_names = claims.iter().map(|c| &c["metadata"]["name"]);
     let volume_names = items(&pod["volumes"]).iter().map(|v| &v["name"]);
     for name in volume_names.chain(claim_names).map(text) {
-        let where_ = format!("{about}, pod volume");
+        let where_ = lazy(|f| write!(f, "{about}, pod volume"));
         problems.check(ErrorKind::Name, &where_, dns1123_label(name));
         if !volumes.insert(name) {
             let message = format!("{where_} {}: two pod volumes have this name", quoted(name));
@@ -181,7 +186,7 @@ fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems
     let init = items(&pod["initContainers"]).iter();
     for container in init.chain(items(&pod["containers"])) {
         let name = text(&container["name"]);
-        let where_ = format!("{about}, container {}", quoted(name));
+        let where_ = lazy(|f| write!(f, "{about}, container {}", quoted(name)));
         problems.check(ErrorKind::Name, &where_, dns1123_label(name));
         if !containers.insert(name) {
             let message = format!("{where_}: two containers have this name");
@@ -194,14 +199,14 @@ fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems
 fn check_container(
     container: &Value,
     volumes: &BTreeSet<&str>,
-    about: &str,
+    about: &dyn std::fmt::Display,
     problems: &mut Problems,
 ) {
     for port in items(&container["ports"]) {
         if let Some(name) = port["name"].as_str() {
             problems.check(
                 ErrorKind::Name,
-                &format!("{about}, port"),
+                lazy(|f| write!(f, "{about}, port")),
                 iana_svc_name(name),
             );
         }
@@ -210,13 +215,13 @@ fn check_container(
         let name = text(&var["name"]);
         problems.check(
             ErrorKind::Name,
-            &format!("{about}, env"),
+            lazy(|f| write!(f, "{about}, env")),
             env_var_name(name),
         );
         let secret = &var["valueFrom"]["secretKeyRef"]["name"];
         if let Some(secret) = secret.as_str() {
-            let where_ = format!("{about}, env {}, secretKeyRef.name", quoted(name));
-            problems.check(ErrorKind::Name, &where_, dns1123_subdomain(secret));
+            let where_ = lazy(|f| write!(f, "{about}, env {}, secretKeyRef.name", quoted(name)));
+            problems.check(ErrorKind::Name, where_, dns1123_subdomain(secret));
         }
     }
     let mut paths = BTreeSet::new();
@@ -245,12 +250,11 @@ fn check_secret_names(volume: &Value, about: &str, problems: &mut Problems) {
         .map(|s| &s["secret"]["name"]);
     let direct = std::iter::once(&volume["secret"]["secretName"]);
     for name in direct.chain(projected).filter_map(Value::as_str) {
-        let where_ = format!("{about}, pod volume {}", quoted(text(&volume["name"])));
-        problems.check(
-            ErrorKind::Name,
-            &format!("{where_}, Secret name"),
-            dns1123_subdomain(name),
-        );
+        let where_ = lazy(|f| {
+            let volume = quoted(text(&volume["name"]));
+            write!(f, "{about}, pod volume {volume}, Secret name")
+        });
+        problems.check(ErrorKind::Name, where_, dns1123_subdomain(name));
     }
 }
 
@@ -260,7 +264,7 @@ fn check_service_ports(ports: &[Value], about: &str, problems: &mut Problems) {
         let name = text(&port["name"]);
         problems.check(
             ErrorKind::Name,
-            &format!("{about}, port"),
+            lazy(|f| write!(f, "{about}, port")),
             dns1123_label(name),
         );
         let key = (port["port"].as_u64(), text(&port["protocol"]));

@@ -111,10 +111,16 @@ pub(super) fn render(
     };
     let mut config_maps = mounts.config_maps;
     config_maps.sort_by(|a, b| {
-        let name = |o: &Value| o["metadata"]["name"].as_str().map(str::to_owned);
-        name(a).cmp(&name(b))
+        a["metadata"]["name"]
+            .as_str()
+            .cmp(&b["metadata"]["name"].as_str())
     });
-    Ok([vec![object], services, config_maps].concat())
+    // Moved, not copied: the objects are put out as they are.
+    let mut objects = Vec::with_capacity(1 + services.len() + config_maps.len());
+    objects.push(object);
+    objects.extend(services);
+    objects.extend(config_maps);
+    Ok(objects)
 }
 
 /// The Deployment or StatefulSet around the pod template.
