@@ -53,7 +53,7 @@ pub(crate) fn write_canonical_json(out: &mut impl Out, value: &Value) {
                 stack.push(Step::Raw("}"));
                 // Already sorted unless serde_json's `preserve_order` is on in this build:
                 // then no list of the entries is made.
-                if map.keys().is_sorted() {
+                if keys_sorted(map) {
                     push_entries(&mut stack, map.iter().rev(), map.len());
                 } else {
                     let mut entries: Vec<_> = map.iter().collect();
@@ -88,10 +88,51 @@ fn push_entries<'a>(
     }
 }
 
+/// Whether the keys of `map` are in order: always, unless serde_json's `preserve_order` is on
+/// in this build (asked once, of a map made for it, instead of comparing every key with the
+/// next one).
+pub(crate) fn keys_sorted(map: &serde_json::Map<String, Value>) -> bool {
+    static ALWAYS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALWAYS.get_or_init(|| {
+        let mut probe = serde_json::Map::new();
+        probe.insert("b".to_owned(), Value::Null);
+        probe.insert("a".to_owned(), Value::Null);
+        probe.keys().is_sorted()
+    }) || map.keys().is_sorted()
+}
+
+/// Whether JSON escapes a byte of `bytes` (`"`, `\\` or a control byte below 0x20): eight bytes
+/// at a time.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of a byte of `below(w, n)` is set for some byte when one is below `n`
+    // (n <= 0x80; a borrow only marks bytes above one that is).
+    let below = |w: u64, n: u64| w.wrapping_sub(n * EACH) & !w & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        if below(w, 0x20) | below(w ^ (0x22 * EACH), 1) | below(w ^ (0x5c * EACH), 1) != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// Appends `text` as a JSON string, escaped as serde_json escapes it: runs of characters that
 /// need no escape are copied whole.
 fn write_string(out: &mut impl Out, text: &str) {
     out.put_char('"');
+    if !needs_escape(text.as_bytes()) {
+        out.put(text);
+        out.put_char('"');
+        return;
+    }
     let mut start = 0;
     for (at, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -269,7 +310,31 @@ mod tests {
         assert!(text == format!("{}1{}", "[".repeat(DEPTH), "]".repeat(DEPTH)));
     }
 
+    #[test]
+    fn escapes_are_found_wherever_they_are() {
+        for special in ['"', '\\', '\u{0}', '\u{1f}', '\n'] {
+            for at in 0..20 {
+                let mut text = "é".repeat(at / 2) + &"a".repeat(at % 2);
+                text.push(special);
+                text.push_str("bcdefghij");
+                assert!(needs_escape(text.as_bytes()), "{text:?}");
+                assert_eq!(canonical_json(&json!(text)), serde_json::to_string(&text).unwrap());
+            }
+        }
+        assert!(!needs_escape("plain text ~ é ✓ \u{7f} 0123456789".as_bytes()));
+        assert!(!needs_escape(b""));
+    }
+
     proptest! {
+        #[test]
+        fn escaped_strings_match_serde_json(text in "[a é\"\\\\\u{0}-\u{1f}\u{7f}!#\\[\\]]{0,40}") {
+            prop_assert_eq!(canonical_json(&json!(text)), serde_json::to_string(&text).unwrap());
+            prop_assert_eq!(
+                needs_escape(text.as_bytes()),
+                text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+            );
+        }
+
         #[test]
         fn strings_and_numbers_match_serde_json(text in any::<String>(), n in any::<i64>(), f in any::<f64>()) {
             let value = json!([text, n, f]);

@@ -85,7 +85,7 @@ fn indent<W: Write + ?Sized>(out: &mut W, level: usize) -> io::Result<()> {
 /// does unless a crate in the build turns on its `preserve_order` feature. `None` when the map
 /// is in order already (nothing is allocated then).
 fn sorted_entries(map: &Map<String, Value>) -> Option<Vec<(&String, &Value)>> {
-    if map.keys().is_sorted() {
+    if crate::canonical_json::keys_sorted(map) {
         return None;
     }
     let mut entries: Vec<(&String, &Value)> = map.iter().collect();
