@@ -318,10 +318,15 @@ mod tests {
                 text.push(special);
                 text.push_str("bcdefghij");
                 assert!(needs_escape(text.as_bytes()), "{text:?}");
-                assert_eq!(canonical_json(&json!(text)), serde_json::to_string(&text).unwrap());
+                assert_eq!(
+                    canonical_json(&json!(text)),
+                    serde_json::to_string(&text).unwrap()
+                );
             }
         }
-        assert!(!needs_escape("plain text ~ é ✓ \u{7f} 0123456789".as_bytes()));
+        assert!(!needs_escape(
+            "plain text ~ é ✓ \u{7f} 0123456789".as_bytes()
+        ));
         assert!(!needs_escape(b""));
     }
 

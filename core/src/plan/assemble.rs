@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use super::PlanOptions;
 use crate::baseline::{Locks, Origin as LockOrigin};
-use crate::load::WorkloadInput;
 use crate::canonical_json::canonical_json_digest;
+use crate::load::WorkloadInput;
 use crate::platform::Context;
 use crate::render::input::Target;
 use crate::render::k8s::environment_objects;

@@ -264,7 +264,12 @@ mod tests {
     #[test]
     fn documents_are_written_whole_through_the_buffer() {
         let big = json!({"data": {"file": "x".repeat(3 << 20)}, "kind": "ConfigMap"});
-        let values = [json!({"b": [1, {"c": "NO"}], "a": {}}), big, json!("text"), json!([])];
+        let values = [
+            json!({"b": [1, {"c": "NO"}], "a": {}}),
+            big,
+            json!("text"),
+            json!([]),
+        ];
         let mut out = Vec::new();
         write_documents(&mut out, &values).unwrap();
         let expected: String = values

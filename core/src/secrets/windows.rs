@@ -214,7 +214,10 @@ impl<V: Copy> Runs<V> {
         }
         // Rare: a run holding a non-ASCII character may be in the set (runs are found by
         // start; an ASCII run wins a tie, as in `hits`).
-        let other = self.other_hits(&text.to_ascii_lowercase()).into_iter().next();
+        let other = self
+            .other_hits(&text.to_ascii_lowercase())
+            .into_iter()
+            .next();
         match (ascii, other) {
             (Some(a), Some(o)) if o.start < a.start => Some(o),
             (Some(a), _) => Some(a),

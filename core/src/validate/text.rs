@@ -131,7 +131,9 @@ fn breaks(s: &str, c0: impl Fn(u8) -> bool) -> bool {
         return false;
     }
     bytes.iter().enumerate().any(|(i, &b)| {
-        c0(b) || b == 0x7f || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)))
+        c0(b)
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)))
     })
 }
 

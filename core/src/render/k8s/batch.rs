@@ -210,10 +210,8 @@ pub(super) fn object(
     let spec = match kind {
         BatchKind::Job => job,
         BatchKind::CronJob => {
-            let job_template = super::object([
-                ("metadata", json!({"labels": meta.labels})),
-                ("spec", job),
-            ]);
+            let job_template =
+                super::object([("metadata", json!({"labels": meta.labels})), ("spec", job)]);
             let mut spec = super::object([
                 ("schedule", json!(batch.schedule)),
                 ("jobTemplate", job_template),
