@@ -236,12 +236,20 @@ pub(super) fn check_outputs_of(
     resources: &Resources,
     keys: &[ResourceKey],
 ) -> Result<()> {
+    // What names the outputs in messages is only made when there is a message to make (this
+    // runs on the plan's thread, for every resource).
     let errors = keys.iter().filter_map(|key| {
         let outputs = &resources.get(key)?.outputs;
-        let what = format!("the outputs of resource `{key}` (outputs are not secret)");
-        guard.check_outputs(outputs, &what).err().or_else(|| {
+        let what = || format!("the outputs of resource `{key}` (outputs are not secret)");
+        let leak = match guard.check_outputs(outputs, "") {
+            Ok(()) => None,
+            Err(_) => guard.check_outputs(outputs, &what()).err(),
+        };
+        leak.or_else(|| {
             outputs.values().find_map(|value| {
-                check_text(value, &format!("an output of resource `{key}`")).err()
+                let clean = crate::validate::text::control_characters(value).is_empty();
+                let what = || format!("an output of resource `{key}`");
+                (!clean).then(|| check_text(value, &what()).err()).flatten()
             })
         })
     });
