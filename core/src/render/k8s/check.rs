@@ -45,7 +45,8 @@ fn items(value: &Value) -> &[Value] {
 fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Problems) {
     let kind = text(&object["kind"]);
     let name = text(&object["metadata"]["name"]);
-    let about = format!("{kind} {}", quoted(name));
+    let about = lazy(|f| write!(f, "{kind} {}", quoted(name)));
+    let about: &dyn std::fmt::Display = &about;
     let rule: Rule = match kind {
         "Service" => dns1035_label,
         "Namespace" => dns1123_label,
@@ -63,27 +64,26 @@ fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Pro
         );
         problems.push(ErrorKind::Name, crate::DocPath::root(), message);
     }
-    let at = |field: &str| (format!("{about}, {field}"), annotations.clone());
-    check_metadata(&object["metadata"], at("metadata"), problems);
+    let at = lazy(|f| write!(f, "{about}, metadata"));
+    check_metadata(&object["metadata"], (&at, annotations), problems);
     let spec = &object["spec"];
     // The pod template: `spec.template`, a CronJob's under its job template.
     let template_at = super::pod_spec_path(kind)
         .strip_suffix("/spec")
         .unwrap_or_default();
     let template = object.pointer(template_at).unwrap_or(&Value::Null);
-    let shown = template_at.trim_start_matches('/').replace('/', ".");
-    check_metadata(
-        &template["metadata"],
-        at(&format!("{shown}.metadata")),
-        problems,
-    );
-    check_selectors(object, &about, problems);
+    let at = lazy(|f| {
+        let shown = template_at.trim_start_matches('/').replace('/', ".");
+        write!(f, "{about}, {shown}.metadata")
+    });
+    check_metadata(&template["metadata"], (&at, annotations), problems);
+    check_selectors(object, about, problems);
     if let Some(pod) = template.get("spec") {
         let claims = items(&spec["volumeClaimTemplates"]);
-        check_pod(pod, claims, &about, problems);
+        check_pod(pod, claims, about, problems);
     }
     if kind == "Service" {
-        check_service_ports(items(&spec["ports"]), &about, problems);
+        check_service_ports(items(&spec["ports"]), about, problems);
     }
 }
 
@@ -103,12 +103,12 @@ pub(super) fn config_map_size(object: &Value, about: &str) -> Option<String> {
     ))
 }
 
+/// `about` names the metadata in messages; `at` is where its annotations come from.
 fn check_metadata(
     metadata: &Value,
-    (about, at): (String, crate::DocPath),
+    (about, at): (&dyn std::fmt::Display, &crate::DocPath),
     problems: &mut Problems,
 ) {
-    let about = about.as_str();
     check_labels(
         &metadata["labels"],
         &lazy(|f| write!(f, "{about}.labels")),
@@ -127,7 +127,7 @@ fn check_metadata(
         let message = format!(
             "{about}: the annotations hold {bytes} bytes, more than the {ANNOTATIONS_MAX_BYTES} Kubernetes allows on one object: shorten or remove some"
         );
-        problems.push(ErrorKind::Invalid, at, message);
+        problems.push(ErrorKind::Invalid, at.clone(), message);
     }
 }
 
@@ -144,8 +144,8 @@ fn check_labels(labels: &Value, about: &dyn std::fmt::Display, problems: &mut Pr
 }
 
 /// Checks every `matchLabels` anywhere in the object, and a Service's selector.
-fn check_selectors(object: &Value, about: &str, problems: &mut Problems) {
-    fn walk(value: &Value, about: &str, problems: &mut Problems) {
+fn check_selectors(object: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
+    fn walk(value: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
@@ -167,7 +167,12 @@ fn check_selectors(object: &Value, about: &str, problems: &mut Problems) {
     }
 }
 
-fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems) {
+fn check_pod(
+    pod: &Value,
+    claims: &[Value],
+    about: &dyn std::fmt::Display,
+    problems: &mut Problems,
+) {
     let mut volumes = BTreeSet::new();
     let claim_names = claims.iter().map(|c| &c["metadata"]["name"]);
     let volume_names = items(&pod["volumes"]).iter().map(|v| &v["name"]);
@@ -244,7 +249,7 @@ fn check_container(
 
 /// Checks the Secret names a pod volume refers to (`secret.secretName`, projected
 /// `secret.name`).
-fn check_secret_names(volume: &Value, about: &str, problems: &mut Problems) {
+fn check_secret_names(volume: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
     let projected = items(&volume["projected"]["sources"])
         .iter()
         .map(|s| &s["secret"]["name"]);
@@ -258,7 +263,7 @@ fn check_secret_names(volume: &Value, about: &str, problems: &mut Problems) {
     }
 }
 
-fn check_service_ports(ports: &[Value], about: &str, problems: &mut Problems) {
+fn check_service_ports(ports: &[Value], about: &dyn std::fmt::Display, problems: &mut Problems) {
     let mut seen = BTreeSet::new();
     for port in ports {
         let name = text(&port["name"]);
