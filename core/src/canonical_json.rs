@@ -53,7 +53,7 @@ pub(crate) fn write_canonical_json(out: &mut impl Out, value: &Value) {
                 stack.push(Step::Raw("}"));
                 // Already sorted unless serde_json's `preserve_order` is on in this build:
                 // then no list of the entries is made.
-                if map.keys().is_sorted() {
+                if keys_sorted(map) {
                     push_entries(&mut stack, map.iter().rev(), map.len());
                 } else {
                     let mut entries: Vec<_> = map.iter().collect();
@@ -88,10 +88,51 @@ fn push_entries<'a>(
     }
 }
 
+/// Whether the keys of `map` are in order: always, unless serde_json's `preserve_order` is on
+/// in this build (asked once, of a map made for it, instead of comparing every key with the
+/// next one).
+pub(crate) fn keys_sorted(map: &serde_json::Map<String, Value>) -> bool {
+    static ALWAYS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ALWAYS.get_or_init(|| {
+        let mut probe = serde_json::Map::new();
+        probe.insert("b".to_owned(), Value::Null);
+        probe.insert("a".to_owned(), Value::Null);
+        probe.keys().is_sorted()
+    }) || map.keys().is_sorted()
+}
+
+/// Whether JSON escapes a byte of `bytes` (`"`, `\\` or a control byte below 0x20): eight bytes
+/// at a time.
+fn needs_escape(bytes: &[u8]) -> bool {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // The high bit of a byte of `below(w, n)` is set for some byte when one is below `n`
+    // (n <= 0x80; a borrow only marks bytes above one that is).
+    let below = |w: u64, n: u64| w.wrapping_sub(n * EACH) & !w & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(word);
+        if below(w, 0x20) | below(w ^ (0x22 * EACH), 1) | below(w ^ (0x5c * EACH), 1) != 0 {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
 /// Appends `text` as a JSON string, escaped as serde_json escapes it: runs of characters that
 /// need no escape are copied whole.
 fn write_string(out: &mut impl Out, text: &str) {
     out.put_char('"');
+    if !needs_escape(text.as_bytes()) {
+        out.put(text);
+        out.put_char('"');
+        return;
+    }
     let mut start = 0;
     for (at, byte) in text.bytes().enumerate() {
         let escape = match byte {
@@ -163,6 +204,81 @@ pub(crate) fn canonical_json_len(value: &Value) -> usize {
     count.0
 }
 
+/// What the output step keeps of an object's [`canonical_json`]: its length in bytes and a
+/// 64-bit digest of it (equal texts, equal digests; different texts differ but by chance),
+/// without making the text.
+#[must_use]
+pub(crate) fn canonical_json_digest(value: &Value) -> (usize, u64) {
+    let mut digest = Digest::new();
+    write_canonical_json(&mut digest, value);
+    digest.finish()
+}
+
+/// The bytes of a block: the text is hashed a block at a time.
+const BLOCK: usize = 256;
+
+/// The length of the text written to it and a hash of it, taken in blocks of [`BLOCK`] bytes
+/// (where a block ends depends on the text alone, not on how it was written).
+struct Digest {
+    block: [u8; BLOCK],
+    used: usize,
+    len: usize,
+    hasher: foldhash::quality::FoldHasher<'static>,
+}
+
+impl Digest {
+    fn new() -> Self {
+        use std::hash::BuildHasher;
+        // One seed per process, different in every run (from address-space randomization):
+        // an input cannot be made to collide on purpose, as it could with a fixed hash. The
+        // digests are only compared within one process.
+        static SEED: std::sync::OnceLock<foldhash::quality::RandomState> =
+            std::sync::OnceLock::new();
+        Self {
+            block: [0; BLOCK],
+            used: 0,
+            len: 0,
+            hasher: SEED.get_or_init(Default::default).build_hasher(),
+        }
+    }
+
+    fn finish(mut self) -> (usize, u64) {
+        use std::hash::Hasher;
+        self.hasher.write(&self.block[..self.used]);
+        self.hasher.write_usize(self.len);
+        (self.len, self.hasher.finish())
+    }
+}
+
+impl std::fmt::Write for Digest {
+    fn write_str(&mut self, text: &str) -> std::fmt::Result {
+        self.put(text);
+        Ok(())
+    }
+}
+
+impl Out for Digest {
+    fn put(&mut self, text: &str) {
+        use std::hash::Hasher;
+        self.len += text.len();
+        let mut bytes = text.as_bytes();
+        while !bytes.is_empty() {
+            let n = (BLOCK - self.used).min(bytes.len());
+            self.block[self.used..self.used + n].copy_from_slice(&bytes[..n]);
+            self.used += n;
+            bytes = &bytes[n..];
+            if self.used == BLOCK {
+                self.hasher.write(&self.block);
+                self.used = 0;
+            }
+        }
+    }
+
+    fn put_char(&mut self, c: char) {
+        self.put(c.encode_utf8(&mut [0; 4]));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,7 +310,36 @@ mod tests {
         assert!(text == format!("{}1{}", "[".repeat(DEPTH), "]".repeat(DEPTH)));
     }
 
+    #[test]
+    fn escapes_are_found_wherever_they_are() {
+        for special in ['"', '\\', '\u{0}', '\u{1f}', '\n'] {
+            for at in 0..20 {
+                let mut text = "é".repeat(at / 2) + &"a".repeat(at % 2);
+                text.push(special);
+                text.push_str("bcdefghij");
+                assert!(needs_escape(text.as_bytes()), "{text:?}");
+                assert_eq!(
+                    canonical_json(&json!(text)),
+                    serde_json::to_string(&text).unwrap()
+                );
+            }
+        }
+        assert!(!needs_escape(
+            "plain text ~ é ✓ \u{7f} 0123456789".as_bytes()
+        ));
+        assert!(!needs_escape(b""));
+    }
+
     proptest! {
+        #[test]
+        fn escaped_strings_match_serde_json(text in "[a é\"\\\\\u{0}-\u{1f}\u{7f}!#\\[\\]]{0,40}") {
+            prop_assert_eq!(canonical_json(&json!(text)), serde_json::to_string(&text).unwrap());
+            prop_assert_eq!(
+                needs_escape(text.as_bytes()),
+                text.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\')
+            );
+        }
+
         #[test]
         fn strings_and_numbers_match_serde_json(text in any::<String>(), n in any::<i64>(), f in any::<f64>()) {
             let value = json!([text, n, f]);
@@ -202,6 +347,29 @@ mod tests {
             prop_assert_eq!(canonical_json_len(&value), canonical_json(&value).len());
             let nested = json!({"k\u{1}": [value, {"z": null, "a": true}], "é": {}});
             prop_assert_eq!(canonical_json_len(&nested), canonical_json(&nested).len());
+            prop_assert_eq!(canonical_json_digest(&nested).0, canonical_json(&nested).len());
+        }
+
+        /// Two values have the same digest exactly when their canonical JSON is the same
+        /// (texts of every length, so blocks end at every place).
+        #[test]
+        fn digests_follow_the_canonical_text(
+            a in proptest::collection::vec("[ab\"é\\u{1}]{0,300}", 0..4),
+            b in proptest::collection::vec("[ab\"é\\u{1}]{0,300}", 0..4),
+        ) {
+            let (a, b) = (json!(a), json!(b));
+            let (same_text, same_digest) = (
+                canonical_json(&a) == canonical_json(&b),
+                canonical_json_digest(&a) == canonical_json_digest(&b),
+            );
+            prop_assert_eq!(same_text, same_digest);
+            prop_assert_eq!(canonical_json_digest(&a), canonical_json_digest(&a.clone()));
+            // The same text in other keys' order is the same digest.
+            let x = json!({"b": [1, "x"], "a": {"d": null, "c": a}});
+            let mut y = serde_json::Map::new();
+            y.insert("a".to_owned(), json!({"c": x["a"]["c"].clone(), "d": null}));
+            y.insert("b".to_owned(), json!([1, "x"]));
+            prop_assert_eq!(canonical_json_digest(&x), canonical_json_digest(&Value::Object(y)));
         }
     }
 }

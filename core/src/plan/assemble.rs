@@ -2,15 +2,14 @@
 //! duplicates dropped, names checked and no secret value outside a Secret's data. Nothing here
 //! holds the whole plan, so rendering a large application streams.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use super::PlanOptions;
 use crate::baseline::{Locks, Origin as LockOrigin};
+use crate::canonical_json::canonical_json_digest;
 use crate::load::WorkloadInput;
-use crate::placeholder::canonical_json;
 use crate::platform::Context;
 use crate::render::input::Target;
 use crate::render::k8s::environment_objects;
@@ -18,7 +17,7 @@ use crate::resolve::{ResolveInput, Resources, provision_all, workload_outlines};
 use crate::secrets::{PublicWords, SecretGuard, SecretRegistry};
 use crate::spec::platform::EnvironmentTypeSpec;
 use crate::spec::score::Workload;
-use crate::validate::names::{self, fnv1a64};
+use crate::validate::names;
 use crate::{Error, ErrorKind, Location, ResourceKey, Result};
 pub(super) use ahead::Destination;
 use ahead::Take;
@@ -29,6 +28,7 @@ use workloads::emit_workloads;
 
 mod ahead;
 mod resources;
+mod scan;
 mod waiting;
 mod words;
 mod workloads;
@@ -247,12 +247,19 @@ pub(super) fn check_outputs_of(
     resources: &Resources,
     keys: &[ResourceKey],
 ) -> Result<()> {
+    // What names the outputs in messages is only made when there is a message to make.
     let error_of = |key: &ResourceKey| {
         let outputs = &resources.get(key)?.outputs;
-        let what = format!("the outputs of resource `{key}` (outputs are not secret)");
-        guard.check_outputs(outputs, &what).err().or_else(|| {
+        let what = || format!("the outputs of resource `{key}` (outputs are not secret)");
+        let leak = match guard.check_outputs(outputs, "") {
+            Ok(()) => None,
+            Err(_) => guard.check_outputs(outputs, &what()).err(),
+        };
+        leak.or_else(|| {
             outputs.values().find_map(|value| {
-                check_text(value, &format!("an output of resource `{key}`")).err()
+                let clean = crate::validate::text::control_characters(value).is_empty();
+                let what = || format!("an output of resource `{key}`");
+                (!clean).then(|| check_text(value, &what()).err()).flatten()
             })
         })
     };
@@ -329,8 +336,11 @@ struct Output<'a, 's> {
     meter: &'a crate::resolve::Meter,
     namespace: Option<&'a str>,
     /// A digest of each object put out, by identity ([`packed_identity`]: one allocation
-    /// where the four strings took four), to drop exact duplicates.
-    seen: HashMap<Box<[u8]>, u64>,
+    /// where the four strings took four), to drop exact duplicates. Hashed with foldhash
+    /// (SipHash was about 1% of a render's CPU here): the identities come from the inputs, and
+    /// its seed differs per map and per process (from address-space randomization), so an
+    /// input cannot aim at its buckets.
+    seen: std::collections::HashMap<Box<[u8]>, u64, foldhash::fast::RandomState>,
     /// The plan's secret check.
     guard: &'a SecretGuard,
     /// The environment type's locks, compared with every final object.
@@ -355,7 +365,7 @@ impl<'a, 's> Output<'a, 's> {
         Ok(Self {
             meter: input.meter,
             namespace,
-            seen: HashMap::new(),
+            seen: Default::default(),
             guard,
             locks: Locks::new(input.context, env_type)?,
             sink: sink.take,
@@ -405,9 +415,10 @@ impl<'a, 's> Output<'a, 's> {
     /// The checks of an object that depend on what went out before it (locks, the plan's
     /// budget, duplicates), then the sink: in plan order, on the plan's thread.
     fn commit(&mut self, checked: Checked, origin: &Origin<'_>) -> Result<()> {
+        use std::collections::hash_map::Entry;
         let Checked {
             object,
-            id,
+            packed,
             bytes,
             digest,
             yaml,
@@ -415,19 +426,21 @@ impl<'a, 's> Output<'a, 's> {
         self.locks
             .check(&object, origin.lock_origin())
             .map_err(|e| origin.name_in(e))?;
+        // The identity's kind and name, for messages only.
+        let part = |n: usize| identity_parts(&object)[n].to_owned();
         if self.meter.object(bytes, "").is_err() {
-            self.meter.object(bytes, &origin.budget_label(&id.1))?;
+            self.meter.object(bytes, &origin.budget_label(&part(1)))?;
         }
-        let packed = packed_identity(&id);
-        match self.seen.get(&packed) {
+        match self.seen.entry(packed) {
             // Shared infrastructure that several resources render alike appears once.
-            Some(&previous) if previous == digest => Ok(()),
-            Some(_) => Err(invalid(format!(
+            Entry::Occupied(previous) if *previous.get() == digest => Ok(()),
+            Entry::Occupied(_) => Err(invalid(format!(
                 "two different {} objects are named `{}`: make the definitions that render them use different names",
-                id.1, id.3
+                part(1),
+                part(3)
             ))),
-            None => {
-                self.seen.insert(packed, digest);
+            Entry::Vacant(slot) => {
+                slot.insert(digest);
                 self.emitted += 1;
                 (self.sink)(object, yaml.as_deref())
             }
@@ -436,10 +449,11 @@ impl<'a, 's> Output<'a, 's> {
 }
 
 /// An object that passed the checks of the output step that depend on it alone, with what the
-/// other checks need: its identity, its size as canonical JSON and the digest of that JSON.
+/// other checks need: its identity (packed), its size as canonical JSON and a digest of that
+/// JSON ([`canonical_json_digest`]).
 struct Checked {
     object: Value,
-    id: Identity,
+    packed: Box<[u8]>,
     bytes: usize,
     digest: u64,
     /// Its YAML document, when written ahead ([`ahead::written`]).
@@ -458,11 +472,14 @@ fn check(
     // Before anything that names the object: its name, kind or namespace may hold a
     // secret. The namespace a manifest asked for is checked after, on the object as given.
     // What names the object in messages is only made when there is a message to make.
+    // One walk says whether either check finds anything ([`scan`]); the check that does
+    // then runs for its error.
     let what = || origin.describe(&guard.describe(&object));
-    if guard.check_object(&object, "").is_err() {
+    let found = scan::scan(guard, &object);
+    if found.secret {
         guard.check_object(&object, &what())?;
     }
-    if !crate::validate::text::control_characters(&object).is_empty() {
+    if found.control {
         check_text(&object, &what())?;
     }
     if let Origin::Resource(key, _) = origin {
@@ -473,12 +490,12 @@ fn check(
         set_namespace(&mut object, ns);
     }
     check_name(&object)?;
-    let id = identity(&object);
-    let text = canonical_json(&object);
+    let packed = packed_identity(identity_parts(&object));
+    let (bytes, digest) = canonical_json_digest(&object);
     Ok(Checked {
-        bytes: text.len(),
-        digest: fnv1a64(text.as_bytes()),
-        id,
+        bytes,
+        digest,
+        packed,
         object,
         yaml: None,
     })
@@ -490,25 +507,27 @@ pub(crate) type Identity = (String, String, String, String);
 
 /// The identity of `object` (an absent field is empty).
 pub(crate) fn identity(object: &Value) -> Identity {
-    let field = |p: &str| {
-        object
-            .pointer(p)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    (
-        field("/apiVersion"),
-        field("/kind"),
-        field("/metadata/namespace"),
-        field("/metadata/name"),
-    )
+    let [api_version, kind, namespace, name] = identity_parts(object).map(str::to_owned);
+    (api_version, kind, namespace, name)
 }
 
-/// `id` as one byte string, each part preceded by its length: two identities give the same
-/// bytes exactly when they are equal.
-fn packed_identity(id: &Identity) -> Box<[u8]> {
-    let parts = [&id.0, &id.1, &id.2, &id.3];
+/// The parts of the identity of `object`, borrowed: apiVersion, kind, namespace, name.
+fn identity_parts(object: &Value) -> [&str; 4] {
+    fn text(value: Option<&Value>) -> &str {
+        value.and_then(Value::as_str).unwrap_or_default()
+    }
+    let metadata = object.get("metadata");
+    [
+        text(object.get("apiVersion")),
+        text(object.get("kind")),
+        text(metadata.and_then(|m| m.get("namespace"))),
+        text(metadata.and_then(|m| m.get("name"))),
+    ]
+}
+
+/// An identity's parts as one byte string, each part preceded by its length: two identities
+/// give the same bytes exactly when they are equal.
+fn packed_identity(parts: [&str; 4]) -> Box<[u8]> {
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.len() + 2).sum());
     for part in parts {
         // The length as a variable-length integer: no length is the start of another.
@@ -590,7 +609,8 @@ fn invalid(message: String) -> Error {
 mod tests {
     use proptest::prelude::*;
 
-    use super::{Identity, packed_identity};
+    use super::{Identity, identity, identity_parts, packed_identity};
+    use serde_json::json;
 
     fn part() -> impl Strategy<Value = String> {
         prop_oneof!["[ab\\x00\\x01\\x80]{0,4}", ".{0,200}"]
@@ -600,13 +620,27 @@ mod tests {
         (part(), part(), part(), part())
     }
 
+    fn packed(id: &Identity) -> Box<[u8]> {
+        packed_identity([&id.0, &id.1, &id.2, &id.3].map(String::as_str))
+    }
+
+    #[test]
+    fn identity_reads_the_four_fields_or_nothing() {
+        let object = json!({"apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "web", "namespace": "shop", "labels": {}}});
+        assert_eq!(identity_parts(&object), ["v1", "Service", "shop", "web"]);
+        let object = json!({"kind": 3, "metadata": ["name"]});
+        assert_eq!(identity(&object), Default::default());
+        assert_eq!(identity_parts(&json!(["metadata"])), ["", "", "", ""]);
+    }
+
     proptest! {
         /// Two identities pack to the same bytes exactly when they are equal (the output step
         /// drops duplicates by the packed form).
         #[test]
         fn packing_is_exact(a in id(), b in id()) {
-            prop_assert_eq!(packed_identity(&a) == packed_identity(&b), a == b);
-            prop_assert_eq!(packed_identity(&a.clone()), packed_identity(&a));
+            prop_assert_eq!(packed(&a) == packed(&b), a == b);
+            prop_assert_eq!(packed(&a.clone()), packed(&a));
             // The same text with a part boundary moved is another identity.
             if let Some(first) = a.1.chars().next() {
                 let moved = (
@@ -615,7 +649,7 @@ mod tests {
                     a.2.clone(),
                     a.3.clone(),
                 );
-                prop_assert_ne!(packed_identity(&moved), packed_identity(&a));
+                prop_assert_ne!(packed(&moved), packed(&a));
             }
         }
     }

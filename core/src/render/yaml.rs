@@ -21,7 +21,9 @@ pub fn to_string(value: &Value) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-/// Writes values as a stream of YAML documents, each introduced by `---`.
+/// Writes values as a stream of YAML documents, each introduced by `---`. Each document is
+/// made in a buffer of the thread's and handed to `out` whole: one call of `out` per document
+/// instead of several per line (`out` is often a `dyn Write`).
 ///
 /// # Errors
 /// The writer's errors.
@@ -29,11 +31,27 @@ pub fn write_documents<'a, W: Write + ?Sized>(
     out: &mut W,
     values: impl IntoIterator<Item = &'a Value>,
 ) -> io::Result<()> {
-    for value in values {
-        out.write_all(b"---\n")?;
-        write_value(out, value)?;
+    /// A buffer that grew larger than this is let go after its document.
+    const KEEP: usize = 1 << 20;
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    Ok(())
+    BUFFER.with(|buffer| {
+        // A writer that writes YAML itself (on this thread) gets a buffer of its own.
+        let mut own = Vec::new();
+        let mut borrowed = buffer.try_borrow_mut();
+        let text = borrowed.as_deref_mut().unwrap_or(&mut own);
+        for value in values {
+            text.clear();
+            text.extend_from_slice(b"---\n");
+            write_value(text, value)?;
+            out.write_all(text)?;
+        }
+        if text.capacity() > KEEP {
+            *text = Vec::new();
+        }
+        Ok(())
+    })
 }
 
 /// Writes one value as a YAML document body.
@@ -63,21 +81,34 @@ fn indent<W: Write + ?Sized>(out: &mut W, level: usize) -> io::Result<()> {
     Ok(())
 }
 
-/// The entries of a mapping in key order. `serde_json`'s map is already sorted unless a crate
-/// in the build turns on its `preserve_order` feature: then, and only then, this sorts.
-fn sorted_entries(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
-    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-    if !entries.is_sorted_by(|a, b| a.0 <= b.0) {
-        entries.sort_by(|a, b| a.0.cmp(b.0));
+/// The entries of a mapping in key order, when `serde_json`'s map does not keep them so: it
+/// does unless a crate in the build turns on its `preserve_order` feature. `None` when the map
+/// is in order already (nothing is allocated then).
+fn sorted_entries(map: &Map<String, Value>) -> Option<Vec<(&String, &Value)>> {
+    if crate::canonical_json::keys_sorted(map) {
+        return None;
     }
-    entries
+    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    Some(entries)
 }
 
 fn write_map<W: Write + ?Sized>(out: &mut W, value: &Value, level: usize) -> io::Result<()> {
     let Value::Object(map) = value else {
         return Ok(());
     };
-    for (n, (key, item)) in sorted_entries(map).into_iter().enumerate() {
+    match sorted_entries(map) {
+        None => write_entries(out, map.iter(), level),
+        Some(entries) => write_entries(out, entries.into_iter(), level),
+    }
+}
+
+fn write_entries<'a, W: Write + ?Sized>(
+    out: &mut W,
+    entries: impl Iterator<Item = (&'a String, &'a Value)>,
+    level: usize,
+) -> io::Result<()> {
+    for (n, (key, item)) in entries.enumerate() {
         if n > 0 {
             indent(out, level)?;
         }
@@ -167,10 +198,29 @@ fn is_plain_safe(s: &str) -> bool {
     let Some(&first) = bytes.first() else {
         return false;
     };
-    let allowed = |c: u8| {
-        c.is_ascii_alphanumeric()
+    // One pass: every byte allowed (so the text is ASCII), and no `: ` or ` #` (`#` is not
+    // allowed anyway).
+    let mut previous = 0u8;
+    for &c in bytes {
+        if !PLAIN_BYTES[usize::from(c)] || (previous == b':' && c == b' ') {
+            return false;
+        }
+        previous = c;
+    }
+    (first.is_ascii_alphabetic() || matches!(first, b'/' | b'_' | b'$' | b'('))
+        && !matches!(previous, b' ' | b':')
+        && !is_reserved(s)
+}
+
+/// The bytes a plain string may hold: ASCII letters and digits and `-_./@=+:, ()$%^;<>`.
+const PLAIN_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        table[c] = b.is_ascii_alphanumeric()
             || matches!(
-                c,
+                b,
                 b'-' | b'_'
                     | b'.'
                     | b'/'
@@ -188,20 +238,11 @@ fn is_plain_safe(s: &str) -> bool {
                     | b';'
                     | b'<'
                     | b'>'
-            )
-    };
-    // One pass: every byte allowed (so the text is ASCII), and no `: ` or ` #`.
-    let mut previous = 0u8;
-    for &c in bytes {
-        if !allowed(c) || (previous == b':' && c == b' ') || (previous == b' ' && c == b'#') {
-            return false;
-        }
-        previous = c;
+            );
+        c += 1;
     }
-    (first.is_ascii_alphabetic() || matches!(first, b'/' | b'_' | b'$' | b'('))
-        && !matches!(previous, b' ' | b':')
-        && !is_reserved(s)
-}
+    table
+};
 
 /// Whether `s` is one of [`RESERVED`], in any case.
 fn is_reserved(s: &str) -> bool {
@@ -218,6 +259,28 @@ mod tests {
         let options =
             serde_saphyr::options! { strict_booleans: true, leading_zero_numbers_as_strings: true };
         serde_saphyr::from_str_with_options(text, options).unwrap()
+    }
+
+    #[test]
+    fn documents_are_written_whole_through_the_buffer() {
+        let big = json!({"data": {"file": "x".repeat(3 << 20)}, "kind": "ConfigMap"});
+        let values = [
+            json!({"b": [1, {"c": "NO"}], "a": {}}),
+            big,
+            json!("text"),
+            json!([]),
+        ];
+        let mut out = Vec::new();
+        write_documents(&mut out, &values).unwrap();
+        let expected: String = values
+            .iter()
+            .map(|v| format!("---\n{}", to_string(v)))
+            .collect();
+        assert!(out == expected.as_bytes());
+        // Again, once the large buffer is let go.
+        let mut again = Vec::new();
+        write_documents(&mut again, &values[..1]).unwrap();
+        assert_eq!(again, format!("---\n{}", to_string(&values[0])).as_bytes());
     }
 
     #[test]

@@ -327,7 +327,7 @@ impl SecretGuard {
                 return true;
             }
         }
-        self.runs.first(folded(json).as_ref()).is_some()
+        self.runs.first_folded(json).is_some()
     }
 
     /// Whether the guard looks for nothing.
@@ -344,10 +344,14 @@ impl SecretGuard {
     }
 
     fn owner_in(&self, text: &str) -> Option<usize> {
-        if let Some(&owner) = self.whole.get(text) {
+        // A short secret has fewer than `WINDOW` characters ([`derive`]): a longer text is
+        // none of them, and is not hashed to find out.
+        if text.len() < 4 * super::WINDOW
+            && let Some(&owner) = self.whole.get(text)
+        {
             return Some(owner);
         }
-        self.runs.first(folded(text).as_ref()).map(|hit| hit.value)
+        self.runs.first_folded(text).map(|hit| hit.value)
     }
 
     /// `text` with every run of a secret the guard finds replaced by `***` (short secrets,

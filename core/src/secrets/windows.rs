@@ -207,9 +207,60 @@ impl<V: Copy> Runs<V> {
             + self.filter.len() * 8
     }
 
-    /// The first run of `text` (lowest start) that is in the set.
+    /// The first run of `text` (lowest start) that is in the set (tests compare
+    /// [`first_folded`](Self::first_folded) with it).
+    #[cfg(test)]
     pub fn first(&self, text: &str) -> Option<Hit<V>> {
         self.hits(text).next()
+    }
+
+    /// [`first`](Self::first) of `text` with its ASCII upper-case letters lowered (as
+    /// `str::to_ascii_lowercase` lowers them, byte offsets unchanged), without making the
+    /// lowered text: each run of ASCII bytes is lowered as one word. The guard looks up every
+    /// key and string of every object with it.
+    pub fn first_folded(&self, text: &str) -> Option<Hit<V>> {
+        let ascii = self.first_ascii_folded(text.as_bytes());
+        if self.other.is_empty() || text.is_ascii() {
+            return ascii;
+        }
+        // Rare: a run holding a non-ASCII character may be in the set (runs are found by
+        // start; an ASCII run wins a tie, as in `hits`).
+        let other = self
+            .other_hits(&text.to_ascii_lowercase())
+            .into_iter()
+            .next();
+        match (ascii, other) {
+            (Some(a), Some(o)) if o.start < a.start => Some(o),
+            (Some(a), _) => Some(a),
+            (None, o) => o,
+        }
+    }
+
+    /// The first run of [`WINDOW`] ASCII bytes of `bytes`, lowered, that is in the set.
+    fn first_ascii_folded(&self, bytes: &[u8]) -> Option<Hit<V>> {
+        if bytes.len() < WINDOW || self.ascii.is_empty() {
+            return None;
+        }
+        for (start, window) in bytes.windows(WINDOW).enumerate() {
+            let mut word = [0; WINDOW];
+            word.copy_from_slice(window);
+            let word = u64::from_le_bytes(word);
+            if word & HIGH_BITS != 0 {
+                continue;
+            }
+            let word = ascii_lowered(word);
+            if !self.may_hold(word) {
+                continue;
+            }
+            if let Some(&value) = self.ascii.get(&word) {
+                return Some(Hit {
+                    start,
+                    end: start + WINDOW,
+                    value,
+                });
+            }
+        }
+        None
     }
 
     /// Every run of `text` that is in the set, by start (runs overlap).
@@ -306,6 +357,18 @@ impl Counts {
     }
 }
 
+/// `word`, eight ASCII bytes (no high bit set), with its upper-case letters lowered: a byte
+/// from `A` to `Z` gets `0x20` added, as `u8::to_ascii_lowercase` does, all eight at once.
+fn ascii_lowered(word: u64) -> u64 {
+    const EACH: u64 = 0x0101_0101_0101_0101;
+    // A byte below 0x80 plus 0x3f has its high bit set when it is `A` (0x41) or above, plus
+    // 0x25 when it is above `Z` (0x5a); no sum carries into the next byte.
+    let from_a = word + 0x3f * EACH;
+    let above_z = word + 0x25 * EACH;
+    let upper = from_a & !above_z & HIGH_BITS;
+    word | (upper >> 2)
+}
+
 fn filter_bit(word: u64) -> usize {
     // The top bits of the product mix every byte of the run.
     (word.wrapping_mul(MULTIPLIER) >> (64 - FILTER_BITS)) as usize
@@ -352,7 +415,36 @@ mod tests {
         assert!(set.contains("öl-über-") && !set.contains("abcdefgi"));
     }
 
+    #[test]
+    fn eight_bytes_are_lowered_as_each_byte_would_be() {
+        for b in 0..0x80_u8 {
+            for other in [b'A', b'z', b'@', b'[', b'0', 0x7f] {
+                let bytes = [b, other, b, b'Z', b'`', b'{', other, b];
+                let word = ascii_lowered(u64::from_le_bytes(bytes));
+                assert_eq!(word.to_le_bytes(), bytes.map(|c| c.to_ascii_lowercase()));
+            }
+        }
+    }
+
     proptest! {
+        /// Looking up the runs of a text with its ASCII letters lowered on the way finds what
+        /// looking up the runs of its lowered copy finds.
+        #[test]
+        fn first_folded_is_first_of_the_lowered_text(
+            patterns in proptest::collection::vec("[a-dé\\[@]{8}", 1..6),
+            text in "[a-dA-Dé É\\[@{`]{0,40}",
+            other_empty in any::<bool>(),
+        ) {
+            let patterns: Vec<String> = patterns
+                .into_iter()
+                .map(|p| p.chars().take(WINDOW).collect())
+                .filter(|p: &String| !other_empty || p.is_ascii())
+                .collect();
+            let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            let set = runs(&refs);
+            prop_assert_eq!(set.first_folded(&text), set.first(&text.to_ascii_lowercase()));
+        }
+
         /// The set finds exactly what a naive search for every pattern finds.
         #[test]
         fn the_set_finds_what_a_naive_search_finds(

@@ -94,10 +94,10 @@ fn holds_control_character(doc: &Value) -> bool {
     let mut pending = vec![doc];
     while let Some(value) = pending.pop() {
         match value {
-            Value::String(s) if s.chars().any(|c| !allowed_in_value(c)) => return true,
+            Value::String(s) if value_breaks_rule(s) => return true,
             Value::Array(items) => pending.extend(items),
             Value::Object(map) => {
-                if map.keys().any(|k| k.chars().any(char::is_control)) {
+                if map.keys().any(|k| key_breaks_rule(k)) {
                     return true;
                 }
                 pending.extend(map.values());
@@ -106,6 +106,35 @@ fn holds_control_character(doc: &Value) -> bool {
         }
     }
     false
+}
+
+/// Whether the string value `s` holds a character [`allowed_in_value`] refuses, read from its
+/// bytes: a C0 control byte other than tab, line feed and carriage return, `DEL`, or a C1
+/// character (U+0080 to U+009F, `0xC2 0x80` to `0xC2 0x9F` in UTF-8).
+#[must_use]
+pub(crate) fn value_breaks_rule(s: &str) -> bool {
+    breaks(s, |b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+}
+
+/// Whether the key `key` holds a control character (any, tab and line feed too), read from
+/// its bytes as [`value_breaks_rule`] reads a value.
+#[must_use]
+pub(crate) fn key_breaks_rule(key: &str) -> bool {
+    breaks(key, |b| b < 0x20)
+}
+
+/// Whether `s` holds a C0 byte `c0` refuses, `DEL` or a C1 character.
+fn breaks(s: &str, c0: impl Fn(u8) -> bool) -> bool {
+    let bytes = s.as_bytes();
+    // Nearly every text holds none of the bytes looked at: one quick pass decides it.
+    if !bytes.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2) {
+        return false;
+    }
+    bytes.iter().enumerate().any(|(i, &b)| {
+        c0(b)
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..0xa0).contains(n)))
+    })
 }
 
 /// `U+001B (\u{1b})`.
@@ -118,6 +147,23 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    proptest::proptest! {
+        /// The byte-level rules say what the character-level ones say.
+        #[test]
+        fn byte_rules_are_the_character_rules(
+            text in "[a\t\n\r\u{0}\u{1f}\u{7f}\u{80}\u{9f}\u{a0}\u{c2}\u{100}é✓]{0,12}",
+            any_text in ".{0,20}",
+        ) {
+            for s in [&text, &any_text] {
+                proptest::prop_assert_eq!(
+                    value_breaks_rule(s),
+                    s.chars().any(|c| !allowed_in_value(c))
+                );
+                proptest::prop_assert_eq!(key_breaks_rule(s), s.chars().any(char::is_control));
+            }
+        }
+    }
 
     #[test]
     fn tab_newline_and_carriage_return_are_allowed_in_values_only() {

@@ -197,7 +197,7 @@ pub(super) fn object(
         "OnFailure"
     };
     template["spec"]["restartPolicy"] = restart.into();
-    let mut job = json!({"template": template});
+    let mut job = super::object([("template", template)]);
     if let Some(n) = jobs.backoff_limit {
         job["backoffLimit"] = n.into();
     }
@@ -210,10 +210,12 @@ pub(super) fn object(
     let spec = match kind {
         BatchKind::Job => job,
         BatchKind::CronJob => {
-            let mut spec = json!({
-                "schedule": batch.schedule,
-                "jobTemplate": {"metadata": {"labels": meta.labels}, "spec": job},
-            });
+            let job_template =
+                super::object([("metadata", json!({"labels": meta.labels})), ("spec", job)]);
+            let mut spec = super::object([
+                ("schedule", json!(batch.schedule)),
+                ("jobTemplate", job_template),
+            ]);
             if let Some(zone) = &batch.time_zone {
                 spec["timeZone"] = zone.as_str().into();
             }
@@ -230,12 +232,12 @@ pub(super) fn object(
         BatchKind::Job => "Job",
         BatchKind::CronJob => "CronJob",
     };
-    json!({
-        "apiVersion": "batch/v1",
-        "kind": kind,
-        "metadata": meta.owned_metadata(name, name),
-        "spec": spec,
-    })
+    super::object([
+        ("apiVersion", "batch/v1".into()),
+        ("kind", kind.into()),
+        ("metadata", meta.owned_metadata(name, name)),
+        ("spec", spec),
+    ])
 }
 
 /// Checks a CronJob schedule as Kubernetes parses it (the standard five fields, names of

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::problems::Problems;
+use super::problems::{Problems, about as lazy};
 use crate::ErrorKind;
 use crate::validate::names::{
     annotation_key, dns1035_label, dns1123_label, dns1123_subdomain, env_var_name, iana_svc_name,
@@ -45,7 +45,8 @@ fn items(value: &Value) -> &[Value] {
 fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Problems) {
     let kind = text(&object["kind"]);
     let name = text(&object["metadata"]["name"]);
-    let about = format!("{kind} {}", quoted(name));
+    let about = lazy(|f| write!(f, "{kind} {}", quoted(name)));
+    let about: &dyn std::fmt::Display = &about;
     let rule: Rule = match kind {
         "Service" => dns1035_label,
         "Namespace" => dns1123_label,
@@ -53,7 +54,7 @@ fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Pro
     };
     problems.check(
         ErrorKind::Name,
-        &format!("{about}, metadata.name"),
+        lazy(|f| write!(f, "{about}, metadata.name")),
         rule(name),
     );
     if kind == "StatefulSet" && name.len() > STATEFUL_SET_NAME_MAX {
@@ -63,27 +64,26 @@ fn check_object(object: &Value, annotations: &crate::DocPath, problems: &mut Pro
         );
         problems.push(ErrorKind::Name, crate::DocPath::root(), message);
     }
-    let at = |field: &str| (format!("{about}, {field}"), annotations.clone());
-    check_metadata(&object["metadata"], at("metadata"), problems);
+    let at = lazy(|f| write!(f, "{about}, metadata"));
+    check_metadata(&object["metadata"], (&at, annotations), problems);
     let spec = &object["spec"];
     // The pod template: `spec.template`, a CronJob's under its job template.
     let template_at = super::pod_spec_path(kind)
         .strip_suffix("/spec")
         .unwrap_or_default();
     let template = object.pointer(template_at).unwrap_or(&Value::Null);
-    let shown = template_at.trim_start_matches('/').replace('/', ".");
-    check_metadata(
-        &template["metadata"],
-        at(&format!("{shown}.metadata")),
-        problems,
-    );
-    check_selectors(object, &about, problems);
+    let at = lazy(|f| {
+        let shown = template_at.trim_start_matches('/').replace('/', ".");
+        write!(f, "{about}, {shown}.metadata")
+    });
+    check_metadata(&template["metadata"], (&at, annotations), problems);
+    check_selectors(object, about, problems);
     if let Some(pod) = template.get("spec") {
         let claims = items(&spec["volumeClaimTemplates"]);
-        check_pod(pod, claims, &about, problems);
+        check_pod(pod, claims, about, problems);
     }
     if kind == "Service" {
-        check_service_ports(items(&spec["ports"]), &about, problems);
+        check_service_ports(items(&spec["ports"]), about, problems);
     }
 }
 
@@ -103,17 +103,21 @@ pub(super) fn config_map_size(object: &Value, about: &str) -> Option<String> {
     ))
 }
 
+/// `about` names the metadata in messages; `at` is where its annotations come from.
 fn check_metadata(
     metadata: &Value,
-    (about, at): (String, crate::DocPath),
+    (about, at): (&dyn std::fmt::Display, &crate::DocPath),
     problems: &mut Problems,
 ) {
-    let about = about.as_str();
-    check_labels(&metadata["labels"], &format!("{about}.labels"), problems);
+    check_labels(
+        &metadata["labels"],
+        &lazy(|f| write!(f, "{about}.labels")),
+        problems,
+    );
     let Some(annotations) = metadata["annotations"].as_object() else {
         return;
     };
-    let about = format!("{about}.annotations");
+    let about = lazy(|f| write!(f, "{about}.annotations"));
     let mut bytes = 0;
     for (key, value) in annotations {
         problems.check(ErrorKind::Name, &about, annotation_key(key));
@@ -123,30 +127,31 @@ fn check_metadata(
         let message = format!(
             "{about}: the annotations hold {bytes} bytes, more than the {ANNOTATIONS_MAX_BYTES} Kubernetes allows on one object: shorten or remove some"
         );
-        problems.push(ErrorKind::Invalid, at, message);
+        problems.push(ErrorKind::Invalid, at.clone(), message);
     }
 }
 
 /// Checks a map of labels (or of selector labels).
-fn check_labels(labels: &Value, about: &str, problems: &mut Problems) {
+fn check_labels(labels: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
     let Some(labels) = labels.as_object() else {
         return;
     };
     for (key, value) in labels {
         problems.check(ErrorKind::Name, about, label_key(key));
-        let about = format!("{about} {}", quoted(key));
-        problems.check(ErrorKind::Name, &about, label_value(text(value)));
+        let about = lazy(|f| write!(f, "{about} {}", quoted(key)));
+        problems.check(ErrorKind::Name, about, label_value(text(value)));
     }
 }
 
 /// Checks every `matchLabels` anywhere in the object, and a Service's selector.
-fn check_selectors(object: &Value, about: &str, problems: &mut Problems) {
-    fn walk(value: &Value, about: &str, problems: &mut Problems) {
+fn check_selectors(object: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
+    fn walk(value: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
         match value {
             Value::Object(map) => {
                 for (key, child) in map {
                     if key == "matchLabels" {
-                        check_labels(child, &format!("{about}, matchLabels"), problems);
+                        let about = lazy(|f| write!(f, "{about}, matchLabels"));
+                        check_labels(child, &about, problems);
                     }
                     walk(child, about, problems);
                 }
@@ -157,17 +162,22 @@ fn check_selectors(object: &Value, about: &str, problems: &mut Problems) {
     }
     walk(&object["spec"], about, problems);
     if object["kind"] == "Service" {
-        let about = format!("{about}, spec.selector");
+        let about = lazy(|f| write!(f, "{about}, spec.selector"));
         check_labels(&object["spec"]["selector"], &about, problems);
     }
 }
 
-fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems) {
+fn check_pod(
+    pod: &Value,
+    claims: &[Value],
+    about: &dyn std::fmt::Display,
+    problems: &mut Problems,
+) {
     let mut volumes = BTreeSet::new();
     let claim_names = claims.iter().map(|c| &c["metadata"]["name"]);
     let volume_names = items(&pod["volumes"]).iter().map(|v| &v["name"]);
     for name in volume_names.chain(claim_names).map(text) {
-        let where_ = format!("{about}, pod volume");
+        let where_ = lazy(|f| write!(f, "{about}, pod volume"));
         problems.check(ErrorKind::Name, &where_, dns1123_label(name));
         if !volumes.insert(name) {
             let message = format!("{where_} {}: two pod volumes have this name", quoted(name));
@@ -181,7 +191,7 @@ fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems
     let init = items(&pod["initContainers"]).iter();
     for container in init.chain(items(&pod["containers"])) {
         let name = text(&container["name"]);
-        let where_ = format!("{about}, container {}", quoted(name));
+        let where_ = lazy(|f| write!(f, "{about}, container {}", quoted(name)));
         problems.check(ErrorKind::Name, &where_, dns1123_label(name));
         if !containers.insert(name) {
             let message = format!("{where_}: two containers have this name");
@@ -194,14 +204,14 @@ fn check_pod(pod: &Value, claims: &[Value], about: &str, problems: &mut Problems
 fn check_container(
     container: &Value,
     volumes: &BTreeSet<&str>,
-    about: &str,
+    about: &dyn std::fmt::Display,
     problems: &mut Problems,
 ) {
     for port in items(&container["ports"]) {
         if let Some(name) = port["name"].as_str() {
             problems.check(
                 ErrorKind::Name,
-                &format!("{about}, port"),
+                lazy(|f| write!(f, "{about}, port")),
                 iana_svc_name(name),
             );
         }
@@ -210,13 +220,13 @@ fn check_container(
         let name = text(&var["name"]);
         problems.check(
             ErrorKind::Name,
-            &format!("{about}, env"),
+            lazy(|f| write!(f, "{about}, env")),
             env_var_name(name),
         );
         let secret = &var["valueFrom"]["secretKeyRef"]["name"];
         if let Some(secret) = secret.as_str() {
-            let where_ = format!("{about}, env {}, secretKeyRef.name", quoted(name));
-            problems.check(ErrorKind::Name, &where_, dns1123_subdomain(secret));
+            let where_ = lazy(|f| write!(f, "{about}, env {}, secretKeyRef.name", quoted(name)));
+            problems.check(ErrorKind::Name, where_, dns1123_subdomain(secret));
         }
     }
     let mut paths = BTreeSet::new();
@@ -239,28 +249,27 @@ fn check_container(
 
 /// Checks the Secret names a pod volume refers to (`secret.secretName`, projected
 /// `secret.name`).
-fn check_secret_names(volume: &Value, about: &str, problems: &mut Problems) {
+fn check_secret_names(volume: &Value, about: &dyn std::fmt::Display, problems: &mut Problems) {
     let projected = items(&volume["projected"]["sources"])
         .iter()
         .map(|s| &s["secret"]["name"]);
     let direct = std::iter::once(&volume["secret"]["secretName"]);
     for name in direct.chain(projected).filter_map(Value::as_str) {
-        let where_ = format!("{about}, pod volume {}", quoted(text(&volume["name"])));
-        problems.check(
-            ErrorKind::Name,
-            &format!("{where_}, Secret name"),
-            dns1123_subdomain(name),
-        );
+        let where_ = lazy(|f| {
+            let volume = quoted(text(&volume["name"]));
+            write!(f, "{about}, pod volume {volume}, Secret name")
+        });
+        problems.check(ErrorKind::Name, where_, dns1123_subdomain(name));
     }
 }
 
-fn check_service_ports(ports: &[Value], about: &str, problems: &mut Problems) {
+fn check_service_ports(ports: &[Value], about: &dyn std::fmt::Display, problems: &mut Problems) {
     let mut seen = BTreeSet::new();
     for port in ports {
         let name = text(&port["name"]);
         problems.check(
             ErrorKind::Name,
-            &format!("{about}, port"),
+            lazy(|f| write!(f, "{about}, port")),
             dns1123_label(name),
         );
         let key = (port["port"].as_u64(), text(&port["protocol"]));

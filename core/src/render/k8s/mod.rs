@@ -207,6 +207,18 @@ pub(crate) use observability::metrics_port;
 pub(crate) use security::security;
 pub(crate) use workload::{kind_name, runs_to_completion};
 
+/// A JSON object of `entries`, their values moved in. `json!` copies every value it is given
+/// (it serializes it again): a pod template, a spec or a list of containers would be copied
+/// whole for each workload.
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect(),
+    )
+}
+
 /// The renderer's last check (names, labels, annotations, pod specs) on objects changed after
 /// rendering, such as a workload's primary object after its patches.
 ///

@@ -28,7 +28,13 @@ impl Problems {
 
     /// Records the error of `result`, if any, prefixed with what it is about
     /// (`Deployment \`web\`, metadata.labels`).
-    pub(super) fn check(&mut self, kind: ErrorKind, about: &str, result: Result<(), String>) {
+    /// `about` is only written out when there is a problem (see [`about`]).
+    pub(super) fn check(
+        &mut self,
+        kind: ErrorKind,
+        about: impl std::fmt::Display,
+        result: Result<(), String>,
+    ) {
         if let Err(message) = result {
             self.push(kind, DocPath::root(), format!("{about}: {message}"));
         }
@@ -46,4 +52,25 @@ impl Problems {
 /// An error with one problem at `path`.
 pub(super) fn error(kind: ErrorKind, path: DocPath, message: impl Into<String>) -> Error {
     Error::new(kind, Location::default().with_path(path), message)
+}
+
+/// What a problem is about, written by `write` only when a message is made: the objects of a
+/// plan are checked by the thousand and nearly all pass, so no text is made for them.
+pub(super) fn about<F>(write: F) -> About<F>
+where
+    F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+{
+    About(write)
+}
+
+/// See [`about`].
+pub(super) struct About<F>(F);
+
+impl<F> std::fmt::Display for About<F>
+where
+    F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+{
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (self.0)(f)
+    }
 }

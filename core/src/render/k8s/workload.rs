@@ -8,6 +8,7 @@ use super::disruption::disruption_budget;
 use super::init;
 use super::meta::{Meta, Strings};
 use super::mounts::{Mounts, Owner};
+use super::object;
 use super::observability;
 use super::problems::{Problems, error};
 use super::security::{Security, security};
@@ -111,10 +112,16 @@ pub(super) fn render(
     };
     let mut config_maps = mounts.config_maps;
     config_maps.sort_by(|a, b| {
-        let name = |o: &Value| o["metadata"]["name"].as_str().map(str::to_owned);
-        name(a).cmp(&name(b))
+        a["metadata"]["name"]
+            .as_str()
+            .cmp(&b["metadata"]["name"].as_str())
     });
-    Ok([vec![object], services, config_maps].concat())
+    // Moved, not copied: the objects are put out as they are.
+    let mut objects = Vec::with_capacity(1 + services.len() + config_maps.len());
+    objects.push(object);
+    objects.extend(services);
+    objects.extend(config_maps);
+    Ok(objects)
 }
 
 /// The Deployment or StatefulSet around the pod template.
@@ -126,7 +133,7 @@ fn workload_object(
     claim_templates: Vec<Value>,
     target: &Target<'_>,
 ) -> Value {
-    let mut spec = json!({"selector": meta.label_selector(), "template": template});
+    let mut spec = object([("selector", meta.label_selector()), ("template", template)]);
     if let Some(replicas) = target.env_type.map(|t| t.replicas).filter(|r| *r > 0) {
         spec["replicas"] = replicas.into();
     }
@@ -136,12 +143,12 @@ fn workload_object(
             spec["volumeClaimTemplates"] = claim_templates.into();
         }
     }
-    json!({
-        "apiVersion": "apps/v1",
-        "kind": kind.as_str(),
-        "metadata": meta.owned_metadata(name, name),
-        "spec": spec,
-    })
+    object([
+        ("apiVersion", "apps/v1".into()),
+        ("kind", kind.as_str().into()),
+        ("metadata", meta.owned_metadata(name, name)),
+        ("spec", spec),
+    ])
 }
 
 /// Whether `workload` renders as a Job or CronJob: a batch workload that runs to completion.
@@ -277,12 +284,12 @@ fn pod_template(
     if !annotations.is_empty() {
         metadata["annotations"] = json!(annotations);
     }
-    let mut spec = json!({ "containers": containers });
+    let mut spec = object([("containers", containers.into())]);
     if !volumes.is_empty() {
         spec["volumes"] = volumes.into();
     }
     if let Some(pod) = &security.pod {
         spec["securityContext"] = pod.clone();
     }
-    json!({"metadata": metadata, "spec": spec})
+    object([("metadata", metadata), ("spec", spec)])
 }
