@@ -137,9 +137,12 @@ fn a_leak_among_many_secrets_is_refused_alike_on_any_pool() {
         one_bytes, four_bytes,
         "the same objects went out before the error"
     );
-    // Every object before the leaking workload's resource went out: the 300 caches' Secrets
-    // come first in graph order, then the leak.
-    assert!(!one_bytes.is_empty());
+    // Every object before the leaking workload's resource went out: the 300 caches come
+    // first in graph order, each with two Secrets (its manifest and the one holding its
+    // secret outputs), then the leak.
+    let text = String::from_utf8(one_bytes).expect("YAML is text");
+    assert_eq!(text.matches("kind: Secret\n").count(), 600);
+    assert!(!text.contains("kind: ConfigMap"), "the leak never went out");
 }
 
 #[test]

@@ -30,8 +30,13 @@ type Entry<'a> = (&'a Workload, &'a Option<String>, &'a Option<PathBuf>);
 type Owned = (Workload, Option<String>, Option<PathBuf>);
 
 impl Packed {
-    /// `workloads` packed, or `None` when one of them cannot be written as JSON (a folder
-    /// whose path is not UTF-8): such workloads are kept as they are.
+    /// `workloads` packed, or `None` when one piece does not read back exactly as it was
+    /// written: such workloads are kept as they are. That covers a folder whose path is not
+    /// UTF-8, values nested deeper than the JSON reader's recursion limit, and anything
+    /// else the JSON form cannot hold (a workload built in code with an extra metadata key
+    /// that names a field): [`Packed::unpack`] then always gives back what went in. Reading
+    /// each piece back costs about what typing the workloads did; only the packages' plans
+    /// pack.
     pub fn new(workloads: &[WorkloadInput]) -> Option<Self> {
         let pieces = workloads
             .par_chunks(PIECE)
@@ -40,33 +45,38 @@ impl Packed {
                     .iter()
                     .map(|w| (&w.workload, &w.file, &w.folder))
                     .collect();
-                serde_json::to_vec(&entries).ok().map(Vec::into_boxed_slice)
+                let bytes = serde_json::to_vec(&entries).ok()?;
+                let same = read(&bytes).is_some_and(|back| back.as_slice() == piece);
+                same.then(|| bytes.into_boxed_slice())
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Self { pieces })
     }
 
-    /// The workloads back, in order.
+    /// The workloads back, in order. One piece after the other on the calling thread: it
+    /// runs inside the `OnceLock` of [`super::workloads::Shared::flat`], where a thread
+    /// that waited for rayon's work could be handed a job that asks for the same lock.
     pub fn unpack(&self) -> Vec<WorkloadInput> {
         self.pieces
-            .par_iter()
-            .map(|piece| {
-                // A piece is what `new` wrote from the same types, so it always reads back.
-                let entries: Vec<Owned> = serde_json::from_slice(piece).unwrap_or_default();
-                entries
-                    .into_iter()
-                    .map(|(workload, file, folder)| WorkloadInput {
-                        workload,
-                        file,
-                        folder,
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .flatten()
+            .iter()
+            // Every piece was read back and compared when it was packed (`new`).
+            .flat_map(|piece| read(piece).unwrap_or_default())
             .collect()
     }
+}
+
+/// The workloads of one piece, or `None` when `piece` does not read as one.
+fn read(piece: &[u8]) -> Option<Vec<WorkloadInput>> {
+    let entries: Vec<Owned> = serde_json::from_slice(piece).ok()?;
+    let workloads = entries
+        .into_iter()
+        .map(|(workload, file, folder)| WorkloadInput {
+            workload,
+            file,
+            folder,
+        })
+        .collect();
+    Some(workloads)
 }
 
 #[cfg(test)]
@@ -102,5 +112,19 @@ mod tests {
         let mut input = workload(1);
         input.folder = Some(PathBuf::from(std::ffi::OsStr::from_bytes(b"/apps/\xff")));
         assert!(Packed::new(&[workload(0), input]).is_none());
+    }
+
+    #[test]
+    fn params_deeper_than_the_reader_goes_are_not_packed() {
+        let mut input = workload(2);
+        let mut deep = serde_json::json!("bottom");
+        for _ in 0..200 {
+            deep = serde_json::json!({ "in": deep });
+        }
+        let request = input.workload.resources.get_mut("db").expect("db");
+        request.params =
+            Some(serde_json::from_value(serde_json::json!({ "deep": deep })).expect("params"));
+        assert!(Packed::new(&[workload(0), input.clone()]).is_none());
+        assert!(Packed::new(&[workload(0), workload(1)]).is_some());
     }
 }
