@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::hash::BlockDigest;
+
 /// The compact JSON text of `value` with the keys of every object sorted.
 ///
 /// The order does not depend on serde_json's `preserve_order` feature, and the writer uses an
@@ -214,68 +216,33 @@ pub(crate) fn canonical_json_digest(value: &Value) -> (usize, u64) {
     digest.finish()
 }
 
-/// The bytes of a block: the text is hashed a block at a time.
-const BLOCK: usize = 256;
-
-/// The length of the text written to it and a hash of it, taken in blocks of [`BLOCK`] bytes
-/// (where a block ends depends on the text alone, not on how it was written).
-struct Digest {
-    block: [u8; BLOCK],
-    used: usize,
-    len: usize,
-    hasher: foldhash::quality::FoldHasher<'static>,
-}
+/// [`BlockDigest`] as a place [`write_canonical_json`] writes to.
+struct Digest(BlockDigest);
 
 impl Digest {
     fn new() -> Self {
-        use std::hash::BuildHasher;
-        // One seed per process, different in every run (from address-space randomization):
-        // an input cannot be made to collide on purpose, as it could with a fixed hash. The
-        // digests are only compared within one process.
-        static SEED: std::sync::OnceLock<foldhash::quality::RandomState> =
-            std::sync::OnceLock::new();
-        Self {
-            block: [0; BLOCK],
-            used: 0,
-            len: 0,
-            hasher: SEED.get_or_init(Default::default).build_hasher(),
-        }
+        Self(BlockDigest::new())
     }
 
-    fn finish(mut self) -> (usize, u64) {
-        use std::hash::Hasher;
-        self.hasher.write(&self.block[..self.used]);
-        self.hasher.write_usize(self.len);
-        (self.len, self.hasher.finish())
+    fn finish(self) -> (usize, u64) {
+        self.0.finish()
     }
 }
 
 impl std::fmt::Write for Digest {
     fn write_str(&mut self, text: &str) -> std::fmt::Result {
-        self.put(text);
+        self.0.write(text);
         Ok(())
     }
 }
 
 impl Out for Digest {
     fn put(&mut self, text: &str) {
-        use std::hash::Hasher;
-        self.len += text.len();
-        let mut bytes = text.as_bytes();
-        while !bytes.is_empty() {
-            let n = (BLOCK - self.used).min(bytes.len());
-            self.block[self.used..self.used + n].copy_from_slice(&bytes[..n]);
-            self.used += n;
-            bytes = &bytes[n..];
-            if self.used == BLOCK {
-                self.hasher.write(&self.block);
-                self.used = 0;
-            }
-        }
+        self.0.write(text);
     }
 
     fn put_char(&mut self, c: char) {
-        self.put(c.encode_utf8(&mut [0; 4]));
+        self.0.write(c.encode_utf8(&mut [0; 4]));
     }
 }
 

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::build::Looked;
+use super::secret_data_exempt;
 use super::windows::Runs;
-use super::{SECRET_DATA_FIELDS, is_secret_object};
 use crate::sensitive::REDACTED;
 use crate::{DocPath, Error, ErrorKind, Location, Result};
 
@@ -448,11 +448,10 @@ impl SecretGuard {
         }
         let mut found = Vec::new();
         match object {
-            Value::Object(fields) if is_secret_object(object) => {
-                let outside = fields
-                    .iter()
-                    .filter(|(k, _)| !SECRET_DATA_FIELDS.contains(&k.as_str()));
-                self.walk_entries(outside, &mut Vec::new(), &mut found);
+            Value::Object(fields) => {
+                let exempt = secret_data_exempt(object);
+                let read = fields.iter().filter(|(k, _)| !exempt(k));
+                self.walk_entries(read, &mut Vec::new(), &mut found);
             }
             other => self.walk(other, &mut Vec::new(), &mut found),
         }

@@ -74,3 +74,17 @@ pub fn is_secret_object(object: &serde_json::Value) -> bool {
 
 /// The fields of a `Secret` that hold its data.
 pub const SECRET_DATA_FIELDS: [&str; 2] = ["data", "stringData"];
+
+/// The one rule for what of an object the secret check does not read: the top-level `data`
+/// and `stringData` ([`SECRET_DATA_FIELDS`]) of a `v1` `Secret` ([`is_secret_object`]), where
+/// secret values belong. Every other key and value, at any depth, is read (a `data` deeper
+/// down, or in any other kind, is read like the rest).
+///
+/// Returns whether the check skips the top-level entry `key` of `object`. Both
+/// [`SecretGuard::check_object`] and the output step's one walk over each object (which only
+/// runs the check when the walk finds something) ask this, so the two cannot disagree and let
+/// a secret pass unseen.
+pub(crate) fn secret_data_exempt(object: &serde_json::Value) -> impl Fn(&str) -> bool + Copy {
+    let is_secret = is_secret_object(object);
+    move |key: &str| is_secret && SECRET_DATA_FIELDS.contains(&key)
+}

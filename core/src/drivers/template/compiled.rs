@@ -4,7 +4,6 @@
 //! render on several threads at once.
 
 use std::collections::HashMap;
-use std::hash::Hasher;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 
@@ -14,6 +13,7 @@ use serde_json::Value;
 
 use super::rendered::Which;
 use super::skeleton::{FAST, Skeleton};
+use crate::hash::sampled_hash;
 
 /// The compiled templates, by source text.
 pub(super) struct Cache {
@@ -102,21 +102,6 @@ fn find(
         .iter()
         .find(|compiled| compiled.source == source)
         .map(Arc::clone)
-}
-
-/// A hash of the length of `source` and of at most 128 of its bytes, spread over it.
-fn sampled_hash(source: &str) -> u64 {
-    const SAMPLES: usize = 128;
-    let bytes = source.as_bytes();
-    let step = (bytes.len() / SAMPLES).max(1);
-    let mut sampled = [0u8; SAMPLES];
-    for (sample, byte) in sampled.iter_mut().zip(bytes.iter().step_by(step)) {
-        *sample = *byte;
-    }
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    hasher.write_usize(bytes.len());
-    hasher.write(&sampled);
-    hasher.finish()
 }
 
 impl Compiled {

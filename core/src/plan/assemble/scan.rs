@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::secrets::{SECRET_DATA_FIELDS, SecretGuard, is_secret_object};
+use crate::secrets::{SecretGuard, secret_data_exempt};
 use crate::validate::text::{key_breaks_rule, value_breaks_rule};
 
 /// What the walk found.
@@ -22,20 +22,20 @@ pub(super) struct Scan {
 
 /// Walks `object` once (iteratively: no nesting exhausts the stack) and says what
 /// [`SecretGuard::check_object`] and the control-character rule would find. The secret check
-/// reads every key and string and every number's text, except under `data` and `stringData` at
-/// the top of a `v1` Secret; the rule reads every key and string value.
+/// reads every key and string and every number's text, except the top-level entries that
+/// [`secret_data_exempt`] exempts (the check's own rule); the rule reads every key and string
+/// value.
 pub(super) fn scan(guard: &SecretGuard, object: &Value) -> Scan {
     let mut found = Scan::default();
     let look = !guard.is_empty();
-    let secret_data = |key: &str| SECRET_DATA_FIELDS.contains(&key);
-    let is_secret = look && is_secret_object(object);
+    let exempt = secret_data_exempt(object);
     // Each value with whether the secret check reads it.
     let mut pending: Vec<(&Value, bool)> = Vec::with_capacity(16);
     let mut number = String::new();
     match object {
         Value::Object(map) => {
             for (key, child) in map {
-                let read = look && !(is_secret && secret_data(key));
+                let read = look && !exempt(key);
                 found.secret |= read && guard.found_in(key).is_some();
                 found.control |= key_breaks_rule(key);
                 pending.push((child, read));
@@ -77,7 +77,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::{Scan, scan};
-    use crate::secrets::SecretGuard;
+    use crate::secrets::{SecretGuard, secret_data_exempt};
 
     /// What the two checks themselves say.
     fn separately(guard: &SecretGuard, object: &Value) -> Scan {
@@ -131,20 +131,59 @@ mod tests {
     }
 
     proptest! {
-        /// The walk finds what the two checks find, in Secrets (whose data may hold secrets)
-        /// and any other object, with and without secrets to look for.
+        /// The walk finds what the two checks find, in Secrets (whose data may hold secrets),
+        /// objects that look like one but are not (another kind or version) and any other
+        /// object, with `data` at the top and deeper down, with and without secrets to look
+        /// for.
         #[test]
         fn the_walk_finds_what_the_checks_find(
             object in value(),
             data in value(),
-            as_secret in any::<bool>(),
+            shape in 0..4_usize,
         ) {
             let mut object = object;
-            if as_secret {
-                object = json!({"apiVersion": "v1", "kind": "Secret", "data": data, "x": object});
+            let kind = [("v1", "Secret"), ("apps/v1", "Secret"), ("v1", "ConfigMap")];
+            if let Some((version, kind)) = kind.get(shape) {
+                object = json!({"apiVersion": version, "kind": kind, "data": data.clone(),
+                    "spec": {"data": data}, "x": object});
             }
             for guard in [guard(), SecretGuard::new([]).unwrap()] {
                 prop_assert_eq!(scan(&guard, &object), separately(&guard, &object));
+            }
+        }
+    }
+
+    /// What [`secret_data_exempt`] exempts is exactly what both walks leave unread: the
+    /// top-level `data` and `stringData` of a `v1` `Secret`, nothing deeper and nothing of
+    /// another kind or version.
+    #[test]
+    fn the_rule_is_what_both_walks_leave_unread() {
+        let guard = guard();
+        for (version, kind) in [("v1", "Secret"), ("apps/v1", "Secret"), ("v1", "secret")] {
+            for key in ["data", "stringData", "metadata", "x"] {
+                for nested in [false, true] {
+                    let leak = json!({"p": "hunter2-long-secret"});
+                    let mut object = json!({"apiVersion": version, "kind": kind});
+                    // The leak under `key`, at the top or under `spec`.
+                    let top = if nested { "spec" } else { key };
+                    if nested {
+                        object[top] = json!({key: leak});
+                    } else {
+                        object[top] = leak;
+                    }
+                    let exempt = secret_data_exempt(&object)(top);
+                    let expected = version == "v1"
+                        && kind == "Secret"
+                        && ["data", "stringData"].contains(&key)
+                        && !nested;
+                    assert_eq!(exempt, expected, "{object}");
+                    assert_eq!(scan(&guard, &object).secret, !exempt, "{object}");
+                    assert_eq!(
+                        guard.check_object(&object, "x").is_err(),
+                        !exempt,
+                        "{object}"
+                    );
+                }
             }
         }
     }
